@@ -1,0 +1,165 @@
+package participation
+
+import (
+	"context"
+	"time"
+)
+
+// Store is the participation store. The implementation in sqlstore runs on
+// Postgres (production) and SQLite (embedded default) with the same
+// behaviour, which one test suite checks against both.
+//
+// Rules live behind this interface, inside the write's transaction: a write
+// to a component checks that its process is published and that a phase open
+// at Now() lists the component; registered-only processes refuse anonymous
+// participants; uniqueness (one support, one vote, one response per
+// participant) is enforced by constraints. Every write that changes what
+// citizens contributed appends its outbox Event in the same transaction
+// (invariant 1). Errors are *Error or ValidationErrors with a Code; anything
+// else is an internal failure.
+type Store interface {
+	// Region sets.
+	CreateRegionSet(ctx context.Context, rs RegionSet) (int64, error)
+	GetRegionSet(ctx context.Context, id int64) (RegionSet, error)
+
+	// Processes. CreateProcess stores the strategy fields of p (not its
+	// phases, components or notice). Drafts are invisible to citizens:
+	// citizen-facing reads pass onlyPublished=true and get CodeNotFound.
+	CreateProcess(ctx context.Context, p Process) (int64, error)
+	UpdateProcess(ctx context.Context, p Process) error
+	SetPublished(ctx context.Context, processID int64, published bool) error
+	GetProcess(ctx context.Context, id int64, onlyPublished bool) (Process, error)
+	GetProcessBySlug(ctx context.Context, slug string, onlyPublished bool) (Process, error)
+	ListProcesses(ctx context.Context, onlyPublished bool) ([]Process, error)
+	// PublishPrivacyNotice adds the next version of the notice.
+	PublishPrivacyNotice(ctx context.Context, processID int64, text string) (PrivacyNotice, error)
+	AddPhase(ctx context.Context, ph Phase) (int64, error)
+	AddComponent(ctx context.Context, c Component) (int64, error)
+	GetComponent(ctx context.Context, id int64) (Component, error)
+
+	// Proposals.
+	CreateProposal(ctx context.Context, p Proposal) (int64, error) // with p.Images (already processed)
+	GetProposal(ctx context.Context, id int64) (Proposal, error)   // hidden ones are CodeNotFound
+	ListProposals(ctx context.Context, f ProposalFilter) ([]Proposal, int, error)
+	GetImage(ctx context.Context, proposalID int64, position int) (Image, error)
+	// Support adds (on=true) or revokes (on=false) the participant's support;
+	// a second support is CodeDuplicate, revoking none is CodeNotFound.
+	Support(ctx context.Context, proposalID, participantID int64, on bool) error
+	HasSupported(ctx context.Context, proposalID, participantID int64) (bool, error)
+	Follow(ctx context.Context, proposalID, participantID int64, on bool) error
+	IsFollowing(ctx context.Context, proposalID, participantID int64) (bool, error)
+
+	// Comments on proposals and document sections. A reply's parent must be a
+	// top-level comment on the same target.
+	CreateComment(ctx context.Context, c Comment) (int64, error)
+	GetComment(ctx context.Context, id int64) (Comment, error)
+	// ListComments returns top-level comments with their Replies, oldest first.
+	ListComments(ctx context.Context, target TargetKind, targetID int64) ([]Comment, error)
+	// VoteComment records or changes the participant's vote on a section
+	// comment (proposal comments take no votes: CodeInvalid).
+	VoteComment(ctx context.Context, commentID, participantID int64, v Vote) error
+	MyVotes(ctx context.Context, participantID int64, commentIDs []int64) (map[int64]Vote, error)
+	SetCommentStatus(ctx context.Context, commentID int64, s Status) error
+
+	// Document consultation.
+	PublishDocument(ctx context.Context, d Document) (version int, err error) // next version with its sections
+	GetDocument(ctx context.Context, componentID int64) (Document, error)     // latest version, with comment counts
+	GetSection(ctx context.Context, id int64) (Section, error)
+
+	// Surveys.
+	SetSurvey(ctx context.Context, s Survey) error // replaces the questions; refused once responses exist
+	GetSurvey(ctx context.Context, componentID int64) (Survey, error)
+	// SaveSurveyPage validates and stores the answers to one page. Answers to
+	// questions of another survey or page, out-of-range values and missing
+	// required answers are ValidationErrors. A response whose CompletedAt is
+	// set cannot be changed: CodeDuplicate. Saving the last page completes it.
+	SaveSurveyPage(ctx context.Context, componentID, participantID int64, page int, answers []Answer) (Response, error)
+	GetResponse(ctx context.Context, componentID, participantID int64) (Response, error)
+
+	// Participants.
+	CreateParticipant(ctx context.Context, regionCode string) (Participant, error) // anonymous, fresh token
+	ParticipantByToken(ctx context.Context, id int64, token string) (Participant, error)
+	SetParticipantRegion(ctx context.Context, participantID int64, regionCode string) error
+	// Register records consent first, then the profile (only the fields the
+	// process asks for; others given are CodeInvalid), and returns the
+	// verification secret to send (link token or 6-digit code).
+	Register(ctx context.Context, processID, participantID int64, c Consent, p Profile) (secret string, err error)
+	Verify(ctx context.Context, processID, participantID int64, secret string) error
+	IsRegistered(ctx context.Context, processID, participantID int64) (bool, error) // verified and consent not withdrawn
+	WithdrawConsent(ctx context.Context, processID, participantID int64) error
+	// EraseParticipant removes personal data (profile) and keeps the
+	// contributions and their aggregates.
+	EraseParticipant(ctx context.Context, participantID int64) error
+	MySubmissions(ctx context.Context, participantID int64) (Submissions, error)
+
+	// Visits are appended to the outbox only.
+	RecordVisit(ctx context.Context, v Visit) error
+
+	// Outbox, read by the ingester.
+	Outbox() Outbox
+
+	Close() error
+}
+
+// ProposalFilter narrows ListProposals.
+type ProposalFilter struct {
+	ComponentID int64
+	Tag         string
+	RegionCode  string
+	Query       string // words in title or description
+	Order       string // "recent" (default), "supports", "comments"
+	Limit       int    // default 20, at most 100
+	Offset      int
+}
+
+// Submissions is what a participant contributed, for "my submissions".
+type Submissions struct {
+	Proposals []Proposal `json:"proposals"`
+	Comments  []Comment  `json:"comments"`
+	Responses []Response `json:"responses"`
+	Supports  []int64    `json:"supports"` // proposal ids
+}
+
+// Outbox is the ordered stream of events for the ingester.
+//
+// Sequence numbers are handed out before commit, so a transaction holding seq
+// 100 can commit after one holding 101; a reader that remembered "last seen =
+// 101" would skip 100 forever. So readers do not page by Seq alone but by a
+// Cursor (writing transaction, Seq):
+//
+//   - Postgres: each row records its writer's xid8 (pg_current_xact_id()).
+//     Read returns only rows whose xid is older than the oldest transaction
+//     still in flight (pg_snapshot_xmin(pg_current_snapshot())), ordered by
+//     (xid, seq). Every transaction that can still commit has an xid at or
+//     above that horizon, so no row can later appear before the cursor.
+//   - SQLite has one writer at a time, so commit order is sequence order;
+//     Tx is always 0 and the cursor is the sequence.
+//
+// Seq stays unique per event, which makes it the key for exactly-once writes.
+type Outbox interface {
+	// Read returns up to limit events after the cursor, in cursor order.
+	Read(ctx context.Context, after Cursor, limit int) ([]Event, error)
+	// Wait blocks until new events may be readable, ctx ends or timeout
+	// passes. Postgres wakes on LISTEN/NOTIFY; SQLite polls.
+	Wait(ctx context.Context, timeout time.Duration) error
+	// Count returns how many events the outbox holds (for lag and tests).
+	Count(ctx context.Context) (int64, error)
+}
+
+// Cursor is a position in the outbox: the writing transaction's id (0 on
+// SQLite) and the event's sequence.
+type Cursor struct {
+	Tx  int64 `json:"tx"`
+	Seq int64 `json:"seq"`
+}
+
+// Less orders cursors the way Read does.
+func (c Cursor) Less(o Cursor) bool {
+	if c.Tx != o.Tx {
+		return c.Tx < o.Tx
+	}
+	return c.Seq < o.Seq
+}
+
+// Clock lets tests fix Now for phase checks.
+type Clock func() time.Time
