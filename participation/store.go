@@ -98,6 +98,11 @@ type Store interface {
 	// Outbox, read by the ingester.
 	Outbox() Outbox
 
+	// Batch runs fn with a Store whose writes all share one transaction:
+	// fn's error (or a panic) rolls every one of them back. The demo
+	// generator and importers use it to load millions of rows quickly.
+	Batch(ctx context.Context, fn func(tx Store) error) error
+
 	Close() error
 }
 
@@ -163,3 +168,25 @@ func (c Cursor) Less(o Cursor) bool {
 
 // Clock lets tests fix Now for phase checks.
 type Clock func() time.Time
+
+type asOfKey struct{}
+
+// AsOf returns a context under which the store treats t as the current time:
+// phase checks, created_at and the event's occurred_at all use t. Only
+// trusted callers (the demo generator, importers, tests) set it; the web
+// layer never does.
+func AsOf(ctx context.Context, t time.Time) context.Context {
+	return context.WithValue(ctx, asOfKey{}, t.UTC())
+}
+
+// Now returns the time a write should use: AsOf's time if ctx carries one,
+// else clock() (or time.Now when clock is nil), in UTC.
+func Now(ctx context.Context, clock Clock) time.Time {
+	if t, ok := ctx.Value(asOfKey{}).(time.Time); ok {
+		return t
+	}
+	if clock != nil {
+		return clock().UTC()
+	}
+	return time.Now().UTC()
+}
