@@ -1,0 +1,170 @@
+package text
+
+import (
+	"strings"
+	"sync"
+
+	"github.com/jdkato/prose/v2"
+)
+
+// Features are what the ingester stores for one text.
+type Features struct {
+	Lang     string   // "en", "sw" or "" (unknown)
+	Tokens   []string // lower-cased words (Unicode word boundaries), no punctuation
+	Stems    []string // content words: stop-words and numbers removed, stemmed (English) or as written (Kiswahili)
+	Keywords []string // up to MaxKeywords most salient stems of this text
+	Hash     uint64   // HashTokens(Tokens): equal for texts differing only in case, punctuation, whitespace
+	MinHash  []uint32 // MinHash signature of the word shingles of Tokens; nil for a text without words
+	Places   []string // region names from Options.Places as given there, then NER place hints as written
+}
+
+// Options configure an Analyzer.
+type Options struct {
+	// Places are the region names to find in texts (e.g. Kenya's 47
+	// counties); matching ignores case, punctuation and spacing.
+	Places []string
+	// NER adds prose's named-entity places (GPE) to Features.Places. It is a
+	// hint (prose tags some cities as people) and costs ~30× the rest of
+	// Features, so it is off unless asked for.
+	NER bool
+	// MinHashSize is the signature length; 0 means DefaultMinHashSize.
+	// The standard error of a Jaccard estimate is about sqrt(J(1-J)/size).
+	MinHashSize int
+	// ShingleSize is the number of words per shingle; 0 means
+	// DefaultShingleSize. Smaller shingles keep near-duplicates with
+	// swapped words closer (with 20% of words swapped, ~64% of 2-shingles
+	// survive against ~51% of 3-shingles) at the price of more chance
+	// overlap between unrelated texts.
+	ShingleSize int
+}
+
+const (
+	DefaultMinHashSize = 64
+	DefaultShingleSize = 3
+)
+
+// Analyzer computes Features. It is safe for concurrent use: everything it
+// holds is read-only after NewAnalyzer.
+type Analyzer struct {
+	places      *gazetteer
+	model       *prose.Model // nil unless Options.NER
+	minhashSize int
+	shingleSize int
+	scratch     sync.Pool // *scratch
+}
+
+type scratch struct {
+	shingles []uint64
+}
+
+// The prose model takes ~300 ms and tens of MB to load; it is read-only once
+// loaded, so every Analyzer in the process shares one.
+var (
+	proseOnce  sync.Once
+	proseModel *prose.Model
+)
+
+func sharedProseModel() *prose.Model {
+	proseOnce.Do(func() { proseModel = prose.ModelFromData("civicpulse") })
+	return proseModel
+}
+
+// NewAnalyzer prepares an Analyzer; with Options.NER it loads the prose
+// model (once per process).
+func NewAnalyzer(opts Options) *Analyzer {
+	a := &Analyzer{
+		places:      newGazetteer(opts.Places),
+		minhashSize: opts.MinHashSize,
+		shingleSize: opts.ShingleSize,
+	}
+	if a.minhashSize <= 0 {
+		a.minhashSize = DefaultMinHashSize
+	}
+	if a.shingleSize <= 0 {
+		a.shingleSize = DefaultShingleSize
+	}
+	if opts.NER {
+		a.model = sharedProseModel()
+	}
+	a.scratch.New = func() any { return new(scratch) }
+	return a
+}
+
+// Features analyses one text.
+func (a *Analyzer) Features(s string) Features {
+	var f Features
+	f.Tokens = appendTokens(make([]string, 0, len(s)/5+1), s)
+	f.Lang = DetectLanguage(f.Tokens)
+	f.Hash = HashTokens(f.Tokens)
+
+	f.Stems = make([]string, 0, len(f.Tokens))
+	for _, t := range f.Tokens {
+		if !contentWord(f.Lang, t) {
+			continue
+		}
+		f.Stems = append(f.Stems, Stem(f.Lang, t))
+	}
+	f.Keywords = Keywords(f.Stems, MaxKeywords)
+
+	sc := a.scratch.Get().(*scratch)
+	sc.shingles = appendShingles(sc.shingles[:0], f.Tokens, a.shingleSize)
+	f.MinHash = MinHash(sc.shingles, a.minhashSize)
+	a.scratch.Put(sc)
+
+	f.Places = a.places.appendMatches(nil, f.Tokens)
+	if a.model != nil && f.Lang != "sw" {
+		f.Places = a.appendNERPlaces(f.Places, s)
+	}
+	return f
+}
+
+// contentWord keeps words that can carry a theme: not a stop-word, not a
+// lone letter, not a number (amounts and years vary between texts on the
+// same subject and would split themes).
+func contentWord(lang, t string) bool {
+	if len(t) < 2 || StopWord(lang, t) {
+		return false
+	}
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		if !('0' <= c && c <= '9') && c != '.' && c != ',' {
+			return true
+		}
+	}
+	return false
+}
+
+// appendNERPlaces adds prose's GPE entities not already found by the
+// gazetteer (compared on their normalised words, so "Taita-Taveta" is the
+// gazetteer's "Taita Taveta"). prose's model is English: Kiswahili texts are
+// not given to it (it tags "Serikali" as a place). Segmentation is off: it would reload the sentence model per
+// call, and the tagger does not need sentences.
+func (a *Analyzer) appendNERPlaces(dst []string, s string) []string {
+	doc, err := prose.NewDocument(s,
+		prose.UsingModel(a.model),
+		prose.WithSegmentation(false))
+	if err != nil {
+		return dst
+	}
+	for _, e := range doc.Entities() {
+		if e.Label != "GPE" {
+			continue
+		}
+		name := strings.TrimSpace(e.Text)
+		if name == "" || containsNormalized(dst, name) {
+			continue
+		}
+		dst = append(dst, name)
+	}
+	return dst
+}
+
+func containsNormalized(list []string, s string) bool {
+	n := Normalize(s)
+	for _, x := range list {
+		if Normalize(x) == n {
+			return true
+		}
+	}
+	return false
+}

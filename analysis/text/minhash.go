@@ -1,0 +1,119 @@
+package text
+
+import "math"
+
+// Shingles hashes every run of n consecutive tokens (word n-shingles). A text
+// shorter than n tokens gives one shingle of all its tokens, so short texts
+// still get a signature; no tokens give none.
+func Shingles(tokens []string, n int) []uint64 {
+	return appendShingles(nil, tokens, n)
+}
+
+func appendShingles(dst []uint64, tokens []string, n int) []uint64 {
+	if n < 1 {
+		n = 1
+	}
+	if len(tokens) == 0 {
+		return dst
+	}
+	if len(tokens) < n {
+		return append(dst, HashTokens(tokens))
+	}
+	for i := 0; i+n <= len(tokens); i++ {
+		dst = append(dst, HashTokens(tokens[i:i+n]))
+	}
+	return dst
+}
+
+// MinHash returns a signature of size values for a set of shingle hashes:
+// value i is the minimum over the set of the i-th hash function. The hash
+// functions come from fixed seeds, so signatures are comparable across runs,
+// processes and versions; changing the seeds would orphan every stored
+// signature. No shingles give a nil signature.
+func MinHash(shingles []uint64, size int) []uint32 {
+	if len(shingles) == 0 || size <= 0 {
+		return nil
+	}
+	sig := make([]uint32, size)
+	fillMinHash(sig, shingles)
+	return sig
+}
+
+// fillMinHash uses one strong mix per shingle and then, per function i,
+// multiply-shift hashing h_i(x) = (a_i*x + b_i) >> 32 with odd a_i: a
+// universal family, cheap enough for 128 functions per shingle.
+func fillMinHash(sig []uint32, shingles []uint64) {
+	for i := range sig {
+		sig[i] = math.MaxUint32
+	}
+	coeffs := minhashCoefficients(len(sig))
+	for _, s := range shingles {
+		x := mix64(s)
+		for i := range sig {
+			h := uint32((coeffs[2*i]*x + coeffs[2*i+1]) >> 32)
+			if h < sig[i] {
+				sig[i] = h
+			}
+		}
+	}
+}
+
+// EstimateJaccard estimates the Jaccard similarity of the two shingle sets
+// behind two signatures: the share of positions where they agree. Signatures
+// of different sizes (or empty ones) are not comparable and give 0.
+func EstimateJaccard(a, b []uint32) float64 {
+	if len(a) == 0 || len(a) != len(b) {
+		return 0
+	}
+	same := 0
+	for i := range a {
+		if a[i] == b[i] {
+			same++
+		}
+	}
+	return float64(same) / float64(len(a))
+}
+
+// mix64 is the SplitMix64 finaliser: it spreads FNV's weak low-entropy bits
+// over the whole word before the multiply-shift functions read its high bits.
+func mix64(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	x ^= x >> 31
+	return x
+}
+
+// minhashSeed fixes the hash functions for ever (see MinHash).
+const minhashSeed = 0x6369766963707573 // "civicpus"
+
+// maxPrecomputed covers every signature size in practical use without
+// recomputing the coefficients per call.
+const maxPrecomputed = 512
+
+var precomputedCoefficients = generateCoefficients(maxPrecomputed)
+
+func minhashCoefficients(size int) []uint64 {
+	if size <= maxPrecomputed {
+		return precomputedCoefficients[:2*size]
+	}
+	return generateCoefficients(size)
+}
+
+// generateCoefficients draws a_i (odd) and b_i from a SplitMix64 stream, so
+// the first k functions are the same whatever size is asked for: a signature
+// of 64 is the prefix of one of 128.
+func generateCoefficients(size int) []uint64 {
+	c := make([]uint64, 2*size)
+	state := uint64(minhashSeed)
+	next := func() uint64 {
+		state += 0x9e3779b97f4a7c15
+		return mix64(state)
+	}
+	for i := 0; i < size; i++ {
+		c[2*i] = next() | 1
+		c[2*i+1] = next()
+	}
+	return c
+}
