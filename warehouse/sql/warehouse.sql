@@ -1,0 +1,49 @@
+-- Statements the warehouse itself runs. Dashboard queries live in queries/.
+
+-- name: get-checkpoint
+SELECT tx, seq, events, batches FROM checkpoint;
+
+-- name: set-checkpoint
+UPDATE checkpoint SET tx = ?, seq = ?, events = events + ?, batches = batches + 1;
+
+-- name: load-seqs
+SELECT seq FROM events UNION ALL SELECT seq FROM dropped WHERE reason <> 'duplicate';
+
+-- name: load-first-seen
+SELECT process_id, component_id, kind, region_code, participant FROM participant_first_seen;
+
+-- Appended rows arrive as col1..col8 in rollup's column order; keys are
+-- unique within a batch because the writer aggregates them first.
+-- name: upsert-rollup
+INSERT INTO rollup
+SELECT col1, col2, col3, col4, col5, col6, col7, col8 FROM appended_data
+ON CONFLICT (grain, bucket, process_id, component_id, kind, region_code)
+DO UPDATE SET events = events + excluded.events,
+              new_participants = new_participants + excluded.new_participants;
+
+-- name: delete-process
+DELETE FROM dim_processes WHERE process_id = ?;
+-- name: delete-phases
+DELETE FROM dim_phases WHERE process_id = ?;
+-- name: delete-components
+DELETE FROM dim_components WHERE process_id = ?;
+-- name: delete-regions
+DELETE FROM dim_regions WHERE region_set_id = ?;
+-- name: delete-sections
+DELETE FROM dim_sections WHERE component_id = ?;
+-- name: delete-questions
+DELETE FROM dim_questions WHERE component_id = ?;
+
+-- name: drop-counts
+SELECT process_id, reason, count(*) AS n
+FROM dropped
+GROUP BY process_id, reason
+ORDER BY process_id, reason;
+
+-- Tables whose every row came from one outbox event: what a rebuild must
+-- reproduce row for row.
+-- name: fact-tables
+SELECT table_name FROM duckdb_tables()
+WHERE schema_name = 'main' AND table_name NOT LIKE 'dim\_%' ESCAPE '\'
+  AND table_name NOT IN ('checkpoint', 'schema_version')
+ORDER BY table_name;
