@@ -23,6 +23,9 @@ type Options struct {
 	// Places are the region names to find in texts (e.g. Kenya's 47
 	// counties); matching ignores case, punctuation and spacing.
 	Places []string
+	// PlaceAliases maps other names of a place to its name in Places, so a
+	// mention of "Nairobi" reports the county "Nairobi City".
+	PlaceAliases map[string]string
 	// NER adds prose's named-entity places (GPE) to Features.Places. It is a
 	// hint (prose tags some cities as people) and costs ~30× the rest of
 	// Features, so it is off unless asked for.
@@ -73,7 +76,7 @@ func sharedProseModel() *prose.Model {
 // model (once per process).
 func NewAnalyzer(opts Options) *Analyzer {
 	a := &Analyzer{
-		places:      newGazetteer(opts.Places),
+		places:      newGazetteer(opts.Places, opts.PlaceAliases),
 		minhashSize: opts.MinHashSize,
 		shingleSize: opts.ShingleSize,
 	}

@@ -17,18 +17,30 @@ type placeName struct {
 	tokens []string
 }
 
-func newGazetteer(names []string) *gazetteer {
+func newGazetteer(names []string, aliases map[string]string) *gazetteer {
 	g := &gazetteer{byFirst: make(map[string][]placeName)}
-	for _, n := range names {
-		toks := Tokenize(n)
+	add := func(spelling, name string) {
+		toks := Tokenize(spelling)
 		if len(toks) == 0 {
-			continue
+			return
 		}
 		// Clone: the tokens are slices of the caller's string.
 		for i, t := range toks {
 			toks[i] = strings.Clone(t)
 		}
-		g.byFirst[toks[0]] = append(g.byFirst[toks[0]], placeName{name: n, tokens: toks})
+		g.byFirst[toks[0]] = append(g.byFirst[toks[0]], placeName{name: name, tokens: toks})
+	}
+	for _, n := range names {
+		add(n, n)
+	}
+	// Sorted, so that equal-length spellings keep one order between runs.
+	spellings := make([]string, 0, len(aliases))
+	for a := range aliases {
+		spellings = append(spellings, a)
+	}
+	sort.Strings(spellings)
+	for _, a := range spellings {
+		add(a, aliases[a])
 	}
 	for _, list := range g.byFirst {
 		// Longest first, so "Tana River" wins over a region named "Tana".
