@@ -1,0 +1,297 @@
+// Package ingest tails the participation outbox into the warehouse: a
+// pipeline of small named steps (read batch → validate → dedupe →
+// pseudonymise → facts → text features → dimensions → write), each event
+// committed exactly once together with the checkpoint, drops counted by
+// reason.
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/civicpulse/civicpulse/analysis/text"
+	"github.com/civicpulse/civicpulse/participation"
+	"github.com/civicpulse/civicpulse/warehouse"
+)
+
+// Options configure an Ingester.
+type Options struct {
+	// Key is the pseudonym key (LoadOrCreateKey, or from configuration).
+	Key []byte
+	// Analyzer computes text features; nil uses text.NewAnalyzer with
+	// default options (no NER: it costs ~30× the rest).
+	Analyzer *text.Analyzer
+	// BatchSize is the most events one transaction takes (default 5,000).
+	BatchSize int
+	// FlushEvery bounds how long a partial batch waits (default 100 ms).
+	FlushEvery time.Duration
+	// Idle is how long to wait for new events when caught up (default 1 s;
+	// Postgres NOTIFY wakes the tailer sooner).
+	Idle time.Duration
+	// Workers analyse texts in parallel (default GOMAXPROCS).
+	Workers int
+}
+
+// Ingester moves outbox events into one warehouse.
+type Ingester struct {
+	store    participation.Store
+	wh       *warehouse.Warehouse
+	opts     Options
+	analyzer *text.Analyzer
+	pseudo   *Pseudonymiser
+
+	featureCache  map[string]text.Features
+	questionTypes map[int64]map[int64]participation.QuestionType
+
+	mu    sync.Mutex
+	drops map[string]int64
+}
+
+// New returns an Ingester reading store's outbox into wh.
+func New(store participation.Store, wh *warehouse.Warehouse, opts Options) (*Ingester, error) {
+	if len(opts.Key) < 16 {
+		return nil, errors.New("ingest: a pseudonym key of at least 16 bytes is required")
+	}
+	if opts.BatchSize <= 0 {
+		opts.BatchSize = 5000
+	}
+	if opts.FlushEvery <= 0 {
+		opts.FlushEvery = 100 * time.Millisecond
+	}
+	if opts.Idle <= 0 {
+		opts.Idle = time.Second
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = defaultWorkers()
+	}
+	a := opts.Analyzer
+	if a == nil {
+		a = text.NewAnalyzer(text.Options{})
+	}
+	return &Ingester{
+		store: store, wh: wh, opts: opts, analyzer: a,
+		pseudo:        NewPseudonymiser(opts.Key),
+		featureCache:  map[string]text.Features{},
+		questionTypes: map[int64]map[int64]participation.QuestionType{},
+		drops:         map[string]int64{},
+	}, nil
+}
+
+// Run tails the outbox until ctx ends, then writes what it has read and
+// returns nil. Each batch is flushed when it is full, when its first event
+// has waited FlushEvery, and on shutdown.
+func (in *Ingester) Run(ctx context.Context) error {
+	return in.run(ctx, false)
+}
+
+// CatchUp ingests everything the outbox holds now and returns.
+func (in *Ingester) CatchUp(ctx context.Context) error {
+	return in.run(ctx, true)
+}
+
+func (in *Ingester) run(ctx context.Context, untilEmpty bool) error {
+	readCtx, stopReading := context.WithCancel(ctx)
+	defer stopReading()
+	batches := make(chan []participation.Event, 2)
+	readErr := make(chan error, 1)
+	go func() {
+		readErr <- in.read(readCtx, batches, untilEmpty)
+		close(batches)
+	}()
+	// Writes outlive ctx so that shutdown flushes what was read.
+	wctx := context.WithoutCancel(ctx)
+	var werr error
+	for evs := range batches {
+		if werr != nil {
+			continue // drain so the reader can finish
+		}
+		if err := in.Process(wctx, evs); err != nil {
+			werr = err
+			stopReading()
+		}
+	}
+	if werr != nil {
+		return werr
+	}
+	return <-readErr
+}
+
+// read sends batches of events from the warehouse's checkpoint on. It
+// accumulates until BatchSize or until the first pending event has waited
+// FlushEvery; on ctx's end it sends what it holds and returns nil.
+func (in *Ingester) read(ctx context.Context, out chan<- []participation.Event, untilEmpty bool) error {
+	c, _ := in.wh.Checkpoint()
+	cursor := participation.Cursor{Tx: c.Tx, Seq: c.Seq}
+	ob := in.store.Outbox()
+	var pending []participation.Event
+	var firstAt time.Time
+	flush := func() {
+		if len(pending) > 0 {
+			out <- pending
+			pending = nil
+		}
+	}
+	backoff := 100 * time.Millisecond
+	for {
+		if ctx.Err() != nil {
+			flush()
+			return nil
+		}
+		want := in.opts.BatchSize - len(pending)
+		evs, err := ob.Read(ctx, cursor, want)
+		if err != nil {
+			if ctx.Err() != nil {
+				flush()
+				return nil
+			}
+			if untilEmpty {
+				flush()
+				return fmt.Errorf("ingest: unable to read the outbox: %w", err)
+			}
+			slog.Warn("ingest: unable to read the outbox; retrying", "err", err, "in", backoff)
+			sleep(ctx, backoff)
+			backoff = min(2*backoff, 10*time.Second)
+			continue
+		}
+		backoff = 100 * time.Millisecond
+		if len(evs) > 0 {
+			if len(pending) == 0 {
+				firstAt = time.Now()
+			}
+			pending = append(pending, evs...)
+			cursor = evs[len(evs)-1].Cursor()
+		}
+		more := len(evs) == want
+		switch {
+		case len(pending) >= in.opts.BatchSize:
+			flush()
+			continue
+		case untilEmpty && !more:
+			flush()
+			return nil
+		case more:
+			continue
+		case len(pending) > 0 && time.Since(firstAt) >= in.opts.FlushEvery:
+			flush()
+			continue
+		}
+		wait := in.opts.Idle
+		if len(pending) > 0 {
+			wait = in.opts.FlushEvery - time.Since(firstAt)
+		}
+		if err := ob.Wait(ctx, wait); err != nil && ctx.Err() == nil {
+			slog.Warn("ingest: outbox wait failed", "err", err)
+			sleep(ctx, wait)
+		}
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
+
+// Process runs the pipeline's steps over one batch of events, in outbox
+// order, and commits it.
+func (in *Ingester) Process(ctx context.Context, events []participation.Event) error {
+	if len(events) == 0 {
+		return nil
+	}
+	b := &batch{items: make([]item, len(events)), to: events[len(events)-1].Cursor(), out: &warehouse.Batch{}}
+	for i, e := range events {
+		b.items[i].ev = e
+	}
+	for _, s := range in.Steps() {
+		if err := s.Run(ctx, b); err != nil {
+			return fmt.Errorf("ingest: step %s: %w", s.Name, err)
+		}
+	}
+	return nil
+}
+
+func (in *Ingester) countDrops(d []warehouse.Dropped) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	for _, x := range d {
+		in.drops[x.Reason]++
+	}
+}
+
+// Status is what officials see of the ingester.
+type Status struct {
+	OutboxEvents    int64                 `json:"outbox_events"`
+	WarehouseEvents int64                 `json:"warehouse_events"` // consumed: accepted or dropped
+	Lag             int64                 `json:"lag"`              // events not yet in the warehouse
+	Cursor          warehouse.Cursor      `json:"cursor"`
+	Drops           map[string]int64      `json:"drops"` // by reason, since the warehouse was built
+	DropsByProcess  []warehouse.DropCount `json:"drops_by_process"`
+}
+
+// Status reports lag and drops.
+func (in *Ingester) Status(ctx context.Context) (Status, error) {
+	return StatusOf(ctx, in.store, in.wh)
+}
+
+// StatusOf reports lag and drops for a store and its warehouse.
+func StatusOf(ctx context.Context, store participation.Store, wh *warehouse.Warehouse) (Status, error) {
+	var s Status
+	n, err := store.Outbox().Count(ctx)
+	if err != nil {
+		return s, fmt.Errorf("ingest: unable to count the outbox: %w", err)
+	}
+	s.Cursor, s.WarehouseEvents = wh.Checkpoint()
+	s.OutboxEvents = n
+	s.Lag = max(0, n-s.WarehouseEvents)
+	if s.DropsByProcess, err = wh.DropCounts(ctx); err != nil {
+		return s, err
+	}
+	s.Drops = map[string]int64{}
+	for _, d := range s.DropsByProcess {
+		s.Drops[d.Reason] += d.N
+	}
+	return s, nil
+}
+
+// Rebuild builds a fresh warehouse at warehousePath from the whole outbox,
+// replacing the one there only once the new one is complete. Nothing else
+// may have the warehouse open.
+func Rebuild(ctx context.Context, store participation.Store, warehousePath string, opts Options) error {
+	tmp := warehousePath + ".rebuild"
+	for _, p := range []string{tmp, tmp + ".wal"} {
+		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("ingest: unable to clear %s: %w", p, err)
+		}
+	}
+	wh, err := warehouse.Open(tmp)
+	if err != nil {
+		return err
+	}
+	in, err := New(store, wh, opts)
+	if err != nil {
+		wh.Close()
+		return err
+	}
+	if err := in.CatchUp(ctx); err != nil {
+		wh.Close()
+		return fmt.Errorf("ingest: rebuild: %w", err)
+	}
+	if err := wh.Close(); err != nil {
+		return fmt.Errorf("ingest: rebuild: %w", err)
+	}
+	if err := os.Remove(warehousePath + ".wal"); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("ingest: rebuild: %w", err)
+	}
+	if err := os.Rename(tmp, warehousePath); err != nil {
+		return fmt.Errorf("ingest: unable to replace the warehouse: %w", err)
+	}
+	return nil
+}

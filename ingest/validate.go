@@ -1,0 +1,251 @@
+package ingest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/civicpulse/civicpulse/participation"
+	"github.com/civicpulse/civicpulse/warehouse"
+)
+
+// The payloads the store writes, as the ingester reads them.
+type proposalPayload struct {
+	Title       string   `json:"title"`
+	Description string   `json:"description"`
+	BudgetMinor int64    `json:"budget_minor"`
+	Tags        []string `json:"tags"`
+	RegionCode  string   `json:"region_code"`
+	Lat         *float64 `json:"lat"`
+	Lng         *float64 `json:"lng"`
+}
+
+type commentPayload struct {
+	TargetKind   string `json:"target_kind"`
+	TargetID     int64  `json:"target_id"`
+	ParentID     *int64 `json:"parent_id"`
+	Kind         string `json:"kind"`
+	Body         string `json:"body"`
+	ProposedText string `json:"proposed_text"`
+}
+
+type votePayload struct {
+	Vote     string `json:"vote"`
+	Previous string `json:"previous"`
+}
+
+type surveyPayload struct {
+	Page      int                    `json:"page"`
+	Answers   []participation.Answer `json:"answers"`
+	StartedAt *time.Time             `json:"started_at"`
+}
+
+type registrationPayload struct {
+	Fields []string `json:"fields"`
+}
+
+type consentPayload struct {
+	NoticeVersion int    `json:"notice_version"`
+	Purpose       string `json:"purpose"`
+}
+
+type visitPayload struct {
+	VisitorHash string `json:"visitor_hash"`
+	Path        string `json:"path"`
+	Referrer    string `json:"referrer"`
+	UTMSource   string `json:"utm_source"`
+	UTMMedium   string `json:"utm_medium"`
+	UTMCampaign string `json:"utm_campaign"`
+	Device      string `json:"device"`
+}
+
+type hiddenPayload struct {
+	Kind   string `json:"kind"`
+	Status string `json:"status"`
+}
+
+type emptyPayload struct{}
+
+// item is one event travelling through the steps: the decoded payload, the
+// reason it was dropped (if it was) and its participant's pseudonym.
+type item struct {
+	ev          participation.Event
+	payload     any
+	drop        string
+	participant string
+}
+
+// dropError says why an event cannot enter the warehouse.
+type dropError struct {
+	reason string
+	msg    string
+}
+
+func (e *dropError) Error() string { return e.reason + ": " + e.msg }
+
+func invalid(format string, args ...any) error {
+	return &dropError{warehouse.ReasonInvalid, fmt.Sprintf(format, args...)}
+}
+
+func spam(format string, args ...any) error {
+	return &dropError{warehouse.ReasonSpam, fmt.Sprintf(format, args...)}
+}
+
+// maxLinks is how many links a contribution may carry before it counts as
+// spam: citizens cite a source or two, link farms paste dozens.
+const maxLinks = 8
+
+// Validate decodes an event's payload and checks what the warehouse relies
+// on. It returns the decoded payload, or a *dropError (reason invalid or
+// spam) for an event that must not enter the warehouse.
+func Validate(e participation.Event) (any, error) {
+	if e.Seq <= 0 {
+		return nil, invalid("seq %d", e.Seq)
+	}
+	if e.OccurredAt.IsZero() {
+		return nil, invalid("no occurred_at")
+	}
+	switch e.Type {
+	case participation.EvProposalCreated:
+		var p proposalPayload
+		if err := decode(e, &p); err != nil {
+			return nil, err
+		}
+		if e.EntityID <= 0 || e.ProcessID <= 0 || strings.TrimSpace(p.Title) == "" {
+			return nil, invalid("proposal without id, process or title")
+		}
+		if links(p.Title)+links(p.Description) > maxLinks {
+			return nil, spam("proposal with too many links")
+		}
+		return p, nil
+	case participation.EvCommentCreated:
+		var p commentPayload
+		if err := decode(e, &p); err != nil {
+			return nil, err
+		}
+		if e.EntityID <= 0 || strings.TrimSpace(p.Body) == "" {
+			return nil, invalid("comment without id or body")
+		}
+		if p.TargetKind != string(participation.TargetProposal) && p.TargetKind != string(participation.TargetSection) {
+			return nil, invalid("comment target kind %q", p.TargetKind)
+		}
+		if links(p.Body)+links(p.ProposedText) > maxLinks {
+			return nil, spam("comment with too many links")
+		}
+		return p, nil
+	case participation.EvCommentVoted:
+		var p votePayload
+		if err := decode(e, &p); err != nil {
+			return nil, err
+		}
+		if e.EntityID <= 0 || !isVote(p.Vote) || (p.Previous != "" && !isVote(p.Previous)) {
+			return nil, invalid("vote %q on comment %d", p.Vote, e.EntityID)
+		}
+		return p, nil
+	case participation.EvSupportAdded, participation.EvSupportRemoved:
+		if e.EntityID <= 0 {
+			return nil, invalid("support without proposal")
+		}
+		return emptyPayload{}, nil
+	case participation.EvSurveyAnswered, participation.EvSurveyCompleted:
+		var p surveyPayload
+		if err := decode(e, &p); err != nil {
+			return nil, err
+		}
+		if e.EntityID <= 0 || p.Page < 1 {
+			return nil, invalid("survey page %d of response %d", p.Page, e.EntityID)
+		}
+		for _, a := range p.Answers {
+			if a.QuestionID <= 0 {
+				return nil, invalid("answer without question")
+			}
+		}
+		return p, nil
+	case participation.EvRegistration:
+		var p registrationPayload
+		if err := decode(e, &p); err != nil {
+			return nil, err
+		}
+		for _, f := range p.Fields {
+			if !isPersonalField(f) {
+				return nil, invalid("registration field %q", f)
+			}
+		}
+		return p, nil
+	case participation.EvConsentGiven, participation.EvConsentWithdrawn:
+		var p consentPayload
+		if err := decode(e, &p); err != nil {
+			return nil, err
+		}
+		return p, nil
+	case participation.EvVisit:
+		var p visitPayload
+		if err := decode(e, &p); err != nil {
+			return nil, err
+		}
+		if p.VisitorHash == "" {
+			return nil, invalid("visit without visitor hash")
+		}
+		if p.Device == "bot" {
+			return nil, spam("visit by a bot")
+		}
+		// A query string may carry a token or an email typed into a form;
+		// analytics needs the page, not its parameters.
+		p.Path, _, _ = strings.Cut(p.Path, "?")
+		p.Path, _, _ = strings.Cut(p.Path, "#")
+		return p, nil
+	case participation.EvContributionHidden:
+		var p hiddenPayload
+		if err := decode(e, &p); err != nil {
+			return nil, err
+		}
+		if e.EntityID <= 0 || p.Kind == "" {
+			return nil, invalid("moderation without entity")
+		}
+		return p, nil
+	case participation.EvProcessChanged, participation.EvSurveyChanged, participation.EvDocumentPublished,
+		participation.EvParticipantJoined:
+		if !json.Valid(payloadOrEmpty(e.Payload)) {
+			return nil, invalid("payload is not JSON")
+		}
+		return emptyPayload{}, nil
+	}
+	return nil, invalid("unknown event type %q", e.Type)
+}
+
+func decode(e participation.Event, dst any) error {
+	if err := json.Unmarshal(payloadOrEmpty(e.Payload), dst); err != nil {
+		return invalid("%s payload: %v", e.Type, err)
+	}
+	return nil
+}
+
+func payloadOrEmpty(p json.RawMessage) []byte {
+	if len(bytes.TrimSpace(p)) == 0 || bytes.Equal(bytes.TrimSpace(p), []byte("null")) {
+		return []byte("{}")
+	}
+	return p
+}
+
+func isVote(v string) bool {
+	switch participation.Vote(v) {
+	case participation.VoteAgree, participation.VoteDisagree, participation.VotePass:
+		return true
+	}
+	return false
+}
+
+func isPersonalField(f string) bool {
+	for _, p := range participation.AllPersonalFields {
+		if string(p) == f {
+			return true
+		}
+	}
+	return false
+}
+
+func links(s string) int {
+	return strings.Count(s, "http://") + strings.Count(s, "https://") + strings.Count(s, "www.")
+}
