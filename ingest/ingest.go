@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"sync"
 	"time"
 
 	"github.com/civicpulse/civicpulse/analysis/text"
@@ -47,9 +46,6 @@ type Ingester struct {
 
 	featureCache  map[string]text.Features
 	questionTypes map[int64]map[int64]participation.QuestionType
-
-	mu    sync.Mutex
-	drops map[string]int64
 }
 
 // New returns an Ingester reading store's outbox into wh.
@@ -78,7 +74,6 @@ func New(store participation.Store, wh *warehouse.Warehouse, opts Options) (*Ing
 		pseudo:        NewPseudonymiser(opts.Key),
 		featureCache:  map[string]text.Features{},
 		questionTypes: map[int64]map[int64]participation.QuestionType{},
-		drops:         map[string]int64{},
 	}, nil
 }
 
@@ -216,14 +211,6 @@ func (in *Ingester) Process(ctx context.Context, events []participation.Event) e
 		}
 	}
 	return nil
-}
-
-func (in *Ingester) countDrops(d []warehouse.Dropped) {
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	for _, x := range d {
-		in.drops[x.Reason]++
-	}
 }
 
 // Status is what officials see of the ingester.

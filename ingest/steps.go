@@ -199,11 +199,7 @@ func (in *Ingester) write(ctx context.Context, b *batch) error {
 		}
 		out.Dropped = append(out.Dropped, warehouse.Dropped{Seq: it.ev.Seq, Tx: it.ev.Tx, Type: string(it.ev.Type), ProcessID: it.ev.ProcessID, Reason: it.drop, OccurredAt: it.ev.OccurredAt.UTC()})
 	}
-	if err := in.wh.Write(ctx, out); err != nil {
-		return err
-	}
-	in.countDrops(out.Dropped)
-	return nil
+	return in.wh.Write(ctx, out)
 }
 
 func defaultWorkers() int { return max(1, runtime.GOMAXPROCS(0)) }
