@@ -1,0 +1,257 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/civicpulse/civicpulse/participation"
+)
+
+type commentCreated struct {
+	TargetKind   participation.TargetKind  `json:"target_kind"`
+	TargetID     int64                     `json:"target_id"`
+	ParentID     *int64                    `json:"parent_id"`
+	Kind         participation.CommentKind `json:"kind"`
+	Body         string                    `json:"body"`
+	ProposedText string                    `json:"proposed_text"`
+}
+
+type commentVoted struct {
+	Vote     participation.Vote `json:"vote"`
+	Previous participation.Vote `json:"previous"`
+}
+
+type contributionHidden struct {
+	Kind   string               `json:"kind"`
+	Status participation.Status `json:"status"`
+}
+
+// CreateComment stores a comment on a published proposal or a document
+// section, or a reply to a top-level comment on the same target.
+func (s *Store) CreateComment(ctx context.Context, c participation.Comment) (int64, error) {
+	c.Body, c.ProposedText = strings.TrimSpace(c.Body), strings.TrimSpace(c.ProposedText)
+	if c.Kind == "" {
+		c.Kind = participation.CommentPlain
+	}
+	if v := participation.ValidateComment(c); len(v) > 0 {
+		return 0, v
+	}
+	var id int64
+	err := s.write(ctx, func(w *Store) error {
+		var kind participation.ComponentKind
+		stmt := "published-proposal-component"
+		if c.TargetKind == participation.TargetProposal {
+			kind = participation.KindProposals
+		} else {
+			kind, stmt = participation.KindDocument, "section-component"
+		}
+		var componentID int64
+		if err := w.get(ctx, &componentID, stmt, c.TargetID); err != nil {
+			if noRows(err) {
+				return notFound("target_id", string(c.TargetKind))
+			}
+			return fmt.Errorf("store: unable to find comment target: %w", err)
+		}
+		t, err := w.open(ctx, componentID, kind, c.ParticipantID)
+		if err != nil {
+			return err
+		}
+		if c.ParentID != nil {
+			var parent participation.Comment
+			err := w.get(ctx, &parent, "get-comment", *c.ParentID)
+			if err != nil && !noRows(err) {
+				return fmt.Errorf("store: unable to find parent comment: %w", err)
+			}
+			if noRows(err) || parent.TargetKind != c.TargetKind || parent.TargetID != c.TargetID ||
+				parent.ParentID != nil || parent.Status != participation.StatusPublished {
+				return participation.ValidationErrors{participation.Errorf(participation.CodeInvalid, "parent_id", "err.bad_parent",
+					"a reply must answer a top-level comment on the same %s", string(c.TargetKind))}
+			}
+		}
+		if id, err = w.insertID(ctx, "insert-comment", t.ProcessID, componentID, string(c.TargetKind), c.TargetID,
+			c.ParentID, c.ParticipantID, string(c.Kind), c.Body, c.ProposedText, w.now(ctx)); err != nil {
+			return fmt.Errorf("store: unable to create comment: %w", err)
+		}
+		if err := w.countComment(ctx, c.TargetKind, c.TargetID, 1); err != nil {
+			return err
+		}
+		return w.emit(ctx, event{typ: participation.EvCommentCreated, processID: t.ProcessID, componentID: componentID,
+			entityID: id, participantID: c.ParticipantID, region: t.Region,
+			payload: commentCreated{c.TargetKind, c.TargetID, c.ParentID, c.Kind, c.Body, c.ProposedText}})
+	})
+	return id, err
+}
+
+func (s *Store) countComment(ctx context.Context, kind participation.TargetKind, targetID int64, delta int) error {
+	stmt := "add-proposal-comment-count"
+	if kind == participation.TargetSection {
+		stmt = "add-section-comment-count"
+	}
+	if _, err := s.exec(ctx, stmt, delta, targetID); err != nil {
+		return fmt.Errorf("store: unable to count comment: %w", err)
+	}
+	return nil
+}
+
+// GetComment returns a comment whatever its status (moderators need hidden
+// ones); citizen pages show only StatusPublished.
+func (s *Store) GetComment(ctx context.Context, id int64) (participation.Comment, error) {
+	var c participation.Comment
+	if err := s.get(ctx, &c, "get-comment", id); err != nil {
+		if noRows(err) {
+			return c, notFound("id", "comment")
+		}
+		return c, fmt.Errorf("store: unable to get comment: %w", err)
+	}
+	c.CreatedAt = c.CreatedAt.UTC()
+	return c, nil
+}
+
+// ListComments returns a target's published top-level comments, oldest
+// first, each with its published replies.
+func (s *Store) ListComments(ctx context.Context, kind participation.TargetKind, targetID int64) ([]participation.Comment, error) {
+	var all []participation.Comment
+	if err := s.sel(ctx, &all, "list-comments", string(kind), targetID); err != nil {
+		return nil, fmt.Errorf("store: unable to list comments: %w", err)
+	}
+	top := []participation.Comment{}
+	at := map[int64]int{}
+	for _, c := range all {
+		c.CreatedAt = c.CreatedAt.UTC()
+		if c.ParentID == nil {
+			at[c.ID] = len(top)
+			top = append(top, c)
+		}
+	}
+	for _, c := range all {
+		if c.ParentID == nil {
+			continue
+		}
+		if i, ok := at[*c.ParentID]; ok {
+			c.CreatedAt = c.CreatedAt.UTC()
+			top[i].Replies = append(top[i].Replies, c)
+		}
+	}
+	return top, nil
+}
+
+// VoteComment records or changes a participant's vote on a section comment.
+func (s *Store) VoteComment(ctx context.Context, commentID, participantID int64, v participation.Vote) error {
+	switch v {
+	case participation.VoteAgree, participation.VoteDisagree, participation.VotePass:
+	default:
+		return participation.ValidationErrors{participation.Errorf(participation.CodeInvalid, "vote", "err.bad_choice", "must be agree, disagree or pass")}
+	}
+	return s.write(ctx, func(w *Store) error {
+		var c participation.Comment
+		if err := w.get(ctx, &c, "get-comment", commentID); err != nil {
+			if noRows(err) {
+				return notFound("comment_id", "comment")
+			}
+			return fmt.Errorf("store: unable to find comment: %w", err)
+		}
+		if c.Status != participation.StatusPublished {
+			return notFound("comment_id", "comment")
+		}
+		if c.TargetKind != participation.TargetSection {
+			return participation.Errorf(participation.CodeInvalid, "comment_id", "err.no_votes", "only comments on a document take votes")
+		}
+		t, err := w.open(ctx, c.ComponentID, participation.KindDocument, participantID)
+		if err != nil {
+			return err
+		}
+		var prev participation.Vote
+		if err := w.get(ctx, &prev, "get-vote", commentID, participantID); err != nil && !noRows(err) {
+			return fmt.Errorf("store: unable to read vote: %w", err)
+		}
+		if prev == v {
+			return participation.Errorf(participation.CodeDuplicate, "vote", "err.already_voted", "you already voted %s", string(v))
+		}
+		now := w.now(ctx)
+		if prev == "" {
+			n, err := w.exec(ctx, "insert-vote", commentID, participantID, string(v), now, now)
+			if err != nil {
+				return fmt.Errorf("store: unable to vote: %w", err)
+			}
+			if n == 0 { // a concurrent first vote won
+				return participation.Errorf(participation.CodeDuplicate, "vote", "err.already_voted", "you already voted")
+			}
+		} else if _, err := w.exec(ctx, "update-vote", string(v), now, commentID, participantID); err != nil {
+			return fmt.Errorf("store: unable to change vote: %w", err)
+		}
+		d := map[participation.Vote]int{v: 1}
+		if prev != "" {
+			d[prev] = -1
+		}
+		if _, err := w.exec(ctx, "add-vote-counts", d[participation.VoteAgree], d[participation.VoteDisagree], d[participation.VotePass], commentID); err != nil {
+			return fmt.Errorf("store: unable to count vote: %w", err)
+		}
+		return w.emit(ctx, event{typ: participation.EvCommentVoted, processID: t.ProcessID, componentID: c.ComponentID,
+			entityID: commentID, participantID: participantID, region: t.Region, payload: commentVoted{v, prev}})
+	})
+}
+
+// MyVotes returns the participant's votes on the given comments.
+func (s *Store) MyVotes(ctx context.Context, participantID int64, commentIDs []int64) (map[int64]participation.Vote, error) {
+	out := map[int64]participation.Vote{}
+	if len(commentIDs) == 0 {
+		return out, nil
+	}
+	q, args, err := s.in("my-votes", participantID, commentIDs)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read votes: %w", err)
+	}
+	var rows []struct {
+		CommentID int64              `db:"comment_id"`
+		Vote      participation.Vote `db:"vote"`
+	}
+	if err := s.q.SelectContext(ctx, &rows, q, args...); err != nil {
+		return nil, fmt.Errorf("store: unable to read votes: %w", err)
+	}
+	for _, r := range rows {
+		out[r.CommentID] = r.Vote
+	}
+	return out, nil
+}
+
+// SetCommentStatus hides, withdraws or republishes a comment. Comment counts
+// follow what citizens can see.
+func (s *Store) SetCommentStatus(ctx context.Context, commentID int64, st participation.Status) error {
+	switch st {
+	case participation.StatusPublished, participation.StatusHidden, participation.StatusWithdrawn:
+	default:
+		return participation.ValidationErrors{participation.Errorf(participation.CodeInvalid, "status", "err.bad_choice", "must be published, hidden or withdrawn")}
+	}
+	return s.write(ctx, func(w *Store) error {
+		var c participation.Comment
+		if err := w.get(ctx, &c, "get-comment", commentID); err != nil {
+			if noRows(err) {
+				return notFound("id", "comment")
+			}
+			return fmt.Errorf("store: unable to find comment: %w", err)
+		}
+		if c.Status == st {
+			return nil
+		}
+		if _, err := w.exec(ctx, "set-comment-status", string(st), commentID); err != nil {
+			return fmt.Errorf("store: unable to set comment status: %w", err)
+		}
+		wasVisible, isVisible := c.Status == participation.StatusPublished, st == participation.StatusPublished
+		if wasVisible != isVisible {
+			delta := 1
+			if wasVisible {
+				delta = -1
+			}
+			if err := w.countComment(ctx, c.TargetKind, c.TargetID, delta); err != nil {
+				return err
+			}
+		}
+		region, err := w.participantRegion(ctx, c.ParticipantID, c.ProcessID)
+		if err != nil {
+			return err
+		}
+		return w.emit(ctx, event{typ: participation.EvContributionHidden, processID: c.ProcessID, componentID: c.ComponentID,
+			entityID: commentID, participantID: c.ParticipantID, region: region, payload: contributionHidden{"comment", st}})
+	})
+}

@@ -1,0 +1,24 @@
+// Package sqlstore is the participation store: one implementation of
+// participation.Store that runs on Postgres (production) and SQLite (the
+// embedded default) with the same behaviour.
+//
+// Statements live in sql/queries.sql (shared, written with '?' and rebound to
+// the dialect at start-up) and sql/postgres.sql or sql/sqlite.sql where the
+// dialects differ; New refuses to start when one the code names is missing.
+// The schema is the "participation" migration stream in migrations/.
+//
+// Every write runs in one transaction that also checks the rules (published
+// process, open phase, registration), keeps the counters (supports, comments,
+// votes) and appends the outbox event, so a write and its event commit or
+// roll back together. Inside Batch each write runs under a savepoint: a write
+// that is refused leaves nothing behind and the batch may carry on.
+//
+// The outbox is read by (transaction id, sequence) on Postgres, so that a
+// transaction that took a lower sequence but commits later is never skipped;
+// every insert notifies the civicpulse_outbox channel, which Wait listens on.
+// On SQLite there is one writer at a time and the sequence alone orders it.
+//
+// Secrets are kept hashed: a participant's cookie token and the registration
+// link or code. Personal data lives only in profiles, which EraseParticipant
+// deletes; events never carry it.
+package sqlstore

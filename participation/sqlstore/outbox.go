@@ -1,0 +1,151 @@
+package sqlstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/lib/pq"
+
+	"github.com/civicpulse/civicpulse/internal/sqldb"
+	"github.com/civicpulse/civicpulse/participation"
+)
+
+// NotifyChannel is the Postgres channel every outbox insert notifies.
+const NotifyChannel = "civicpulse_outbox"
+
+// event is an outbox row about to be written. payload must never hold a
+// personal field: it is marshalled as is.
+type event struct {
+	typ           participation.EventType
+	processID     int64
+	componentID   int64
+	entityID      int64
+	participantID int64
+	region        string
+	payload       any
+}
+
+// emit appends e to the outbox in the caller's transaction.
+func (s *Store) emit(ctx context.Context, e event) error {
+	p := e.payload
+	if p == nil {
+		p = struct{}{}
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		return fmt.Errorf("store: unable to encode %s event: %w", e.typ, err)
+	}
+	if _, err := s.exec(ctx, "insert-event", string(e.typ), e.processID, e.componentID, e.entityID,
+		e.participantID, e.region, s.now(ctx), string(b)); err != nil {
+		return fmt.Errorf("store: unable to append %s event: %w", e.typ, err)
+	}
+	return nil
+}
+
+// Outbox returns the reader of the store's outbox.
+func (s *Store) Outbox() participation.Outbox { return outbox{s} }
+
+type outbox struct{ s *Store }
+
+type eventRow struct {
+	participation.Event
+	PayloadText string `db:"payload"`
+}
+
+// Read returns up to limit events after the cursor; on Postgres only those
+// of transactions older than every one still running (see the Outbox doc).
+func (o outbox) Read(ctx context.Context, after participation.Cursor, limit int) ([]participation.Event, error) {
+	if limit <= 0 {
+		limit = 1000
+	}
+	var rows []eventRow
+	var err error
+	if o.s.db.Dialect == sqldb.Postgres {
+		err = o.s.sel(ctx, &rows, "read-outbox", after.Tx, after.Seq, limit)
+	} else {
+		err = o.s.sel(ctx, &rows, "read-outbox", after.Seq, limit)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read outbox: %w", err)
+	}
+	events := make([]participation.Event, len(rows))
+	for i, r := range rows {
+		events[i] = r.Event
+		events[i].OccurredAt = r.OccurredAt.UTC()
+		events[i].Payload = json.RawMessage(r.PayloadText)
+	}
+	return events, nil
+}
+
+// Count returns how many events the outbox holds.
+func (o outbox) Count(ctx context.Context) (int64, error) {
+	var n int64
+	if err := o.s.get(ctx, &n, "count-outbox"); err != nil {
+		return 0, fmt.Errorf("store: unable to count outbox: %w", err)
+	}
+	return n, nil
+}
+
+// sqlitePoll is how often Wait looks again on SQLite, where nothing notifies.
+const sqlitePoll = 100 * time.Millisecond
+
+// Wait blocks until an outbox insert may have committed, ctx ends or timeout
+// passes. It returns nil on a wake-up or a timeout and ctx's error when ctx
+// ends: the caller reads again either way.
+func (o outbox) Wait(ctx context.Context, timeout time.Duration) error {
+	if o.s.db.Dialect != sqldb.Postgres {
+		d := min(timeout, sqlitePoll)
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+			return nil
+		}
+	}
+	notify, err := o.s.wake.channel()
+	if err != nil {
+		return err
+	}
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	case <-notify:
+		// One read covers every commit so far: drop the queued duplicates.
+		for {
+			select {
+			case <-notify:
+			default:
+				return nil
+			}
+		}
+	}
+}
+
+// channel starts the LISTEN connection on first use.
+func (l *listener) channel() (<-chan *pq.Notification, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.l != nil {
+		return l.l.Notify, nil
+	}
+	pl := pq.NewListener(l.url, 100*time.Millisecond, 10*time.Second, func(ev pq.ListenerEventType, err error) {
+		if err != nil {
+			slog.Warn("outbox listener", "event", int(ev), "err", err)
+		}
+	})
+	if err := pl.Listen(NotifyChannel); err != nil {
+		pl.Close()
+		return nil, fmt.Errorf("store: unable to listen on %s: %w", NotifyChannel, err)
+	}
+	l.l = pl
+	return pl.Notify, nil
+}

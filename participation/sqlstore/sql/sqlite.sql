@@ -1,0 +1,10 @@
+-- SQLite-only statements.
+
+-- name: insert-event
+INSERT INTO outbox (type, process_id, component_id, entity_id, participant_id, region_code, occurred_at, payload)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+
+-- One writer at a time: commit order is sequence order.
+-- name: read-outbox
+SELECT seq, tx, type, process_id, component_id, entity_id, participant_id, region_code, occurred_at, payload
+FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?

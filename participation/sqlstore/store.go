@@ -1,0 +1,290 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sync"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+	"modernc.org/sqlite"
+
+	"github.com/civicpulse/civicpulse/internal/sqldb"
+	"github.com/civicpulse/civicpulse/internal/sqlfile"
+	"github.com/civicpulse/civicpulse/participation"
+)
+
+// Stream is the migration stream of the participation schema.
+const Stream = "participation"
+
+//go:embed migrations
+var migrations embed.FS
+
+//go:embed sql/*.sql
+var queryFiles embed.FS
+
+// Store implements participation.Store on Postgres and SQLite.
+type Store struct {
+	db    *sqldb.DB
+	ownDB bool
+	q     queryer  // the pool, or the transaction inside Batch
+	tx    *sqlx.Tx // non-nil inside Batch
+	sql   sqlfile.Set
+	clock participation.Clock
+	wake  *listener // shared by the store and its transaction-bound copies
+}
+
+var _ participation.Store = (*Store)(nil)
+
+// queryer is what *sqlx.DB and *sqlx.Tx have in common, so every method runs
+// unchanged on the pool or inside a Batch transaction.
+type queryer interface {
+	sqlx.ExtContext
+	GetContext(ctx context.Context, dest any, query string, args ...any) error
+	SelectContext(ctx context.Context, dest any, query string, args ...any) error
+}
+
+// Option configures a Store.
+type Option func(*Store)
+
+// WithClock makes the store read the time from clock instead of time.Now
+// (participation.AsOf still wins).
+func WithClock(c participation.Clock) Option { return func(s *Store) { s.clock = c } }
+
+// Open connects to dsn (see sqldb.Open), applies the participation
+// migrations and returns the store; Close closes the database too.
+func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
+	db, err := sqldb.Open(ctx, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	if err := Migrate(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	}
+	s, err := New(db, opts...)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	s.ownDB = true
+	return s, nil
+}
+
+// Migrate applies the participation migrations db lacks.
+func Migrate(ctx context.Context, db *sqldb.DB) error {
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return fmt.Errorf("store: unable to read migrations: %w", err)
+	}
+	if _, err := db.Migrate(ctx, Stream, sub); err != nil {
+		return fmt.Errorf("store: unable to migrate: %w", err)
+	}
+	return nil
+}
+
+// New returns a store over an already migrated db that the caller keeps
+// owning: Close leaves it open.
+func New(db *sqldb.DB, opts ...Option) (*Store, error) {
+	set, err := loadQueries(db)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{db: db, q: db.DB, sql: set, wake: &listener{url: db.URL}}
+	for _, o := range opts {
+		o(s)
+	}
+	return s, nil
+}
+
+// loadQueries reads the shared statements and the dialect's own, rebinds
+// them to its placeholders and checks that every name the code uses exists.
+func loadQueries(db *sqldb.DB) (sqlfile.Set, error) {
+	common, err := sqlfile.Load(queryFiles, "sql/queries.sql")
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	dialect, err := sqlfile.Load(queryFiles, "sql/"+string(db.Dialect)+".sql")
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	set := sqlfile.Set{}
+	for _, part := range []sqlfile.Set{common, dialect} {
+		for name, q := range part {
+			if _, dup := set[name]; dup {
+				return nil, fmt.Errorf("store: statement %q defined in queries.sql and %s.sql", name, db.Dialect)
+			}
+			set[name] = db.Rebind(q)
+		}
+	}
+	if err := set.Require(statementNames...); err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	return set, nil
+}
+
+// DB returns the database the store runs on.
+func (s *Store) DB() *sqldb.DB { return s.db }
+
+// Close stops the outbox listener and, when Open created the database,
+// closes it.
+func (s *Store) Close() error {
+	if s.tx != nil {
+		return nil
+	}
+	s.wake.close()
+	if s.ownDB {
+		return s.db.Close()
+	}
+	return nil
+}
+
+func (s *Store) now(ctx context.Context) time.Time { return participation.Now(ctx, s.clock) }
+
+// Batch runs fn with a copy of the store bound to one transaction. A Batch
+// inside fn reuses that transaction.
+func (s *Store) Batch(ctx context.Context, fn func(tx participation.Store) error) (err error) {
+	if s.tx != nil {
+		return fn(s)
+	}
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: unable to begin batch: %w", err)
+	}
+	done := false
+	defer func() {
+		if !done {
+			tx.Rollback()
+		}
+	}()
+	if err := fn(s.bound(tx)); err != nil {
+		return err
+	}
+	done = true
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: unable to commit batch: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) bound(tx *sqlx.Tx) *Store {
+	c := *s
+	c.q = tx
+	c.tx = tx
+	return &c
+}
+
+// write runs fn atomically: in its own transaction, or inside a Batch under a
+// savepoint, so that a write refused half-way leaves nothing behind and the
+// batch can go on (on Postgres a failed statement would otherwise poison the
+// whole transaction).
+func (s *Store) write(ctx context.Context, fn func(w *Store) error) error {
+	if s.tx != nil {
+		if _, err := s.tx.ExecContext(ctx, s.sql.Get("savepoint")); err != nil {
+			return fmt.Errorf("store: unable to set savepoint: %w", err)
+		}
+		if err := fn(s); err != nil {
+			if _, rerr := s.tx.ExecContext(ctx, s.sql.Get("rollback-to-savepoint")); rerr != nil {
+				return errors.Join(err, fmt.Errorf("store: unable to roll back to savepoint: %w", rerr))
+			}
+			return err
+		}
+		if _, err := s.tx.ExecContext(ctx, s.sql.Get("release-savepoint")); err != nil {
+			return fmt.Errorf("store: unable to release savepoint: %w", err)
+		}
+		return nil
+	}
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: unable to begin: %w", err)
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			tx.Rollback()
+		}
+	}()
+	if err := fn(s.bound(tx)); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: unable to commit: %w", err)
+	}
+	committed = true
+	return nil
+}
+
+// Small helpers over the named statements.
+
+func (s *Store) get(ctx context.Context, dest any, name string, args ...any) error {
+	return s.q.GetContext(ctx, dest, s.sql.Get(name), args...)
+}
+
+func (s *Store) sel(ctx context.Context, dest any, name string, args ...any) error {
+	return s.q.SelectContext(ctx, dest, s.sql.Get(name), args...)
+}
+
+func (s *Store) exec(ctx context.Context, name string, args ...any) (int64, error) {
+	res, err := s.q.ExecContext(ctx, s.sql.Get(name), args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// insertID runs an INSERT … RETURNING id.
+func (s *Store) insertID(ctx context.Context, name string, args ...any) (int64, error) {
+	var id int64
+	err := s.q.QueryRowxContext(ctx, s.sql.Get(name), args...).Scan(&id)
+	return id, err
+}
+
+// in expands a statement whose "IN (?)" takes a list.
+func (s *Store) in(name string, args ...any) (string, []any, error) {
+	q, a, err := sqlx.In(s.sql.Get(name), args...)
+	if err != nil {
+		return "", nil, err
+	}
+	return s.db.Rebind(q), a, nil
+}
+
+func notFound(field, what string) *participation.Error {
+	return participation.Errorf(participation.CodeNotFound, field, "err.not_found", "%s not found", what)
+}
+
+// isUnique reports whether err is a unique-constraint violation on either
+// backend: a concurrent writer beat the pre-check.
+func isUnique(err error) bool {
+	var pe *pq.Error
+	if errors.As(err, &pe) {
+		return pe.Code == "23505"
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == 2067 || se.Code() == 1555 // SQLITE_CONSTRAINT_UNIQUE, _PRIMARYKEY
+	}
+	return false
+}
+
+func noRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
+// listener wakes Outbox.Wait on Postgres; it is created on first use.
+type listener struct {
+	url string
+	mu  sync.Mutex
+	l   *pq.Listener
+}
+
+func (l *listener) close() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.l != nil {
+		l.l.Close()
+		l.l = nil
+	}
+}
