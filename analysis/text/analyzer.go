@@ -58,6 +58,8 @@ type Analyzer struct {
 
 type scratch struct {
 	shingles []uint64
+	flags    []uint8
+	generic  []bool
 }
 
 // The prose model takes ~300 ms and tens of MB to load; it is read-only once
@@ -96,23 +98,43 @@ func NewAnalyzer(opts Options) *Analyzer {
 // Features analyses one text.
 func (a *Analyzer) Features(s string) Features {
 	var f Features
+	sc := a.scratch.Get().(*scratch)
+	defer a.scratch.Put(sc)
+
 	f.Tokens = appendTokens(make([]string, 0, len(s)/5+1), s)
-	f.Lang = DetectLanguage(f.Tokens)
 	f.Hash = HashTokens(f.Tokens)
 
-	f.Stems = make([]string, 0, len(f.Tokens))
+	// One lexicon lookup per token serves language and stop-words.
+	sc.flags = sc.flags[:0]
+	var en, sw int
 	for _, t := range f.Tokens {
-		if !contentWord(f.Lang, t) {
+		fl := lexicon[t]
+		sc.flags = append(sc.flags, fl)
+		en += int(fl & stopEN)
+		sw += int(fl&stopSW) >> 1
+	}
+	f.Lang = languageOf(en, sw)
+
+	stop := stopMask(f.Lang)
+	f.Stems = make([]string, 0, len(f.Tokens))
+	sc.generic = sc.generic[:0]
+	for i, t := range f.Tokens {
+		if sc.flags[i]&stop != 0 || !contentWord(t) {
 			continue
 		}
-		f.Stems = append(f.Stems, Stem(f.Lang, t))
+		if f.Lang == "sw" {
+			f.Stems = append(f.Stems, t)
+			sc.generic = append(sc.generic, isGeneric(t))
+			continue
+		}
+		e := stemEnglishEntry(t)
+		f.Stems = append(f.Stems, e.stem)
+		sc.generic = append(sc.generic, e.generic)
 	}
-	f.Keywords = Keywords(f.Stems, MaxKeywords)
+	f.Keywords = keywords(f.Stems, sc.generic, MaxKeywords)
 
-	sc := a.scratch.Get().(*scratch)
 	sc.shingles = appendShingles(sc.shingles[:0], f.Tokens, a.shingleSize)
 	f.MinHash = MinHash(sc.shingles, a.minhashSize)
-	a.scratch.Put(sc)
 
 	f.Places = a.places.appendMatches(nil, f.Tokens)
 	if a.model != nil && f.Lang != "sw" {
@@ -121,11 +143,11 @@ func (a *Analyzer) Features(s string) Features {
 	return f
 }
 
-// contentWord keeps words that can carry a theme: not a stop-word, not a
-// lone letter, not a number (amounts and years vary between texts on the
-// same subject and would split themes).
-func contentWord(lang, t string) bool {
-	if len(t) < 2 || StopWord(lang, t) {
+// contentWord keeps words that can carry a theme: not a lone letter, not a
+// number (amounts and years vary between texts on the same subject and would
+// split themes). Stop-words are removed before.
+func contentWord(t string) bool {
+	if len(t) < 2 {
 		return false
 	}
 	for i := 0; i < len(t); i++ {

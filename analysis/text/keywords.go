@@ -2,7 +2,9 @@ package text
 
 import (
 	_ "embed"
-	"sort"
+	"slices"
+
+	"github.com/kljensen/snowball/english"
 )
 
 //go:embed generic_en.txt
@@ -12,17 +14,23 @@ var genericWordsEN string
 var genericWordsSW string
 
 // genericStems holds the stems (English) and words (Kiswahili) of words that
-// appear in comments on any subject.
+// appear in comments on any subject. Built with the stemmer itself, not the
+// stem cache, whose entries refer back to this set.
 var genericStems = func() map[string]struct{} {
 	set := make(map[string]struct{})
 	for w := range parseWordList(genericWordsEN) {
-		set[stemEnglish(w)] = struct{}{}
+		set[english.Stem(w, true)] = struct{}{}
 	}
 	for w := range parseWordList(genericWordsSW) {
 		set[w] = struct{}{}
 	}
 	return set
 }()
+
+func isGeneric(stem string) bool {
+	_, ok := genericStems[stem]
+	return ok
+}
 
 // MaxKeywords is how many keywords Features keeps per text.
 const MaxKeywords = 8
@@ -36,24 +44,34 @@ const genericWeight = 0.25
 // (they are rarer in general text), then the first occurrence, so the result
 // is deterministic.
 func Keywords(stems []string, max int) []string {
+	generic := make([]bool, len(stems))
+	for i, s := range stems {
+		generic[i] = isGeneric(s)
+	}
+	return keywords(stems, generic, max)
+}
+
+type keywordCandidate struct {
+	stem  string
+	score float64
+	first int
+}
+
+func keywords(stems []string, generic []bool, max int) []string {
 	if len(stems) == 0 || max <= 0 {
 		return nil
 	}
-	type cand struct {
-		stem  string
-		score float64
-		first int
-	}
 	// Short texts dominate; a linear scan over the distinct stems seen so
-	// far beats a map for them and allocates once.
-	cands := make([]cand, 0, len(stems))
+	// far beats a map for them.
+	var buf [64]keywordCandidate
+	cands := buf[:0]
 	var index map[string]int
-	if len(stems) > 64 {
+	if len(stems) > len(buf) {
 		index = make(map[string]int, len(stems))
 	}
 	for pos, s := range stems {
 		w := 1.0
-		if _, ok := genericStems[s]; ok {
+		if generic[pos] {
 			w = genericWeight
 		}
 		at := -1
@@ -76,17 +94,21 @@ func Keywords(stems []string, max int) []string {
 		if index != nil {
 			index[s] = len(cands)
 		}
-		cands = append(cands, cand{stem: s, score: w, first: pos})
+		cands = append(cands, keywordCandidate{stem: s, score: w, first: pos})
 	}
-	sort.SliceStable(cands, func(i, j int) bool {
-		a, b := cands[i], cands[j]
-		if a.score != b.score {
-			return a.score > b.score
+	// first is unique, so this order is total and an unstable sort is
+	// deterministic.
+	slices.SortFunc(cands, func(a, b keywordCandidate) int {
+		switch {
+		case a.score != b.score:
+			if a.score > b.score {
+				return -1
+			}
+			return 1
+		case len(a.stem) != len(b.stem):
+			return len(b.stem) - len(a.stem)
 		}
-		if len(a.stem) != len(b.stem) {
-			return len(a.stem) > len(b.stem)
-		}
-		return a.first < b.first
+		return a.first - b.first
 	})
 	if len(cands) > max {
 		cands = cands[:max]

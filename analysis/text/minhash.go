@@ -46,11 +46,12 @@ func fillMinHash(sig []uint32, shingles []uint64) {
 	for i := range sig {
 		sig[i] = math.MaxUint32
 	}
-	coeffs := minhashCoefficients(len(sig))
+	mul, add := minhashCoefficients(len(sig))
+	mul, add = mul[:len(sig)], add[:len(sig)] // lets the compiler drop bounds checks
 	for _, s := range shingles {
 		x := mix64(s)
 		for i := range sig {
-			h := uint32((coeffs[2*i]*x + coeffs[2*i+1]) >> 32)
+			h := uint32((mul[i]*x + add[i]) >> 32)
 			if h < sig[i] {
 				sig[i] = h
 			}
@@ -92,11 +93,11 @@ const minhashSeed = 0x6369766963707573 // "civicpus"
 // recomputing the coefficients per call.
 const maxPrecomputed = 512
 
-var precomputedCoefficients = generateCoefficients(maxPrecomputed)
+var precomputedMul, precomputedAdd = generateCoefficients(maxPrecomputed)
 
-func minhashCoefficients(size int) []uint64 {
+func minhashCoefficients(size int) (mul, add []uint64) {
 	if size <= maxPrecomputed {
-		return precomputedCoefficients[:2*size]
+		return precomputedMul[:size], precomputedAdd[:size]
 	}
 	return generateCoefficients(size)
 }
@@ -104,16 +105,16 @@ func minhashCoefficients(size int) []uint64 {
 // generateCoefficients draws a_i (odd) and b_i from a SplitMix64 stream, so
 // the first k functions are the same whatever size is asked for: a signature
 // of 64 is the prefix of one of 128.
-func generateCoefficients(size int) []uint64 {
-	c := make([]uint64, 2*size)
+func generateCoefficients(size int) (mul, add []uint64) {
+	mul, add = make([]uint64, size), make([]uint64, size)
 	state := uint64(minhashSeed)
 	next := func() uint64 {
 		state += 0x9e3779b97f4a7c15
 		return mix64(state)
 	}
 	for i := 0; i < size; i++ {
-		c[2*i] = next() | 1
-		c[2*i+1] = next()
+		mul[i] = next() | 1
+		add[i] = next()
 	}
-	return c
+	return mul, add
 }

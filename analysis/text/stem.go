@@ -30,36 +30,48 @@ const (
 
 type stemShard struct {
 	mu sync.RWMutex
-	m  map[string]string
+	m  map[string]stemEntry
+}
+
+// stemEntry caches, with the stem, whether it is a generic word (see
+// Keywords), saving Features a second lookup.
+type stemEntry struct {
+	stem    string
+	generic bool
 }
 
 var stemCache [stemShards]stemShard
 
 func stemEnglish(token string) string {
+	return stemEnglishEntry(token).stem
+}
+
+func stemEnglishEntry(token string) stemEntry {
 	if len(token) <= 2 {
-		return token
+		return stemEntry{token, isGeneric(token)}
 	}
 	sh := &stemCache[shardOf(token)]
 	sh.mu.RLock()
-	st, ok := sh.m[token]
+	e, ok := sh.m[token]
 	sh.mu.RUnlock()
 	if ok {
-		return st
+		return e
 	}
 	// Tokens are slices of the caller's text: the cache keeps its own copies
 	// so that it never pins a long text in memory.
 	key := strings.Clone(token)
-	st = english.Stem(key, true)
+	st := english.Stem(key, true)
 	if st == token {
 		st = key
 	}
+	e = stemEntry{st, isGeneric(st)}
 	sh.mu.Lock()
 	if sh.m == nil || len(sh.m) >= stemShardCapacity {
-		sh.m = make(map[string]string, 1024)
+		sh.m = make(map[string]stemEntry, 1024)
 	}
-	sh.m[key] = st
+	sh.m[key] = e
 	sh.mu.Unlock()
-	return st
+	return e
 }
 
 func shardOf(s string) uint32 {

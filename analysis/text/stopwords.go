@@ -11,12 +11,36 @@ var stopwordsEN string
 //go:embed stopwords_sw.txt
 var stopwordsSW string
 
-// Built once at package start: a map lookup per token is the cheapest test
-// available, and the lists never change at run time.
-var (
-	stopEN = parseWordList(stopwordsEN)
-	stopSW = parseWordList(stopwordsSW)
+// lexicon flags every stop-word with its languages, so that one map lookup
+// per token serves both language detection and stop-word removal.
+var lexicon = func() map[string]uint8 {
+	m := make(map[string]uint8)
+	for w := range parseWordList(stopwordsEN) {
+		m[w] |= stopEN
+	}
+	for w := range parseWordList(stopwordsSW) {
+		m[w] |= stopSW
+	}
+	return m
+}()
+
+const (
+	stopEN uint8 = 1 << iota
+	stopSW
 )
+
+// stopMask is the lexicon flag that makes a token a stop-word of lang.
+func stopMask(lang string) uint8 {
+	switch lang {
+	case "en":
+		return stopEN
+	case "sw":
+		return stopSW
+	case "":
+		return stopEN | stopSW
+	}
+	return 0
+}
 
 // parseWordList reads one word a line, ignoring blank lines and # comments.
 func parseWordList(s string) map[string]struct{} {
@@ -34,21 +58,7 @@ func parseWordList(s string) map[string]struct{} {
 // StopWord reports whether token (lower-case, as Tokenize returns it) is a
 // stop-word of lang: "en" English, "sw" Kiswahili, "" either of them.
 func StopWord(lang, token string) bool {
-	switch lang {
-	case "en":
-		_, ok := stopEN[token]
-		return ok
-	case "sw":
-		_, ok := stopSW[token]
-		return ok
-	case "":
-		if _, ok := stopEN[token]; ok {
-			return true
-		}
-		_, ok := stopSW[token]
-		return ok
-	}
-	return false
+	return lexicon[token]&stopMask(lang) != 0
 }
 
 // DetectLanguage tells English from Kiswahili by counting stop-word hits,
@@ -59,13 +69,14 @@ func StopWord(lang, token string) bool {
 func DetectLanguage(tokens []string) string {
 	var en, sw int
 	for _, t := range tokens {
-		if _, ok := stopEN[t]; ok {
-			en++
-		}
-		if _, ok := stopSW[t]; ok {
-			sw++
-		}
+		f := lexicon[t]
+		en += int(f & stopEN)
+		sw += int(f&stopSW) >> 1
 	}
+	return languageOf(en, sw)
+}
+
+func languageOf(en, sw int) string {
 	switch {
 	case en >= 2 && en >= 2*sw:
 		return "en"
