@@ -32,7 +32,7 @@ var migrationFS embed.FS
 var sqlFS embed.FS
 
 var statementNames = []string{
-	"get-checkpoint", "set-checkpoint", "load-seqs", "load-first-seen", "upsert-rollup",
+	"get-checkpoint", "set-checkpoint", "load-seqs", "load-first-seen", "load-rollup-keys", "add-to-rollup",
 	"delete-process", "delete-phases", "delete-components", "delete-regions",
 	"delete-sections", "delete-questions", "drop-counts", "fact-tables",
 }
@@ -44,12 +44,13 @@ type Warehouse struct {
 	q         sqlfile.Set
 	path      string
 
-	mu        sync.Mutex // serialises Write and guards the state below
-	writer    *sql.Conn
-	seen      *seqSet
-	firstSeen map[firstKey]struct{}
-	cursor    Cursor
-	consumed  int64
+	mu         sync.Mutex // serialises Write and guards the state below
+	writer     *sql.Conn
+	seen       *seqSet
+	firstSeen  map[firstKey]struct{}
+	rollupKeys map[rollupKey]struct{}
+	cursor     Cursor
+	consumed   int64
 
 	subMu sync.Mutex
 	subs  map[int]chan Advance
@@ -121,6 +122,21 @@ func (w *Warehouse) load(ctx context.Context) error {
 	}
 	rows.Close()
 	w.firstSeen = map[firstKey]struct{}{}
+	w.rollupKeys = map[rollupKey]struct{}{}
+	rows, err = w.db.QueryContext(ctx, w.q.Get("load-rollup-keys"))
+	if err != nil {
+		return fmt.Errorf("warehouse: unable to load rollup keys: %w", err)
+	}
+	for rows.Next() {
+		var k rollupKey
+		if err := rows.Scan(&k.grain, &k.bucket, &k.process, &k.component, &k.kind, &k.region); err != nil {
+			rows.Close()
+			return fmt.Errorf("warehouse: unable to load rollup keys: %w", err)
+		}
+		k.bucket = k.bucket.UTC()
+		w.rollupKeys[k] = struct{}{}
+	}
+	rows.Close()
 	rows, err = w.db.QueryContext(ctx, w.q.Get("load-first-seen"))
 	if err != nil {
 		return fmt.Errorf("warehouse: unable to load first-seen participants: %w", err)
@@ -269,6 +285,7 @@ func (w *Warehouse) Write(ctx context.Context, b *Batch) error {
 	}
 	start := time.Now()
 	newFirst := w.pendingFirstSeen(b.Events)
+	var newKeys []rollupKey
 	err := w.writer.Raw(func(dc any) error {
 		conn, ok := dc.(driver.Conn)
 		if !ok {
@@ -278,7 +295,8 @@ func (w *Warehouse) Write(ctx context.Context, b *Batch) error {
 		if _, err := ex.ExecContext(ctx, "BEGIN TRANSACTION", nil); err != nil {
 			return fmt.Errorf("warehouse: unable to begin: %w", err)
 		}
-		if err := w.writeBatch(ctx, conn, b, newFirst); err != nil {
+		var err error
+		if newKeys, err = w.writeBatch(ctx, conn, b, newFirst); err != nil {
 			if _, rerr := ex.ExecContext(context.WithoutCancel(ctx), "ROLLBACK", nil); rerr != nil {
 				slog.Error("warehouse: rollback failed", "err", rerr)
 			}
@@ -304,6 +322,9 @@ func (w *Warehouse) Write(ctx context.Context, b *Batch) error {
 	}
 	for _, f := range newFirst {
 		w.firstSeen[f.key] = struct{}{}
+	}
+	for _, k := range newKeys {
+		w.rollupKeys[k] = struct{}{}
 	}
 	if b.Consumed > 0 || b.To != (Cursor{}) {
 		w.cursor = b.To

@@ -112,6 +112,10 @@ func TestFailedBatchLeavesNothing(t *testing.T) {
 	if n := count(t, w, "SELECT sum(new_participants) FROM rollup WHERE grain='day'"); n != 3 {
 		t.Fatalf("first-seen not restored on reopen: %d new participants", n)
 	}
+	if n := count(t, w, `SELECT count(*) FROM (SELECT grain, bucket, process_id, component_id, kind, region_code
+		FROM rollup GROUP BY ALL HAVING count(*) > 1)`); n != 0 {
+		t.Fatalf("%d rollup keys appear twice after reopening", n)
+	}
 }
 
 func TestDimensionsReplaceAndDropCounts(t *testing.T) {

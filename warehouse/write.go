@@ -37,16 +37,38 @@ type rollupKey struct {
 
 type rollupVal struct{ events, newParticipants int64 }
 
-func (w *Warehouse) writeBatch(ctx context.Context, conn driver.Conn, b *Batch, newFirst []firstSeen) error {
+// writeBatch writes b on conn's open transaction and returns the rollup keys
+// it created.
+func (w *Warehouse) writeBatch(ctx context.Context, conn driver.Conn, b *Batch, newFirst []firstSeen) ([]rollupKey, error) {
+	newKeys, err := w.writeFacts(ctx, conn, b, newFirst)
+	if err != nil {
+		return nil, err
+	}
+	if beforeCommit != nil {
+		if err := beforeCommit(); err != nil {
+			return nil, err
+		}
+	}
+	cur := w.cursor
+	if b.Consumed > 0 || b.To != (Cursor{}) {
+		cur = b.To
+	}
+	if err := execArgs(ctx, conn, w.q.Get("set-checkpoint"), cur.Tx, cur.Seq, b.Consumed); err != nil {
+		return nil, fmt.Errorf("warehouse: unable to set the checkpoint: %w", err)
+	}
+	return newKeys, nil
+}
+
+func (w *Warehouse) writeFacts(ctx context.Context, conn driver.Conn, b *Batch, newFirst []firstSeen) ([]rollupKey, error) {
 	if err := appendRows(conn, "events", b.Events, func(e Event) []driver.Value {
 		return []driver.Value{e.Seq, e.Tx, e.Type, e.ProcessID, e.ComponentID, e.EntityID, e.Participant, e.RegionCode, e.OccurredAt}
 	}); err != nil {
-		return err
+		return nil, err
 	}
 	if err := appendRows(conn, "proposals", b.Proposals, func(p Proposal) []driver.Value {
 		return []driver.Value{p.Seq, p.ProposalID, p.ProcessID, p.ComponentID, p.Participant, p.RegionCode, p.Title, p.Description, p.BudgetMinor, strs(p.Tags), floatOrNil(p.Lat), floatOrNil(p.Lng), p.OccurredAt}
 	}); err != nil {
-		return err
+		return nil, err
 	}
 	if err := appendRows(conn, "comments", b.Comments, func(c Comment) []driver.Value {
 		var parent driver.Value
@@ -55,47 +77,47 @@ func (w *Warehouse) writeBatch(ctx context.Context, conn driver.Conn, b *Batch, 
 		}
 		return []driver.Value{c.Seq, c.CommentID, c.ProcessID, c.ComponentID, c.TargetKind, c.TargetID, parent, c.Kind, c.Body, c.ProposedText, c.Participant, c.RegionCode, c.OccurredAt}
 	}); err != nil {
-		return err
+		return nil, err
 	}
 	if err := appendRows(conn, "votes", b.Votes, func(v Vote) []driver.Value {
 		return []driver.Value{v.Seq, v.CommentID, v.ProcessID, v.ComponentID, v.Participant, v.RegionCode, v.Vote, v.Previous, v.OccurredAt}
 	}); err != nil {
-		return err
+		return nil, err
 	}
 	if err := appendRows(conn, "supports", b.Supports, func(s Support) []driver.Value {
 		return []driver.Value{s.Seq, s.ProposalID, s.ProcessID, s.ComponentID, s.Participant, s.RegionCode, s.Delta, s.OccurredAt}
 	}); err != nil {
-		return err
+		return nil, err
 	}
 	if err := appendRows(conn, "survey_pages", b.SurveyPages, func(p SurveyPage) []driver.Value {
 		return []driver.Value{p.Seq, p.ResponseID, p.ProcessID, p.ComponentID, p.Participant, p.RegionCode, int32(p.Page), p.Completed, timeOrNil(p.StartedAt), p.OccurredAt}
 	}); err != nil {
-		return err
+		return nil, err
 	}
 	if err := appendRows(conn, "survey_answers", b.SurveyAnswers, func(a SurveyAnswer) []driver.Value {
 		return []driver.Value{a.Seq, a.ResponseID, a.ProcessID, a.ComponentID, a.Participant, a.RegionCode, a.QuestionID, intOrNil(a.Choice), intOrNil(a.Rank), floatOrNil(a.Number), strOrNil(a.Text), a.OccurredAt}
 	}); err != nil {
-		return err
+		return nil, err
 	}
 	if err := appendRows(conn, "visits", b.Visits, func(v Visit) []driver.Value {
 		return []driver.Value{v.Seq, v.ProcessID, v.ComponentID, v.VisitorHash, v.Path, v.Referrer, v.UTMSource, v.UTMMedium, v.UTMCampaign, v.Device, v.OccurredAt}
 	}); err != nil {
-		return err
+		return nil, err
 	}
 	if err := appendRows(conn, "registrations", b.Registrations, func(r Registration) []driver.Value {
 		return []driver.Value{r.Seq, r.ProcessID, r.Participant, r.RegionCode, strs(r.Fields), r.OccurredAt}
 	}); err != nil {
-		return err
+		return nil, err
 	}
 	if err := appendRows(conn, "consents", b.Consents, func(c Consent) []driver.Value {
 		return []driver.Value{c.Seq, c.ProcessID, c.Participant, c.RegionCode, int32(c.NoticeVersion), c.Purpose, c.Given, c.OccurredAt}
 	}); err != nil {
-		return err
+		return nil, err
 	}
 	if err := appendRows(conn, "moderation", b.Moderation, func(m Moderation) []driver.Value {
 		return []driver.Value{m.Seq, m.ProcessID, m.ComponentID, m.EntityKind, m.EntityID, m.Status, m.OccurredAt}
 	}); err != nil {
-		return err
+		return nil, err
 	}
 	if err := appendRows(conn, "text_features", b.Texts, func(t TextFeatures) []driver.Value {
 		mh := t.MinHash
@@ -104,42 +126,29 @@ func (w *Warehouse) writeBatch(ctx context.Context, conn driver.Conn, b *Batch, 
 		}
 		return []driver.Value{t.Seq, t.EntityKind, t.EntityID, t.QuestionID, t.ProcessID, t.ComponentID, t.Lang, int32(t.Tokens), strs(t.Stems), strs(t.Keywords), t.Hash, mh, strs(t.Places)}
 	}); err != nil {
-		return err
+		return nil, err
 	}
 	if err := appendRows(conn, "dropped", b.Dropped, func(d Dropped) []driver.Value {
 		return []driver.Value{d.Seq, d.Tx, d.Type, d.ProcessID, d.Reason, d.OccurredAt}
 	}); err != nil {
-		return err
+		return nil, err
 	}
 	if err := appendRows(conn, "participant_first_seen", newFirst, func(f firstSeen) []driver.Value {
 		return []driver.Value{f.key.process, f.key.component, f.key.kind, f.key.region, f.key.participant, f.at}
 	}); err != nil {
-		return err
-	}
-	if err := w.upsertRollups(conn, b.Events, newFirst); err != nil {
-		return err
+		return nil, err
 	}
 	if err := w.writeDimensions(ctx, conn, b.Dimensions); err != nil {
-		return err
+		return nil, err
 	}
-	if beforeCommit != nil {
-		if err := beforeCommit(); err != nil {
-			return err
-		}
-	}
-	cur := w.cursor
-	if b.Consumed > 0 || b.To != (Cursor{}) {
-		cur = b.To
-	}
-	if err := execArgs(ctx, conn, w.q.Get("set-checkpoint"), cur.Tx, cur.Seq, b.Consumed); err != nil {
-		return fmt.Errorf("warehouse: unable to set the checkpoint: %w", err)
-	}
-	return nil
+	return w.updateRollups(conn, b.Events, newFirst)
 }
 
-func (w *Warehouse) upsertRollups(conn driver.Conn, events []Event, newFirst []firstSeen) error {
+// updateRollups aggregates the batch per rollup key, appends the keys the
+// table lacks and adds to the rest.
+func (w *Warehouse) updateRollups(conn driver.Conn, events []Event, newFirst []firstSeen) ([]rollupKey, error) {
 	if len(events) == 0 {
-		return nil
+		return nil, nil
 	}
 	agg := map[rollupKey]*rollupVal{}
 	bump := func(t time.Time, process, component int64, kind, region string, ev, np int64) {
@@ -160,20 +169,44 @@ func (w *Warehouse) upsertRollups(conn driver.Conn, events []Event, newFirst []f
 	for _, f := range newFirst {
 		bump(f.at, f.key.process, f.key.component, f.key.kind, f.key.region, 0, 1)
 	}
-	a, err := duckdb.NewTableAppender(conn, w.q.Get("upsert-rollup"), "", "", "rollup", nil)
-	if err != nil {
-		return fmt.Errorf("warehouse: unable to open the rollup appender: %w", err)
+	type row struct {
+		k rollupKey
+		v *rollupVal
 	}
+	var fresh, known []row
 	for k, v := range agg {
-		if err := a.AppendRow(k.grain, k.bucket, k.process, k.component, k.kind, k.region, v.events, v.newParticipants); err != nil {
-			a.Close()
-			return fmt.Errorf("warehouse: unable to append rollup: %w", err)
+		if _, ok := w.rollupKeys[k]; ok {
+			known = append(known, row{k, v})
+		} else {
+			fresh = append(fresh, row{k, v})
 		}
 	}
-	if err := a.Close(); err != nil {
-		return fmt.Errorf("warehouse: unable to upsert rollups: %w", err)
+	values := func(r row) []driver.Value {
+		return []driver.Value{r.k.grain, r.k.bucket, r.k.process, r.k.component, r.k.kind, r.k.region, r.v.events, r.v.newParticipants}
 	}
-	return nil
+	if err := appendRows(conn, "rollup", fresh, values); err != nil {
+		return nil, err
+	}
+	if len(known) > 0 {
+		a, err := duckdb.NewTableAppender(conn, w.q.Get("add-to-rollup"), "", "", "rollup", nil)
+		if err != nil {
+			return nil, fmt.Errorf("warehouse: unable to open the rollup appender: %w", err)
+		}
+		for _, r := range known {
+			if err := a.AppendRow(values(r)...); err != nil {
+				a.Close()
+				return nil, fmt.Errorf("warehouse: unable to append rollup: %w", err)
+			}
+		}
+		if err := a.Close(); err != nil {
+			return nil, fmt.Errorf("warehouse: unable to update rollups: %w", err)
+		}
+	}
+	keys := make([]rollupKey, len(fresh))
+	for i, r := range fresh {
+		keys[i] = r.k
+	}
+	return keys, nil
 }
 
 func (w *Warehouse) writeDimensions(ctx context.Context, conn driver.Conn, d Dimensions) error {

@@ -203,9 +203,11 @@ CREATE TABLE participant_first_seen (
     first_at     TIMESTAMP NOT NULL
 );
 
--- Incremental rollups, upserted with every batch in its transaction.
+-- Incremental rollups, updated with every batch in its transaction.
 -- grain is minute, hour or day; bucket is its start in UTC; kind is the
--- event type.
+-- event type. One row per key: the writer appends keys it has not seen and
+-- adds to the others (no index: DuckDB's ON CONFLICT costs more than the
+-- rest of a batch together).
 CREATE TABLE rollup (
     grain            VARCHAR NOT NULL,
     bucket           TIMESTAMP NOT NULL,
@@ -214,8 +216,7 @@ CREATE TABLE rollup (
     kind             VARCHAR NOT NULL,
     region_code      VARCHAR NOT NULL,
     events           BIGINT NOT NULL,
-    new_participants BIGINT NOT NULL,
-    PRIMARY KEY (grain, bucket, process_id, component_id, kind, region_code)
+    new_participants BIGINT NOT NULL
 );
 
 -- Dimensions, replaced whole for a process/component when it changes.

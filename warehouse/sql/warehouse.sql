@@ -12,14 +12,22 @@ SELECT seq FROM events UNION ALL SELECT seq FROM dropped WHERE reason <> 'duplic
 -- name: load-first-seen
 SELECT process_id, component_id, kind, region_code, participant FROM participant_first_seen;
 
--- Appended rows arrive as col1..col8 in rollup's column order; keys are
--- unique within a batch because the writer aggregates them first.
--- name: upsert-rollup
-INSERT INTO rollup
-SELECT col1, col2, col3, col4, col5, col6, col7, col8 FROM appended_data
-ON CONFLICT (grain, bucket, process_id, component_id, kind, region_code)
-DO UPDATE SET events = events + excluded.events,
-              new_participants = new_participants + excluded.new_participants;
+-- name: load-rollup-keys
+SELECT grain, bucket, process_id, component_id, kind, region_code FROM rollup;
+
+-- Adds a batch's counts to rollup rows that exist. Appended rows arrive as
+-- col1..col8 in rollup's column order, one per key; the bucket bounds let
+-- DuckDB skip row groups of older periods.
+-- name: add-to-rollup
+UPDATE rollup
+SET events = rollup.events + d.col7,
+    new_participants = rollup.new_participants + d.col8
+FROM appended_data AS d
+WHERE rollup.bucket >= (SELECT min(col2) FROM appended_data)
+  AND rollup.bucket <= (SELECT max(col2) FROM appended_data)
+  AND rollup.grain = d.col1 AND rollup.bucket = d.col2
+  AND rollup.process_id = d.col3 AND rollup.component_id = d.col4
+  AND rollup.kind = d.col5 AND rollup.region_code = d.col6;
 
 -- name: delete-process
 DELETE FROM dim_processes WHERE process_id = ?;
