@@ -34,7 +34,8 @@ type Store struct {
 	ownDB bool
 	q     queryer  // the pool, or the transaction inside Batch
 	tx    *sqlx.Tx // non-nil inside Batch
-	sql   sqlfile.Set
+	sql   sqlfile.Set // rebound to the dialect's placeholders
+	raw   sqlfile.Set // as written, for sqlx.In
 	clock participation.Clock
 	wake  *listener // shared by the store and its transaction-bound copies
 }
@@ -91,11 +92,11 @@ func Migrate(ctx context.Context, db *sqldb.DB) error {
 // New returns a store over an already migrated db that the caller keeps
 // owning: Close leaves it open.
 func New(db *sqldb.DB, opts ...Option) (*Store, error) {
-	set, err := loadQueries(db)
+	set, raw, err := loadQueries(db)
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{db: db, q: db.DB, sql: set, wake: &listener{url: db.URL}}
+	s := &Store{db: db, q: db.DB, sql: set, raw: raw, wake: &listener{url: db.URL}}
 	for _, o := range opts {
 		o(s)
 	}
@@ -104,28 +105,28 @@ func New(db *sqldb.DB, opts ...Option) (*Store, error) {
 
 // loadQueries reads the shared statements and the dialect's own, rebinds
 // them to its placeholders and checks that every name the code uses exists.
-func loadQueries(db *sqldb.DB) (sqlfile.Set, error) {
+func loadQueries(db *sqldb.DB) (set, raw sqlfile.Set, err error) {
 	common, err := sqlfile.Load(queryFiles, "sql/queries.sql")
 	if err != nil {
-		return nil, fmt.Errorf("store: %w", err)
+		return nil, nil, fmt.Errorf("store: %w", err)
 	}
 	dialect, err := sqlfile.Load(queryFiles, "sql/"+string(db.Dialect)+".sql")
 	if err != nil {
-		return nil, fmt.Errorf("store: %w", err)
+		return nil, nil, fmt.Errorf("store: %w", err)
 	}
-	set := sqlfile.Set{}
+	set, raw = sqlfile.Set{}, sqlfile.Set{}
 	for _, part := range []sqlfile.Set{common, dialect} {
 		for name, q := range part {
 			if _, dup := set[name]; dup {
-				return nil, fmt.Errorf("store: statement %q defined in queries.sql and %s.sql", name, db.Dialect)
+				return nil, nil, fmt.Errorf("store: statement %q defined in queries.sql and %s.sql", name, db.Dialect)
 			}
-			set[name] = db.Rebind(q)
+			set[name], raw[name] = db.Rebind(q), q
 		}
 	}
 	if err := set.Require(statementNames...); err != nil {
-		return nil, fmt.Errorf("store: %w", err)
+		return nil, nil, fmt.Errorf("store: %w", err)
 	}
-	return set, nil
+	return set, raw, nil
 }
 
 // DB returns the database the store runs on.
@@ -246,7 +247,7 @@ func (s *Store) insertID(ctx context.Context, name string, args ...any) (int64, 
 
 // in expands a statement whose "IN (?)" takes a list.
 func (s *Store) in(name string, args ...any) (string, []any, error) {
-	q, a, err := sqlx.In(s.sql.Get(name), args...)
+	q, a, err := sqlx.In(s.raw.Get(name), args...)
 	if err != nil {
 		return "", nil, err
 	}
