@@ -76,7 +76,9 @@ func process(slug string, rs int64, mode participation.Mode) participation.Proce
 	return p
 }
 
-func date(month time.Month, day int) time.Time { return time.Date(2026, month, day, 0, 0, 0, 0, time.UTC) }
+func date(month time.Month, day int) time.Time {
+	return time.Date(2026, month, day, 0, 0, 0, 0, time.UTC)
+}
 
 func must[T any](v T, err error) func(testing.TB) T {
 	return func(t testing.TB) T {

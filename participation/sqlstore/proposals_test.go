@@ -64,7 +64,11 @@ func TestProposalValidation(t *testing.T) {
 			{"lng", "lng", "err.out_of_range", func(p *participation.Proposal) { p.Lat, p.Lng = f64(0), f64(-181) }},
 			{"half point", "lat", "err.incomplete_point", func(p *participation.Proposal) { p.Lat = f64(1) }},
 			{"six images", "images", "err.too_many", func(p *participation.Proposal) { p.Images = make([]participation.Image, 6) }},
-			{"gif", "images", "err.image_type", func(p *participation.Proposal) { i := img; i.ContentType = "image/gif"; p.Images = []participation.Image{i} }},
+			{"gif", "images", "err.image_type", func(p *participation.Proposal) {
+				i := img
+				i.ContentType = "image/gif"
+				p.Images = []participation.Image{i}
+			}},
 		}
 		before := x.count()
 		for _, c := range cases {

@@ -32,8 +32,8 @@ var queryFiles embed.FS
 type Store struct {
 	db    *sqldb.DB
 	ownDB bool
-	q     queryer  // the pool, or the transaction inside Batch
-	tx    *sqlx.Tx // non-nil inside Batch
+	q     queryer     // the pool, or the transaction inside Batch
+	tx    *sqlx.Tx    // non-nil inside Batch
 	sql   sqlfile.Set // rebound to the dialect's placeholders
 	raw   sqlfile.Set // as written, for sqlx.In
 	clock participation.Clock
