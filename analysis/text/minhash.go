@@ -1,6 +1,9 @@
 package text
 
-import "math"
+import (
+	"math"
+	"math/bits"
+)
 
 // Shingles hashes every run of n consecutive tokens (word n-shingles). A text
 // shorter than n tokens gives one shingle of all its tokens, so short texts
@@ -10,19 +13,39 @@ func Shingles(tokens []string, n int) []uint64 {
 }
 
 func appendShingles(dst []uint64, tokens []string, n int) []uint64 {
+	hashes := make([]uint64, len(tokens))
+	for i, t := range tokens {
+		hashes[i] = HashTokens([]string{t})
+	}
+	return appendShinglesOfHashes(dst, hashes, n)
+}
+
+// appendShinglesOfHashes combines per-token hashes, so each token's bytes
+// are hashed once however many shingles it belongs to.
+func appendShinglesOfHashes(dst []uint64, tokenHashes []uint64, n int) []uint64 {
 	if n < 1 {
 		n = 1
 	}
-	if len(tokens) == 0 {
+	if len(tokenHashes) == 0 {
 		return dst
 	}
-	if len(tokens) < n {
-		return append(dst, HashTokens(tokens))
+	if len(tokenHashes) < n {
+		return append(dst, combineHashes(tokenHashes))
 	}
-	for i := 0; i+n <= len(tokens); i++ {
-		dst = append(dst, HashTokens(tokens[i:i+n]))
+	for i := 0; i+n <= len(tokenHashes); i++ {
+		dst = append(dst, combineHashes(tokenHashes[i:i+n]))
 	}
 	return dst
+}
+
+// combineHashes is an order-sensitive combination of token hashes (a
+// shingle "a b c" differs from "c b a"); MinHash mixes the result again.
+func combineHashes(hs []uint64) uint64 {
+	h := uint64(len(hs))
+	for _, x := range hs {
+		h = bits.RotateLeft64((h^x)*0x9e3779b97f4a7c15, 31)
+	}
+	return h
 }
 
 // MinHash returns a signature of size values for a set of shingle hashes:
@@ -51,10 +74,7 @@ func fillMinHash(sig []uint32, shingles []uint64) {
 	for _, s := range shingles {
 		x := mix64(s)
 		for i := range sig {
-			h := uint32((mul[i]*x + add[i]) >> 32)
-			if h < sig[i] {
-				sig[i] = h
-			}
+			sig[i] = min(sig[i], uint32((mul[i]*x+add[i])>>32))
 		}
 	}
 }

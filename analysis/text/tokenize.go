@@ -114,3 +114,24 @@ func HashTokens(tokens []string) uint64 {
 func Hash(s string) uint64 {
 	return HashTokens(Tokenize(s))
 }
+
+// hashAll is HashTokens(tokens) and the hash of each token on its own in
+// one pass over the bytes.
+func hashAll(tokens []string, each []uint64) (uint64, []uint64) {
+	h := uint64(fnvOffset64)
+	for i, t := range tokens {
+		if i > 0 {
+			h ^= ' '
+			h *= fnvPrime64
+		}
+		th := uint64(fnvOffset64)
+		for j := 0; j < len(t); j++ {
+			h ^= uint64(t[j])
+			h *= fnvPrime64
+			th ^= uint64(t[j])
+			th *= fnvPrime64
+		}
+		each = append(each, th)
+	}
+	return h, each
+}
