@@ -63,8 +63,8 @@ type Analyzer struct {
 type scratch struct {
 	shingles    []uint64
 	tokenHashes []uint64
-	flags    []uint8
-	generic  []bool
+	flags       []uint8
+	generic     []bool
 }
 
 // The prose model takes ~300 ms and tens of MB to load; it is read-only once
