@@ -137,7 +137,11 @@ func (g *generator) recordVisit(ctx context.Context, tx participation.Store, a *
 		Path: path, Device: p.device, OccurredAt: a.at,
 	}
 	if a.first {
-		v.Referrer, v.UTMSource, v.UTMMedium, v.UTMCampaign = p.ch.Referrer, p.ch.Source, p.ch.Medium, p.ch.Campaign
+		ch := p.ch
+		if a.via != nil {
+			ch = a.via // returning visitors come straight back
+		}
+		v.Referrer, v.UTMSource, v.UTMMedium, v.UTMCampaign = ch.Referrer, ch.Source, ch.Medium, ch.Campaign
 		if a.proc == g.res.ProcessID && p.id == 0 {
 			g.res.Visitors++
 		}
@@ -295,17 +299,20 @@ func (g *generator) votes(ctx context.Context, tx participation.Store, a *action
 		return nil
 	}
 	n := min(a.n, pool, 40)
-	seen := make(map[int]bool, n)
+	if a.p.voted == nil {
+		a.p.voted = make(map[int]bool, n)
+	}
 	t := a.at
-	for tries := 0; len(seen) < n && tries < 4*n; tries++ {
+	for done, tries := 0, 0; done < n && tries < 4*n; tries++ {
 		i := r.IntN(pool)
 		if section >= 0 {
 			i = g.bySection[section][i]
 		}
-		if seen[i] {
+		if a.p.voted[i] {
 			continue
 		}
-		seen[i] = true
+		a.p.voted[i] = true
+		done++
 		c := g.sectionTop[i]
 		v := participation.VotePass
 		if r.Float64() >= 0.12 {

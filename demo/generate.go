@@ -44,7 +44,8 @@ type action struct {
 	path  string
 	proc  int64
 	comp  int64
-	first bool // a visit's landing page: carries referrer and UTM
+	first bool     // a visit's landing page: carries referrer and UTM
+	via   *channel // a landing page's channel, when not the person's first one
 }
 
 type queue []*action
@@ -466,7 +467,7 @@ func (g *generator) planReturn(p *person, first time.Time, docReader bool) {
 	hour := pick(r, hourly[:])
 	t := time.Date(d.Year(), d.Month(), d.Day(), hour, r.IntN(60), r.IntN(60), 0, nairobi).UTC()
 	s := &session{g, p, t}
-	s.g.push(&action{at: t, kind: kVisit, p: p, path: mainPath(""), proc: g.res.ProcessID, first: true})
+	s.g.push(&action{at: t, kind: kVisit, p: p, path: mainPath(""), proc: g.res.ProcessID, first: true, via: &returnChannel})
 	s.wait(40)
 	s.do(kSurveyPage, -1) // resumes an unfinished survey, if any
 	if docReader || r.Float64() < 0.3 {

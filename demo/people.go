@@ -71,6 +71,7 @@ type person struct {
 	secret   string
 	lastPage int
 	supports map[int64]bool
+	voted    map[int]bool // indexes in sectionTop
 }
 
 // Opinion groups. Pref says how much each group favours what each section
