@@ -1,0 +1,184 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/civicpulse/civicpulse/participation"
+)
+
+type registerData struct {
+	processCtx
+	Fields  []participation.PersonalField
+	Regions []participation.Region
+	Form    url.Values
+	Errors  map[string]string
+	Already bool
+}
+
+func (d registerData) Asks(f string) bool {
+	for _, x := range d.Fields {
+		if string(x) == f {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) registerPage(w http.ResponseWriter, r *http.Request) {
+	pc, err := s.loadProcess(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := registerData{processCtx: pc, Fields: pc.P.PersonalFields, Regions: s.regions(r, pc.P), Form: url.Values{}, Errors: map[string]string{}}
+	if me, err := s.participant(r); err != nil {
+		s.fail(w, r, err)
+		return
+	} else if me != nil {
+		if d.Already, err = s.store.IsRegistered(r.Context(), pc.P.ID, me.ID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	s.render(w, r, http.StatusOK, "register", state(r).loc.T("register.title"), d)
+}
+
+func (s *Server) registerSubmit(w http.ResponseWriter, r *http.Request) {
+	pc, err := s.loadProcess(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if pc.P.Mode != participation.ModeRegistered || pc.P.PrivacyNotice == nil {
+		s.fail(w, r, errNotFound)
+		return
+	}
+	f := r.PostForm
+	d := registerData{processCtx: pc, Fields: pc.P.PersonalFields, Regions: s.regions(r, pc.P), Form: f, Errors: map[string]string{}}
+	loc := state(r).loc
+	version, _ := strconv.Atoi(f.Get("notice_version"))
+	if f.Get("consent") != "yes" {
+		d.Errors["consent"] = loc.T("err.consent_required")
+	} else if version != pc.P.PrivacyNotice.Version {
+		d.Errors["consent"] = loc.T("err.notice_changed")
+	}
+	if len(d.Errors) > 0 {
+		s.render(w, r, http.StatusUnprocessableEntity, "register", loc.T("register.title"), d)
+		return
+	}
+	me := state(r).participant
+	profile := participation.Profile{
+		ProcessID: pc.P.ID, Name: strings.TrimSpace(f.Get("name")), Email: strings.TrimSpace(f.Get("email")),
+		Phone: strings.TrimSpace(f.Get("phone")), RegionCode: f.Get("region"), AgeBand: f.Get("age_band"), Gender: f.Get("gender"),
+	}
+	consent := participation.Consent{ProcessID: pc.P.ID, ParticipantID: me.ID, NoticeVersion: version, Purpose: "participation"}
+	if err := s.register(r, pc.P, me.ID, consent, profile); err != nil {
+		if isFormError(err) {
+			d.Errors = s.fieldMessages(r, err)
+			s.render(w, r, http.StatusUnprocessableEntity, "register", loc.T("register.title"), d)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	redirect(w, r, fmt.Sprintf("/p/%s/verify", pc.P.Slug))
+}
+
+// register stores consent and profile, then hands the secret to the
+// messenger; shared by the page and the API.
+func (s *Server) register(r *http.Request, p participation.Process, participantID int64, c participation.Consent, pr participation.Profile) error {
+	secret, err := s.store.Register(r.Context(), p.ID, participantID, c, pr)
+	if err != nil {
+		return err
+	}
+	msg := VerificationMessage{ProcessID: p.ID, ParticipantID: participantID, Secret: secret, Lang: state(r).loc.Lang()}
+	if pr.Email != "" {
+		msg.Channel, msg.To = "email", pr.Email
+		msg.Link = fmt.Sprintf("%s/p/%s/verify?token=%s", s.cfg.BaseURL, p.Slug, url.QueryEscape(secret))
+	} else if pr.Phone != "" {
+		msg.Channel, msg.To = "phone", pr.Phone
+	} else {
+		return nil // nothing to verify through
+	}
+	if s.cfg.SendVerification == nil {
+		s.log.Warn("web: verification issued but no messenger configured", "request_id", state(r).id, "channel", msg.Channel)
+		return nil
+	}
+	if err := s.cfg.SendVerification(r.Context(), msg); err != nil {
+		return fmt.Errorf("web: unable to send verification: %w", err)
+	}
+	return nil
+}
+
+type verifyData struct {
+	processCtx
+	Secret string
+	Error  string
+	Done   bool
+}
+
+func (s *Server) verifyPage(w http.ResponseWriter, r *http.Request) {
+	pc, err := s.loadProcess(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.participant(r)
+	// The link only fills the form: a GET must not change anything (mail
+	// scanners follow links), the citizen confirms with a button.
+	s.render(w, r, http.StatusOK, "verify", state(r).loc.T("verify.title"), verifyData{processCtx: pc, Secret: r.URL.Query().Get("token")})
+}
+
+func (s *Server) verifySubmit(w http.ResponseWriter, r *http.Request) {
+	pc, err := s.loadProcess(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	secret := strings.TrimSpace(r.PostFormValue("secret"))
+	err = s.store.Verify(r.Context(), pc.P.ID, state(r).participant.ID, secret)
+	if err != nil {
+		code := participation.ErrorCode(err)
+		if code == participation.CodeInvalid || code == participation.CodeNotFound || code == participation.CodeConflict {
+			s.render(w, r, http.StatusUnprocessableEntity, "verify", state(r).loc.T("verify.title"),
+				verifyData{processCtx: pc, Secret: secret, Error: state(r).loc.T("err.verify_failed")})
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "verify", state(r).loc.T("verify.title"), verifyData{processCtx: pc, Done: true})
+}
+
+type meData struct {
+	Subs  participation.Submissions
+	Slugs map[int64]string
+}
+
+func (s *Server) mePage(w http.ResponseWriter, r *http.Request) {
+	me, err := s.participant(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := meData{Slugs: map[int64]string{}}
+	if me != nil {
+		if d.Subs, err = s.store.MySubmissions(r.Context(), me.ID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		list, err := s.store.ListProcesses(r.Context(), true)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for _, p := range list {
+			d.Slugs[p.ID] = p.Slug
+		}
+	}
+	s.render(w, r, http.StatusOK, "me", state(r).loc.T("me.title"), d)
+}
