@@ -131,12 +131,30 @@ func wantField(t testing.TB, err error, field, key string) {
 	t.Fatalf("got %v, want %s on %s", err, key, field)
 }
 
-// events returns every readable outbox event.
+// events returns every outbox event. On Postgres a committed event becomes
+// readable only once every older transaction in the cluster has finished
+// (other packages' tests share the server), so it waits for them.
 func (x *fx) events() []participation.Event {
 	x.t.Helper()
-	evs, err := x.s.Outbox().Read(x.ctx, participation.Cursor{}, 100000)
-	ok(x.t, err)
-	return evs
+	return allEvents(x.t, x.s)
+}
+
+func allEvents(t testing.TB, s *sqlstore.Store) []participation.Event {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for {
+		n, err := s.Outbox().Count(ctx)
+		ok(t, err)
+		evs, err := s.Outbox().Read(ctx, participation.Cursor{}, 100000)
+		ok(t, err)
+		if int64(len(evs)) == n {
+			return evs
+		}
+		if err := s.Outbox().Wait(ctx, 20*time.Millisecond); err != nil {
+			t.Fatalf("only %d of %d events became readable: %v", len(evs), n, err)
+		}
+	}
 }
 
 // last returns the newest event, which must be of type typ.
