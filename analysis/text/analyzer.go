@@ -3,7 +3,10 @@ package text
 import (
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
+	"github.com/clipperhouse/uax29/v2/words"
 	"github.com/jdkato/prose/v2"
 )
 
@@ -167,26 +170,78 @@ func contentWord(t string) bool {
 // appendNERPlaces adds prose's GPE entities not already found by the
 // gazetteer (compared on their normalised words, so "Taita-Taveta" is the
 // gazetteer's "Taita Taveta"). prose's model is English: Kiswahili texts are
-// not given to it (it tags "Serikali" as a place). Segmentation is off: it would reload the sentence model per
-// call, and the tagger does not need sentences.
+// not given to it (it tags "Serikali" as a place).
+//
+// prose costs ~50 µs per word, so it only sees short windows around
+// capitalised words that are neither stop-words nor places already found:
+// a text with none (most comments) costs nothing, and a long one costs its
+// candidates, not its length. Segmentation is off: it would reload the
+// sentence model per call, and the tagger does not need sentences.
 func (a *Analyzer) appendNERPlaces(dst []string, s string) []string {
-	doc, err := prose.NewDocument(s,
-		prose.UsingModel(a.model),
-		prose.WithSegmentation(false))
-	if err != nil {
-		return dst
-	}
-	for _, e := range doc.Entities() {
-		if e.Label != "GPE" {
+	for _, w := range nerWindows(s, dst) {
+		doc, err := prose.NewDocument(s[w[0]:w[1]],
+			prose.UsingModel(a.model),
+			prose.WithSegmentation(false))
+		if err != nil {
 			continue
 		}
-		name := strings.TrimSpace(e.Text)
-		if name == "" || containsNormalized(dst, name) {
-			continue
+		for _, e := range doc.Entities() {
+			if e.Label != "GPE" {
+				continue
+			}
+			name := strings.TrimSpace(e.Text)
+			if name == "" || containsNormalized(dst, name) {
+				continue
+			}
+			dst = append(dst, name)
 		}
-		dst = append(dst, name)
 	}
 	return dst
+}
+
+// nerContext is how many words either side of a candidate prose sees: its
+// tagger and entity features look two words back and forward.
+const nerContext = 2
+
+// nerWindows returns byte ranges of s, merged where they overlap, around
+// the words that could start a place name.
+func nerWindows(s string, known []string) [][2]int {
+	type word struct{ start, end int }
+	var ws []word
+	var cands []int
+	it := words.FromString(s)
+	for it.Next() {
+		tok := it.Value()
+		if !isWord(tok) {
+			continue
+		}
+		ws = append(ws, word{it.Start(), it.End()})
+		r, _ := utf8.DecodeRuneInString(tok)
+		if !unicode.IsUpper(r) {
+			continue
+		}
+		low := foldToken(tok)
+		if lexicon[low] != 0 || containsNormalized(known, low) {
+			continue
+		}
+		cands = append(cands, len(ws)-1)
+	}
+	var out [][2]int
+	for _, c := range cands {
+		lo, hi := max(c-nerContext, 0), min(c+nerContext, len(ws)-1)
+		// The window runs to the next word, keeping punctuation such as a
+		// final full stop, which the tagger reads as context.
+		start, end := ws[lo].start, len(s)
+		if hi+1 < len(ws) {
+			end = ws[hi+1].start
+		}
+		if n := len(out); n > 0 && start <= out[n-1][1] {
+			out[n-1][1] = max(out[n-1][1], end)
+			continue
+		}
+		out = append(out, [2]int{start, end})
+	}
+	return out
 }
 
 func containsNormalized(list []string, s string) bool {
