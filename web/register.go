@@ -142,8 +142,7 @@ func (s *Server) verifySubmit(w http.ResponseWriter, r *http.Request) {
 	secret := strings.TrimSpace(r.PostFormValue("secret"))
 	err = s.store.Verify(r.Context(), pc.P.ID, state(r).participant.ID, secret)
 	if err != nil {
-		code := participation.ErrorCode(err)
-		if code == participation.CodeInvalid || code == participation.CodeNotFound || code == participation.CodeConflict {
+		if code := participation.ErrorCode(err); isFormError(err) || code == participation.CodeNotFound {
 			s.render(w, r, http.StatusUnprocessableEntity, "verify", state(r).loc.T("verify.title"),
 				verifyData{processCtx: pc, Secret: secret, Error: state(r).loc.T("err.verify_failed")})
 			return

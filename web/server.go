@@ -161,3 +161,7 @@ func derive(secret []byte, purpose string) []byte {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.serve(w, r)
 }
+
+// SetBaseURL changes the address used in links sent to participants (tests
+// learn theirs only once the listener is up).
+func (s *Server) SetBaseURL(u string) { s.cfg.BaseURL = strings.TrimRight(u, "/") }
