@@ -87,7 +87,23 @@ func CheckPassword(email, password string) error {
 	return nil
 }
 
-func (s *Service) hash(password string) (string, error) {
+// slot waits for one of the MaxHashes argon2id slots; call the returned func
+// to free it.
+func (s *Service) slot(ctx context.Context) (func(), error) {
+	select {
+	case s.hashSlots <- struct{}{}:
+		return func() { <-s.hashSlots }, nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("staff: gave up waiting to hash: %w", ctx.Err())
+	}
+}
+
+func (s *Service) hash(ctx context.Context, password string) (string, error) {
+	release, err := s.slot(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer release()
 	h, err := argon2id.CreateHash(password, s.cfg.Argon2)
 	if err != nil {
 		return "", fmt.Errorf("staff: unable to hash a password: %w", err)
@@ -162,7 +178,7 @@ func (s *Service) CreateAdmin(ctx context.Context, email, password string) (User
 	if err := CheckPassword(email, password); err != nil {
 		return User{}, err
 	}
-	h, err := s.hash(password)
+	h, err := s.hash(ctx, password)
 	if err != nil {
 		return User{}, err
 	}
@@ -310,7 +326,7 @@ func (s *Service) AcceptInvite(ctx context.Context, token, name, password string
 	for _, g := range grants {
 		admin = admin || g.Role == RoleAdmin
 	}
-	h, err := s.hash(password)
+	h, err := s.hash(ctx, password)
 	if err != nil {
 		return User{}, err
 	}
@@ -394,7 +410,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) err
 	if err := CheckPassword(r.Email, password); err != nil {
 		return err
 	}
-	h, err := s.hash(password)
+	h, err := s.hash(ctx, password)
 	if err != nil {
 		return err
 	}
@@ -430,7 +446,12 @@ func (s *Service) VerifyPassword(ctx context.Context, userID int64, password str
 	if err != nil {
 		return err
 	}
+	release, err := s.slot(ctx)
+	if err != nil {
+		return err
+	}
 	ok, err := argon2id.ComparePasswordAndHash(password, u.PasswordHash)
+	release()
 	if err != nil {
 		return fmt.Errorf("staff: unable to check a password: %w", err)
 	}

@@ -75,7 +75,12 @@ func (s *Service) Authenticate(ctx context.Context, email, password, totpCode st
 	if known {
 		hash = u.PasswordHash
 	}
+	release, err := s.slot(ctx)
+	if err != nil {
+		return Session{}, err
+	}
 	ok, params, err := argon2id.CheckHash(password, hash)
+	release()
 	if err != nil {
 		return Session{}, fmt.Errorf("staff: unable to check a password: %w", err)
 	}
@@ -105,7 +110,7 @@ func (s *Service) Authenticate(ctx context.Context, email, password, totpCode st
 	if *params != *s.cfg.Argon2 {
 		// The cost was raised since this hash was made: upgrade it now that
 		// the password is at hand. A failure here only postpones it.
-		if h, err := s.hash(password); err == nil {
+		if h, err := s.hash(ctx, password); err == nil {
 			s.db.ExecContext(ctx, s.q["user-set-password"], h, now, u.ID)
 		}
 	}
