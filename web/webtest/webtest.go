@@ -58,7 +58,9 @@ type Option func(*web.Config)
 
 // WithRateLimits sets the write limits (the fixture turns them off).
 func WithRateLimits(perIP, perParticipant int) Option {
-	return func(c *web.Config) { c.RateLimits = web.RateLimits{PerIPPerMinute: perIP, PerParticipantPerMinute: perParticipant} }
+	return func(c *web.Config) {
+		c.RateLimits = web.RateLimits{PerIPPerMinute: perIP, PerParticipantPerMinute: perParticipant}
+	}
 }
 
 // WithConfig edits the configuration freely.
@@ -140,7 +142,7 @@ func (f *Fixture) load(t testing.TB, ctx context.Context) {
 			Scope: participation.ScopeProvincial, BudgetMinor: 1_500_000_000_00, Currency: "KES", StartsAt: starts, EndsAt: ends,
 			Officials: []string{"Jane Wanjiru, CEC Finance", "Peter Otieno, Chief Officer Planning"}, ExpectedOutcome: "A ranked list of projects in the budget estimates.",
 			FeedbackMethod: "A results page with the decisions and reasons, and an SMS to every participant who asks for one.",
-			Languages: []string{"en", "sw"}, TimeZone: "Africa/Nairobi", Mode: mode, RegionSetID: f.RegionSet, TargetParticipants: 5000}
+			Languages:      []string{"en", "sw"}, TimeZone: "Africa/Nairobi", Mode: mode, RegionSetID: f.RegionSet, TargetParticipants: 5000}
 		if mode == participation.ModeRegistered {
 			p.PersonalFields = []participation.PersonalField{participation.FieldName, participation.FieldEmail, participation.FieldRegion}
 		}
