@@ -555,7 +555,7 @@ func TestPlacesNER(t *testing.T) {
 
 func TestAnalyzerConcurrent(t *testing.T) {
 	a := NewAnalyzer(Options{Places: countyNames(t), NER: true})
-	texts := realComments(t)[:200]
+	texts := realComments(t)[:100]
 	texts = append(texts, kiswahili...)
 	want := make([]Features, len(texts))
 	for i, s := range texts {
