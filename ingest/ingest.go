@@ -84,18 +84,28 @@ func (in *Ingester) Run(ctx context.Context) error {
 	return in.run(ctx, false)
 }
 
-// CatchUp ingests everything the outbox holds now and returns.
+// CatchUp ingests every event committed to the outbox before it was called
+// and returns. On Postgres, events behind a transaction still running
+// anywhere on the server are not readable yet; CatchUp waits for them.
 func (in *Ingester) CatchUp(ctx context.Context) error {
 	return in.run(ctx, true)
 }
 
 func (in *Ingester) run(ctx context.Context, untilEmpty bool) error {
+	var target int64
+	if untilEmpty {
+		n, err := in.store.Outbox().Count(ctx)
+		if err != nil {
+			return fmt.Errorf("ingest: unable to count the outbox: %w", err)
+		}
+		target = n
+	}
 	readCtx, stopReading := context.WithCancel(ctx)
 	defer stopReading()
 	batches := make(chan []participation.Event, 2)
 	readErr := make(chan error, 1)
 	go func() {
-		readErr <- in.read(readCtx, batches, untilEmpty)
+		readErr <- in.read(readCtx, batches, untilEmpty, target)
 		close(batches)
 	}()
 	// Writes outlive ctx so that shutdown flushes what was read.
@@ -118,9 +128,10 @@ func (in *Ingester) run(ctx context.Context, untilEmpty bool) error {
 
 // read sends batches of events from the warehouse's checkpoint on. It
 // accumulates until BatchSize or until the first pending event has waited
-// FlushEvery; on ctx's end it sends what it holds and returns nil.
-func (in *Ingester) read(ctx context.Context, out chan<- []participation.Event, untilEmpty bool) error {
-	c, _ := in.wh.Checkpoint()
+// FlushEvery; on ctx's end it sends what it holds and returns nil. With
+// untilEmpty it returns once target events in all have been read.
+func (in *Ingester) read(ctx context.Context, out chan<- []participation.Event, untilEmpty bool, target int64) error {
+	c, consumed := in.wh.Checkpoint()
 	cursor := participation.Cursor{Tx: c.Tx, Seq: c.Seq}
 	ob := in.store.Outbox()
 	var pending []participation.Event
@@ -160,15 +171,22 @@ func (in *Ingester) read(ctx context.Context, out chan<- []participation.Event, 
 			}
 			pending = append(pending, evs...)
 			cursor = evs[len(evs)-1].Cursor()
+			consumed += int64(len(evs))
 		}
 		more := len(evs) == want
 		switch {
 		case len(pending) >= in.opts.BatchSize:
 			flush()
 			continue
-		case untilEmpty && !more:
+		case untilEmpty && !more && consumed >= target:
 			flush()
 			return nil
+		case untilEmpty && !more:
+			flush() // what is readable now; the rest waits behind a running transaction
+			if err := ob.Wait(ctx, 20*time.Millisecond); err != nil && ctx.Err() == nil {
+				return fmt.Errorf("ingest: unable to wait for the outbox: %w", err)
+			}
+			continue
 		case more:
 			continue
 		case len(pending) > 0 && time.Since(firstAt) >= in.opts.FlushEvery:
