@@ -1,0 +1,108 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/civicpulse/civicpulse/demo"
+	"github.com/civicpulse/civicpulse/ingest"
+	"github.com/civicpulse/civicpulse/internal/sqldb"
+	"github.com/civicpulse/civicpulse/participation/sqlstore"
+)
+
+func runMigrate(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	var cfg config
+	cfg.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := sqldb.Open(ctx, cfg.storeURL())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := sqlstore.Migrate(ctx, db); err != nil {
+		return err
+	}
+	slog.Info("migrated", "store", storeKind(cfg.storeURL()))
+	return nil
+}
+
+func runDemo(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	var cfg config
+	cfg.register(fs)
+	participants := fs.Int("participants", 3000, "participants to simulate (scales to millions)")
+	seed := fs.Uint64("seed", 1, "random seed: the same seed gives the same data")
+	days := fs.Int("days", 28, "days of simulated activity, ending now")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	store, err := sqlstore.Open(ctx, cfg.storeURL())
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	last := time.Now()
+	res, err := demo.Generate(ctx, store, demo.Options{
+		Participants: *participants, Seed: *seed, Days: *days,
+		Progress: func(p demo.Progress) {
+			if time.Since(last) > 5*time.Second {
+				last = time.Now()
+				slog.Info("demo", "simulated", p.Simulated.Format(time.DateTime), "participants", p.Participants, "writes", p.Writes)
+			}
+		},
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Printf("demo process %q (id %d): %d participants, %d proposals, %d comments, %d votes, %d supports, %d survey responses, %d visits in %s\n",
+		res.Slug, res.ProcessID, res.Participants, res.Proposals, res.Comments, res.Votes, res.Supports, res.Responses, res.Visits, res.Elapsed.Round(time.Millisecond))
+	return nil
+}
+
+func runIngest(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
+	var cfg config
+	cfg.register(fs)
+	rebuild := fs.Bool("rebuild", false, "rebuild the warehouse from the whole outbox, then exit")
+	once := fs.Bool("once", false, "ingest what is committed now, then exit")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	store, err := sqlstore.Open(ctx, cfg.storeURL())
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	key, err := pseudonymKey(&cfg)
+	if err != nil {
+		return err
+	}
+	if *rebuild {
+		began := time.Now()
+		if err := ingest.Rebuild(ctx, store, cfg.warehousePath(), ingest.Options{Key: key}); err != nil {
+			return err
+		}
+		slog.Info("warehouse rebuilt", "path", cfg.warehousePath(), "took", time.Since(began).Round(time.Millisecond))
+		return nil
+	}
+	wh, ing, err := openIngester(&cfg, store)
+	if err != nil {
+		return err
+	}
+	defer wh.Close()
+	if *once {
+		return ing.CatchUp(ctx)
+	}
+	slog.Info("ingesting; stop with Ctrl-C")
+	if err := ing.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return nil
+}

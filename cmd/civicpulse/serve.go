@@ -1,0 +1,164 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/civicpulse/civicpulse/demo"
+	"github.com/civicpulse/civicpulse/ingest"
+	"github.com/civicpulse/civicpulse/participation/sqlstore"
+	"github.com/civicpulse/civicpulse/warehouse"
+	"github.com/civicpulse/civicpulse/web"
+)
+
+func runServe(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	var cfg config
+	cfg.register(fs)
+	addr := fs.String("addr", envOr("CIVICPULSE_ADDR", "127.0.0.1:8080"), "address to listen on (env CIVICPULSE_ADDR)")
+	withDemo := fs.Bool("demo", false, "on first start (no process in the store), create the demo processes")
+	demoSize := fs.Int("demo-participants", 3000, "participants the demo simulates")
+	noIngest := fs.Bool("no-ingest", false, "do not run the ingester in this process")
+	secure := fs.Bool("secure-cookies", envOr("CIVICPULSE_SECURE", "") == "true", "mark cookies Secure and send HSTS (behind HTTPS; env CIVICPULSE_SECURE=true)")
+	baseURL := fs.String("base-url", envOr("CIVICPULSE_BASE_URL", ""), "public URL of the site, for links in messages (env CIVICPULSE_BASE_URL)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	log := slog.Default()
+
+	store, err := sqlstore.Open(ctx, cfg.storeURL())
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	if *withDemo {
+		if err := demoOnFirstStart(ctx, store, *demoSize); err != nil {
+			return err
+		}
+	}
+
+	secret, err := cfg.secret("CIVICPULSE_SECRET", "secret.key")
+	if err != nil {
+		return err
+	}
+
+	var wg sync.WaitGroup
+	runCtx, stopIngest := context.WithCancel(ctx)
+	defer stopIngest()
+	if !*noIngest {
+		wh, ing, err := openIngester(&cfg, store)
+		if err != nil {
+			return err
+		}
+		defer wh.Close()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := ing.Run(runCtx); err != nil && !errors.Is(err, context.Canceled) {
+				log.Error("ingester stopped", "err", err)
+			}
+		}()
+	}
+
+	site, err := web.New(web.Config{
+		Store:     store,
+		Logger:    log,
+		SecretKey: secret,
+		Secure:    *secure,
+		BaseURL:   *baseURL,
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("serve: unable to listen on %s: %w", *addr, err)
+	}
+	srv := &http.Server{
+		Handler:           site,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      0, // server-sent events stream for as long as a monitor is open
+		IdleTimeout:       120 * time.Second,
+	}
+	log.Info("civicpulse serving", "url", "http://"+ln.Addr().String()+"/", "store", storeKind(cfg.storeURL()))
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	srv.Shutdown(shutCtx)
+	stopIngest()
+	wg.Wait()
+	return nil
+}
+
+// demoOnFirstStart creates the demo processes when the store holds none, so
+// that make run shows a live consultation on a bare clone and keeps what was
+// added on later starts.
+func demoOnFirstStart(ctx context.Context, store *sqlstore.Store, participants int) error {
+	ps, err := store.ListProcesses(ctx, false)
+	if err != nil {
+		return err
+	}
+	if len(ps) > 0 {
+		return nil
+	}
+	slog.Info("first start: generating the demo processes", "participants", participants)
+	res, err := demo.Generate(ctx, store, demo.Options{Participants: participants})
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	slog.Info("demo ready", "process", res.Slug, "participants", res.Participants, "proposals", res.Proposals,
+		"comments", res.Comments, "responses", res.Responses, "visits", res.Visits, "took", res.Elapsed.Round(time.Millisecond))
+	return nil
+}
+
+func openIngester(cfg *config, store *sqlstore.Store) (*warehouse.Warehouse, *ingest.Ingester, error) {
+	key, err := pseudonymKey(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	wh, err := warehouse.Open(cfg.warehousePath())
+	if err != nil {
+		return nil, nil, err
+	}
+	ing, err := ingest.New(store, wh, ingest.Options{Key: key})
+	if err != nil {
+		wh.Close()
+		return nil, nil, err
+	}
+	return wh, ing, nil
+}
+
+// pseudonymKey is the HMAC key that turns participant ids into pseudonyms in
+// the warehouse: from CIVICPULSE_PSEUDONYM_KEY, or generated once under the
+// data folder for the embedded default.
+func pseudonymKey(cfg *config) ([]byte, error) {
+	if v := os.Getenv("CIVICPULSE_PSEUDONYM_KEY"); v != "" {
+		return ingest.ParseKey(v)
+	}
+	return ingest.LoadOrCreateKey(filepath.Join(cfg.dataDir, "pseudonym.key"))
+}
+
+func storeKind(url string) string {
+	if len(url) > 7 && url[:7] == "sqlite:" {
+		return "sqlite " + filepath.Clean(url[7:])
+	}
+	return "postgres"
+}
