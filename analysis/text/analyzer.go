@@ -30,8 +30,9 @@ type Options struct {
 	// mention of "Nairobi" reports the county "Nairobi City".
 	PlaceAliases map[string]string
 	// NER adds prose's named-entity places (GPE) to Features.Places. It is a
-	// hint (prose tags some cities as people) and costs ~30× the rest of
-	// Features, so it is off unless asked for.
+	// hint (prose tags some cities as people) and, even run only around
+	// capitalised words, costs ~15–25× the rest of Features, so it is off
+	// unless asked for.
 	NER bool
 	// MinHashSize is the signature length; 0 means DefaultMinHashSize
 	// (128). The standard error of a Jaccard estimate is sqrt(J(1-J)/size):
@@ -103,7 +104,8 @@ func NewAnalyzer(opts Options) *Analyzer {
 	return a
 }
 
-// Features analyses one text.
+// Features analyses one text. Tokens that needed no case folding are
+// slices of s, so keeping them keeps s in memory.
 func (a *Analyzer) Features(s string) Features {
 	var f Features
 	sc := a.scratch.Get().(*scratch)
