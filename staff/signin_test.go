@@ -337,8 +337,54 @@ func TestSessionsExpireAndCanBeRevoked(t *testing.T) {
 				t.Fatalf("token %q accepted", tok)
 			}
 		}
+		// Purge drops every dead session and keeps the live one.
+		live := signIn(admin.Email, adminPassword)
 		if err := e.svc.Purge(ctx); err != nil {
 			t.Fatal(err)
+		}
+		var n int
+		if err := e.db.GetContext(ctx, &n, "SELECT COUNT(*) FROM staff_sessions"); err != nil || n != 1 || !alive(live.Token) {
+			t.Fatalf("after Purge: %d sessions (%v), live one alive: %v", n, err, alive(live.Token))
+		}
+	})
+}
+
+func TestReopeningKeepsTOTPWorking(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, b sqldbtest.Backend) {
+		e := newEnv(t, b)
+		u := e.admin(t)
+		ctx := context.Background()
+		opts := totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1}
+		enr, err := e.svc.BeginTOTP(ctx, u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, _ := totp.GenerateCodeCustom(enr.Secret, e.clock.Now(), opts)
+		if _, err := e.svc.ConfirmTOTP(ctx, u.ID, c); err != nil {
+			t.Fatal(err)
+		}
+		// A restart: migrations are not re-applied and the stored key is reused.
+		again, err := staff.Open(ctx, e.db, staff.WithClock(e.clock.Now), staff.WithArgon2Params(cheap))
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.clock.Advance(30 * time.Second)
+		c, _ = totp.GenerateCodeCustom(enr.Secret, e.clock.Now(), opts)
+		if _, err := again.Authenticate(ctx, u.Email, adminPassword, c); err != nil {
+			t.Fatalf("sign-in after reopening: %v", err)
+		}
+		// Another key cannot open the secret: sign-in fails loudly, not open.
+		other, err := staff.Open(ctx, e.db, staff.WithClock(e.clock.Now), staff.WithArgon2Params(cheap), staff.WithSecretKey(make([]byte, 32)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.clock.Advance(30 * time.Second)
+		c, _ = totp.GenerateCodeCustom(enr.Secret, e.clock.Now(), opts)
+		if _, err := other.Authenticate(ctx, u.Email, adminPassword, c); err == nil {
+			t.Fatal("a wrong key signed in")
+		}
+		if _, err := staff.Open(ctx, e.db, staff.WithSecretKey([]byte("short"))); err == nil {
+			t.Fatal("a 5-byte key was accepted")
 		}
 	})
 }

@@ -71,4 +71,4 @@ UPDATE staff_sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL
 UPDATE staff_sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL
 
 -- name: session-purge
-DELETE FROM staff_sessions WHERE expires_at < ? OR last_seen_at < ? OR revoked_at IS NOT NULL
+DELETE FROM staff_sessions WHERE expires_at <= ? OR last_seen_at <= ? OR revoked_at IS NOT NULL

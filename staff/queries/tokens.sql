@@ -16,4 +16,4 @@ UPDATE staff_tokens SET used_at = ? WHERE id = ? AND used_at IS NULL
 UPDATE staff_tokens SET used_at = ? WHERE kind = 'reset' AND user_id = ? AND used_at IS NULL
 
 -- name: token-purge
-DELETE FROM staff_tokens WHERE expires_at < ?
+DELETE FROM staff_tokens WHERE expires_at <= ?
