@@ -18,7 +18,7 @@ var now = time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
 // fx is a published process with one component of each kind, all open in
 // one phase (March 2026), over a three-region set.
 type fx struct {
-	t        *testing.T
+	t        testing.TB
 	b        sqldbtest.Backend
 	s        *sqlstore.Store
 	ctx      context.Context
@@ -46,7 +46,7 @@ func openStore(t testing.TB, b sqldbtest.Backend) *sqlstore.Store {
 	return s
 }
 
-func setup(t *testing.T, b sqldbtest.Backend) *fx {
+func setup(t testing.TB, b sqldbtest.Backend) *fx {
 	t.Helper()
 	x := &fx{t: t, b: b, s: openStore(t, b), ctx: context.Background()}
 	x.rs = must(x.s.CreateRegionSet(x.ctx, participation.RegionSet{Name: "Test counties", Source: "test",
