@@ -220,3 +220,5 @@ func want(t *testing.T, got int, want int, body any) {
 		t.Fatalf("status %d, want %d; body:\n%s", got, want, s)
 	}
 }
+
+func sqliteURL(t *testing.T) string { return sqldbtest.NewSQLiteURL(t) }
