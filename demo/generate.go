@@ -371,7 +371,7 @@ func (g *generator) planParticipant(t time.Time, ch *channel) {
 	if !wrote { // a participant is someone who wrote something
 		g.planSurvey(s)
 	}
-	if r.Float64() < 0.02 {
+	if r.Float64() < 0.02 && s.t.After(g.day0.Add(panelOpens)) {
 		g.planPanel(s)
 	}
 	if r.Float64() < 0.3 {

@@ -15,6 +15,10 @@ const regionSource = "Kenya National Bureau of Statistics, 2019 Kenya Population
 
 const day = 24 * time.Hour
 
+// panelOpens is when the water panel starts, after the main consultation's
+// launch; people arriving earlier do not see it yet.
+const panelOpens = 3 * day
+
 // setup creates the region set and the three processes, dated before the
 // participation starts, as an official would have prepared them.
 func (g *generator) setup(ctx context.Context, st participation.Store) error {
@@ -174,7 +178,7 @@ func (g *generator) setupRegistered(ctx context.Context, tx participation.Store)
 		Objective: "Recruit a standing panel of residents from every county to advise on where community water pans and small dams are built and to report every year whether they work.",
 		Level:     participation.LevelCoCreate, Sector: "Water and sanitation", Scope: participation.ScopeNational,
 		BudgetMinor: 45_000_000_000 * 100, Currency: "KES",
-		StartsAt: g.day0.Add(3 * day), EndsAt: g.day0.Add(40 * day),
+		StartsAt: g.day0.Add(panelOpens), EndsAt: g.day0.Add(40 * day),
 		Officials:       registeredOfficials,
 		ExpectedOutcome: "A panel of at least 20 residents per county, a baseline of water access for the programme's evaluation, and a shortlist of community-proposed sites for the first 300 water pans.",
 		FeedbackMethod:  "Panel members receive a yearly email report on the sites built and the panel's survey results; the shortlist of sites is published here.",
