@@ -266,7 +266,9 @@ func TestRebuildEqualsIncremental(t *testing.T) {
 		adv, stop := wh.Subscribe()
 		defer stop()
 		done := make(chan error, 1)
-		go func() { done <- newIngester(t, s, wh, ingest.Options{BatchSize: 50, FlushEvery: 20 * time.Millisecond}).Run(ctx) }()
+		go func() {
+			done <- newIngester(t, s, wh, ingest.Options{BatchSize: 50, FlushEvery: 20 * time.Millisecond}).Run(ctx)
+		}()
 		w.act(t, rng, 150)
 		want, err := s.Outbox().Count(context.Background())
 		if err != nil {

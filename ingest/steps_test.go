@@ -140,4 +140,3 @@ func TestProcessCountsDropsByReason(t *testing.T) {
 		t.Errorf("supports = %d, texts = %d; want 2, 1", supports, texts)
 	}
 }
-
