@@ -8,4 +8,3 @@ import (
 func runAdmin(ctx context.Context, args []string) error   { return errors.New("not wired yet") }
 func runAnalyze(ctx context.Context, args []string) error { return errors.New("not wired yet") }
 func runImport(ctx context.Context, args []string) error  { return errors.New("not wired yet") }
-func runBench(ctx context.Context, args []string) error   { return errors.New("not wired yet") }
