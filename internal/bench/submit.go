@@ -157,7 +157,7 @@ func Submit(ctx context.Context, opts SubmitOptions) (map[string]float64, error)
 			r := rand.New(rand.NewPCG(uint64(i), 99))
 			var mine []time.Duration
 			myFailures := map[string]int{}
-			next := 0 // next proposal this participant supports
+			next := 0                // next proposal this participant supports
 			voted := map[int64]int{} // comment → how many times this participant voted on it
 			for n := 0; loadCtx.Err() == nil; n++ {
 				method, path, body := targets.pick(r, i, &next, voted)
