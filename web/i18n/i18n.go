@@ -10,7 +10,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
-	"path"
+	"io/fs"
 	"strconv"
 	"strings"
 	"time"
@@ -32,7 +32,18 @@ type Bundle struct {
 // Load reads the embedded catalogues. defaultLang (e.g. "en") answers when
 // nothing else matches and fills keys a catalogue lacks.
 func Load(defaultLang string) (*Bundle, error) {
-	entries, err := catalogFS.ReadDir("catalog")
+	sub, err := fs.Sub(catalogFS, "catalog")
+	if err != nil {
+		return nil, fmt.Errorf("i18n: %w", err)
+	}
+	return LoadFS(sub, defaultLang)
+}
+
+// LoadFS reads catalogues named <lang>.json from the top of fsys, so that a
+// mounted package (the staff pages) can keep its strings next to its
+// templates and still pick languages the same way.
+func LoadFS(fsys fs.FS, defaultLang string) (*Bundle, error) {
+	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, fmt.Errorf("i18n: unable to list catalogues: %w", err)
 	}
@@ -40,7 +51,10 @@ func Load(defaultLang string) (*Bundle, error) {
 	var def language.Tag
 	for _, e := range entries {
 		lang := strings.TrimSuffix(e.Name(), ".json")
-		raw, err := catalogFS.ReadFile(path.Join("catalog", e.Name()))
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".json") {
+			continue
+		}
+		raw, err := fs.ReadFile(fsys, e.Name())
 		if err != nil {
 			return nil, fmt.Errorf("i18n: unable to read %s: %w", e.Name(), err)
 		}
