@@ -77,7 +77,7 @@ func (s *Store) CreateComment(ctx context.Context, c participation.Comment) (int
 			return err
 		}
 		return w.emit(ctx, event{typ: participation.EvCommentCreated, processID: t.ProcessID, componentID: componentID,
-			entityID: id, participantID: c.ParticipantID, region: t.Region,
+			entityID: id, participantID: c.ParticipantID, region: t.region(),
 			payload: commentCreated{c.TargetKind, c.TargetID, c.ParentID, c.Kind, c.Body, c.ProposedText}})
 	})
 	return id, err
@@ -188,7 +188,7 @@ func (s *Store) VoteComment(ctx context.Context, commentID, participantID int64,
 			return fmt.Errorf("store: unable to count vote: %w", err)
 		}
 		return w.emit(ctx, event{typ: participation.EvCommentVoted, processID: t.ProcessID, componentID: c.ComponentID,
-			entityID: commentID, participantID: participantID, region: t.Region, payload: commentVoted{v, prev}})
+			entityID: commentID, participantID: participantID, region: t.region(), payload: commentVoted{v, prev}})
 	})
 }
 

@@ -8,9 +8,7 @@ var statementNames = []string{
 	"add-section-comment-count",
 	"add-support-count",
 	"add-vote-counts",
-	"component-phases",
 	"component-process",
-	"component-rules",
 	"count-outbox",
 	"count-proposals",
 	"count-responses",
@@ -113,4 +111,5 @@ var statementNames = []string{
 	"upsert-verification",
 	"verify-profile",
 	"withdraw-consents",
+	"write-rules",
 }

@@ -57,7 +57,7 @@ func (s *Store) CreateProposal(ctx context.Context, p participation.Proposal) (i
 			}
 		}
 		return w.emit(ctx, event{typ: participation.EvProposalCreated, processID: t.ProcessID, componentID: p.ComponentID,
-			entityID: id, participantID: p.ParticipantID, region: t.Region,
+			entityID: id, participantID: p.ParticipantID, region: t.region(),
 			payload: proposalCreated{p.Title, p.Description, p.BudgetMinor, tags, p.RegionCode, p.Lat, p.Lng}})
 	})
 	return id, err
@@ -220,7 +220,7 @@ func (s *Store) Support(ctx context.Context, proposalID, participantID int64, on
 			return fmt.Errorf("store: unable to count support: %w", err)
 		}
 		return w.emit(ctx, event{typ: typ, processID: t.ProcessID, componentID: t.ComponentID, entityID: proposalID,
-			participantID: participantID, region: t.Region})
+			participantID: participantID, region: t.region()})
 	})
 }
 

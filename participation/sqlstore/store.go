@@ -145,7 +145,11 @@ func (s *Store) Close() error {
 	return nil
 }
 
-func (s *Store) now(ctx context.Context) time.Time { return participation.Now(ctx, s.clock) }
+// now is the time of a write, cut to the microsecond that Postgres keeps, so
+// both backends store and compare the same instant.
+func (s *Store) now(ctx context.Context) time.Time {
+	return participation.Now(ctx, s.clock).Truncate(time.Microsecond)
+}
 
 // Batch runs fn with a copy of the store bound to one transaction. A Batch
 // inside fn reuses that transaction.

@@ -163,7 +163,7 @@ func (s *Store) SaveSurveyPage(ctx context.Context, componentID, participantID i
 			payload = append(payload, surveyAnswer{a.QuestionID, choices, a.Number, a.Text})
 		}
 		e := event{typ: participation.EvSurveyAnswered, processID: t.ProcessID, componentID: componentID,
-			entityID: prev.ID, participantID: participantID, region: t.Region, payload: surveyAnswered{page, payload}}
+			entityID: prev.ID, participantID: participantID, region: t.region(), payload: surveyAnswered{page, payload}}
 		if completed != nil {
 			e.typ, e.payload = participation.EvSurveyCompleted, surveyCompleted{page, payload, prev.StartedAt.UTC()}
 		}

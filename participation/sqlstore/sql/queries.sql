@@ -133,13 +133,24 @@ SELECT process_id FROM components WHERE id = ?
 
 -- The rules every citizen write checks
 
--- name: component-rules
-SELECT c.id, c.kind, c.process_id, p.published, p.mode, COALESCE(p.region_set_id, 0) AS region_set_id
+-- One round trip for every rule of a citizen write: the component and its
+-- process, whether a phase open at the given time lists it, the
+-- participant's region (NULL when there is no such participant: self-declared,
+-- else from the profile) and whether they are registered with the process.
+-- Times are UTC on both backends, so SQLite's text comparison is in time order.
+-- name: write-rules
+SELECT c.id, c.kind, c.process_id, p.published, p.mode,
+    EXISTS (SELECT 1 FROM phase_components pc JOIN phases ph ON ph.id = pc.phase_id
+        WHERE pc.component_id = c.id AND ph.starts_at <= ? AND ph.ends_at > ?) AS is_open,
+    (SELECT CASE WHEN pa.region_code <> '' THEN pa.region_code
+            ELSE COALESCE((SELECT pr.region_code FROM profiles pr
+                WHERE pr.process_id = c.process_id AND pr.participant_id = pa.id), '') END
+        FROM participants pa WHERE pa.id = ?) AS region,
+    (EXISTS (SELECT 1 FROM profiles pr WHERE pr.participant_id = ? AND pr.process_id = c.process_id
+            AND pr.verified_at IS NOT NULL)
+        AND EXISTS (SELECT 1 FROM consents co WHERE co.participant_id = ? AND co.process_id = c.process_id
+            AND co.withdrawn_at IS NULL)) AS registered
 FROM components c JOIN processes p ON p.id = c.process_id WHERE c.id = ?
-
--- name: component-phases
-SELECT ph.starts_at, ph.ends_at FROM phases ph
-JOIN phase_components pc ON pc.phase_id = ph.id WHERE pc.component_id = ?
 
 -- name: participant-region
 SELECT CASE WHEN pa.region_code <> '' THEN pa.region_code
