@@ -1,0 +1,67 @@
+-- Proposals overview.
+
+-- name: proposal-activity-by-hour
+SELECT bucket, kind, sum(events)::BIGINT AS n
+FROM rollup
+WHERE grain = 'hour'
+  AND process_id = $process
+  AND ($component = 0 OR component_id = $component)
+  AND ($region = '' OR region_code = $region)
+  AND bucket >= $from AND bucket < $to
+  AND kind IN ('proposal.created', 'support.added', 'support.removed')
+GROUP BY ALL
+ORDER BY bucket;
+
+-- name: proposal-ranking
+-- Proposals by current supports (additions minus withdrawals).
+WITH s AS (
+    SELECT proposal_id, sum(delta)::BIGINT AS supports, count(DISTINCT participant)::BIGINT AS supporters
+    FROM supports
+    WHERE process_id = $process AND occurred_at < $to
+    GROUP BY proposal_id
+)
+SELECT p.proposal_id, p.title, p.region_code, p.budget_minor,
+       coalesce(s.supports, 0)::BIGINT AS supports, coalesce(s.supporters, 0)::BIGINT AS supporters
+FROM proposals p
+LEFT JOIN s USING (proposal_id)
+WHERE p.process_id = $process
+  AND ($component = 0 OR p.component_id = $component)
+  AND ($region = '' OR p.region_code = $region)
+  AND p.occurred_at < $to
+ORDER BY supports DESC, p.proposal_id
+LIMIT 20;
+
+-- name: proposal-budget-by-tag
+SELECT tag, count(*)::BIGINT AS proposals, sum(budget_minor)::BIGINT AS budget_minor,
+       count(DISTINCT participant)::BIGINT AS authors
+FROM (SELECT unnest(tags) AS tag, budget_minor, participant
+      FROM proposals
+      WHERE process_id = $process
+        AND ($component = 0 OR component_id = $component)
+        AND ($region = '' OR region_code = $region)
+        AND occurred_at >= $from AND occurred_at < $to)
+GROUP BY tag
+ORDER BY budget_minor DESC, tag;
+
+-- name: proposal-budget-by-region
+SELECT coalesce(r.name, p.region_code) AS region, count(*)::BIGINT AS proposals,
+       sum(p.budget_minor)::BIGINT AS budget_minor, count(DISTINCT p.participant)::BIGINT AS authors
+FROM proposals p
+LEFT JOIN dim_processes d ON d.process_id = p.process_id
+LEFT JOIN dim_regions r ON r.region_set_id = d.region_set_id AND r.code = p.region_code
+WHERE p.process_id = $process
+  AND ($component = 0 OR p.component_id = $component)
+  AND ($region = '' OR p.region_code = $region)
+  AND p.occurred_at >= $from AND p.occurred_at < $to
+GROUP BY ALL
+ORDER BY budget_minor DESC, region;
+
+-- name: proposal-locations
+SELECT lng, lat, title
+FROM proposals
+WHERE process_id = $process AND lat IS NOT NULL AND lng IS NOT NULL
+  AND ($component = 0 OR component_id = $component)
+  AND ($region = '' OR region_code = $region)
+  AND occurred_at >= $from AND occurred_at < $to
+ORDER BY proposal_id
+LIMIT 2000;
