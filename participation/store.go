@@ -46,6 +46,9 @@ type Store interface {
 	// a second support is CodeDuplicate, revoking none is CodeNotFound.
 	Support(ctx context.Context, proposalID, participantID int64, on bool) error
 	HasSupported(ctx context.Context, proposalID, participantID int64) (bool, error)
+	// SetProposalStatus hides, withdraws or republishes a proposal
+	// (moderation hides without deleting; hidden ones read as CodeNotFound).
+	SetProposalStatus(ctx context.Context, proposalID int64, s Status) error
 	Follow(ctx context.Context, proposalID, participantID int64, on bool) error
 	IsFollowing(ctx context.Context, proposalID, participantID int64) (bool, error)
 

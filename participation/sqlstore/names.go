@@ -101,6 +101,7 @@ var statementNames = []string{
 	"set-comment-status",
 	"set-participant-kind",
 	"set-participant-region",
+	"set-proposal-status",
 	"set-published",
 	"slug-taken",
 	"update-process",

@@ -266,3 +266,34 @@ func (s *Store) IsFollowing(ctx context.Context, proposalID, participantID int64
 	}
 	return n > 0, nil
 }
+
+// SetProposalStatus moderates a proposal: hidden and withdrawn ones leave
+// the lists and read as not found; the row and its counts stay.
+func (s *Store) SetProposalStatus(ctx context.Context, proposalID int64, st participation.Status) error {
+	switch st {
+	case participation.StatusPublished, participation.StatusHidden, participation.StatusWithdrawn:
+	default:
+		return participation.ValidationErrors{participation.Errorf(participation.CodeInvalid, "status", "err.bad_choice", "must be published, hidden or withdrawn")}
+	}
+	return s.write(ctx, func(w *Store) error {
+		var p participation.Proposal
+		if err := w.get(ctx, &p, "get-proposal", proposalID); err != nil {
+			if noRows(err) {
+				return notFound("id", "proposal")
+			}
+			return fmt.Errorf("store: unable to find proposal: %w", err)
+		}
+		if p.Status == st {
+			return nil
+		}
+		if _, err := w.exec(ctx, "set-proposal-status", string(st), proposalID); err != nil {
+			return fmt.Errorf("store: unable to set proposal status: %w", err)
+		}
+		region, err := w.participantRegion(ctx, p.ParticipantID, p.ProcessID)
+		if err != nil {
+			return err
+		}
+		return w.emit(ctx, event{typ: participation.EvContributionHidden, processID: p.ProcessID, componentID: p.ComponentID,
+			entityID: proposalID, participantID: p.ParticipantID, region: region, payload: contributionHidden{"proposal", st}})
+	})
+}

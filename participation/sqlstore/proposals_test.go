@@ -228,3 +228,30 @@ func TestSupportAndFollow(t *testing.T) {
 		}
 	})
 }
+
+func TestSetProposalStatus(t *testing.T) {
+	each(t, func(t *testing.T, x *fx) {
+		id := x.proposal(x.citizen.ID, "Moderated")
+		ok(t, x.s.SetProposalStatus(x.ctx, id, participation.StatusHidden))
+		e := x.last(participation.EvContributionHidden)
+		if e.EntityID != id || e.ComponentID != x.props || e.ParticipantID != x.citizen.ID || e.RegionCode != "047" {
+			t.Fatalf("contribution.hidden %+v", e)
+		}
+		sameJSON(t, e.Payload, `{"kind":"proposal","status":"hidden"}`)
+		_, err := x.s.GetProposal(x.ctx, id)
+		wantCode(t, err, participation.CodeNotFound)
+		if _, n, _ := x.s.ListProposals(x.ctx, participation.ProposalFilter{ComponentID: x.props}); n != 0 {
+			t.Fatalf("hidden proposal listed (%d)", n)
+		}
+		wantCode(t, x.s.Support(x.ctx, id, x.citizen2.ID, true), participation.CodeNotFound)
+		_, err = x.s.CreateComment(x.ctx, participation.Comment{TargetKind: participation.TargetProposal, TargetID: id, ParticipantID: x.citizen2.ID, Body: "Hello"})
+		wantCode(t, err, participation.CodeNotFound)
+		if sub := must(x.s.MySubmissions(x.ctx, x.citizen.ID))(t); len(sub.Proposals) != 1 || sub.Proposals[0].Status != participation.StatusHidden {
+			t.Fatalf("author's own list %+v", sub.Proposals)
+		}
+		ok(t, x.s.SetProposalStatus(x.ctx, id, participation.StatusPublished))
+		must(x.s.GetProposal(x.ctx, id))(t)
+		wantCode(t, x.s.SetProposalStatus(x.ctx, 9999, participation.StatusHidden), participation.CodeNotFound)
+		wantCode(t, x.s.SetProposalStatus(x.ctx, id, "gone"), participation.CodeInvalid)
+	})
+}

@@ -235,6 +235,9 @@ WHERE p.status = 'published'
 ORDER BY p.comment_count DESC, p.created_at DESC, p.id DESC
 LIMIT ? OFFSET ?
 
+-- name: set-proposal-status
+UPDATE proposals SET status = ? WHERE id = ?
+
 -- name: published-proposal-component
 SELECT component_id FROM proposals WHERE id = ? AND status = 'published'
 
