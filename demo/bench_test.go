@@ -71,24 +71,13 @@ func checkRegions(b *testing.B, st participation.Store, n int) {
 	}
 	want := g.countyShare("47")
 	var joined, nairobi int
-	var cur participation.Cursor
-	for {
-		evs, err := st.Outbox().Read(context.Background(), cur, 10000)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if len(evs) == 0 {
-			break
-		}
-		for _, e := range evs {
-			if e.Type == participation.EvParticipantJoined && e.RegionCode != "" {
-				joined++
-				if e.RegionCode == "47" {
-					nairobi++
-				}
+	for _, e := range readAll(b, st) {
+		if e.Type == participation.EvParticipantJoined && e.RegionCode != "" {
+			joined++
+			if e.RegionCode == "47" {
+				nairobi++
 			}
 		}
-		cur = evs[len(evs)-1].Cursor()
 	}
 	got := float64(nairobi) / float64(joined)
 	// The form-letter senders and the rest share one county draw, so the

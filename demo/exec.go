@@ -19,9 +19,9 @@ func (g *generator) exec(ctx context.Context, tx participation.Store, a *action)
 	case kVisit:
 		return g.recordVisit(c, tx, a, a.path)
 	case kVisitProposal:
-		path := mainPath("/proposals")
+		path := compPath(g.res.ProposalsComponent)
 		if i := g.popularity.pick(g.rng); i >= 0 {
-			path = fmt.Sprintf("%s/%d", path, g.proposals[i].id)
+			path = fmt.Sprintf("%s/%d", mainPath("/proposals"), g.proposals[i].id)
 		}
 		return g.recordVisit(c, tx, a, path)
 	case kSurveyPage:

@@ -300,27 +300,30 @@ func (s *session) visit(path string, comp int64, first bool) {
 	s.g.push(&action{at: s.t, kind: kVisit, p: s.p, path: path, proc: s.g.res.ProcessID, comp: comp, first: first})
 }
 
+// Paths as the web layer records them (see web's routes).
 func mainPath(suffix string) string { return "/p/" + mainSlug + suffix }
+
+func compPath(comp int64) string { return fmt.Sprintf("/p/%s/c/%d", mainSlug, comp) }
 
 func (g *generator) planVisitor(t time.Time, ch *channel) {
 	p := g.newPerson(ch)
 	s := &session{g, p, t}
 	landing, comp := mainPath(""), int64(0)
 	if ch == &smsChannel {
-		landing, comp = mainPath("/survey"), g.res.SurveyComponent
+		landing, comp = compPath(g.res.SurveyComponent), g.res.SurveyComponent
 	}
 	s.visit(landing, comp, true)
 	for pages := 0; pages < 3 && g.rng.Float64() < []float64{0.45, 0.35, 0.3}[pages]; pages++ {
 		s.wait(40)
 		switch g.rng.IntN(4) {
 		case 0:
-			s.visit(mainPath("/proposals"), g.res.ProposalsComponent, false)
+			s.visit(compPath(g.res.ProposalsComponent), g.res.ProposalsComponent, false)
 		case 1:
 			g.push(&action{at: s.t, kind: kVisitProposal, p: p, proc: g.res.ProcessID, comp: g.res.ProposalsComponent})
 		case 2:
-			s.visit(mainPath("/document"), g.res.DocumentComponent, false)
+			s.visit(compPath(g.res.DocumentComponent), g.res.DocumentComponent, false)
 		default:
-			s.visit(mainPath("/survey"), g.res.SurveyComponent, false)
+			s.visit(compPath(g.res.SurveyComponent), g.res.SurveyComponent, false)
 		}
 	}
 }
@@ -336,7 +339,7 @@ func (g *generator) planParticipant(t time.Time, ch *channel) {
 	switch ch {
 	case &smsChannel:
 		surveyP, docP, propP = 0.9, 0.2, 0.3
-		landing, comp = mainPath("/survey"), g.res.SurveyComponent
+		landing, comp = compPath(g.res.SurveyComponent), g.res.SurveyComponent
 	case &radioChannel:
 		surveyP, propP = 0.7, 0.65
 	}
@@ -380,7 +383,7 @@ func (g *generator) planParticipant(t time.Time, ch *channel) {
 }
 
 func (g *generator) planSurvey(s *session) {
-	s.visit(mainPath("/survey"), g.res.SurveyComponent, false)
+	s.visit(compPath(g.res.SurveyComponent), g.res.SurveyComponent, false)
 	for page := 1; page <= 3; page++ {
 		s.wait([]float64{0, 75, 60, 100}[page])
 		s.do(kSurveyPage, page)
@@ -392,7 +395,7 @@ func (g *generator) planSurvey(s *session) {
 
 func (g *generator) planDocument(s *session) bool {
 	r := g.rng
-	s.visit(mainPath("/document"), g.res.DocumentComponent, false)
+	s.visit(compPath(g.res.DocumentComponent), g.res.DocumentComponent, false)
 	s.wait(90)
 	wrote := false
 	if r.Float64() < 0.8 {
@@ -415,7 +418,7 @@ func (g *generator) planDocument(s *session) bool {
 
 func (g *generator) planProposals(s *session) bool {
 	r := g.rng
-	s.visit(mainPath("/proposals"), g.res.ProposalsComponent, false)
+	s.visit(compPath(g.res.ProposalsComponent), g.res.ProposalsComponent, false)
 	for range 1 + r.IntN(3) {
 		s.wait(30)
 		g.push(&action{at: s.t, kind: kVisitProposal, p: s.p, proc: g.res.ProcessID, comp: g.res.ProposalsComponent})
@@ -436,7 +439,7 @@ func (g *generator) planProposals(s *session) bool {
 		wrote = true
 	}
 	if r.Float64() < 0.06 {
-		s.visit(mainPath("/proposals/new"), g.res.ProposalsComponent, false)
+		s.visit(compPath(g.res.ProposalsComponent)+"/new", g.res.ProposalsComponent, false)
 		s.wait(300)
 		s.do(kCreateProposal, 0)
 		wrote = true
@@ -448,6 +451,8 @@ func (g *generator) planProposals(s *session) bool {
 func (g *generator) planPanel(s *session) {
 	s.wait(60)
 	g.push(&action{at: s.t, kind: kVisit, p: s.p, path: "/p/" + registeredSlug, proc: g.res.RegisteredProcessID})
+	s.wait(30)
+	g.push(&action{at: s.t, kind: kVisit, p: s.p, path: "/p/" + registeredSlug + "/register", proc: g.res.RegisteredProcessID})
 	s.wait(90)
 	g.push(&action{at: s.t, kind: kRegister, p: s.p})
 	s.wait(240) // opens the email and follows the link
@@ -472,13 +477,13 @@ func (g *generator) planReturn(p *person, first time.Time, docReader bool) {
 	s.do(kSurveyPage, -1) // resumes an unfinished survey, if any
 	if docReader || r.Float64() < 0.3 {
 		s.wait(60)
-		s.visit(mainPath("/document"), g.res.DocumentComponent, false)
+		s.visit(compPath(g.res.DocumentComponent), g.res.DocumentComponent, false)
 		s.wait(60)
 		s.do(kVotes, 2+int(r.ExpFloat64()*6))
 	}
 	if r.Float64() < 0.4 {
 		s.wait(60)
-		s.visit(mainPath("/proposals"), g.res.ProposalsComponent, false)
+		s.visit(compPath(g.res.ProposalsComponent), g.res.ProposalsComponent, false)
 		s.wait(40)
 		s.do(kSupports, 1+r.IntN(3))
 	}
@@ -492,7 +497,7 @@ func (g *generator) planFormLetter(t time.Time) {
 		p.group = 2
 	}
 	s := &session{g, p, t}
-	s.visit(mainPath("/document"), g.res.DocumentComponent, true)
+	s.visit(compPath(g.res.DocumentComponent), g.res.DocumentComponent, true)
 	s.wait(150)
 	s.do(kFormLetter, 0)
 	if g.rng.Float64() < 0.3 {

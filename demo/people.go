@@ -23,12 +23,12 @@ type channel struct {
 
 var organic = []channel{
 	{Name: "direct", Mobile: 0.62, Tablet: 0.04, Share: 0.27},
-	{Name: "google", Referrer: "www.google.com", Mobile: 0.66, Tablet: 0.04, Share: 0.2},
+	{Name: "google", Referrer: "google.com", Mobile: 0.66, Tablet: 0.04, Share: 0.2},
 	{Name: "facebook", Referrer: "m.facebook.com", Mobile: 0.88, Tablet: 0.03, Share: 0.17},
 	{Name: "x", Referrer: "t.co", Mobile: 0.76, Tablet: 0.04, Share: 0.07},
-	{Name: "treasury", Referrer: "www.treasury.go.ke", Mobile: 0.4, Tablet: 0.03, Share: 0.1},
+	{Name: "treasury", Referrer: "treasury.go.ke", Mobile: 0.4, Tablet: 0.03, Share: 0.1},
 	{Name: "nation", Referrer: "nation.africa", Mobile: 0.72, Tablet: 0.05, Share: 0.07},
-	{Name: "star", Referrer: "www.the-star.co.ke", Mobile: 0.72, Tablet: 0.05, Share: 0.04},
+	{Name: "star", Referrer: "the-star.co.ke", Mobile: 0.72, Tablet: 0.05, Share: 0.04},
 	{Name: "newsletter", Source: "newsletter", Medium: "email", Campaign: "bps-2027-launch", Mobile: 0.45, Tablet: 0.05, Share: 0.04},
 	{Name: "kenyalaw", Referrer: "new.kenyalaw.org", Mobile: 0.3, Tablet: 0.02, Share: 0.04},
 }
