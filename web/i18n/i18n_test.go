@@ -1,0 +1,141 @@
+package i18n
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+func load(t *testing.T) *Bundle {
+	t.Helper()
+	b, err := Load("en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestCataloguesHaveTheSameKeys(t *testing.T) {
+	b := load(t)
+	en, sw := map[string]bool{}, map[string]bool{}
+	for _, k := range b.Keys("en") {
+		en[k] = true
+	}
+	for _, k := range b.Keys("sw") {
+		sw[k] = true
+	}
+	for k := range en {
+		if !sw[k] {
+			t.Errorf("sw lacks %s", k)
+		}
+	}
+	for k := range sw {
+		if !en[k] {
+			t.Errorf("en lacks %s", k)
+		}
+	}
+	// Same verbs in the same order, or a translation would print garbage.
+	verbs := regexp.MustCompile(`%[vdsq]`)
+	for k := range en {
+		e, s := verbs.FindAllString(b.For("en").T(k), -1), verbs.FindAllString(b.For("sw").T(k), -1)
+		if len(e) != len(s) {
+			t.Errorf("%s: en has %v, sw has %v", k, e, s)
+		}
+	}
+}
+
+// keysIn finds string literals that look like catalogue keys.
+func keysIn(t *testing.T, glob string, re *regexp.Regexp) map[string]bool {
+	t.Helper()
+	files, err := filepath.Glob(glob)
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no files at %s (%v)", glob, err)
+	}
+	out := map[string]bool{}
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range re.FindAllStringSubmatch(string(raw), -1) {
+			out[m[1]] = true
+		}
+	}
+	return out
+}
+
+// TestEveryStoreErrorKeyIsTranslated reads the domain package's sources:
+// a new error key there must come with its English and Kiswahili text.
+func TestEveryStoreErrorKeyIsTranslated(t *testing.T) {
+	b := load(t)
+	re := regexp.MustCompile(`"(err\.[a-z_]+)"`)
+	keys := keysIn(t, "../../participation/*.go", re)
+	for k := range keysIn(t, "../../participation/sqlstore/*.go", re) {
+		keys[k] = true
+	}
+	for k := range keysIn(t, "../*.go", re) {
+		keys[k] = true
+	}
+	var missing []string
+	for k := range keys {
+		if _, ok := b.messages["sw"][k]; !ok {
+			missing = append(missing, k)
+		}
+	}
+	sort.Strings(missing)
+	if len(missing) > 0 {
+		t.Fatalf("error keys without translation: %s", strings.Join(missing, ", "))
+	}
+}
+
+func TestEveryTemplateKeyIsTranslated(t *testing.T) {
+	b := load(t)
+	keys := keysIn(t, "../templates/*.html", regexp.MustCompile(`\.T "([a-z_.0-9]+)"`))
+	for k := range keys {
+		if _, ok := b.messages["sw"][k]; !ok {
+			t.Errorf("template key %s has no translation", k)
+		}
+	}
+	if len(keys) < 100 {
+		t.Fatalf("found only %d keys: the pattern no longer matches the templates", len(keys))
+	}
+}
+
+func TestPickAndFormat(t *testing.T) {
+	b := load(t)
+	for _, c := range []struct{ q, cookie, accept, want string }{
+		{"", "", "", "en"},
+		{"sw", "", "en", "sw"},
+		{"", "sw", "en", "sw"},
+		{"", "", "sw-KE, en;q=0.5", "sw"},
+		{"", "", "fr, de", "en"},
+		{"xx", "yy", "sw", "sw"},
+	} {
+		if got := b.Pick(c.q, c.cookie, c.accept).Lang(); got != c.want {
+			t.Errorf("Pick(%q,%q,%q) = %s, want %s", c.q, c.cookie, c.accept, got, c.want)
+		}
+	}
+	sw := b.For("sw")
+	if got := sw.T("err.too_long", 150); got != "Isizidi herufi 150." {
+		t.Errorf("T with args: %q", got)
+	}
+	// A key used with two bounds in one place and none in another.
+	if got := sw.T("err.out_of_range", 0, 300); got != "Lazima iwe kati ya 0 na 300." {
+		t.Errorf("variant by argument count: %q", got)
+	}
+	if got := sw.T("err.bad_choice", 7); strings.Contains(got, "%") || strings.Contains(got, "EXTRA") {
+		t.Errorf("arguments leak into a message without verbs: %q", got)
+	}
+	if got := sw.T("no.such.key"); got != "no.such.key" {
+		t.Errorf("unknown key: %q", got)
+	}
+	nairobi, _ := time.LoadLocation("Africa/Nairobi")
+	ts := time.Date(2026, 2, 28, 22, 30, 0, 0, time.UTC)
+	if got := sw.DateTime(ts, nairobi); got != "1 Machi 2026, 01:30 EAT" {
+		t.Errorf("DateTime = %q", got)
+	}
+}

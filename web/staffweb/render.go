@@ -1,0 +1,180 @@
+package staffweb
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gorilla/csrf"
+
+	"github.com/civicpulse/civicpulse/staff"
+	"github.com/civicpulse/civicpulse/web"
+	"github.com/civicpulse/civicpulse/web/i18n"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed catalog/*.json
+var catalogFS embed.FS
+
+func loadCatalogue(defaultLang string) (*i18n.Bundle, error) {
+	sub, err := fs.Sub(catalogFS, "catalog")
+	if err != nil {
+		return nil, err
+	}
+	b, err := i18n.LoadFS(sub, defaultLang)
+	if err != nil {
+		return nil, fmt.Errorf("staffweb: %w", err)
+	}
+	return b, nil
+}
+
+// view is what every staff template receives; Data is the page's own.
+type view struct {
+	L         *i18n.Localizer
+	Langs     []string
+	CSRF      template.HTML
+	CSRFToken string
+	Path      string
+	User      *staff.User
+	Title     string
+	Status    int
+	Data      any
+}
+
+// LangURL is the current page in another language.
+func (v view) LangURL(lang string) string { return v.Path + "?lang=" + url.QueryEscape(lang) }
+
+func (a *Area) funcs() template.FuncMap {
+	return template.FuncMap{
+		"asset": func(name string) string {
+			if a.opts.AssetURL == nil {
+				return ""
+			}
+			return a.opts.AssetURL(name)
+		},
+		"when": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.In(a.tz).Format("2006-01-02 15:04 MST")
+		},
+		"day": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.Format("2006-01-02")
+		},
+		"roles": func() []staff.Role {
+			return []staff.Role{staff.RoleOfficial, staff.RoleModerator, staff.RoleAnalyst}
+		},
+		"str": func(v any) string { return fmt.Sprint(v) },
+		"json": func(raw json.RawMessage) string {
+			if len(raw) == 0 || string(raw) == "null" {
+				return ""
+			}
+			return string(raw)
+		},
+	}
+}
+
+// loadTemplates parses each page with the layout, so a broken template
+// fails at start-up.
+func (a *Area) loadTemplates() (map[string]*template.Template, error) {
+	base, err := template.New("").Funcs(a.funcs()).ParseFS(templateFS, "templates/layout.html")
+	if err != nil {
+		return nil, fmt.Errorf("staffweb: unable to parse the layout: %w", err)
+	}
+	entries, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{}
+	for _, e := range entries {
+		name := strings.TrimSuffix(strings.TrimPrefix(e, "templates/"), ".html")
+		if name == "layout" {
+			continue
+		}
+		t, err := template.Must(base.Clone()).ParseFS(templateFS, e)
+		if err != nil {
+			return nil, fmt.Errorf("staffweb: unable to parse %s: %w", e, err)
+		}
+		pages[name] = t
+	}
+	return pages, nil
+}
+
+// loc picks the language the way the citizen pages do: ?lang=, the lang
+// cookie (set by the web layer), then Accept-Language.
+func (a *Area) loc(r *http.Request) *i18n.Localizer {
+	var cookie string
+	if c, err := r.Cookie("lang"); err == nil {
+		cookie = c.Value
+	}
+	return a.i18n.Pick(r.URL.Query().Get("lang"), cookie, r.Header.Get("Accept-Language"))
+}
+
+// render executes page into a buffer first, so a template error becomes a
+// clean 500 rather than half a page.
+func (a *Area) render(w http.ResponseWriter, r *http.Request, status int, page, titleKey string, data any) {
+	t, ok := a.pages[page]
+	if !ok {
+		a.fail(w, r, fmt.Errorf("staffweb: no template %q", page))
+		return
+	}
+	loc := a.loc(r)
+	v := view{L: loc, Langs: a.i18n.Languages(), CSRF: csrf.TemplateField(r), CSRFToken: csrf.Token(r),
+		Path: r.URL.Path, Title: loc.T(titleKey), Status: status, Data: data}
+	if c := callerOf(r); c.user.ID != 0 {
+		v.User = &c.user
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+		a.log.Error("staffweb: template failed", "request_id", web.RequestID(r), "page", page, "err", err)
+		if page != "error" {
+			a.failStatus(w, r, http.StatusInternalServerError, "err.internal")
+		} else {
+			http.Error(w, "internal error", http.StatusInternalServerError)
+		}
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// failStatus answers status with a catalogue message: problem+json on the
+// API, the staff error page otherwise.
+func (a *Area) failStatus(w http.ResponseWriter, r *http.Request, status int, key string, args ...any) {
+	loc := a.loc(r)
+	detail := loc.T(key, args...)
+	if isAPI(r) {
+		writeJSON(w, status, "application/problem+json", map[string]any{
+			"type": "about:blank", "title": http.StatusText(status), "status": status,
+			"detail": detail, "instance": r.URL.Path})
+		return
+	}
+	a.render(w, r, status, "error", fmt.Sprintf("status.%d", status), detail)
+}
+
+func writeJSON(w http.ResponseWriter, status int, ctype string, v any) {
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+// redirect answers a successful form post (post/redirect/get).
+func redirect(w http.ResponseWriter, r *http.Request, to string) {
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
