@@ -33,6 +33,16 @@ type Options struct {
 	ChunkWrites            int              // writes per transaction; default 2,000
 	Now                    func() time.Time // default time.Now
 	Progress               func(Progress)   // called after each transaction
+
+	trace *trace // tests: the latent truth behind the data
+}
+
+// trace records what the generator knows and the store does not, so tests
+// can check that the data carries the structure it was given.
+type trace struct {
+	group  map[int64]int  // participant id → latent opinion group
+	stance map[int64]int8 // section comment id → stance on its section
+	sec    map[int64]int  // section comment id → section index
 }
 
 // Progress reports how far generation is.

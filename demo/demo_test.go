@@ -96,7 +96,11 @@ func TestDemo(t *testing.T) {
 	sqldbtest.Each(t, func(t *testing.T, b sqldbtest.Backend) {
 		ctx := context.Background()
 		st := open(t, b.URL)
-		res := generate(t, st, 200, 7)
+		tr := &trace{group: map[int64]int{}, stance: map[int64]int8{}, sec: map[int64]int{}}
+		res, err := Generate(ctx, st, Options{Participants: 200, Seed: 7, Now: func() time.Time { return fixedNow }, trace: tr})
+		if err != nil {
+			t.Fatal(err)
+		}
 		evs := readAll(t, st)
 		t.Logf("%s: %d events, %+v", b.Name, len(evs), res)
 
@@ -106,6 +110,7 @@ func TestDemo(t *testing.T) {
 		t.Run("no personal data", func(t *testing.T) { checkNoPersonalData(t, evs) })
 		t.Run("survey", func(t *testing.T) { checkSurvey(t, ctx, st, res, evs) })
 		t.Run("form letters", func(t *testing.T) { checkFormLetters(t, ctx, st, res) })
+		t.Run("opinion groups", func(t *testing.T) { checkOpinionGroups(t, tr, evs) })
 
 		t.Run("deterministic", func(t *testing.T) {
 			again := open(t, freshURL(t, b))
@@ -163,7 +168,7 @@ func checkCounts(t *testing.T, res Result, evs []participation.Event) {
 	if res.Visitors < 4*int64(res.Participants) || res.Visits < 2*res.Visitors {
 		t.Errorf("%d visitors and %d visits for %d participants", res.Visitors, res.Visits, res.Participants)
 	}
-	if res.Votes < 2*res.Participants || res.Supports == 0 || res.Proposals == 0 || res.Replies == 0 ||
+	if res.Votes < res.Participants || res.Supports == 0 || res.Proposals == 0 || res.Replies == 0 ||
 		res.Amendments+res.Questions == 0 || res.Registered == 0 || res.Responses <= res.CompletedResponses {
 		t.Errorf("some kind of participation is missing or too rare: %+v", res)
 	}
@@ -480,5 +485,50 @@ func checkFormLetters(t *testing.T, ctx context.Context, st participation.Store,
 	}
 	if exact == copies-1 {
 		t.Errorf("all %d copies identical: no word changes", copies)
+	}
+}
+
+// checkOpinionGroups: people agree with comments that argue what their
+// latent group favours and disagree with the others, which is what lets
+// opinion-group analysis find the groups.
+func checkOpinionGroups(t *testing.T, tr *trace, evs []participation.Event) {
+	var n, agree [2]int // [misaligned, aligned]
+	groups := map[int]int{}
+	for _, e := range evs {
+		if e.Type != participation.EvCommentVoted {
+			continue
+		}
+		var v struct {
+			Vote string `json:"vote"`
+		}
+		if err := json.Unmarshal(e.Payload, &v); err != nil {
+			t.Fatal(err)
+		}
+		g, ok := tr.group[e.ParticipantID]
+		st := tr.stance[e.EntityID]
+		if !ok || st == 0 || v.Vote == string(participation.VotePass) {
+			continue
+		}
+		groups[g]++
+		pref := groupPref[g][tr.sec[e.EntityID]] * float64(st)
+		if pref == 0 {
+			continue
+		}
+		i := 0
+		if pref > 0 {
+			i = 1
+		}
+		n[i]++
+		if v.Vote == string(participation.VoteAgree) {
+			agree[i]++
+		}
+	}
+	if len(groups) != 3 || n[0] < 50 || n[1] < 50 {
+		t.Fatalf("votes by group %v, misaligned/aligned %v", groups, n)
+	}
+	mis, ali := float64(agree[0])/float64(n[0]), float64(agree[1])/float64(n[1])
+	t.Logf("agree rate: %.2f where the group favours the comment's side, %.2f where it opposes it", ali, mis)
+	if ali-mis < 0.3 {
+		t.Errorf("agree rates %.2f vs %.2f: groups barely differ", ali, mis)
 	}
 }

@@ -125,6 +125,9 @@ func (g *generator) join(ctx context.Context, tx participation.Store, p *person,
 		return err
 	}
 	p.id = part.ID
+	if tr := g.opts.trace; tr != nil {
+		tr.group[p.id] = p.group
+	}
 	g.res.Participants++
 	g.wrote(1)
 	return nil
@@ -217,6 +220,9 @@ func (g *generator) addSectionComment(ctx context.Context, tx participation.Stor
 		g.res.Questions++
 	}
 	meta.id = id
+	if tr := g.opts.trace; tr != nil {
+		tr.stance[id], tr.sec[id] = meta.stance, meta.section
+	}
 	g.bySection[meta.section] = append(g.bySection[meta.section], len(g.sectionTop))
 	g.sectionTop = append(g.sectionTop, meta)
 	return nil
@@ -316,7 +322,7 @@ func (g *generator) votes(ctx context.Context, tx participation.Store, a *action
 		c := g.sectionTop[i]
 		v := participation.VotePass
 		if r.Float64() >= 0.12 {
-			if r.Float64() < sigmoid(c.quality+2.2*groupPref[a.p.group][c.section]*float64(c.stance)) {
+			if r.Float64() < sigmoid(c.quality+1.6*a.p.conviction*groupPref[a.p.group][c.section]*float64(c.stance)) {
 				v = participation.VoteAgree
 			} else {
 				v = participation.VoteDisagree

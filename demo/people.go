@@ -56,22 +56,23 @@ func (c *channel) device(r *rand.Rand) string {
 // traits (age, where they live, opinion group, trust) drive every answer
 // and vote, so the analyses find structure that is really there.
 type person struct {
-	n        int64 // generator's number, for the visitor hash
-	id       int64 // participant id once joined
-	county   int
-	declared bool // tells the process its county
-	age      int  // index in ageBands
-	loc      int
-	group    int // latent opinion group, 0..2
-	trust    float64
-	ch       *channel
-	device   string
-	prios    []int // survey priorities, once drawn
-	formal   bool  // sends the form letter
-	secret   string
-	lastPage int
-	supports map[int64]bool
-	voted    map[int]bool // indexes in sectionTop
+	n          int64 // generator's number, for the visitor hash
+	id         int64 // participant id once joined
+	county     int
+	declared   bool // tells the process its county
+	age        int  // index in ageBands
+	loc        int
+	group      int // latent opinion group, 0..2
+	trust      float64
+	conviction float64 // how closely their votes follow their group
+	ch         *channel
+	device     string
+	prios      []int // survey priorities, once drawn
+	formal     bool  // sends the form letter
+	secret     string
+	lastPage   int
+	supports   map[int64]bool
+	voted      map[int]bool // indexes in sectionTop
 }
 
 // Opinion groups. Pref says how much each group favours what each section
@@ -134,6 +135,7 @@ func (g *generator) newPerson(ch *channel) *person {
 		mu += 0.2
 	}
 	p.trust = mu + r.NormFloat64()
+	p.conviction = 0.5 + r.Float64()
 	p.device = ch.device(r)
 	return p
 }
