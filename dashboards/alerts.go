@@ -1,0 +1,211 @@
+package dashboards
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// Alert rule kinds.
+const (
+	InputsBelow     = "inputs_below"      // fewer than Threshold inputs in the last WindowHours
+	RegionRateBelow = "region_rate_below" // a region under Threshold participants per 1,000
+)
+
+// AlertRule is a threshold an official set.
+type AlertRule struct {
+	ID          int64
+	ProcessID   int64
+	Kind        string
+	Threshold   float64
+	WindowHours int
+}
+
+// Describe says the rule in words.
+func (a AlertRule) Describe() string {
+	if a.Kind == InputsBelow {
+		return fmt.Sprintf("fewer than %.0f inputs in %d h", a.Threshold, a.WindowHours)
+	}
+	return fmt.Sprintf("a region below %.2f participants per 1,000", a.Threshold)
+}
+
+// AddAlertRule stores a rule for a process.
+func (d *Dashboards) AddAlertRule(ctx context.Context, a AlertRule) (int64, error) {
+	if a.Kind != InputsBelow && a.Kind != RegionRateBelow {
+		return 0, fmt.Errorf("dashboards: unknown alert kind %q", a.Kind)
+	}
+	if a.Threshold < 0 || a.WindowHours < 0 || a.WindowHours > 24*90 {
+		return 0, fmt.Errorf("dashboards: alert threshold and window must be positive")
+	}
+	if a.Kind == InputsBelow && a.WindowHours == 0 {
+		a.WindowHours = 24
+	}
+	var id int64
+	err := d.queryRow(ctx, "add-alert-rule", map[string]any{"process": a.ProcessID, "kind": a.Kind, "threshold": a.Threshold,
+		"window_hours": int32(a.WindowHours), "now": d.now().UTC()}).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("dashboards: unable to add alert rule: %w", err)
+	}
+	return id, nil
+}
+
+// DeleteAlertRule removes a rule of a process and clears its alert.
+func (d *Dashboards) DeleteAlertRule(ctx context.Context, process, rule int64) error {
+	if _, err := d.exec(ctx, "clear-alert", map[string]any{"rule": rule, "now": d.now().UTC()}); err != nil {
+		return err
+	}
+	_, err := d.exec(ctx, "delete-alert-rule", map[string]any{"process": process, "rule": rule})
+	return err
+}
+
+// AlertRules lists a process's rules (process 0: every process's).
+func (d *Dashboards) AlertRules(ctx context.Context, process int64) ([]AlertRule, error) {
+	var out []AlertRule
+	err := d.each(ctx, "alert-rules", map[string]any{"process": process}, func(r *sql.Rows) error {
+		var a AlertRule
+		var w int32
+		if err := r.Scan(&a.ID, &a.ProcessID, &a.Kind, &a.Threshold, &w); err != nil {
+			return err
+		}
+		a.WindowHours = int(w)
+		out = append(out, a)
+		return nil
+	})
+	return out, err
+}
+
+// CheckAlerts evaluates every rule once: it raises an alert for a rule
+// that fails (once, until it clears) and clears the alert of a rule that
+// holds again.
+func (d *Dashboards) CheckAlerts(ctx context.Context) error {
+	rules, err := d.AlertRules(ctx, 0)
+	if err != nil {
+		return err
+	}
+	now := d.now().UTC()
+	for _, a := range rules {
+		msg, val, fails, err := d.evaluate(ctx, a, now)
+		if err == ErrNotFound {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if fails {
+			_, err = d.exec(ctx, "raise-alert", map[string]any{"rule": a.ID, "process": a.ProcessID, "message": msg, "value": val, "now": now})
+		} else {
+			_, err = d.exec(ctx, "clear-alert", map[string]any{"rule": a.ID, "now": now})
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (d *Dashboards) evaluate(ctx context.Context, a AlertRule, now time.Time) (msg string, val float64, fails bool, err error) {
+	switch a.Kind {
+	case InputsBelow:
+		var n int64
+		since := now.Add(-time.Duration(a.WindowHours) * time.Hour)
+		if err := d.queryRow(ctx, "inputs-since", map[string]any{"process": a.ProcessID, "from": since}).Scan(&n); err != nil {
+			return "", 0, false, fmt.Errorf("dashboards: unable to check alert %d: %w", a.ID, err)
+		}
+		return fmt.Sprintf("Only %d inputs in the last %d h (alert under %.0f)", n, a.WindowHours, a.Threshold), float64(n), float64(n) < a.Threshold, nil
+	case RegionRateBelow:
+		p, err := d.Process(ctx, a.ProcessID)
+		if err != nil {
+			return "", 0, false, err
+		}
+		v := d.Resolve(p, Filter{Process: a.ProcessID})
+		v.To = now
+		rates, _, err := d.RegionRates(ctx, v)
+		if err != nil {
+			return "", 0, false, err
+		}
+		var low []string
+		worst := -1.0
+		for _, r := range rates {
+			if r.PerThousand < a.Threshold {
+				low = append(low, r.Name)
+				if worst < 0 || r.PerThousand < worst {
+					worst = r.PerThousand
+				}
+			}
+		}
+		if len(low) == 0 {
+			return "", 0, false, nil
+		}
+		return fmt.Sprintf("%d regions under %.2f per 1,000: %s", len(low), a.Threshold, joinShort(low, 5)), worst, true, nil
+	}
+	return "", 0, false, nil
+}
+
+// RunAlerts checks the rules every interval until ctx ends (the scheduled
+// check; errors are logged and the next tick tries again).
+func (d *Dashboards) RunAlerts(ctx context.Context, every time.Duration, log *slog.Logger) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if err := d.CheckAlerts(ctx); err != nil && ctx.Err() == nil {
+			log.Error("dashboards: alert check failed", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Publish puts a panel on the process's public results page.
+func (d *Dashboards) Publish(ctx context.Context, process int64, panel string) error {
+	p := FindPanel(panel)
+	if p == nil || !p.Publishable {
+		return fmt.Errorf("dashboards: panel %q cannot be published", panel)
+	}
+	_, err := d.exec(ctx, "publish-panel", map[string]any{"process": process, "panel": panel, "now": d.now().UTC()})
+	return err
+}
+
+// Unpublish takes a panel off the public page.
+func (d *Dashboards) Unpublish(ctx context.Context, process int64, panel string) error {
+	_, err := d.exec(ctx, "unpublish-panel", map[string]any{"process": process, "panel": panel})
+	return err
+}
+
+// Published lists the panels an official published for a process. Nothing
+// shows for a process that is not itself published.
+func (d *Dashboards) Published(ctx context.Context, p *Process) ([]*Panel, error) {
+	if !p.Published {
+		return nil, nil
+	}
+	var out []*Panel
+	err := d.each(ctx, "published-panels", map[string]any{"process": p.ID}, func(r *sql.Rows) error {
+		var name string
+		if err := r.Scan(&name); err != nil {
+			return err
+		}
+		if pn := FindPanel(name); pn != nil && pn.Publishable {
+			out = append(out, pn)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// PublishedProcesses lists the processes whose results page is public.
+func (d *Dashboards) PublishedProcesses(ctx context.Context) ([]Process, error) {
+	var out []Process
+	err := d.each(ctx, "published-processes", map[string]any{}, func(r *sql.Rows) error {
+		var p Process
+		if err := r.Scan(&p.ID, &p.Slug, &p.Title); err != nil {
+			return err
+		}
+		out = append(out, p)
+		return nil
+	})
+	return out, err
+}

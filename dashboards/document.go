@@ -1,0 +1,146 @@
+package dashboards
+
+import (
+	"context"
+	"database/sql"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+)
+
+// Document is the document consultation overview.
+var Document = &Dashboard{
+	Name: "document", Title: "Document consultation", Audience: "analysts",
+	Panels: []*Panel{
+		{Name: "document-sections", Title: "Sections at a glance", Queries: []string{"document-sections"}, ChartKind: "table",
+			Live: []string{"comment.created", "comment.voted", "contribution.hidden"}, Publishable: true, build: buildSections},
+		{Name: "section-comments", Title: "Comments on the section", Queries: []string{"section-comments"}, ChartKind: "table",
+			Live: []string{"comment.created", "comment.voted", "contribution.hidden"}, build: buildSectionComments},
+	},
+}
+
+func documentView(v View) (View, error) {
+	c, ok := v.P.Component(v.Component, "document")
+	if !ok {
+		return v, fmt.Errorf("%w: the process has no document", ErrNotFound)
+	}
+	v.Component = c.ID
+	return v, nil
+}
+
+// SectionID is set on the heading cell of a section row: the page links it
+// to the section's comments (drill-down).
+func buildSections(ctx context.Context, d *Dashboards, v View) (*Result, error) {
+	v, err := documentView(v)
+	if err != nil {
+		return nil, err
+	}
+	t := Table{Columns: []Column{{Label: "Section", Kind: Text}, {Label: "Comments", Kind: Count}, {Label: "Amendments", Kind: Count},
+		{Label: "Questions", Kind: Count}, {Label: "Agree", Kind: Count}, {Label: "Disagree", Kind: Count}}}
+	var ids []int64
+	err = d.each(ctx, "document-sections", v.args(), func(r *sql.Rows) error {
+		var id int64
+		var pos int32
+		var heading string
+		var c, a, q, ag, dis int64
+		if err := r.Scan(&id, &pos, &heading, &c, &a, &q, &ag, &dis); err != nil {
+			return err
+		}
+		ids = append(ids, id)
+		t.Rows = append(t.Rows, []Cell{text(fmt.Sprintf("%d. %s", pos, heading)), count(c), count(a), count(q), count(ag), count(dis)})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	r := &Result{Table: t, Sections: ids}
+	return r, nil
+}
+
+func buildSectionComments(ctx context.Context, d *Dashboards, v View) (*Result, error) {
+	v, err := documentView(v)
+	if err != nil {
+		return nil, err
+	}
+	t := Table{Columns: []Column{{Label: "Kind", Kind: Text}, {Label: "Comment", Kind: Text}, {Label: "Proposed text", Kind: Text},
+		{Label: "Region", Kind: Text}, {Label: "When", Kind: Text}, {Label: "Agree", Kind: Count}, {Label: "Disagree", Kind: Count}}}
+	err = d.each(ctx, "section-comments", v.args(), func(r *sql.Rows) error {
+		var id, ag, dis int64
+		var kind, body, proposed, region string
+		var at time.Time
+		if err := r.Scan(&id, &kind, &body, &proposed, &region, &at, &ag, &dis); err != nil {
+			return err
+		}
+		t.Rows = append(t.Rows, []Cell{text(kind), text(body), text(proposed), text(region), text(at.In(v.P.TimeZone).Format("Jan 2 15:04")), count(ag), count(dis)})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	r := &Result{Table: t}
+	if v.Section == 0 {
+		r.Summary = append(r.Summary, "Choose a section in the table above.")
+	}
+	return r, nil
+}
+
+// WriteCSV writes a result's table (and its parts') as CSV: the
+// downloadable overview.
+func WriteCSV(w io.Writer, r *Result) error {
+	cw := csv.NewWriter(w)
+	write := func(r *Result) error {
+		head := make([]string, len(r.Table.Columns))
+		for i, c := range r.Table.Columns {
+			head[i] = c.Label
+		}
+		if err := cw.Write(head); err != nil {
+			return err
+		}
+		for i := range r.Table.Rows {
+			rec := make([]string, len(r.Table.Columns))
+			for j := range r.Table.Columns {
+				c := r.Table.Rows[i][j]
+				switch {
+				case c.Suppressed:
+					rec[j] = "<5"
+				case c.Text != "":
+					rec[j] = csvSafe(c.Text)
+				case c.Null:
+					rec[j] = ""
+				default:
+					rec[j] = strconv.FormatFloat(c.Num, 'f', -1, 64)
+				}
+			}
+			if err := cw.Write(rec); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if len(r.Table.Columns) > 0 {
+		if err := write(r); err != nil {
+			return err
+		}
+	}
+	for _, p := range r.Parts {
+		if err := cw.Write([]string{p.Title}); err != nil {
+			return err
+		}
+		if err := write(p); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// csvSafe defuses participant text that a spreadsheet would run as a
+// formula.
+func csvSafe(s string) string {
+	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') {
+		return "'" + s
+	}
+	return s
+}

@@ -1,0 +1,445 @@
+package dashboards
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"time"
+)
+
+var nan = math.NaN()
+
+// InputKinds are the event types counted as inputs, with their labels.
+var InputKinds = []struct{ Type, Label string }{
+	{"proposal.created", "Proposals"},
+	{"comment.created", "Comments"},
+	{"comment.voted", "Votes"},
+	{"support.added", "Supports"},
+	{"survey.completed", "Survey responses"},
+}
+
+// Monitor is the officials' live engagement monitor.
+var Monitor = &Dashboard{
+	Name: "monitor", Title: "Live engagement monitor", Audience: "officials",
+	Panels: []*Panel{
+		{Name: "inputs", Title: "Inputs over time", Queries: []string{"inputs-by-hour"}, ChartKind: "line",
+			Live: []string{"proposal.created", "comment.created", "comment.voted", "support.added", "survey.completed"}, Publishable: true, build: buildInputs},
+		{Name: "participants", Title: "Participants", Queries: []string{"new-participants-by-hour", "active-participants-by-bucket"}, ChartKind: "line",
+			Live: []string{"*"}, Publishable: true, build: buildParticipants},
+		{Name: "regions", Title: "Engagement rate per region", Queries: []string{"region-engagement", "regions"}, ChartKind: "map",
+			Live: []string{"*"}, Publishable: true, build: buildRegions},
+		{Name: "funnel", Title: "Visitors → participants → contributors", Queries: []string{"funnel"}, ChartKind: "funnel",
+			Live: []string{"*"}, build: buildFunnel},
+		{Name: "channels", Title: "Visitors by channel", Queries: []string{"funnel-by-channel"}, ChartKind: "bar",
+			Live: []string{"visit"}, build: buildChannels},
+		{Name: "visit-length", Title: "Length of engagement", Queries: []string{"visit-length"}, ChartKind: "bar",
+			Live: []string{"visit"}, build: buildVisitLength},
+		{Name: "devices", Title: "Devices", Queries: []string{"devices"}, ChartKind: "bar",
+			Live: []string{"visit"}, build: buildDevices},
+		{Name: "alerts", Title: "Alerts", Queries: []string{"open-alerts", "alert-rules"}, ChartKind: "table",
+			Live: []string{"*"}, build: buildAlerts},
+	},
+}
+
+// hourly reads a query of (UTC hour, kind, n) into points per kind.
+func (d *Dashboards) hourly(ctx context.Context, name string, v View) (map[string][]Point, error) {
+	out := map[string][]Point{}
+	err := d.each(ctx, name, v.args(), func(r *sql.Rows) error {
+		var at time.Time
+		var kind string
+		var n int64
+		if err := r.Scan(&at, &kind, &n); err != nil {
+			return err
+		}
+		out[kind] = append(out[kind], Point{At: at.UTC(), N: n})
+		return nil
+	})
+	return out, err
+}
+
+func buildInputs(ctx context.Context, d *Dashboards, v View) (*Result, error) {
+	cur, err := d.hourly(ctx, "inputs-by-hour", v)
+	if err != nil {
+		return nil, err
+	}
+	prev := v
+	prev.To, prev.From = v.From, v.From.Add(-v.To.Sub(v.From))
+	old, err := d.hourly(ctx, "inputs-by-hour", prev)
+	if err != nil {
+		return nil, err
+	}
+	b, pb := v.Buckets(), prev.Buckets()
+	t := Table{Columns: []Column{{Label: "Period", Kind: Text}}}
+	perKind := make([][]int64, len(InputKinds))
+	for i, k := range InputKinds {
+		t.Columns = append(t.Columns, Column{Label: k.Label, Kind: Count})
+		perKind[i] = b.Fill(cur[k.Type])
+	}
+	t.Columns = append(t.Columns, Column{Label: "Total", Kind: Count}, Column{Label: "Previous period", Kind: Count})
+	var prevPoints []Point
+	for _, k := range InputKinds {
+		prevPoints = append(prevPoints, old[k.Type]...)
+	}
+	prevTotals := pb.Fill(prevPoints)
+	var total, prevTotal int64
+	labels := b.Labels()
+	for i := range b.Starts {
+		row := []Cell{text(labels[i])}
+		var sum int64
+		for k := range InputKinds {
+			row = append(row, count(perKind[k][i]))
+			sum += perKind[k][i]
+		}
+		p := int64(0)
+		if i < len(prevTotals) {
+			p = prevTotals[i]
+		}
+		total += sum
+		prevTotal += p
+		row = append(row, count(sum), count(p))
+		t.Rows = append(t.Rows, row)
+	}
+	r := &Result{Table: t}
+	r.Summary = append(r.Summary, fmt.Sprintf("%s inputs; previous period %s (%s)", thousands(total), thousands(prevTotal), change(total, prevTotal)))
+	r.chart = func(t *Table) *Chart {
+		var ss []Series
+		for k, kind := range InputKinds {
+			ss = append(ss, Series{Name: kind.Label, Values: t.column(k + 1)})
+		}
+		ss = append(ss, Series{Name: "Total", Values: t.column(len(InputKinds) + 1)},
+			Series{Name: "Total, previous period", Values: t.column(len(InputKinds) + 2), Dashed: true})
+		c := LineChart(t.labels(0), ss)
+		return &c
+	}
+	return r, nil
+}
+
+// change describes cur against prev ("+12%", "new", "no change").
+func change(cur, prev int64) string {
+	switch {
+	case prev == 0 && cur == 0:
+		return "no change"
+	case prev == 0:
+		return "none before"
+	}
+	pct := (float64(cur) - float64(prev)) / float64(prev) * 100
+	return fmt.Sprintf("%+.0f%% vs previous period", pct)
+}
+
+func buildParticipants(ctx context.Context, d *Dashboards, v View) (*Result, error) {
+	b := v.Buckets()
+	var before int64
+	var fresh []Point
+	err := d.each(ctx, "new-participants-by-hour", v.args(), func(r *sql.Rows) error {
+		var p Point
+		if err := r.Scan(&p.At, &p.N); err != nil {
+			return err
+		}
+		p.At = p.At.UTC()
+		if p.At.Before(v.From) {
+			before += p.N
+		} else {
+			fresh = append(fresh, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	news := b.Fill(fresh)
+	active := make([]int64, b.Len())
+	err = d.each(ctx, "active-participants-by-bucket", v.args(), func(r *sql.Rows) error {
+		var at time.Time
+		var n int64
+		if err := r.Scan(&at, &n); err != nil {
+			return err
+		}
+		// The query returns local wall time as a zone-less timestamp.
+		local := time.Date(at.Year(), at.Month(), at.Day(), at.Hour(), 0, 0, 0, v.P.TimeZone)
+		if i := b.Index(local); i >= 0 {
+			active[i] += n
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	t := Table{Columns: []Column{{Label: "Period", Kind: Text}, {Label: "New", Kind: Count}, {Label: "Returning", Kind: Count},
+		{Label: "Active", Kind: Count}, {Label: "Cumulative", Kind: Count}, {Label: "Target", Kind: Number}}}
+	cum := before
+	labels := b.Labels()
+	for i := range b.Starts {
+		cum += news[i]
+		ret := max(active[i]-news[i], 0)
+		target := nullCell()
+		if v.P.Target > 0 {
+			target = num(float64(v.P.Target))
+		}
+		t.Rows = append(t.Rows, []Cell{text(labels[i]), count(news[i]), count(ret), count(active[i]), count(cum), target})
+	}
+	r := &Result{Table: t}
+	s := fmt.Sprintf("%s unique participants", thousands(cum))
+	if v.P.Target > 0 {
+		s += fmt.Sprintf(" of a target of %s (%.0f%%)", thousands(v.P.Target), float64(cum)/float64(v.P.Target)*100)
+	}
+	r.Summary = append(r.Summary, s)
+	r.chart = func(t *Table) *Chart {
+		ss := []Series{
+			{Name: "New", Values: t.column(1)},
+			{Name: "Returning", Values: t.column(2)},
+			{Name: "Cumulative", Values: t.column(4)},
+		}
+		if v.P.Target > 0 {
+			ss = append(ss, Series{Name: "Target", Values: t.column(5), Dashed: true})
+		}
+		c := LineChart(t.labels(0), ss)
+		return &c
+	}
+	return r, nil
+}
+
+// RegionRate is one region's engagement.
+type RegionRate struct {
+	Code, Name   string
+	Population   int64
+	Participants int64
+	PerThousand  float64
+	FarBelow     bool // under half the median rate
+}
+
+// RegionRates computes participants per 1,000 residents and flags regions
+// under half the median rate.
+func (d *Dashboards) RegionRates(ctx context.Context, v View) ([]RegionRate, float64, error) {
+	var out []RegionRate
+	err := d.each(ctx, "region-engagement", v.args(), func(r *sql.Rows) error {
+		var x RegionRate
+		if err := r.Scan(&x.Code, &x.Name, &x.Population, &x.Participants); err != nil {
+			return err
+		}
+		if x.Population > 0 {
+			x.PerThousand = float64(x.Participants) / float64(x.Population) * 1000
+		}
+		out = append(out, x)
+		return nil
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	rates := make([]float64, len(out))
+	for i, x := range out {
+		rates[i] = x.PerThousand
+	}
+	med := median(rates)
+	for i := range out {
+		out[i].FarBelow = out[i].PerThousand < med/2
+	}
+	return out, med, nil
+}
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	sort.Float64s(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func buildRegions(ctx context.Context, d *Dashboards, v View) (*Result, error) {
+	rates, med, err := d.RegionRates(ctx, v)
+	if err != nil {
+		return nil, err
+	}
+	t := Table{Columns: []Column{{Label: "Region", Kind: Text}, {Label: "Population", Kind: Number},
+		{Label: "Participants", Kind: Count}, {Label: "Per 1,000 residents", Kind: Derived, Unit: "per 1,000"}, {Label: "Far below median", Kind: Text}}}
+	var below []string
+	for _, x := range rates {
+		flag := ""
+		if x.FarBelow {
+			flag = "yes"
+			below = append(below, x.Name)
+		}
+		rate := share(x.PerThousand)
+		rate.Flag = x.FarBelow
+		name := text(x.Name)
+		name.Flag = x.FarBelow
+		t.Rows = append(t.Rows, []Cell{name, num(float64(x.Population)), count(x.Participants), rate, text(flag)})
+	}
+	r := &Result{Table: t}
+	r.Summary = append(r.Summary, fmt.Sprintf("Median %.2f participants per 1,000 residents", med))
+	if len(below) > 0 {
+		r.Warnings = append(r.Warnings, fmt.Sprintf("%d regions under half the median: %s", len(below), joinShort(below, 8)))
+	}
+	r.chart = func(t *Table) *Chart {
+		areas := make([]Area, len(t.Rows))
+		vals := t.column(3)
+		for i, row := range t.Rows {
+			areas[i] = Area{Name: row[0].Text, Value: vals[i], Flag: row[0].Flag}
+		}
+		c := MapChart("Participants per 1,000", areas)
+		return &c
+	}
+	return r, nil
+}
+
+func joinShort(xs []string, n int) string {
+	s := ""
+	for i, x := range xs {
+		if i == n {
+			return s + fmt.Sprintf(" and %d more", len(xs)-n)
+		}
+		if i > 0 {
+			s += ", "
+		}
+		s += x
+	}
+	return s
+}
+
+func buildFunnel(ctx context.Context, d *Dashboards, v View) (*Result, error) {
+	var visitors, participants, contributors int64
+	if err := d.queryRow(ctx, "funnel", v.args()).Scan(&visitors, &participants, &contributors); err != nil {
+		return nil, fmt.Errorf("dashboards: unable to run funnel: %w", err)
+	}
+	t := Table{Columns: []Column{{Label: "Stage", Kind: Text}, {Label: "People", Kind: Count}, {Label: "Of visitors", Kind: Derived, Unit: "%"}}}
+	for _, s := range []struct {
+		name string
+		n    int64
+	}{{"Visitors", visitors}, {"Participants", participants}, {"Contributors", contributors}} {
+		c := nullCell()
+		if visitors > 0 {
+			c = share(float64(s.n) / float64(visitors))
+		}
+		t.Rows = append(t.Rows, []Cell{text(s.name), count(s.n), c})
+	}
+	r := &Result{Table: t}
+	r.Summary = append(r.Summary, "Visitors are distinct per day (the visitor id changes daily); participants and contributors count since the process began.")
+	r.chart = func(t *Table) *Chart {
+		vals := t.column(1)
+		stages := make([]Area, len(t.Rows))
+		for i, row := range t.Rows {
+			stages[i] = Area{Name: row[0].Text, Value: vals[i]}
+		}
+		c := FunnelChart("Funnel", stages)
+		return &c
+	}
+	return r, nil
+}
+
+func buildChannels(ctx context.Context, d *Dashboards, v View) (*Result, error) {
+	t := Table{Columns: []Column{{Label: "Channel", Kind: Text}, {Label: "Visitors", Kind: Count}, {Label: "Engaged", Kind: Count},
+		{Label: "Opened a form", Kind: Count}, {Label: "Engaged share", Kind: Derived, Unit: "%"}}}
+	err := d.each(ctx, "funnel-by-channel", v.args(), func(r *sql.Rows) error {
+		var ch string
+		var vis, eng, st int64
+		if err := r.Scan(&ch, &vis, &eng, &st); err != nil {
+			return err
+		}
+		rate := nullCell()
+		if vis > 0 {
+			rate = share(float64(eng) / float64(vis))
+		}
+		t.Rows = append(t.Rows, []Cell{text(ch), count(vis), count(eng), count(st), rate})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	r := &Result{Table: t}
+	r.chart = func(t *Table) *Chart {
+		c := BarChart(t.labels(0), []Series{{Name: "Visitors", Values: t.column(1)}, {Name: "Engaged", Values: t.column(2)}, {Name: "Opened a form", Values: t.column(3)}}, true)
+		return &c
+	}
+	return r, nil
+}
+
+var lengthBands = map[int64]string{1: "under 1 min", 2: "1–5 min", 3: "5–15 min", 4: "15–60 min", 5: "over 1 h"}
+
+func buildVisitLength(ctx context.Context, d *Dashboards, v View) (*Result, error) {
+	counts := make([]int64, 6)
+	err := d.each(ctx, "visit-length", v.args(), func(r *sql.Rows) error {
+		var band, n int64
+		if err := r.Scan(&band, &n); err != nil {
+			return err
+		}
+		if band >= 1 && band <= 5 {
+			counts[band] = n
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	t := Table{Columns: []Column{{Label: "First to last page", Kind: Text}, {Label: "Visitors", Kind: Count}}}
+	for b := int64(1); b <= 5; b++ {
+		t.Rows = append(t.Rows, []Cell{text(lengthBands[b]), count(counts[b])})
+	}
+	return &Result{Table: t, chart: func(t *Table) *Chart {
+		c := BarChart(t.labels(0), []Series{{Name: "Visitors", Values: t.column(1)}}, false)
+		return &c
+	}}, nil
+}
+
+func buildDevices(ctx context.Context, d *Dashboards, v View) (*Result, error) {
+	type dev struct {
+		name string
+		n    int64
+	}
+	var ds []dev
+	var total int64
+	err := d.each(ctx, "devices", v.args(), func(r *sql.Rows) error {
+		var x dev
+		if err := r.Scan(&x.name, &x.n); err != nil {
+			return err
+		}
+		total += x.n
+		ds = append(ds, x)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	t := Table{Columns: []Column{{Label: "Device", Kind: Text}, {Label: "Visitors", Kind: Count}, {Label: "Share", Kind: Derived, Unit: "%"}}}
+	for _, x := range ds {
+		t.Rows = append(t.Rows, []Cell{text(x.name), count(x.n), share(float64(x.n) / float64(max(total, 1)))})
+	}
+	return &Result{Table: t, chart: func(t *Table) *Chart {
+		c := BarChart(t.labels(0), []Series{{Name: "Visitors", Values: t.column(1)}}, true)
+		return &c
+	}}, nil
+}
+
+func buildAlerts(ctx context.Context, d *Dashboards, v View) (*Result, error) {
+	t := Table{Columns: []Column{{Label: "Alert", Kind: Text}, {Label: "Value", Kind: Number}, {Label: "Raised", Kind: Text}}}
+	err := d.each(ctx, "open-alerts", v.args(), func(r *sql.Rows) error {
+		var rule int64
+		var msg string
+		var val float64
+		var at time.Time
+		if err := r.Scan(&rule, &msg, &val, &at); err != nil {
+			return err
+		}
+		m := text(msg)
+		m.Flag = true
+		t.Rows = append(t.Rows, []Cell{m, num(val), text(at.In(v.P.TimeZone).Format("Jan 2 15:04"))})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	r := &Result{Table: t}
+	rules, err := d.AlertRules(ctx, v.P.ID)
+	if err != nil {
+		return nil, err
+	}
+	if len(t.Rows) == 0 {
+		r.Summary = append(r.Summary, fmt.Sprintf("No open alerts (%d rules watched).", len(rules)))
+	}
+	return r, nil
+}

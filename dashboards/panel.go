@@ -1,0 +1,154 @@
+package dashboards
+
+import (
+	"context"
+	"fmt"
+)
+
+// Panel is one chart and its table: the queries it runs, what changes it
+// (for the live monitor) and whether an official may publish it.
+type Panel struct {
+	Name        string
+	Title       string
+	Queries     []string // named queries in package queries
+	ChartKind   string   // line, bar, map, funnel, geo, table
+	Live        []string // event types whose arrival changes it; "*" any
+	Publishable bool     // an official may put it on the public results page
+
+	build func(ctx context.Context, d *Dashboards, v View) (*Result, error)
+}
+
+// Result is a panel's output: headline figures, the table, and the chart
+// drawn from that table (after suppression on public pages).
+type Result struct {
+	Panel    *Panel
+	Title    string // for parts (a survey question), else the panel's
+	Summary  []string
+	Warnings []string
+	Table    Table
+	Chart    *Chart
+	Parts    []*Result // e.g. one per survey question
+	// Sections holds, for the document overview, the section id of each
+	// row, so the page can link a row to its comments.
+	Sections []int64
+
+	chart func(t *Table) *Chart
+}
+
+// Dashboard is a list of panels for one audience.
+type Dashboard struct {
+	Name     string
+	Title    string
+	Audience string // officials, analysts, public
+	Panels   []*Panel
+}
+
+// Panel finds a panel by name.
+func (d *Dashboard) Panel(name string) *Panel {
+	for _, p := range d.Panels {
+		if p.Name == name {
+			return p
+		}
+	}
+	return nil
+}
+
+// All lists every dashboard.
+func All() []*Dashboard { return []*Dashboard{Monitor, Survey, Document, Proposals} }
+
+// Find returns a dashboard by name.
+func Find(name string) *Dashboard {
+	for _, d := range All() {
+		if d.Name == name {
+			return d
+		}
+	}
+	return nil
+}
+
+// FindPanel looks a panel up across dashboards.
+func FindPanel(name string) *Panel {
+	for _, d := range All() {
+		if p := d.Panel(name); p != nil {
+			return p
+		}
+	}
+	return nil
+}
+
+// Run builds a panel for a process and filter, for staff.
+func (d *Dashboards) Run(ctx context.Context, p *Panel, f Filter) (*Result, error) {
+	proc, err := d.Process(ctx, f.Process)
+	if err != nil {
+		return nil, err
+	}
+	return d.RunView(ctx, p, d.Resolve(proc, f))
+}
+
+// RunView builds a panel for an already resolved view.
+func (d *Dashboards) RunView(ctx context.Context, p *Panel, v View) (*Result, error) {
+	r, err := p.build(ctx, d, v)
+	if err != nil {
+		return nil, fmt.Errorf("dashboards: panel %s: %w", p.Name, err)
+	}
+	r.finish(p)
+	return r, nil
+}
+
+// RunPublic builds a panel for the public results page: every count under
+// five (and what is derived from it) shows as "<5", in the table and the
+// chart alike.
+func (d *Dashboards) RunPublic(ctx context.Context, p *Panel, v View) (*Result, error) {
+	r, err := p.build(ctx, d, v)
+	if err != nil {
+		return nil, fmt.Errorf("dashboards: panel %s: %w", p.Name, err)
+	}
+	r.suppress()
+	r.finish(p)
+	return r, nil
+}
+
+func (r *Result) suppress() {
+	r.Table.Suppress()
+	r.Summary = nil // headline figures are not broken down; keep public pages to suppressed tables
+	for _, p := range r.Parts {
+		p.suppress()
+	}
+}
+
+func (r *Result) finish(p *Panel) {
+	r.Panel = p
+	if r.Title == "" {
+		r.Title = p.Title
+	}
+	if r.chart != nil && len(r.Table.Rows) > 0 {
+		r.Chart = r.chart(&r.Table)
+	}
+	for _, part := range r.Parts {
+		part.finish(p)
+	}
+}
+
+// column returns the numbers of column j, NaN where suppressed or empty, for
+// a chart.
+func (t *Table) column(j int) []float64 {
+	out := make([]float64, len(t.Rows))
+	for i, row := range t.Rows {
+		c := row[j]
+		if c.Suppressed || c.Null {
+			out[i] = nan
+		} else {
+			out[i] = c.Num
+		}
+	}
+	return out
+}
+
+// labels returns the text of column j.
+func (t *Table) labels(j int) []string {
+	out := make([]string, len(t.Rows))
+	for i, row := range t.Rows {
+		out[i] = row[j].Text
+	}
+	return out
+}

@@ -1,0 +1,253 @@
+package dashboards
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/civicpulse/civicpulse/queries"
+)
+
+// ErrNotFound: no such process (or panel) in the warehouse.
+var ErrNotFound = errors.New("dashboards: not found")
+
+// Dashboards runs panels against the warehouse's read pool.
+type Dashboards struct {
+	db  *sql.DB
+	q   *queries.Set
+	now func() time.Time
+}
+
+// New loads the queries and checks each one against db (the warehouse's
+// Read pool), so a query that no longer fits fails here, at start-up.
+func New(ctx context.Context, db *sql.DB, now func() time.Time) (*Dashboards, error) {
+	q, err := queries.Load()
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, d := range All() {
+		for _, p := range d.Panels {
+			names = append(names, p.Queries...)
+		}
+	}
+	if err := q.Require(names...); err != nil {
+		return nil, err
+	}
+	if err := q.Check(ctx, db); err != nil {
+		return nil, err
+	}
+	if now == nil {
+		now = time.Now
+	}
+	return &Dashboards{db: db, q: q, now: now}, nil
+}
+
+// Process is what panels need to know about a process.
+type Process struct {
+	ID               int64
+	Slug, Title      string
+	TimeZone         *time.Location
+	Target           int64
+	RegionSetID      int64
+	Published        bool
+	StartsAt, EndsAt *time.Time
+	Currency         string
+	Phases           []Phase
+	Components       []Component
+}
+
+type Phase struct {
+	ID               int64
+	Name             string
+	StartsAt, EndsAt *time.Time
+}
+
+type Component struct {
+	ID          int64
+	Kind, Title string
+}
+
+// Process reads a process's dimensions; ErrNotFound when the warehouse has
+// never heard of it.
+func (d *Dashboards) Process(ctx context.Context, id int64) (*Process, error) {
+	p := &Process{ID: id}
+	var tz string
+	var target int32
+	var starts, ends sql.NullTime
+	err := d.queryRow(ctx, "process", map[string]any{"process": id}).Scan(&p.Slug, &p.Title, &tz, &target, &p.RegionSetID, &p.Published, &starts, &ends, &p.Currency)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("dashboards: unable to read process %d: %w", id, err)
+	}
+	p.Target = int64(target)
+	if p.TimeZone, err = time.LoadLocation(tz); err != nil || tz == "" {
+		p.TimeZone = time.UTC
+	}
+	p.StartsAt, p.EndsAt = nullTime(starts), nullTime(ends)
+	err = d.each(ctx, "phases", map[string]any{"process": id}, func(r *sql.Rows) error {
+		var ph Phase
+		var pos int32
+		var s, e sql.NullTime
+		if err := r.Scan(&ph.ID, &pos, &ph.Name, &s, &e); err != nil {
+			return err
+		}
+		ph.StartsAt, ph.EndsAt = nullTime(s), nullTime(e)
+		p.Phases = append(p.Phases, ph)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = d.each(ctx, "components", map[string]any{"process": id}, func(r *sql.Rows) error {
+		var c Component
+		if err := r.Scan(&c.ID, &c.Kind, &c.Title); err != nil {
+			return err
+		}
+		p.Components = append(p.Components, c)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Component returns the process's component with this id, or the first of
+// kind when id is 0 or not one of the process's.
+func (p *Process) Component(id int64, kind string) (Component, bool) {
+	for _, c := range p.Components {
+		if c.ID == id && (kind == "" || c.Kind == kind) {
+			return c, true
+		}
+	}
+	for _, c := range p.Components {
+		if c.Kind == kind {
+			return c, true
+		}
+	}
+	return Component{}, false
+}
+
+func nullTime(t sql.NullTime) *time.Time {
+	if !t.Valid {
+		return nil
+	}
+	u := t.Time.UTC()
+	return &u
+}
+
+// View is a filter resolved against a process: a concrete UTC range, the
+// grain and the parameter values every query may take.
+type View struct {
+	Filter
+	P     *Process
+	From  time.Time
+	To    time.Time
+	Grain string
+}
+
+// Resolve fixes the range: the phase's dates, else the asked dates, else
+// the process's start (or 28 days back) to now.
+func (d *Dashboards) Resolve(p *Process, f Filter) View {
+	v := View{Filter: f, P: p}
+	now := d.now().UTC()
+	v.From, v.To = f.From, f.To
+	if f.Phase != 0 {
+		for _, ph := range p.Phases {
+			if ph.ID == f.Phase {
+				if ph.StartsAt != nil && (v.From.IsZero() || ph.StartsAt.After(v.From)) {
+					v.From = *ph.StartsAt
+				}
+				if ph.EndsAt != nil && (v.To.IsZero() || ph.EndsAt.Before(v.To)) {
+					v.To = *ph.EndsAt
+				}
+			}
+		}
+	}
+	if v.To.IsZero() {
+		v.To = now.Truncate(time.Hour).Add(time.Hour)
+		if p.EndsAt != nil && p.EndsAt.Before(v.To) {
+			v.To = *p.EndsAt
+		}
+	}
+	if v.From.IsZero() {
+		if p.StartsAt != nil && p.StartsAt.Before(v.To) {
+			v.From = *p.StartsAt
+		} else {
+			v.From = v.To.Add(-28 * 24 * time.Hour)
+		}
+	}
+	if !v.From.Before(v.To) {
+		v.From = v.To.Add(-24 * time.Hour)
+	}
+	v.Grain = pickGrain(f.Bucket, v.From, v.To)
+	return v
+}
+
+// args are the values of every parameter a query may use.
+func (v View) args() map[string]any {
+	return map[string]any{
+		"process":   v.P.ID,
+		"from":      v.From,
+		"to":        v.To,
+		"region":    v.Region,
+		"component": v.Component,
+		"grain":     v.Grain,
+		"tz":        v.P.TimeZone.String(),
+		"question":  v.Question,
+		"question2": v.Question2,
+		"section":   v.Section,
+	}
+}
+
+// Buckets lays out the view's time axis.
+func (v View) Buckets() *Buckets { return NewBuckets(v.Grain, v.P.TimeZone, v.From, v.To) }
+
+func (d *Dashboards) queryRow(ctx context.Context, name string, values map[string]any) *sql.Row {
+	args, err := d.q.Args(name, values)
+	if err != nil {
+		panic(err) // a panel passing too few parameters is a programming error the tests catch
+	}
+	return d.db.QueryRowContext(ctx, d.q.SQL(name), args...)
+}
+
+// each runs a named query and calls fn for each row.
+func (d *Dashboards) each(ctx context.Context, name string, values map[string]any, fn func(*sql.Rows) error) error {
+	args, err := d.q.Args(name, values)
+	if err != nil {
+		return err
+	}
+	rows, err := d.db.QueryContext(ctx, d.q.SQL(name), args...)
+	if err != nil {
+		return fmt.Errorf("dashboards: unable to run %s: %w", name, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return fmt.Errorf("dashboards: unable to read %s: %w", name, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("dashboards: unable to read %s: %w", name, err)
+	}
+	return nil
+}
+
+// exec runs a named statement that changes the dashboards' own tables.
+func (d *Dashboards) exec(ctx context.Context, name string, values map[string]any) (int64, error) {
+	args, err := d.q.Args(name, values)
+	if err != nil {
+		return 0, err
+	}
+	res, err := d.db.ExecContext(ctx, d.q.SQL(name), args...)
+	if err != nil {
+		return 0, fmt.Errorf("dashboards: unable to %s: %w", name, err)
+	}
+	n, _ := res.RowsAffected()
+	return n, nil
+}

@@ -1,0 +1,508 @@
+package dashboards
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+
+	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/civicpulse/civicpulse/analysis/stats"
+)
+
+// Survey is the analysts' survey statistics dashboard.
+var Survey = &Dashboard{
+	Name: "survey", Title: "Survey statistics", Audience: "analysts",
+	Panels: []*Panel{
+		{Name: "survey-questions", Title: "Answers per question", Queries: []string{"survey-questions", "survey-respondents", "survey-choices", "survey-numbers"},
+			ChartKind: "bar", Live: []string{"survey.answered", "survey.completed"}, Publishable: true, build: buildQuestions},
+		{Name: "survey-crosstab", Title: "Cross-tabulation", Queries: []string{"survey-crosstab", "survey-by-region"},
+			ChartKind: "bar", Live: []string{"survey.answered", "survey.completed"}, build: buildCrosstab},
+		{Name: "survey-dropoff", Title: "Drop-off per page", Queries: []string{"survey-dropoff"},
+			ChartKind: "bar", Live: []string{"survey.answered", "survey.completed"}, Publishable: true, build: buildDropoff},
+		{Name: "survey-duration", Title: "Time to complete", Queries: []string{"survey-duration"},
+			ChartKind: "table", Live: []string{"survey.completed"}, build: buildDuration},
+	},
+}
+
+// Question is a survey question as the dashboards see it.
+type Question struct {
+	ID       int64
+	Page     int
+	Type     string
+	Prompt   string
+	Options  []string
+	Min, Max *float64
+}
+
+// surveyView narrows the view to the survey component asked for, or the
+// process's first survey.
+func surveyView(v View) (View, error) {
+	c, ok := v.P.Component(v.Component, "survey")
+	if !ok {
+		return v, fmt.Errorf("%w: the process has no survey", ErrNotFound)
+	}
+	v.Component = c.ID
+	return v, nil
+}
+
+// Questions lists a survey's questions in order.
+func (d *Dashboards) Questions(ctx context.Context, v View) ([]Question, error) {
+	var out []Question
+	err := d.each(ctx, "survey-questions", v.args(), func(r *sql.Rows) error {
+		var q Question
+		var page, pos int32
+		var options []any
+		var lo, hi sql.NullFloat64
+		if err := r.Scan(&q.ID, &page, &pos, &q.Type, &q.Prompt, &options, &lo, &hi); err != nil {
+			return err
+		}
+		q.Page = int(page)
+		for _, o := range options {
+			s, _ := o.(string)
+			q.Options = append(q.Options, s)
+		}
+		if lo.Valid {
+			q.Min = &lo.Float64
+		}
+		if hi.Valid {
+			q.Max = &hi.Float64
+		}
+		out = append(out, q)
+		return nil
+	})
+	return out, err
+}
+
+var likertLabels = []string{"Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"}
+
+func buildQuestions(ctx context.Context, d *Dashboards, v View) (*Result, error) {
+	v, err := surveyView(v)
+	if err != nil {
+		return nil, err
+	}
+	qs, err := d.Questions(ctx, v)
+	if err != nil {
+		return nil, err
+	}
+	respondents := map[int64]int64{}
+	if err := d.each(ctx, "survey-respondents", v.args(), func(r *sql.Rows) error {
+		var q, n int64
+		if err := r.Scan(&q, &n); err != nil {
+			return err
+		}
+		respondents[q] = n
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	choices := map[int64]map[int]int64{}
+	if err := d.each(ctx, "survey-choices", v.args(), func(r *sql.Rows) error {
+		var q, n int64
+		var c int32
+		if err := r.Scan(&q, &c, &n); err != nil {
+			return err
+		}
+		if choices[q] == nil {
+			choices[q] = map[int]int64{}
+		}
+		choices[q][int(c)] = n
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	numbers := map[int64][]vn{}
+	if err := d.each(ctx, "survey-numbers", v.args(), func(r *sql.Rows) error {
+		var q, n int64
+		var x float64
+		if err := r.Scan(&q, &x, &n); err != nil {
+			return err
+		}
+		numbers[q] = append(numbers[q], vn{x, n})
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	res := &Result{}
+	for _, q := range qs {
+		n := respondents[q.ID]
+		part := &Result{Title: q.Prompt}
+		switch q.Type {
+		case "single", "multi", "ranking":
+			part.Table = ChoiceTable(q.Options, choices[q.ID], n)
+			if q.Type == "multi" {
+				part.Summary = append(part.Summary, fmt.Sprintf("%s respondents; each option counted on its own (shares may add up to more than 100%%)", thousands(n)))
+			} else if q.Type == "ranking" {
+				part.Summary = append(part.Summary, fmt.Sprintf("%s respondents; first choices", thousands(n)))
+			} else {
+				part.Summary = append(part.Summary, fmt.Sprintf("%s respondents", thousands(n)))
+			}
+			part.chart = func(t *Table) *Chart {
+				c := BarChart(t.labels(0), []Series{{Name: "Share (%)", Values: scale(t.column(2), 100)}}, true)
+				return &c
+			}
+		case "likert":
+			var counts [5]int
+			for _, x := range numbers[q.ID] {
+				if i := int(x.v) - 1; i >= 0 && i < 5 && float64(i+1) == x.v {
+					counts[i] += int(x.n)
+				}
+			}
+			for c, k := range choices[q.ID] { // options stored as choices 0..4
+				if c >= 0 && c < 5 {
+					counts[c] += int(k)
+				}
+			}
+			s := stats.Likert(counts)
+			cc := map[int]int64{}
+			for i, c := range counts {
+				cc[i] = int64(c)
+			}
+			part.Table = ChoiceTable(likertLabels, cc, int64(s.N))
+			part.Summary = append(part.Summary, fmt.Sprintf("Mean %.2f (95%% CI %.2f–%.2f), n = %d; agree %.0f%%, disagree %.0f%%", s.Mean, s.MeanLo, s.MeanHi, s.N, s.Agree*100, s.Disagree*100))
+			part.chart = func(t *Table) *Chart {
+				// Diverging bar: disagreement to the left of zero.
+				sh := scale(t.column(2), 100)
+				segs := []Series{
+					{Name: likertLabels[0], Values: []float64{-sh[0]}, Stack: "l", Color: "#b2182b"},
+					{Name: likertLabels[1], Values: []float64{-sh[1]}, Stack: "l", Color: "#ef8a62"},
+					{Name: likertLabels[2] + " (left)", Values: []float64{-sh[2] / 2}, Stack: "l", Color: "#cccccc"},
+					{Name: likertLabels[2], Values: []float64{sh[2] / 2}, Stack: "l", Color: "#cccccc"},
+					{Name: likertLabels[3], Values: []float64{sh[3]}, Stack: "l", Color: "#67a9cf"},
+					{Name: likertLabels[4], Values: []float64{sh[4]}, Stack: "l", Color: "#2166ac"},
+				}
+				c := BarChart([]string{"%"}, segs, true)
+				return &c
+			}
+		case "numeric":
+			part.Table, part.Summary = numericTable(numbers[q.ID])
+			part.chart = func(t *Table) *Chart {
+				c := BarChart(t.labels(0), []Series{{Name: "Responses", Values: t.column(1)}}, false)
+				return &c
+			}
+		default: // open text: analysed by the text and clustering panels
+			part.Table = Table{Columns: []Column{{Label: "Answers", Kind: Count}}, Rows: [][]Cell{{count(n)}}}
+			part.Summary = append(part.Summary, "Open answers: see the themes of the text analysis.")
+		}
+		res.Parts = append(res.Parts, part)
+	}
+	if len(qs) == 0 {
+		res.Summary = append(res.Summary, "This survey has no questions yet.")
+	}
+	return res, nil
+}
+
+func scale(xs []float64, k float64) []float64 {
+	out := make([]float64, len(xs))
+	for i, x := range xs {
+		out[i] = x * k
+	}
+	return out
+}
+
+// ChoiceTable counts answers per option against n respondents, with 95%
+// Wilson intervals. Options nobody chose are zeros.
+func ChoiceTable(options []string, counts map[int]int64, n int64) Table {
+	t := Table{Columns: []Column{{Label: "Answer", Kind: Text}, {Label: "Responses", Kind: Count},
+		{Label: "Share", Kind: Derived, Unit: "%"}, {Label: "95% CI low", Kind: Derived, Unit: "%"}, {Label: "95% CI high", Kind: Derived, Unit: "%"}}}
+	labels := options
+	for c := range counts { // answers beyond the listed options still show
+		for c >= len(labels) {
+			labels = append(labels, "option "+strconv.Itoa(len(labels)+1))
+		}
+	}
+	for i, label := range labels {
+		k := counts[i]
+		if n <= 0 {
+			t.Rows = append(t.Rows, []Cell{text(label), count(k), nullCell(), nullCell(), nullCell()})
+			continue
+		}
+		lo, hi := stats.Wilson(int(k), int(n), stats.Z95)
+		t.Rows = append(t.Rows, []Cell{text(label), count(k), share(float64(k) / float64(n)), share(lo), share(hi)})
+	}
+	return t
+}
+
+// vn is a value and how many answered it.
+type vn struct {
+	v float64
+	n int64
+}
+
+// numericTable is a ten-bin histogram and the mean with its 95% t interval,
+// from (value, count) pairs.
+func numericTable(vals []vn) (Table, []string) {
+	t := Table{Columns: []Column{{Label: "Range", Kind: Text}, {Label: "Responses", Kind: Count}}}
+	var n, sum float64
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, x := range vals {
+		n += float64(x.n)
+		sum += x.v * float64(x.n)
+		lo, hi = math.Min(lo, x.v), math.Max(hi, x.v)
+	}
+	if n == 0 {
+		return t, []string{"No answers yet."}
+	}
+	mean := sum / n
+	var ss float64
+	for _, x := range vals {
+		ss += (x.v - mean) * (x.v - mean) * float64(x.n)
+	}
+	summary := fmt.Sprintf("Mean %.2f, n = %.0f", mean, n)
+	if n > 1 {
+		se := math.Sqrt(ss/(n-1)) / math.Sqrt(n)
+		tq := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: n - 1}.Quantile(0.975)
+		summary = fmt.Sprintf("Mean %.2f (95%% CI %.2f–%.2f), n = %.0f", mean, mean-tq*se, mean+tq*se, n)
+	}
+	bins := 10
+	if hi == lo {
+		bins = 1
+	}
+	width := (hi - lo) / float64(bins)
+	counts := make([]int64, bins)
+	for _, x := range vals {
+		i := bins - 1
+		if width > 0 {
+			i = min(int((x.v-lo)/width), bins-1)
+		}
+		counts[i] += x.n
+	}
+	for i := range counts {
+		a := lo + float64(i)*width
+		t.Rows = append(t.Rows, []Cell{text(fmt.Sprintf("%g–%g", round2(a), round2(a+width))), count(counts[i])})
+	}
+	return t, []string{summary}
+}
+
+func round2(x float64) float64 { return math.Round(x*100) / 100 }
+
+func buildCrosstab(ctx context.Context, d *Dashboards, v View) (*Result, error) {
+	v, err := surveyView(v)
+	if err != nil {
+		return nil, err
+	}
+	qs, err := d.Questions(ctx, v)
+	if err != nil {
+		return nil, err
+	}
+	find := func(id int64) *Question {
+		for i := range qs {
+			if qs[i].ID == id {
+				return &qs[i]
+			}
+		}
+		return nil
+	}
+	categorical := func(q Question) bool { return q.Type == "single" || q.Type == "likert" || q.Type == "multi" }
+	qa := find(v.Question)
+	if qa == nil || !categorical(*qa) {
+		for i := range qs {
+			if categorical(qs[i]) {
+				qa = &qs[i]
+				break
+			}
+		}
+	}
+	if qa == nil {
+		return &Result{Summary: []string{"No question with categories to cross-tabulate."}}, nil
+	}
+	v.Question = qa.ID
+	qb := find(v.Question2)
+	if qb != nil && !categorical(*qb) {
+		qb = nil
+	}
+	query := "survey-by-region"
+	colLabel := func(s string) string { return s }
+	if qb != nil {
+		query = "survey-crosstab"
+		v.Question2 = qb.ID
+	} else {
+		names := map[string]string{}
+		_ = d.each(ctx, "regions", v.args(), func(r *sql.Rows) error {
+			var code, name string
+			var pop int64
+			if err := r.Scan(&code, &name, &pop); err != nil {
+				return err
+			}
+			names[code] = name
+			return nil
+		})
+		colLabel = func(s string) string {
+			if n, ok := names[s]; ok {
+				return n
+			}
+			return s
+		}
+	}
+	type cell struct {
+		r, c string
+		n    int64
+	}
+	var cells []cell
+	err = d.each(ctx, query, v.args(), func(r *sql.Rows) error {
+		var rv float64
+		var cv any
+		var n int64
+		if err := r.Scan(&rv, &cv, &n); err != nil {
+			return err
+		}
+		var cs string
+		switch x := cv.(type) {
+		case float64:
+			cs = answerLabel(*qb, x)
+		case string:
+			cs = colLabel(x)
+		default:
+			cs = fmt.Sprint(x)
+		}
+		cells = append(cells, cell{answerLabel(*qa, rv), cs, n})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	rows, cols := orderedLabels(cells, func(c cell) string { return c.r }), orderedLabels(cells, func(c cell) string { return c.c })
+	ct := stats.NewCrosstab(rows, cols)
+	for _, c := range cells {
+		ct.Add(c.r, c.c, float64(c.n))
+	}
+	t := Table{Columns: []Column{{Label: qa.Prompt, Kind: Text}}}
+	for _, c := range cols {
+		t.Columns = append(t.Columns, Column{Label: c, Kind: Count})
+	}
+	for i, rl := range rows {
+		row := []Cell{text(rl)}
+		for j := range cols {
+			row = append(row, count(int64(ct.Counts[i][j])))
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	res := &Result{Table: t}
+	other := "region"
+	if qb != nil {
+		other = fmt.Sprintf("%q", qb.Prompt)
+	}
+	res.Title = fmt.Sprintf("%q by %s", qa.Prompt, other)
+	chi, err := ct.Test()
+	switch {
+	case errors.Is(err, stats.ErrTooFewCategories):
+		res.Summary = append(res.Summary, "Too few answers in different categories for a chi-square test.")
+	case err != nil:
+		return nil, err
+	default:
+		res.Summary = append(res.Summary, ChiSquareLine(chi))
+		if chi.SmallExpected {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("%d cells have an expected count under 5 (smallest %.1f): the p-value is approximate; merge categories or collect more answers.", chi.SmallCells, chi.MinExpected))
+		}
+	}
+	res.chart = func(t *Table) *Chart {
+		var ss []Series
+		for j := 1; j < len(t.Columns); j++ {
+			ss = append(ss, Series{Name: t.Columns[j].Label, Values: t.column(j), Stack: "x"})
+		}
+		c := BarChart(t.labels(0), ss, true)
+		return &c
+	}
+	return res, nil
+}
+
+// ChiSquareLine reports a chi-square test the way analysts read it.
+func ChiSquareLine(c stats.ChiSquare) string {
+	p := fmt.Sprintf("p = %.4f", c.P)
+	if c.P < 0.0001 {
+		p = "p < 0.0001"
+	}
+	return fmt.Sprintf("χ² = %.2f, df = %d, %s, Cramér's V = %.2f, n = %.0f", c.Stat, c.DF, p, c.CramersV, c.N)
+}
+
+func answerLabel(q Question, v float64) string {
+	if q.Type == "likert" && v >= 1 && v <= 5 && v == math.Trunc(v) {
+		return likertLabels[int(v)-1]
+	}
+	if i := int(v); float64(i) == v && i >= 0 && i < len(q.Options) && q.Type != "likert" {
+		return q.Options[i]
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
+}
+
+func orderedLabels[T any](xs []T, key func(T) string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, x := range xs {
+		k := key(x)
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+func buildDropoff(ctx context.Context, d *Dashboards, v View) (*Result, error) {
+	v, err := surveyView(v)
+	if err != nil {
+		return nil, err
+	}
+	type pg struct{ page, responses, completed int64 }
+	var pages []pg
+	err = d.each(ctx, "survey-dropoff", v.args(), func(r *sql.Rows) error {
+		var x pg
+		var page int32
+		if err := r.Scan(&page, &x.responses, &x.completed); err != nil {
+			return err
+		}
+		x.page = int64(page)
+		pages = append(pages, x)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(pages, func(i, j int) bool { return pages[i].page < pages[j].page })
+	var total int64
+	for _, p := range pages {
+		total += p.responses
+	}
+	t := Table{Columns: []Column{{Label: "Page", Kind: Text}, {Label: "Reached", Kind: Count}, {Label: "Left here", Kind: Count}, {Label: "Drop-off", Kind: Derived, Unit: "%"}}}
+	reached := total
+	var completed int64
+	for _, p := range pages {
+		left := p.responses - p.completed
+		completed += p.completed
+		rate := nullCell()
+		if reached > 0 {
+			rate = share(float64(left) / float64(reached))
+		}
+		t.Rows = append(t.Rows, []Cell{text("Page " + strconv.FormatInt(p.page, 10)), count(reached), count(left), rate})
+		reached -= p.responses
+	}
+	res := &Result{Table: t}
+	if total > 0 {
+		res.Summary = append(res.Summary, fmt.Sprintf("%s started, %s completed (%.0f%%)", thousands(total), thousands(completed), float64(completed)/float64(total)*100))
+	}
+	res.chart = func(t *Table) *Chart {
+		c := BarChart(t.labels(0), []Series{{Name: "Reached", Values: t.column(1)}, {Name: "Left here", Values: t.column(2)}}, false)
+		return &c
+	}
+	return res, nil
+}
+
+func buildDuration(ctx context.Context, d *Dashboards, v View) (*Result, error) {
+	v, err := surveyView(v)
+	if err != nil {
+		return nil, err
+	}
+	var n int64
+	var q1, med, q3 float64
+	if err := d.queryRow(ctx, "survey-duration", v.args()).Scan(&n, &q1, &med, &q3); err != nil {
+		return nil, fmt.Errorf("dashboards: unable to run survey-duration: %w", err)
+	}
+	t := Table{Columns: []Column{{Label: "Completed responses", Kind: Count}, {Label: "Quartile 1 (min)", Kind: Number},
+		{Label: "Median (min)", Kind: Number}, {Label: "Quartile 3 (min)", Kind: Number}}}
+	t.Rows = append(t.Rows, []Cell{count(n), num(round2(q1)), num(round2(med)), num(round2(q3))})
+	return &Result{Table: t}, nil
+}
