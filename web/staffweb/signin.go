@@ -33,7 +33,14 @@ func (a *Area) signIn(w http.ResponseWriter, r *http.Request) {
 	email := strings.TrimSpace(r.PostFormValue("email"))
 	code := strings.TrimSpace(r.PostFormValue("code"))
 	d := signInData{Email: email, Next: localTarget(r.PostFormValue("next")), NeedCode: code != ""}
-	sess, err := a.svc.Authenticate(r.Context(), email, r.PostFormValue("password"), code)
+	password := r.PostFormValue("password")
+	if email == "" || password == "" {
+		// Not an attempt: nothing to count against the email's lock-out.
+		d.Message = "signin.bad"
+		a.render(w, r, http.StatusUnprocessableEntity, "signin", "signin.title", d)
+		return
+	}
+	sess, err := a.svc.Authenticate(r.Context(), email, password, code)
 	var locked *staff.LockedError
 	switch {
 	case err == nil:
@@ -78,7 +85,7 @@ type passwordForm struct {
 	Email   string
 	Name    string
 	Message string
-	Args    []any
+	Arg     int // the one number a message may need (the minimum length)
 }
 
 func (a *Area) invitePage(w http.ResponseWriter, r *http.Request) {
@@ -102,8 +109,8 @@ func (a *Area) acceptInvite(w http.ResponseWriter, r *http.Request) {
 	}
 	f := passwordForm{Token: token, Email: email, Name: strings.TrimSpace(r.PostFormValue("name"))}
 	pw := r.PostFormValue("password")
-	if msg, args := passwordProblem(email, pw, r.PostFormValue("confirm")); msg != "" {
-		f.Message, f.Args = msg, args
+	if msg, arg := passwordProblem(email, pw, r.PostFormValue("confirm")); msg != "" {
+		f.Message, f.Arg = msg, arg
 		a.render(w, r, http.StatusUnprocessableEntity, "invite", "invite.title", f)
 		return
 	}
@@ -121,14 +128,14 @@ func (a *Area) acceptInvite(w http.ResponseWriter, r *http.Request) {
 
 // passwordProblem checks a new password before the service does, to say
 // precisely what is wrong.
-func passwordProblem(email, pw, confirm string) (string, []any) {
+func passwordProblem(email, pw, confirm string) (string, int) {
 	if pw != confirm {
-		return "password.mismatch", nil
+		return "password.mismatch", 0
 	}
 	if err := staff.CheckPassword(email, pw); err != nil {
-		return "err.weak_password", []any{staff.MinPasswordLength}
+		return "err.weak_password", staff.MinPasswordLength
 	}
-	return "", nil
+	return "", 0
 }
 
 func (a *Area) resetRequestPage(w http.ResponseWriter, r *http.Request) {
@@ -190,14 +197,14 @@ func (a *Area) resetPassword(w http.ResponseWriter, r *http.Request) {
 	noReferrer(w)
 	f := passwordForm{Token: r.PostFormValue("token")}
 	pw := r.PostFormValue("password")
-	if msg, args := passwordProblem("", pw, r.PostFormValue("confirm")); msg != "" {
-		f.Message, f.Args = msg, args
+	if msg, arg := passwordProblem("", pw, r.PostFormValue("confirm")); msg != "" {
+		f.Message, f.Arg = msg, arg
 		a.render(w, r, http.StatusUnprocessableEntity, "reset", "reset.title", f)
 		return
 	}
 	if err := a.svc.ResetPassword(r.Context(), f.Token, pw); err != nil {
 		if errors.Is(err, staff.ErrWeakPassword) {
-			f.Message, f.Args = "err.weak_password", []any{staff.MinPasswordLength}
+			f.Message, f.Arg = "err.weak_password", staff.MinPasswordLength
 			a.render(w, r, http.StatusUnprocessableEntity, "reset", "reset.title", f)
 			return
 		}
