@@ -104,7 +104,6 @@ func (g *generator) exec(ctx context.Context, tx participation.Store, a *action)
 		if err != nil {
 			return err
 		}
-		g.panelProps++
 		g.res.Proposals++
 		g.wrote(1)
 	}
@@ -157,10 +156,6 @@ func (g *generator) recordVisit(ctx context.Context, tx participation.Store, a *
 	return nil
 }
 
-func (g *generator) pickSection(p *person) int {
-	return pick(g.rng, g.sectionW)
-}
-
 // stanceFor: people mostly write what their group thinks of the section.
 func (g *generator) stanceFor(p *person, section int) int8 {
 	if g.rng.Float64() < sigmoid(2*groupPref[p.group][section]) {
@@ -172,7 +167,7 @@ func (g *generator) stanceFor(p *person, section int) int8 {
 func (g *generator) sectionComment(ctx context.Context, tx participation.Store, a *action) error {
 	r := g.rng
 	p := a.p
-	s := g.pickSection(p)
+	s := pick(r, g.sectionW)
 	sec := sections[s]
 	cm := participation.Comment{
 		ProcessID: g.res.ProcessID, ComponentID: g.res.DocumentComponent,
@@ -454,19 +449,10 @@ func (g *generator) proposalComment(ctx context.Context, tx participation.Store,
 	theme := ""
 	if a.kind == kProposalReply && len(g.propTop) > 0 {
 		i := r.IntN(len(g.propTop))
-		parent, target = g.propTop[i], g.propTopTarget[i]
-		for _, pm := range g.proposals { // small: replies are rare
-			if pm.id == target {
-				theme = pm.theme
-				break
-			}
-		}
+		parent, target, theme = g.propTop[i], g.propTopTarget[i], g.propTopTheme[i]
 	} else {
 		pm := g.proposals[g.popularity.pick(r)]
 		target, theme = pm.id, pm.theme
-	}
-	if theme == "" {
-		theme = "fiscal"
 	}
 	if err := g.join(ctx, tx, a.p, a.at); err != nil {
 		return err
@@ -489,6 +475,7 @@ func (g *generator) proposalComment(ctx context.Context, tx participation.Store,
 	} else {
 		g.propTop = append(g.propTop, id)
 		g.propTopTarget = append(g.propTopTarget, target)
+		g.propTopTheme = append(g.propTopTheme, theme)
 	}
 	return nil
 }

@@ -117,9 +117,9 @@ type generator struct {
 	popularity    fenwick
 	propTop       []int64 // top-level proposal comments
 	propTopTarget []int64
+	propTopTheme  []string
 	sectionTop    []commentMeta
 	bySection     [8][]int
-	panelProps    int
 
 	res     Result
 	lastAt  time.Time
@@ -172,7 +172,7 @@ func newGenerator(opts Options) (*generator, error) {
 	return g, nil
 }
 
-// shareOf returns participants expected in each county, for tests.
+// countyShare is the expected share of participants living in a county.
 func (g *generator) countyShare(code string) float64 {
 	prev := 0.0
 	for i, c := range g.counties {
