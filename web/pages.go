@@ -237,6 +237,7 @@ type proposalData struct {
 	Form      url.Values
 	Errors    map[string]string
 	ReplyTo   int64
+	Region    string // name of the proposal's region
 }
 
 func (s *Server) loadProposal(r *http.Request, pc processCtx) (participation.Proposal, participation.Component, error) {
@@ -256,7 +257,14 @@ func (s *Server) proposalData(r *http.Request, pc processCtx) (proposalData, err
 	if err != nil {
 		return proposalData{}, err
 	}
-	d := proposalData{processCtx: pc, C: c, Proposal: p, Form: url.Values{}, Errors: map[string]string{}}
+	d := proposalData{processCtx: pc, C: c, Proposal: p, Form: url.Values{}, Errors: map[string]string{}, Region: p.RegionCode}
+	if p.RegionCode != "" {
+		for _, rg := range s.regions(r, pc.P) {
+			if rg.Code == p.RegionCode {
+				d.Region = rg.Name
+			}
+		}
+	}
 	if d.Comments, err = s.store.ListComments(r.Context(), participation.TargetProposal, p.ID); err != nil {
 		return d, err
 	}
