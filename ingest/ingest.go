@@ -223,11 +223,15 @@ func (in *Ingester) Process(ctx context.Context, events []participation.Event) e
 	for i, e := range events {
 		b.items[i].ev = e
 	}
+	var took []any
 	for _, s := range in.Steps() {
+		began := time.Now()
 		if err := s.Run(ctx, b); err != nil {
 			return fmt.Errorf("ingest: step %s: %w", s.Name, err)
 		}
+		took = append(took, s.Name, time.Since(began))
 	}
+	slog.Debug("ingest: batch", append([]any{"events", len(events)}, took...)...)
 	return nil
 }
 

@@ -48,7 +48,8 @@ type Warehouse struct {
 	writer     *sql.Conn
 	seen       *seqSet
 	firstSeen  map[firstKey]struct{}
-	rollupKeys map[rollupKey]struct{}
+	rollupKeys map[rollupKey]uint64 // key -> key_id
+	rollupIDs  map[uint64]struct{}
 	cursor     Cursor
 	consumed   int64
 
@@ -122,19 +123,22 @@ func (w *Warehouse) load(ctx context.Context) error {
 	}
 	rows.Close()
 	w.firstSeen = map[firstKey]struct{}{}
-	w.rollupKeys = map[rollupKey]struct{}{}
+	w.rollupKeys = map[rollupKey]uint64{}
+	w.rollupIDs = map[uint64]struct{}{}
 	rows, err = w.db.QueryContext(ctx, w.q.Get("load-rollup-keys"))
 	if err != nil {
 		return fmt.Errorf("warehouse: unable to load rollup keys: %w", err)
 	}
 	for rows.Next() {
 		var k rollupKey
-		if err := rows.Scan(&k.grain, &k.bucket, &k.process, &k.component, &k.kind, &k.region); err != nil {
+		var id uint64
+		if err := rows.Scan(&id, &k.grain, &k.bucket, &k.process, &k.component, &k.kind, &k.region); err != nil {
 			rows.Close()
 			return fmt.Errorf("warehouse: unable to load rollup keys: %w", err)
 		}
 		k.bucket = k.bucket.UTC()
-		w.rollupKeys[k] = struct{}{}
+		w.rollupKeys[k] = id
+		w.rollupIDs[id] = struct{}{}
 	}
 	rows.Close()
 	rows, err = w.db.QueryContext(ctx, w.q.Get("load-first-seen"))
@@ -285,7 +289,7 @@ func (w *Warehouse) Write(ctx context.Context, b *Batch) error {
 	}
 	start := time.Now()
 	newFirst := w.pendingFirstSeen(b.Events)
-	var newKeys []rollupKey
+	var newKeys []keyID
 	err := w.writer.Raw(func(dc any) error {
 		conn, ok := dc.(driver.Conn)
 		if !ok {
@@ -324,7 +328,8 @@ func (w *Warehouse) Write(ctx context.Context, b *Batch) error {
 		w.firstSeen[f.key] = struct{}{}
 	}
 	for _, k := range newKeys {
-		w.rollupKeys[k] = struct{}{}
+		w.rollupKeys[k.key] = k.id
+		w.rollupIDs[k.id] = struct{}{}
 	}
 	if b.Consumed > 0 || b.To != (Cursor{}) {
 		w.cursor = b.To

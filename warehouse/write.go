@@ -3,7 +3,10 @@ package warehouse
 import (
 	"context"
 	"database/sql/driver"
+	"encoding/binary"
 	"fmt"
+	"hash/fnv"
+	"sort"
 	"time"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
@@ -37,9 +40,48 @@ type rollupKey struct {
 
 type rollupVal struct{ events, newParticipants int64 }
 
+type keyID struct {
+	key rollupKey
+	id  uint64
+}
+
+func (k rollupKey) hash() uint64 {
+	h := fnv.New64a()
+	var buf [8]byte
+	writeInt := func(v int64) {
+		binary.LittleEndian.PutUint64(buf[:], uint64(v))
+		h.Write(buf[:])
+	}
+	h.Write([]byte(k.grain))
+	h.Write([]byte{0})
+	writeInt(k.bucket.UnixMicro())
+	writeInt(k.process)
+	writeInt(k.component)
+	h.Write([]byte(k.kind))
+	h.Write([]byte{0})
+	h.Write([]byte(k.region))
+	return h.Sum64()
+}
+
+func (k rollupKey) less(o rollupKey) bool {
+	switch {
+	case k.grain != o.grain:
+		return k.grain < o.grain
+	case !k.bucket.Equal(o.bucket):
+		return k.bucket.Before(o.bucket)
+	case k.process != o.process:
+		return k.process < o.process
+	case k.component != o.component:
+		return k.component < o.component
+	case k.kind != o.kind:
+		return k.kind < o.kind
+	}
+	return k.region < o.region
+}
+
 // writeBatch writes b on conn's open transaction and returns the rollup keys
 // it created.
-func (w *Warehouse) writeBatch(ctx context.Context, conn driver.Conn, b *Batch, newFirst []firstSeen) ([]rollupKey, error) {
+func (w *Warehouse) writeBatch(ctx context.Context, conn driver.Conn, b *Batch, newFirst []firstSeen) ([]keyID, error) {
 	newKeys, err := w.writeFacts(ctx, conn, b, newFirst)
 	if err != nil {
 		return nil, err
@@ -59,7 +101,7 @@ func (w *Warehouse) writeBatch(ctx context.Context, conn driver.Conn, b *Batch, 
 	return newKeys, nil
 }
 
-func (w *Warehouse) writeFacts(ctx context.Context, conn driver.Conn, b *Batch, newFirst []firstSeen) ([]rollupKey, error) {
+func (w *Warehouse) writeFacts(ctx context.Context, conn driver.Conn, b *Batch, newFirst []firstSeen) ([]keyID, error) {
 	if err := appendRows(conn, "events", b.Events, func(e Event) []driver.Value {
 		return []driver.Value{e.Seq, e.Tx, e.Type, e.ProcessID, e.ComponentID, e.EntityID, e.Participant, e.RegionCode, e.OccurredAt}
 	}); err != nil {
@@ -146,7 +188,7 @@ func (w *Warehouse) writeFacts(ctx context.Context, conn driver.Conn, b *Batch, 
 
 // updateRollups aggregates the batch per rollup key, appends the keys the
 // table lacks and adds to the rest.
-func (w *Warehouse) updateRollups(conn driver.Conn, events []Event, newFirst []firstSeen) ([]rollupKey, error) {
+func (w *Warehouse) updateRollups(conn driver.Conn, events []Event, newFirst []firstSeen) ([]keyID, error) {
 	if len(events) == 0 {
 		return nil, nil
 	}
@@ -170,19 +212,37 @@ func (w *Warehouse) updateRollups(conn driver.Conn, events []Event, newFirst []f
 		bump(f.at, f.key.process, f.key.component, f.key.kind, f.key.region, 0, 1)
 	}
 	type row struct {
-		k rollupKey
-		v *rollupVal
+		id uint64
+		k  rollupKey
+		v  *rollupVal
 	}
 	var fresh, known []row
 	for k, v := range agg {
-		if _, ok := w.rollupKeys[k]; ok {
-			known = append(known, row{k, v})
+		if id, ok := w.rollupKeys[k]; ok {
+			known = append(known, row{id, k, v})
 		} else {
-			fresh = append(fresh, row{k, v})
+			fresh = append(fresh, row{0, k, v})
 		}
 	}
+	// Ids are hashes of the key; the rare collision takes the next free
+	// value. Sorting first makes that choice the same in a rebuild.
+	sort.Slice(fresh, func(i, j int) bool { return fresh[i].k.less(fresh[j].k) })
+	taken := map[uint64]struct{}{}
+	for i := range fresh {
+		id := fresh[i].k.hash()
+		for {
+			_, inTable := w.rollupIDs[id]
+			_, inBatch := taken[id]
+			if !inTable && !inBatch {
+				break
+			}
+			id++
+		}
+		taken[id] = struct{}{}
+		fresh[i].id = id
+	}
 	values := func(r row) []driver.Value {
-		return []driver.Value{r.k.grain, r.k.bucket, r.k.process, r.k.component, r.k.kind, r.k.region, r.v.events, r.v.newParticipants}
+		return []driver.Value{r.id, r.k.grain, r.k.bucket, r.k.process, r.k.component, r.k.kind, r.k.region, r.v.events, r.v.newParticipants}
 	}
 	if err := appendRows(conn, "rollup", fresh, values); err != nil {
 		return nil, err
@@ -202,9 +262,9 @@ func (w *Warehouse) updateRollups(conn driver.Conn, events []Event, newFirst []f
 			return nil, fmt.Errorf("warehouse: unable to update rollups: %w", err)
 		}
 	}
-	keys := make([]rollupKey, len(fresh))
+	keys := make([]keyID, len(fresh))
 	for i, r := range fresh {
-		keys[i] = r.k
+		keys[i] = keyID{r.k, r.id}
 	}
 	return keys, nil
 }

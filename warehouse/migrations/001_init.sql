@@ -206,9 +206,11 @@ CREATE TABLE participant_first_seen (
 -- Incremental rollups, updated with every batch in its transaction.
 -- grain is minute, hour or day; bucket is its start in UTC; kind is the
 -- event type. One row per key: the writer appends keys it has not seen and
--- adds to the others (no index: DuckDB's ON CONFLICT costs more than the
--- rest of a batch together).
+-- adds to the others, joining on key_id, a 64-bit hash of the key columns
+-- (no index: DuckDB's ON CONFLICT, or a join on the six key columns, costs
+-- more than the rest of a batch together).
 CREATE TABLE rollup (
+    key_id           UBIGINT NOT NULL,
     grain            VARCHAR NOT NULL,
     bucket           TIMESTAMP NOT NULL,
     process_id       BIGINT NOT NULL,

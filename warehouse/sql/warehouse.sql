@@ -13,21 +13,16 @@ SELECT seq FROM events UNION ALL SELECT seq FROM dropped WHERE reason <> 'duplic
 SELECT process_id, component_id, kind, region_code, participant FROM participant_first_seen;
 
 -- name: load-rollup-keys
-SELECT grain, bucket, process_id, component_id, kind, region_code FROM rollup;
+SELECT key_id, grain, bucket, process_id, component_id, kind, region_code FROM rollup;
 
 -- Adds a batch's counts to rollup rows that exist. Appended rows arrive as
--- col1..col8 in rollup's column order, one per key; the bucket bounds let
--- DuckDB skip row groups of older periods.
+-- col1..col9 in rollup's column order, one per key.
 -- name: add-to-rollup
 UPDATE rollup
-SET events = rollup.events + d.col7,
-    new_participants = rollup.new_participants + d.col8
+SET events = rollup.events + d.col8,
+    new_participants = rollup.new_participants + d.col9
 FROM appended_data AS d
-WHERE rollup.bucket >= (SELECT min(col2) FROM appended_data)
-  AND rollup.bucket <= (SELECT max(col2) FROM appended_data)
-  AND rollup.grain = d.col1 AND rollup.bucket = d.col2
-  AND rollup.process_id = d.col3 AND rollup.component_id = d.col4
-  AND rollup.kind = d.col5 AND rollup.region_code = d.col6;
+WHERE rollup.key_id = d.col1;
 
 -- name: delete-process
 DELETE FROM dim_processes WHERE process_id = ?;
