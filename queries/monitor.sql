@@ -146,3 +146,6 @@ WHERE grain = 'hour' AND process_id = $process AND bucket >= $from
 SELECT DISTINCT type
 FROM events
 WHERE process_id = $process AND seq > $seq;
+
+-- name: max-seq
+SELECT coalesce(max(seq), 0)::BIGINT FROM events;
