@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -60,7 +62,7 @@ func WithClock(c participation.Clock) Option { return func(s *Store) { s.clock =
 // Open connects to dsn (see sqldb.Open), applies the participation
 // migrations and returns the store; Close closes the database too.
 func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
-	db, err := sqldb.Open(ctx, dsn)
+	db, err := sqldb.Open(ctx, oneRoundTrip(dsn))
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
@@ -75,6 +77,25 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	}
 	s.ownDB = true
 	return s, nil
+}
+
+// oneRoundTrip asks lib/pq to send each statement with its parameters in one
+// round trip instead of two (prepare, then execute): a citizen write runs
+// half a dozen statements, so this halves its latency on Postgres.
+func oneRoundTrip(dsn string) string {
+	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
+		return dsn
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return dsn // sqldb.Open reports it
+	}
+	q := u.Query()
+	if q.Get("binary_parameters") == "" {
+		q.Set("binary_parameters", "yes")
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
 }
 
 // Migrate applies the participation migrations db lacks.
