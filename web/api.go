@@ -374,16 +374,13 @@ func (s *Server) apiCreateComment(kind participation.TargetKind) http.HandlerFun
 			s.fail(w, r, err)
 			return
 		}
-		processID, componentID, err := s.commentTarget(r, kind)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
 		if in.Kind == "" {
 			in.Kind = participation.CommentPlain
 		}
+		// The store finds the target's process and component and checks that
+		// it is published and open, in the write's own transaction.
 		id, err := s.store.CreateComment(r.Context(), participation.Comment{
-			ProcessID: processID, ComponentID: componentID, TargetKind: kind, TargetID: varID(r, "id"),
+			TargetKind: kind, TargetID: varID(r, "id"),
 			ParentID: in.ParentID, ParticipantID: state(r).participant.ID, Kind: in.Kind, Body: in.Body, ProposedText: in.ProposedText,
 		})
 		if err != nil {
