@@ -340,8 +340,9 @@ var phoneRE = regexp.MustCompile(`^\+?[0-9]{7,15}$`)
 
 // ValidateProfile checks the personal fields a registration gives against
 // what the process asks: a field it does not ask for is refused, email and
-// phone must look real, and a registration needs every contact channel the
-// process asks for. regions is the process's set of region codes.
+// phone must look real, and a process that asks for a contact channel gets
+// one (either, when it asks for both: the verification goes there). Other
+// asked fields may stay empty. regions is the process's set of region codes.
 func ValidateProfile(p Profile, asked []PersonalField, regions map[string]bool) ValidationErrors {
 	var v ValidationErrors
 	ask := map[PersonalField]bool{}
@@ -364,13 +365,17 @@ func ValidateProfile(p Profile, asked []PersonalField, regions map[string]bool) 
 		switch f {
 		case FieldEmail:
 			if val == "" {
-				v.Add("email", "err.required", "is required")
+				if !ask[FieldPhone] || strings.TrimSpace(p.Phone) == "" {
+					v.Add("email", "err.required", "is required")
+				}
 			} else if a, err := mail.ParseAddress(val); err != nil || a.Address != val || !strings.Contains(val[strings.LastIndexByte(val, '@'):], ".") || len(val) > 254 {
 				v.Add("email", "err.email", "is not an email address")
 			}
 		case FieldPhone:
 			if val == "" {
-				v.Add("phone", "err.required", "is required")
+				if !ask[FieldEmail] {
+					v.Add("phone", "err.required", "is required")
+				}
 			} else if !phoneRE.MatchString(strings.NewReplacer(" ", "", "-", "").Replace(val)) {
 				v.Add("phone", "err.phone", "is not a phone number")
 			}

@@ -17,6 +17,9 @@ func TestValidateProfileContacts(t *testing.T) {
 		{"amina@localhost", "+254712345678", "email"},
 		{"amina@@example.org", "+254712345678", "email"},
 		{"amina@example.org", "call me", "phone"},
+		{"", "+254712345678", ""},
+		{"amina@example.org", "", ""},
+		{"", "", "email"},
 		{"amina@example.org", "+12", "phone"},
 	} {
 		v := ValidateProfile(Profile{Email: c.email, Phone: c.phone}, asked, nil)

@@ -396,6 +396,10 @@ func (s *Store) RecordVisit(ctx context.Context, v participation.Visit) error {
 	if errs := participation.ValidateVisit(v); len(errs) > 0 {
 		return errs
 	}
+	// A query string can carry what a form was given (an email, a token):
+	// the page is enough for analytics.
+	v.Path, _, _ = strings.Cut(v.Path, "?")
+	v.Path, _, _ = strings.Cut(v.Path, "#")
 	if !v.OccurredAt.IsZero() {
 		ctx = participation.AsOf(ctx, v.OccurredAt)
 	}

@@ -264,7 +264,7 @@ func TestMySubmissions(t *testing.T) {
 
 func TestRecordVisit(t *testing.T) {
 	each(t, func(t *testing.T, x *fx) {
-		v := participation.Visit{ProcessID: x.proc, ComponentID: x.props, VisitorHash: "3f9a", Path: "/p/budget-2026/proposals",
+		v := participation.Visit{ProcessID: x.proc, ComponentID: x.props, VisitorHash: "3f9a", Path: "/p/budget-2026/proposals?email=a@b.org#top",
 			Referrer: "twitter.com", UTMSource: "sms", UTMMedium: "text", UTMCampaign: "week2", Device: "mobile"}
 		ok(t, x.s.RecordVisit(x.ctx, v))
 		e := x.last(participation.EvVisit)
