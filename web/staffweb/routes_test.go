@@ -19,3 +19,5 @@ func TestRouteTableAuthorization(t *testing.T) {
 		fx.WalkRoutes(t, nil)
 	})
 }
+
+func sqliteURL(t *testing.T) string { return sqldbtest.NewSQLiteURL(t) }

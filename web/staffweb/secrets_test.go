@@ -1,0 +1,89 @@
+package staffweb_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/civicpulse/civicpulse/staff"
+	"github.com/civicpulse/civicpulse/web/staffweb/staffwebtest"
+)
+
+// TestSecretsStayOutOfLogsAndAudit goes through every flow that handles a
+// secret — invitation, password, reset, TOTP enrolment, recovery codes,
+// session cookies — and then searches the captured logs (server, staff
+// service, staff area) and the whole audit log for each of them.
+func TestSecretsStayOutOfLogsAndAudit(t *testing.T) {
+	each(t, func(t *testing.T, fx *staffwebtest.Fixture) {
+		var secrets []string
+		admin := signedIn(t, fx, "admin")
+		secrets = append(secrets, admin.Cookie("cp_staff"), staffwebtest.Password)
+
+		admin.Post("/staff/admin/users/invite", admin.Token("/staff/admin/users"), url.Values{"email": {"sec@county.example"}})
+		path, token := pathOf(t, link(t, fx, "invite"))
+		const pw1, pw2 = "first secret password 1", "second secret password 2"
+		secrets = append(secrets, token, pw1, pw2)
+		c := fx.Client(t)
+		if p := c.Post("/staff/invite", c.Token(path), url.Values{"token": {token}, "name": {"Sec"}, "password": {pw1}, "confirm": {pw1}}); p.Status != http.StatusSeeOther {
+			t.Fatalf("accept: %d", p.Status)
+		}
+		// A failed sign-in with a password typed in the wrong field.
+		c.SignIn("sec@county.example", pw2, "")
+
+		c.Post("/staff/reset", c.Token("/staff/reset"), url.Values{"email": {"sec@county.example"}})
+		path, token = pathOf(t, link(t, fx, "reset"))
+		secrets = append(secrets, token)
+		if p := c.Post("/staff/reset/new", c.Token(path), url.Values{"token": {token}, "password": {pw2}, "confirm": {pw2}}); p.Status != http.StatusSeeOther {
+			t.Fatalf("reset: %d", p.Status)
+		}
+		if p := c.SignIn("sec@county.example", pw2, ""); p.Status != http.StatusSeeOther {
+			t.Fatalf("sign in: %d", p.Status)
+		}
+		secrets = append(secrets, c.Cookie("cp_staff"))
+		secret, codes := enrol(t, fx, c)
+		secrets = append(secrets, secret, strings.ToLower(secret))
+		secrets = append(secrets, codes...)
+		fx.Clock.Advance(30 * time.Second)
+		totpCode := code(t, secret, fx.Clock.Now())
+		if p := fx.Client(t).SignIn("sec@county.example", pw2, totpCode); p.Status != http.StatusSeeOther {
+			t.Fatalf("TOTP sign-in: %d", p.Status)
+		}
+		if p := fx.Client(t).SignIn("sec@county.example", pw2, codes[0]); p.Status != http.StatusSeeOther {
+			t.Fatalf("recovery sign-in: %d", p.Status)
+		}
+		regen := c.Post("/staff/account/recovery-codes", c.Token("/staff/account"), nil)
+		for _, m := range codesRE.FindAllStringSubmatch(regen.Body, -1) {
+			secrets = append(secrets, m[1])
+		}
+
+		recs, _, err := fx.Staff.ListAudit(context.Background(), staff.AuditFilter{Limit: 500})
+		if err != nil {
+			t.Fatal(err)
+		}
+		audit, _ := json.Marshal(recs)
+		logs := fx.Logs.String()
+		if !strings.Contains(logs, "staff.invite.accept") || len(recs) < 5 {
+			t.Fatalf("nothing captured: %d log bytes, %d audit records", len(logs), len(recs))
+		}
+		for _, s := range secrets {
+			if len(s) < 6 {
+				t.Fatalf("secret %q too short to search for", s)
+			}
+			if strings.Contains(logs, s) {
+				t.Errorf("a secret (%d chars) is in the logs", len(s))
+			}
+			if strings.Contains(string(audit), s) {
+				t.Errorf("a secret (%d chars) is in the audit log", len(s))
+			}
+		}
+		for _, personal := range []string{"sec@county.example", "127.0.0.1"} {
+			if strings.Contains(logs, personal) {
+				t.Errorf("personal data %q in the logs", personal)
+			}
+		}
+	})
+}
