@@ -5,6 +5,21 @@
 // Every route goes through one recorder (see Registrar) that demands an
 // access rule, so the route table (Routes) is also the authorisation table.
 // Other packages add their pages with Mount and get the same middleware.
+//
+// For packages that mount routes (staff pages, dashboards):
+//   - Register with reg.Handle(name, method, path, rule, h). Staff{Role}
+//     routes run through Config.StaffGuard, which the staff package
+//     supplies; without one they answer 404.
+//   - Every non-API route gets CSRF protection (gorilla/csrf): put
+//     csrf.TemplateField(r) in each form, or send the token in the
+//     X-CSRF-Token header (the citizen layout does so for htmx via
+//     hx-headers). Paths under /api/ get no CSRF and no cookies: bearer
+//     tokens only.
+//   - The CSP allows scripts from 'self' and a per-request nonce
+//     (Nonce(r)); inline styles are not allowed. Static files: AssetURL.
+//   - Writes (non-GET) are rate limited per client address and per
+//     participant; bodies are limited to 1 MB unless MaxBody says otherwise.
+//   - The response writer passed on supports http.Flusher (server-sent events).
 package web
 
 import (
