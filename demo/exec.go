@@ -25,29 +25,19 @@ func (g *generator) exec(ctx context.Context, tx participation.Store, a *action)
 		}
 		return g.recordVisit(c, tx, a, path)
 	case kSurveyPage:
-		page := a.n
-		if page < 0 { // resuming
-			if p.lastPage == 0 || p.lastPage == 3 || g.rng.Float64() > 0.4 {
-				return nil
-			}
-			page = p.lastPage + 1
+		if a.n > 0 {
+			return g.saveSurveyPage(ctx, tx, p, a.n, a.at)
 		}
-		if page != p.lastPage+1 {
+		// Coming back to an unfinished survey: some go on to the end.
+		if p.lastPage == 0 || p.lastPage == 3 || g.rng.Float64() > 0.4 {
 			return nil
 		}
-		if err := g.join(ctx, tx, p, a.at); err != nil {
-			return err
-		}
-		if _, err := tx.SaveSurveyPage(c, g.res.SurveyComponent, p.id, page, g.surveyPage(p, page)); err != nil {
-			return err
-		}
-		g.wrote(1)
-		p.lastPage = page
-		if page == 1 {
-			g.res.Responses++
-		}
-		if page == 3 {
-			g.res.CompletedResponses++
+		t := a.at
+		for page := p.lastPage + 1; page <= 3; page++ {
+			if err := g.saveSurveyPage(ctx, tx, p, page, t); err != nil {
+				return err
+			}
+			t = t.Add(time.Duration(40+g.rng.IntN(80)) * time.Second)
 		}
 	case kSectionComment:
 		return g.sectionComment(ctx, tx, a)
@@ -106,6 +96,27 @@ func (g *generator) exec(ctx context.Context, tx participation.Store, a *action)
 		}
 		g.res.Proposals++
 		g.wrote(1)
+	}
+	return nil
+}
+
+func (g *generator) saveSurveyPage(ctx context.Context, tx participation.Store, p *person, page int, at time.Time) error {
+	if page != p.lastPage+1 {
+		return nil // dropped off earlier in this visit
+	}
+	if err := g.join(ctx, tx, p, at); err != nil {
+		return err
+	}
+	if _, err := tx.SaveSurveyPage(asOf(ctx, at), g.res.SurveyComponent, p.id, page, g.surveyPage(p, page)); err != nil {
+		return err
+	}
+	g.wrote(1)
+	p.lastPage = page
+	if page == 1 {
+		g.res.Responses++
+	}
+	if page == 3 {
+		g.res.CompletedResponses++
 	}
 	return nil
 }
