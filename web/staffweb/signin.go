@@ -76,9 +76,11 @@ func (a *Area) signOut(w http.ResponseWriter, r *http.Request) {
 }
 
 // Invitation and reset pages carry a token in their URL: no Referer may
-// take it to another site. The token travels in the query string, which the
-// access log leaves out, and in a hidden field when the form is sent.
-func noReferrer(w http.ResponseWriter) { w.Header().Set("Referrer-Policy", "no-referrer") }
+// take it to another site. "same-origin" rather than "no-referrer": with
+// no-referrer browsers send "Origin: null" on the form's own POST, which the
+// CSRF check rightly refuses. The token travels in the query string, which
+// the access log leaves out, and in a hidden field when the form is sent.
+func noReferrer(w http.ResponseWriter) { w.Header().Set("Referrer-Policy", "same-origin") }
 
 type passwordForm struct {
 	Token   string

@@ -83,7 +83,7 @@ func TestStaffRouteRules(t *testing.T) {
 		"staff.admin.user.disable": "staff:manage_staff", "staff.admin.user.enable": "staff:manage_staff",
 		"staff.admin.user.totp_off": "staff:manage_staff", "staff.admin.user.signout": "staff:manage_staff",
 		"staff.admin.audit": "staff:view_audit",
-		"api.staff.me": "staff:signed_in", "api.staff.process": "staff:view_dashboard", "api.staff.audit": "staff:view_audit",
+		"api.staff.me":      "staff:signed_in", "api.staff.process": "staff:view_dashboard", "api.staff.audit": "staff:view_audit",
 	}
 	seen := map[string]bool{}
 	for _, rt := range fx.Server.Routes() {
@@ -394,7 +394,7 @@ func TestInvitationLinks(t *testing.T) {
 		path, token := pathOf(t, l)
 		c := fx.Client(t)
 		p = c.Get(path)
-		if p.Status != 200 || !p.Has("new.analyst@county.example") || p.Header.Get("Referrer-Policy") != "no-referrer" {
+		if p.Status != 200 || !p.Has("new.analyst@county.example") || p.Header.Get("Referrer-Policy") != "same-origin" {
 			t.Fatalf("invite page: %d, referrer policy %q", p.Status, p.Header.Get("Referrer-Policy"))
 		}
 		form := url.Values{"token": {token}, "name": {"Amina Njeri"}, "password": {"a new long password 42"}, "confirm": {"a new long password 42"}}
@@ -451,7 +451,7 @@ func TestResetLinks(t *testing.T) {
 		}
 		path, token := pathOf(t, l)
 		p := c.Get(path)
-		if p.Status != 200 || p.Header.Get("Referrer-Policy") != "no-referrer" {
+		if p.Status != 200 || p.Header.Get("Referrer-Policy") != "same-origin" {
 			t.Fatalf("reset page: %d", p.Status)
 		}
 		form := url.Values{"token": {token}, "password": {"another long password 7"}, "confirm": {"another long password 7"}}
