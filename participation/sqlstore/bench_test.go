@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"sync/atomic"
 	"testing"
 
 	"github.com/civicpulse/civicpulse/internal/sqldb/sqldbtest"
@@ -29,6 +30,25 @@ func BenchmarkCreateComment(b *testing.B) {
 			b.Run("parallel", func(b *testing.B) {
 				b.SetParallelism(4)
 				b.RunParallel(func(pb *testing.PB) {
+					for pb.Next() {
+						if _, err := x.s.CreateComment(x.ctx, c); err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				})
+			})
+			// Each writer on its own proposal: no wait on one counter row.
+			var targets []int64
+			for range 16 {
+				targets = append(targets, x.proposal(x.citizen.ID, "Spread"))
+			}
+			var next atomic.Int64
+			b.Run("parallel-spread", func(b *testing.B) {
+				b.SetParallelism(4)
+				b.RunParallel(func(pb *testing.PB) {
+					c := c
+					c.TargetID = targets[int(next.Add(1))%len(targets)]
 					for pb.Next() {
 						if _, err := x.s.CreateComment(x.ctx, c); err != nil {
 							b.Error(err)

@@ -10,8 +10,9 @@
 // Every write runs in one transaction that also checks the rules (published
 // process, open phase, registration), keeps the counters (supports, comments,
 // votes) and appends the outbox event, so a write and its event commit or
-// roll back together. Inside Batch each write runs under a savepoint: a write
-// that is refused leaves nothing behind and the batch may carry on.
+// roll back together. Every refusal (duplicate, closed, invalid, …) is decided
+// before anything is written, so inside Batch a refused write leaves nothing
+// behind and the batch may carry on; an internal failure fails the batch.
 //
 // The outbox is read by (transaction id, sequence) on Postgres, so that a
 // transaction that took a lower sequence but commits later is never skipped;

@@ -40,6 +40,8 @@ type Store struct {
 	raw   sqlfile.Set // as written, for sqlx.In
 	clock participation.Clock
 	wake  *listener // shared by the store and its transaction-bound copies
+
+	failed *failure // inside a transaction: its first internal error
 }
 
 var _ participation.Store = (*Store)(nil)
@@ -174,6 +176,13 @@ func (s *Store) now(ctx context.Context) time.Time {
 
 // Batch runs fn with a copy of the store bound to one transaction. A Batch
 // inside fn reuses that transaction.
+//
+// A write refused for a domain reason (duplicate, closed, invalid, …) has
+// written nothing, so fn may carry on. An internal failure (a database
+// error) fails the whole batch even if fn ignores it: later writes return it
+// and Batch rolls back. Savepoints would allow more, but every one that
+// writes takes a Postgres subtransaction, and a transaction with more than
+// 64 of them slows down every snapshot on the server.
 func (s *Store) Batch(ctx context.Context, fn func(tx participation.Store) error) (err error) {
 	if s.tx != nil {
 		return fn(s)
@@ -188,8 +197,12 @@ func (s *Store) Batch(ctx context.Context, fn func(tx participation.Store) error
 			tx.Rollback()
 		}
 	}()
-	if err := fn(s.bound(tx)); err != nil {
+	b := s.bound(tx)
+	if err := fn(b); err != nil {
 		return err
+	}
+	if b.failed.err != nil {
+		return fmt.Errorf("store: batch rolled back after a failed write: %w", b.failed.err)
 	}
 	done = true
 	if err := tx.Commit(); err != nil {
@@ -198,32 +211,37 @@ func (s *Store) Batch(ctx context.Context, fn func(tx participation.Store) error
 	return nil
 }
 
+// failure remembers the first internal error inside a transaction.
+type failure struct{ err error }
+
 func (s *Store) bound(tx *sqlx.Tx) *Store {
 	c := *s
 	c.q = tx
 	c.tx = tx
+	c.failed = &failure{}
 	return &c
 }
 
-// write runs fn atomically: in its own transaction, or inside a Batch under a
-// savepoint, so that a write refused half-way leaves nothing behind and the
-// batch can go on (on Postgres a failed statement would otherwise poison the
-// whole transaction).
+// isDomain reports whether err is a refusal the caller can act on, as
+// opposed to an internal failure.
+func isDomain(err error) bool {
+	var v participation.ValidationErrors
+	return participation.ErrorCode(err) != "" || errors.As(err, &v)
+}
+
+// write runs fn atomically in its own transaction, or inside the Batch's.
+// Every domain refusal is decided before fn changes anything, so a refused
+// write leaves nothing behind either way.
 func (s *Store) write(ctx context.Context, fn func(w *Store) error) error {
 	if s.tx != nil {
-		if _, err := s.tx.ExecContext(ctx, s.sql.Get("savepoint")); err != nil {
-			return fmt.Errorf("store: unable to set savepoint: %w", err)
+		if s.failed.err != nil {
+			return fmt.Errorf("store: an earlier write of this batch failed: %w", s.failed.err)
 		}
-		if err := fn(s); err != nil {
-			if _, rerr := s.tx.ExecContext(ctx, s.sql.Get("rollback-to-savepoint")); rerr != nil {
-				return errors.Join(err, fmt.Errorf("store: unable to roll back to savepoint: %w", rerr))
-			}
-			return err
+		err := fn(s)
+		if err != nil && !isDomain(err) {
+			s.failed.err = err
 		}
-		if _, err := s.tx.ExecContext(ctx, s.sql.Get("release-savepoint")); err != nil {
-			return fmt.Errorf("store: unable to release savepoint: %w", err)
-		}
-		return nil
+		return err
 	}
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {

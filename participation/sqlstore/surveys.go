@@ -140,7 +140,7 @@ func (s *Store) SaveSurveyPage(ctx context.Context, componentID, participantID i
 		if noRows(err) {
 			prev = participation.Response{StartedAt: now}
 			if prev.ID, err = w.insertID(ctx, "insert-response", t.ProcessID, componentID, participantID, page, now, now, completed); err != nil {
-				if isUnique(err) {
+				if noRows(err) {
 					return participation.Errorf(participation.CodeDuplicate, "", "err.survey_busy", "this response is being saved elsewhere; try again")
 				}
 				return fmt.Errorf("store: unable to start response: %w", err)

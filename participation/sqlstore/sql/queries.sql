@@ -1,15 +1,6 @@
 -- Statements shared by Postgres and SQLite, with '?' placeholders rebound at
 -- start-up. Dialect-specific ones live in postgres.sql and sqlite.sql.
 
--- name: savepoint
-SAVEPOINT store_write
-
--- name: rollback-to-savepoint
-ROLLBACK TO SAVEPOINT store_write
-
--- name: release-savepoint
-RELEASE SAVEPOINT store_write
-
 -- Region sets
 
 -- name: insert-region-set
@@ -360,9 +351,11 @@ FROM questions WHERE component_id = ? ORDER BY page, position, id
 SELECT id, process_id, component_id, participant_id, last_page, started_at, updated_at, completed_at
 FROM responses WHERE component_id = ? AND participant_id = ?
 
+-- A concurrent first page wins; the loser gets no row, not an error that
+-- would abort a Postgres transaction.
 -- name: insert-response
 INSERT INTO responses (process_id, component_id, participant_id, last_page, started_at, updated_at, completed_at)
-VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id
+VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (component_id, participant_id) DO NOTHING RETURNING id
 
 -- name: update-response
 UPDATE responses SET last_page = ?, updated_at = ?, completed_at = ? WHERE id = ?
