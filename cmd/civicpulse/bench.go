@@ -13,35 +13,55 @@ import (
 	"github.com/civicpulse/civicpulse/internal/bench"
 )
 
+// benchmarks are the parts of civicpulse that `civicpulse bench` measures.
+// Each parses its own flags and returns figures whose keys name the figure
+// and its unit.
+var benchmarks = map[string]func(ctx context.Context, args []string) (map[string]float64, error){
+	"submit":     benchSubmit,
+	"dashboards": benchDashboards,
+}
+
 // runBench measures one part of civicpulse on this machine and prints its
-// figures, as text or (with --json) as one JSON object whose keys name the
-// figure and its unit.
+// figures, as text or (with --json) as one JSON object.
 func runBench(ctx context.Context, args []string) error {
+	names := make([]string, 0, len(benchmarks))
+	for n := range benchmarks {
+		names = append(names, n)
+	}
+	sort.Strings(names)
 	if len(args) == 0 {
-		return fmt.Errorf("bench: say what to measure: submit | ingest")
+		return fmt.Errorf("bench: say what to measure: %v [--json]", names)
 	}
-	what, args := args[0], args[1:]
-	fs := flag.NewFlagSet("bench "+what, flag.ContinueOnError)
-	asJSON := fs.Bool("json", false, "print one JSON object of the figures")
-	pg := fs.String("database-url", envOr("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"), "Postgres server to create throwaway bench databases on")
-	var figures map[string]float64
-	var err error
-	switch what {
-	case "submit":
-		clients := fs.Int("clients", 32, "concurrent API clients")
-		dur := fs.Duration("duration", 15*time.Second, "measured period")
-		withIngest := fs.Bool("ingest", true, "run the ingester in the server process, as serve does")
-		if err := fs.Parse(args); err != nil {
-			return err
+	run, ok := benchmarks[args[0]]
+	if !ok {
+		return fmt.Errorf("bench: unknown benchmark %q (one of %v)", args[0], names)
+	}
+	asJSON := false
+	rest := make([]string, 0, len(args))
+	for _, a := range args[1:] {
+		if a == "--json" || a == "-json" {
+			asJSON = true
+			continue
 		}
-		figures, err = bench.Submit(ctx, bench.SubmitOptions{PostgresURL: *pg, Clients: *clients, Duration: *dur, Ingest: *withIngest, Log: slog.Default()})
-	default:
-		return fmt.Errorf("bench: unknown benchmark %q (submit | ingest)", what)
+		rest = append(rest, a)
 	}
+	figures, err := run(ctx, rest)
 	if err != nil {
 		return err
 	}
-	return printFigures(figures, *asJSON)
+	return printFigures(figures, asJSON)
+}
+
+func benchSubmit(ctx context.Context, args []string) (map[string]float64, error) {
+	fs := flag.NewFlagSet("bench submit", flag.ContinueOnError)
+	pg := fs.String("database-url", envOr("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"), "Postgres server to create the throwaway bench database on")
+	clients := fs.Int("clients", 32, "concurrent API clients")
+	dur := fs.Duration("duration", 15*time.Second, "measured period")
+	withIngest := fs.Bool("ingest", true, "run the ingester in the server process, as serve does")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	return bench.Submit(ctx, bench.SubmitOptions{PostgresURL: *pg, Clients: *clients, Duration: *dur, Ingest: *withIngest, Log: slog.Default()})
 }
 
 func printFigures(figures map[string]float64, asJSON bool) error {
@@ -54,7 +74,7 @@ func printFigures(figures map[string]float64, asJSON bool) error {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		fmt.Printf("%-40s %12.2f\n", k, figures[k])
+		fmt.Printf("%-44s %14.3f\n", k, figures[k])
 	}
 	return nil
 }

@@ -127,7 +127,12 @@ func Submit(ctx context.Context, opts SubmitOptions) (map[string]float64, error)
 	}
 	srv := &http.Server{Handler: site, ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
-	defer srv.Close()
+	defer func() {
+		// Let in-flight writes finish before the database is dropped.
+		shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		srv.Shutdown(shut)
+	}()
 	base := "http://" + ln.Addr().String()
 
 	client := &http.Client{
