@@ -16,8 +16,10 @@ import (
 	"github.com/civicpulse/civicpulse/demo"
 	"github.com/civicpulse/civicpulse/ingest"
 	"github.com/civicpulse/civicpulse/participation/sqlstore"
+	"github.com/civicpulse/civicpulse/staff"
 	"github.com/civicpulse/civicpulse/warehouse"
 	"github.com/civicpulse/civicpulse/web"
+	"github.com/civicpulse/civicpulse/web/staffweb"
 )
 
 func runServe(ctx context.Context, args []string) error {
@@ -70,16 +72,30 @@ func runServe(ctx context.Context, args []string) error {
 		}()
 	}
 
+	// Staff area (issue 4): the staff service on the same database, its
+	// guard deciding every Staff route, its pages mounted on the site.
+	staffSvc, err := staff.Open(ctx, store.DB(), staff.WithSecretKey(staffKey(secret)), staff.WithLogger(log))
+	if err != nil {
+		return err
+	}
+	staffArea, err := staffweb.New(staffSvc, staffweb.Options{Store: store, Logger: log, Secure: *secure, BaseURL: *baseURL})
+	if err != nil {
+		return err
+	}
+	// End of the staff wiring (continued by Attach below).
+
 	site, err := web.New(web.Config{
-		Store:     store,
-		Logger:    log,
-		SecretKey: secret,
-		Secure:    *secure,
-		BaseURL:   *baseURL,
+		Store:      store,
+		Logger:     log,
+		SecretKey:  secret,
+		Secure:     *secure,
+		BaseURL:    *baseURL,
+		StaffGuard: staffArea.Guard,
 	})
 	if err != nil {
 		return err
 	}
+	staffArea.Attach(site)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("serve: unable to listen on %s: %w", *addr, err)

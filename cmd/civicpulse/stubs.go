@@ -5,6 +5,5 @@ import (
 	"errors"
 )
 
-func runAdmin(ctx context.Context, args []string) error   { return errors.New("not wired yet") }
 func runAnalyze(ctx context.Context, args []string) error { return errors.New("not wired yet") }
 func runImport(ctx context.Context, args []string) error  { return errors.New("not wired yet") }
