@@ -8,16 +8,22 @@ import (
 	"github.com/civicpulse/civicpulse/participation/sqlstore"
 )
 
-func TestOpen(t *testing.T) {
+// TestNewOnSharedDB is how the staff package and `civicpulse migrate` use
+// the store: on a database someone else opened and keeps.
+func TestNewOnSharedDB(t *testing.T) {
 	sqldbtest.Each(t, func(t *testing.T, b sqldbtest.Backend) {
-		s, err := sqlstore.Open(context.Background(), b.URL)
-		if err != nil {
-			t.Fatal(err)
+		ctx := context.Background()
+		db := b.Open(t)
+		ok(t, sqlstore.Migrate(ctx, db))
+		ok(t, sqlstore.Migrate(ctx, db)) // idempotent
+		s, err := sqlstore.New(db)
+		ok(t, err)
+		if n, err := s.Outbox().Count(ctx); err != nil || n != 0 {
+			t.Fatalf("count %d, %v", n, err)
 		}
-		defer s.Close()
-		n, err := s.Outbox().Count(context.Background())
-		if err != nil || n != 0 {
-			t.Fatal(n, err)
+		ok(t, s.Close())
+		if err := db.PingContext(ctx); err != nil {
+			t.Fatalf("Close closed a database the store does not own: %v", err)
 		}
 	})
 }

@@ -35,7 +35,7 @@ type Store struct {
 	db    *sqldb.DB
 	ownDB bool
 	q     queryer     // the pool, or the transaction inside Batch
-	tx    *sqlx.Tx    // non-nil inside Batch
+	tx    *sqlx.Tx    // non-nil inside a transaction (a Batch, or one write)
 	sql   sqlfile.Set // rebound to the dialect's placeholders
 	raw   sqlfile.Set // as written, for sqlx.In
 	clock participation.Clock
