@@ -88,7 +88,7 @@ var statementNames = []string{
 	"next-phase-position",
 	"participant-region",
 	"process-exists",
-	"process-region-codes",
+	"process-has-region",
 	"process-registration",
 	"profile-verified",
 	"published-proposal-component",

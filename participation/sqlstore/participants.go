@@ -168,7 +168,7 @@ func (s *Store) Register(ctx context.Context, processID, participantID int64, c 
 			return participation.Errorf(participation.CodeDuplicate, "", "err.already_registered", "you are already registered for this process")
 		}
 		p = trimProfile(p)
-		regions, err := w.regionCodes(ctx, processID)
+		regions, err := w.knownRegion(ctx, processID, p.RegionCode)
 		if err != nil {
 			return err
 		}

@@ -46,17 +46,18 @@ func (s *Store) GetRegionSet(ctx context.Context, id int64) (participation.Regio
 	return rs, nil
 }
 
-// regionCodes returns the codes of a process's region set (empty without one).
-func (s *Store) regionCodes(ctx context.Context, processID int64) (map[string]bool, error) {
-	var codes []string
-	if err := s.sel(ctx, &codes, "process-region-codes", processID); err != nil {
-		return nil, fmt.Errorf("store: unable to read region codes: %w", err)
+// knownRegion returns {code: true} when code belongs to the process's region
+// set and an empty set otherwise: what the validators need, without reading
+// all 47 (or 1,450) regions on every write.
+func (s *Store) knownRegion(ctx context.Context, processID int64, code string) (map[string]bool, error) {
+	if code == "" {
+		return nil, nil
 	}
-	m := make(map[string]bool, len(codes))
-	for _, c := range codes {
-		m[c] = true
+	var n int
+	if err := s.get(ctx, &n, "process-has-region", processID, code); err != nil {
+		return nil, fmt.Errorf("store: unable to check region: %w", err)
 	}
-	return m, nil
+	return map[string]bool{code: n > 0}, nil
 }
 
 // processRow is a process as stored: list fields are JSON text.

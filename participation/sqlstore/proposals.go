@@ -35,7 +35,7 @@ func (s *Store) CreateProposal(ctx context.Context, p participation.Proposal) (i
 		if err != nil {
 			return err
 		}
-		regions, err := w.regionCodes(ctx, t.ProcessID)
+		regions, err := w.knownRegion(ctx, t.ProcessID, p.RegionCode)
 		if err != nil {
 			return err
 		}

@@ -18,8 +18,9 @@ SELECT code, name, population FROM regions WHERE region_set_id = ? ORDER BY posi
 -- name: region-set-exists
 SELECT COUNT(*) FROM region_sets WHERE id = ?
 
--- name: process-region-codes
-SELECT r.code FROM regions r JOIN processes p ON p.region_set_id = r.region_set_id WHERE p.id = ?
+-- name: process-has-region
+SELECT COUNT(*) FROM regions r JOIN processes p ON p.region_set_id = r.region_set_id
+WHERE p.id = ? AND r.code = ?
 
 -- Processes
 
