@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/civicpulse/civicpulse/analysis/text"
@@ -46,6 +47,11 @@ type Ingester struct {
 
 	featureCache  map[string]text.Features
 	questionTypes map[int64]map[int64]participation.QuestionType
+
+	// inFlight holds the sequences of batches prepared but not yet
+	// committed, so that dedupe sees them while the warehouse does not yet.
+	mu       sync.Mutex
+	inFlight map[int64]struct{}
 }
 
 // New returns an Ingester reading store's outbox into wh.
@@ -74,6 +80,7 @@ func New(store participation.Store, wh *warehouse.Warehouse, opts Options) (*Ing
 		pseudo:        NewPseudonymiser(opts.Key),
 		featureCache:  map[string]text.Features{},
 		questionTypes: map[int64]map[int64]participation.QuestionType{},
+		inFlight:      map[int64]struct{}{},
 	}, nil
 }
 
@@ -102,7 +109,10 @@ func (in *Ingester) run(ctx context.Context, untilEmpty bool) error {
 	}
 	readCtx, stopReading := context.WithCancel(ctx)
 	defer stopReading()
-	batches := make(chan []participation.Event, 2)
+	// Three stages overlap: reading the next batch, preparing one (CPU:
+	// decoding, text features) and writing the one before (DuckDB).
+	batches := make(chan []participation.Event, 1)
+	prepared := make(chan *batch, 1)
 	readErr := make(chan error, 1)
 	go func() {
 		readErr <- in.read(readCtx, batches, untilEmpty, target)
@@ -110,18 +120,36 @@ func (in *Ingester) run(ctx context.Context, untilEmpty bool) error {
 	}()
 	// Writes outlive ctx so that shutdown flushes what was read.
 	wctx := context.WithoutCancel(ctx)
-	var werr error
-	for evs := range batches {
-		if werr != nil {
-			continue // drain so the reader can finish
+	prepErr := make(chan error, 1)
+	go func() {
+		var failed error
+		for evs := range batches {
+			if failed != nil {
+				continue // drain so the reader can finish
+			}
+			b, err := in.prepare(wctx, evs)
+			if err != nil {
+				failed = err
+				stopReading()
+				continue
+			}
+			prepared <- b
 		}
-		if err := in.Process(wctx, evs); err != nil {
+		close(prepared)
+		prepErr <- failed
+	}()
+	var werr error
+	for b := range prepared {
+		if werr != nil {
+			continue
+		}
+		if err := in.commit(wctx, b); err != nil {
 			werr = err
 			stopReading()
 		}
 	}
-	if werr != nil {
-		return werr
+	if err := errors.Join(werr, <-prepErr); err != nil {
+		return err
 	}
 	return <-readErr
 }
@@ -149,7 +177,9 @@ func (in *Ingester) read(ctx context.Context, out chan<- []participation.Event, 
 			return nil
 		}
 		want := in.opts.BatchSize - len(pending)
+		readAt := time.Now()
 		evs, err := ob.Read(ctx, cursor, want)
+		slog.Debug("ingest: read", "events", len(evs), "took", time.Since(readAt))
 		if err != nil {
 			if ctx.Err() != nil {
 				flush()
@@ -219,19 +249,41 @@ func (in *Ingester) Process(ctx context.Context, events []participation.Event) e
 	if len(events) == 0 {
 		return nil
 	}
+	b, err := in.prepare(ctx, events)
+	if err != nil {
+		return err
+	}
+	return in.commit(ctx, b)
+}
+
+// prepare runs every step but write.
+func (in *Ingester) prepare(ctx context.Context, events []participation.Event) (*batch, error) {
 	b := &batch{items: make([]item, len(events)), to: events[len(events)-1].Cursor(), out: &warehouse.Batch{}}
 	for i, e := range events {
 		b.items[i].ev = e
 	}
-	var took []any
-	for _, s := range in.Steps() {
+	steps := in.Steps()
+	for _, s := range steps[:len(steps)-1] {
 		began := time.Now()
 		if err := s.Run(ctx, b); err != nil {
-			return fmt.Errorf("ingest: step %s: %w", s.Name, err)
+			return nil, fmt.Errorf("ingest: step %s: %w", s.Name, err)
 		}
-		took = append(took, s.Name, time.Since(began))
+		b.took = append(b.took, s.Name, time.Since(began))
 	}
-	slog.Debug("ingest: batch", append([]any{"events", len(events)}, took...)...)
+	return b, nil
+}
+
+// commit runs the write step.
+func (in *Ingester) commit(ctx context.Context, b *batch) error {
+	steps := in.Steps()
+	last := steps[len(steps)-1]
+	began := time.Now()
+	err := last.Run(ctx, b)
+	in.settle(b)
+	if err != nil {
+		return fmt.Errorf("ingest: step %s: %w", last.Name, err)
+	}
+	slog.Debug("ingest: batch", append([]any{"events", len(b.items)}, append(b.took, last.Name, time.Since(began))...)...)
 	return nil
 }
 
@@ -271,8 +323,9 @@ func StatusOf(ctx context.Context, store participation.Store, wh *warehouse.Ware
 }
 
 // Rebuild builds a fresh warehouse at warehousePath from the whole outbox,
-// replacing the one there only once the new one is complete. Nothing else
-// may have the warehouse open.
+// replacing the one there only once the new one is complete. Tables the
+// outbox cannot rebuild (dashboard settings) are copied from the old one.
+// Nothing else may have the warehouse open.
 func Rebuild(ctx context.Context, store participation.Store, warehousePath string, opts Options) error {
 	tmp := warehousePath + ".rebuild"
 	for _, p := range []string{tmp, tmp + ".wal"} {
@@ -292,6 +345,12 @@ func Rebuild(ctx context.Context, store participation.Store, warehousePath strin
 	if err := in.CatchUp(ctx); err != nil {
 		wh.Close()
 		return fmt.Errorf("ingest: rebuild: %w", err)
+	}
+	if _, err := os.Stat(warehousePath); err == nil {
+		if err := wh.CopyOtherTablesFrom(ctx, warehousePath); err != nil {
+			wh.Close()
+			return fmt.Errorf("ingest: rebuild: %w", err)
+		}
 	}
 	if err := wh.Close(); err != nil {
 		return fmt.Errorf("ingest: rebuild: %w", err)

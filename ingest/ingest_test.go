@@ -293,11 +293,16 @@ func TestRebuildEqualsIncremental(t *testing.T) {
 		if err := ingest.Rebuild(context.Background(), s, rebPath, ingest.Options{Key: testKey, BatchSize: 1000}); err != nil {
 			t.Fatal(err)
 		}
-		tables, err := wh.FactTables(context.Background())
-		if err != nil {
+		// Rebuilding over an existing warehouse keeps what officials set.
+		prev := openWarehouse(t, rebPath)
+		if _, err := prev.Read().Exec(`INSERT INTO dash_published VALUES (1, 'inputs', 1, TIMESTAMP '2026-03-01')`); err != nil {
 			t.Fatal(err)
 		}
-		tables = append(tables, "dim_processes", "dim_phases", "dim_components", "dim_regions", "dim_sections", "dim_questions")
+		prev.Close()
+		if err := ingest.Rebuild(context.Background(), s, rebPath, ingest.Options{Key: testKey, BatchSize: 1000}); err != nil {
+			t.Fatal(err)
+		}
+		tables := append(append([]string{}, warehouse.FactTables...), warehouse.DimensionTables...)
 		if _, err := wh.Read().Exec(fmt.Sprintf(`ATTACH '%s' AS rebuilt (READ_ONLY)`, rebPath)); err != nil {
 			t.Fatal(err)
 		}
@@ -316,6 +321,9 @@ func TestRebuildEqualsIncremental(t *testing.T) {
 		}
 		if n := queryInt(t, wh, `SELECT count(*) FROM (SELECT tx, seq, events FROM main.checkpoint EXCEPT SELECT tx, seq, events FROM rebuilt.checkpoint)`); n != 0 {
 			t.Error("checkpoints differ")
+		}
+		if n := queryInt(t, wh, `SELECT count(*) FROM rebuilt.dash_published`); n != 1 {
+			t.Errorf("the rebuild lost dashboard settings: %d published panels", n)
 		}
 	})
 }

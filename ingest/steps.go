@@ -18,6 +18,7 @@ type batch struct {
 	to    participation.Cursor
 	out   *warehouse.Batch
 	texts []string // the text of each out.Texts row, for the text-features step
+	took  []any    // step name, duration: for the debug log
 }
 
 // Step is one named stage of the pipeline. Any step may drop an item by
@@ -58,19 +59,30 @@ func (in *Ingester) validate(_ context.Context, b *batch) error {
 // twice in the batch. The cursor makes this rare (a re-delivered row, a
 // store bug); counting it keeps exactly-once visible instead of assumed.
 func (in *Ingester) dedupe(_ context.Context, b *batch) error {
-	seen := make(map[int64]struct{}, len(b.items))
+	in.mu.Lock()
+	defer in.mu.Unlock()
 	for i := range b.items {
 		it := &b.items[i]
-		_, twice := seen[it.ev.Seq]
-		if twice || in.wh.Has(it.ev.Seq) {
+		_, pending := in.inFlight[it.ev.Seq]
+		if pending || in.wh.Has(it.ev.Seq) {
 			it.drop = warehouse.ReasonDuplicate
 			continue
 		}
-		if it.drop == "" {
-			seen[it.ev.Seq] = struct{}{}
-		}
+		in.inFlight[it.ev.Seq] = struct{}{}
 	}
 	return nil
+}
+
+// settle forgets a written (or failed) batch's sequences: from now on the
+// warehouse answers for them.
+func (in *Ingester) settle(b *batch) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	for _, it := range b.items {
+		if it.drop != warehouse.ReasonDuplicate {
+			delete(in.inFlight, it.ev.Seq)
+		}
+	}
 }
 
 func (in *Ingester) pseudonymise(_ context.Context, b *batch) error {

@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -34,7 +35,7 @@ var sqlFS embed.FS
 var statementNames = []string{
 	"get-checkpoint", "set-checkpoint", "load-seqs", "load-first-seen", "load-rollup-keys", "add-to-rollup",
 	"delete-process", "delete-phases", "delete-components", "delete-regions",
-	"delete-sections", "delete-questions", "drop-counts", "fact-tables",
+	"delete-sections", "delete-questions", "drop-counts",
 }
 
 // Warehouse is an open DuckDB warehouse.
@@ -44,9 +45,11 @@ type Warehouse struct {
 	q         sqlfile.Set
 	path      string
 
+	seenMu sync.RWMutex // guards seen apart from mu, so Has never waits for a write
+	seen   *seqSet
+
 	mu         sync.Mutex // serialises Write and guards the state below
 	writer     *sql.Conn
-	seen       *seqSet
 	firstSeen  map[firstKey]struct{}
 	rollupKeys map[rollupKey]uint64 // key -> key_id
 	rollupIDs  map[uint64]struct{}
@@ -193,8 +196,8 @@ func (w *Warehouse) Checkpoint() (Cursor, int64) {
 // Has reports whether an event with this sequence is already in the
 // warehouse (accepted, or dropped as invalid or spam).
 func (w *Warehouse) Has(seq int64) bool {
-	w.mu.Lock()
-	defer w.mu.Unlock()
+	w.seenMu.RLock()
+	defer w.seenMu.RUnlock()
 	return w.seen.has(seq)
 }
 
@@ -216,22 +219,18 @@ func (w *Warehouse) DropCounts(ctx context.Context) ([]DropCount, error) {
 	return out, rows.Err()
 }
 
-// FactTables names the tables a rebuild must reproduce row for row.
-func (w *Warehouse) FactTables(ctx context.Context) ([]string, error) {
-	rows, err := w.db.QueryContext(ctx, w.q.Get("fact-tables"))
-	if err != nil {
-		return nil, fmt.Errorf("warehouse: unable to list fact tables: %w", err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+// FactTables names the tables built from the outbox alone: what a rebuild
+// must reproduce row for row (dimensions aside, which are read from the
+// store). Other tables (dashboard settings) are not rebuilt.
+var FactTables = []string{
+	"events", "proposals", "comments", "votes", "supports", "survey_pages", "survey_answers",
+	"visits", "registrations", "consents", "moderation", "text_features", "dropped",
+	"participant_first_seen", "rollup",
+}
+
+// DimensionTables are replaced from the store when it announces a change.
+var DimensionTables = []string{
+	"dim_processes", "dim_phases", "dim_components", "dim_regions", "dim_sections", "dim_questions",
 }
 
 // Subscribe returns a channel that receives an Advance after each committed
@@ -316,6 +315,7 @@ func (w *Warehouse) Write(ctx context.Context, b *Batch) error {
 		return err
 	}
 	// Memory follows the database only once the batch is durable.
+	w.seenMu.Lock()
 	for _, e := range b.Events {
 		w.seen.add(e.Seq)
 	}
@@ -324,6 +324,7 @@ func (w *Warehouse) Write(ctx context.Context, b *Batch) error {
 			w.seen.add(d.Seq)
 		}
 	}
+	w.seenMu.Unlock()
 	for _, f := range newFirst {
 		w.firstSeen[f.key] = struct{}{}
 	}
@@ -365,4 +366,50 @@ func (w *Warehouse) pendingFirstSeen(events []Event) []firstSeen {
 		out = append(out, firstSeen{k, e.OccurredAt})
 	}
 	return out
+}
+
+// CopyOtherTablesFrom copies into w the rows of every table of the
+// warehouse file at path that the outbox cannot rebuild (neither a fact nor
+// a dimension table: dashboard settings and the like), so that a rebuild
+// keeps them. w's tables must be empty; tables w lacks are skipped.
+func (w *Warehouse) CopyOtherTablesFrom(ctx context.Context, path string) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	skip := map[string]bool{"checkpoint": true, "schema_version": true}
+	for _, t := range FactTables {
+		skip[t] = true
+	}
+	for _, t := range DimensionTables {
+		skip[t] = true
+	}
+	conn := w.writer
+	if _, err := conn.ExecContext(ctx, `ATTACH '`+strings.ReplaceAll(path, "'", "''")+`' AS previous (READ_ONLY)`); err != nil {
+		return fmt.Errorf("warehouse: unable to open %s: %w", path, err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `DETACH previous`)
+	rows, err := conn.QueryContext(ctx, `SELECT p.table_name FROM duckdb_tables() p
+		JOIN duckdb_tables() m ON m.database_name = current_database() AND m.schema_name = 'main' AND m.table_name = p.table_name
+		WHERE p.database_name = 'previous' AND p.schema_name = 'main'`)
+	if err != nil {
+		return fmt.Errorf("warehouse: unable to list tables of %s: %w", path, err)
+	}
+	var tables []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			rows.Close()
+			return err
+		}
+		if !skip[t] {
+			tables = append(tables, t)
+		}
+	}
+	rows.Close()
+	for _, t := range tables {
+		q := fmt.Sprintf(`INSERT INTO main."%[1]s" BY NAME SELECT * FROM previous.main."%[1]s"`, t)
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("warehouse: unable to copy %s: %w", t, err)
+		}
+	}
+	return nil
 }

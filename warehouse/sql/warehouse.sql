@@ -42,11 +42,3 @@ SELECT process_id, reason, count(*) AS n
 FROM dropped
 GROUP BY process_id, reason
 ORDER BY process_id, reason;
-
--- Tables whose every row came from one outbox event: what a rebuild must
--- reproduce row for row.
--- name: fact-tables
-SELECT table_name FROM duckdb_tables()
-WHERE schema_name = 'main' AND table_name NOT LIKE 'dim\_%' ESCAPE '\'
-  AND table_name NOT IN ('checkpoint', 'schema_version')
-ORDER BY table_name;
