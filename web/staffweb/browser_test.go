@@ -66,11 +66,10 @@ func TestBrowserStaffSignIn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS("footer"))); err != nil {
-		t.Fatal(err)
-	}
-	landed, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("ul.cards") !== null`))
-	if err != nil || !landed {
+	// Waiting for the home's list also waits out the navigation.
+	wctx, wcancel := context.WithTimeout(ctx, 30*time.Second)
+	defer wcancel()
+	if err := chromedp.Do(wctx, chromedp.WaitVisible(chromedp.CSS("ul.cards"))); err != nil {
 		where, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href + " " + document.body.innerText`))
 		t.Fatalf("no staff home after signing in (%v): %s", err, where)
 	}
@@ -105,7 +104,7 @@ func TestBrowserStaffSignIn(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#password"), "a browser made password"),
 		chromedp.SendKeys(chromedp.CSS("#confirm"), "a browser made password"),
 		chromedp.Click(chromedp.CSS(`form[action="/staff/invite"] button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.CSS("footer")),
+		chromedp.WaitVisible(chromedp.CSS("p.note")),
 	)
 	if err != nil {
 		t.Fatal(err)
