@@ -13,12 +13,14 @@ import (
 	"sync"
 	"time"
 
+	"github.com/civicpulse/civicpulse/dashboards"
 	"github.com/civicpulse/civicpulse/demo"
 	"github.com/civicpulse/civicpulse/ingest"
 	"github.com/civicpulse/civicpulse/participation/sqlstore"
 	"github.com/civicpulse/civicpulse/staff"
 	"github.com/civicpulse/civicpulse/warehouse"
 	"github.com/civicpulse/civicpulse/web"
+	"github.com/civicpulse/civicpulse/web/dashweb"
 	"github.com/civicpulse/civicpulse/web/staffweb"
 )
 
@@ -57,8 +59,12 @@ func runServe(ctx context.Context, args []string) error {
 	var wg sync.WaitGroup
 	runCtx, stopIngest := context.WithCancel(ctx)
 	defer stopIngest()
+	// The warehouse lives in this process (DuckDB takes one writer); the
+	// ingester fills it and the dashboards read it.
+	var wh *warehouse.Warehouse
 	if !*noIngest {
-		wh, ing, err := openIngester(&cfg, store)
+		var ing *ingest.Ingester
+		wh, ing, err = openIngester(&cfg, store)
 		if err != nil {
 			return err
 		}
@@ -96,6 +102,11 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	staffArea.Attach(site)
+	if wh != nil {
+		if err := mountDashboards(runCtx, site, staffArea, wh, &wg); err != nil {
+			return err
+		}
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("serve: unable to listen on %s: %w", *addr, err)
@@ -121,6 +132,29 @@ func runServe(ctx context.Context, args []string) error {
 	srv.Shutdown(shutCtx)
 	stopIngest()
 	wg.Wait()
+	return nil
+}
+
+// mountDashboards adds the dashboards (issue 5) to the site, links them from
+// each process's staff page and starts the scheduled alert check.
+func mountDashboards(ctx context.Context, site *web.Server, area *staffweb.Area, wh *warehouse.Warehouse, wg *sync.WaitGroup) error {
+	d, err := dashboards.New(ctx, wh.Read(), nil)
+	if err != nil {
+		return err
+	}
+	site.Mount(dashweb.New(dashweb.Config{Dash: d, Live: wh, Assets: site, Logger: slog.Default()}).Routes)
+	for _, db := range []*dashboards.Dashboard{dashboards.Monitor, dashboards.Survey, dashboards.Document, dashboards.Proposals} {
+		area.AddProcessLink(staffweb.ProcessLink{
+			Label: db.Title,
+			Perm:  staff.ViewDashboard,
+			Path:  func(id int64) string { return fmt.Sprintf("/staff/p/%d/dashboards/%s", id, db.Name) },
+		})
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		d.RunAlerts(ctx, time.Minute, slog.Default())
+	}()
 	return nil
 }
 
