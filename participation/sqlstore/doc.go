@@ -16,7 +16,9 @@
 //
 // The outbox is read by (transaction id, sequence) on Postgres, so that a
 // transaction that took a lower sequence but commits later is never skipped;
-// every insert notifies the civicpulse_outbox channel, which Wait listens on.
+// after a commit that wrote events, the store's notifier sends one NOTIFY on
+// the civicpulse_outbox channel for each burst (never inside the write, where
+// it would serialise every writer on the server), and Wait listens on it.
 // On SQLite there is one writer at a time and the sequence alone orders it.
 //
 // Secrets are kept hashed: a participant's cookie token and the registration

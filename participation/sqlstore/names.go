@@ -111,3 +111,8 @@ var statementNames = []string{
 	"withdraw-consents",
 	"write-rules",
 }
+
+// postgresStatementNames are the statements only the Postgres code paths use.
+var postgresStatementNames = []string{
+	"notify-outbox",
+}

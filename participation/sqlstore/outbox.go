@@ -42,6 +42,11 @@ func (s *Store) emit(ctx context.Context, e event) error {
 		e.participantID, e.region, s.now(ctx), string(b)); err != nil {
 		return fmt.Errorf("store: unable to append %s event: %w", e.typ, err)
 	}
+	if s.txs != nil {
+		s.txs.emitted = true
+	} else if s.poke != nil {
+		s.poke.committed() // the insert committed on its own
+	}
 	return nil
 }
 

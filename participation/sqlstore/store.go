@@ -40,8 +40,9 @@ type Store struct {
 	raw   sqlfile.Set // as written, for sqlx.In
 	clock participation.Clock
 	wake  *listener // shared by the store and its transaction-bound copies
+	poke  *notifier // Postgres only: NOTIFY after commits that wrote events
 
-	failed *failure // inside a transaction: its first internal error
+	txs *txState // inside a transaction: what it has done so far
 }
 
 var _ participation.Store = (*Store)(nil)
@@ -120,6 +121,9 @@ func New(db *sqldb.DB, opts ...Option) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{db: db, q: db.DB, sql: set, raw: raw, wake: &listener{url: db.URL}}
+	if db.Dialect == sqldb.Postgres {
+		s.poke = newNotifier(db.DB, set.Get("notify-outbox"))
+	}
 	for _, o := range opts {
 		o(s)
 	}
@@ -149,6 +153,11 @@ func loadQueries(db *sqldb.DB) (set, raw sqlfile.Set, err error) {
 	if err := set.Require(statementNames...); err != nil {
 		return nil, nil, fmt.Errorf("store: %w", err)
 	}
+	if db.Dialect == sqldb.Postgres {
+		if err := set.Require(postgresStatementNames...); err != nil {
+			return nil, nil, fmt.Errorf("store: %w", err)
+		}
+	}
 	return set, raw, nil
 }
 
@@ -162,6 +171,9 @@ func (s *Store) Close() error {
 		return nil
 	}
 	s.wake.close()
+	if s.poke != nil {
+		s.poke.close()
+	}
 	if s.ownDB {
 		return s.db.Close()
 	}
@@ -201,24 +213,36 @@ func (s *Store) Batch(ctx context.Context, fn func(tx participation.Store) error
 	if err := fn(b); err != nil {
 		return err
 	}
-	if b.failed.err != nil {
-		return fmt.Errorf("store: batch rolled back after a failed write: %w", b.failed.err)
+	if b.txs.err != nil {
+		return fmt.Errorf("store: batch rolled back after a failed write: %w", b.txs.err)
 	}
 	done = true
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: unable to commit batch: %w", err)
 	}
+	b.committed()
 	return nil
 }
 
-// failure remembers the first internal error inside a transaction.
-type failure struct{ err error }
+// txState is what one transaction has done so far.
+type txState struct {
+	err     error // its first internal error
+	emitted bool  // it appended outbox events
+}
+
+// committed wakes the outbox listeners once a transaction with events has
+// committed.
+func (s *Store) committed() {
+	if s.txs.emitted && s.poke != nil {
+		s.poke.committed()
+	}
+}
 
 func (s *Store) bound(tx *sqlx.Tx) *Store {
 	c := *s
 	c.q = tx
 	c.tx = tx
-	c.failed = &failure{}
+	c.txs = &txState{}
 	return &c
 }
 
@@ -234,12 +258,12 @@ func isDomain(err error) bool {
 // write leaves nothing behind either way.
 func (s *Store) write(ctx context.Context, fn func(w *Store) error) error {
 	if s.tx != nil {
-		if s.failed.err != nil {
-			return fmt.Errorf("store: an earlier write of this batch failed: %w", s.failed.err)
+		if s.txs.err != nil {
+			return fmt.Errorf("store: an earlier write of this batch failed: %w", s.txs.err)
 		}
 		err := fn(s)
 		if err != nil && !isDomain(err) {
-			s.failed.err = err
+			s.txs.err = err
 		}
 		return err
 	}
@@ -253,13 +277,15 @@ func (s *Store) write(ctx context.Context, fn func(w *Store) error) error {
 			tx.Rollback()
 		}
 	}()
-	if err := fn(s.bound(tx)); err != nil {
+	w := s.bound(tx)
+	if err := fn(w); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: unable to commit: %w", err)
 	}
 	committed = true
+	w.committed()
 	return nil
 }
 

@@ -1,10 +1,13 @@
 -- Postgres-only statements.
 
--- The notification is delivered when the transaction commits, and Postgres
--- folds repeats within one transaction into one.
 -- name: insert-event
 INSERT INTO outbox (type, process_id, component_id, entity_id, participant_id, region_code, occurred_at, payload)
-SELECT ?, ?, ?, ?, ?, ?, ?, CAST(? AS JSONB) FROM pg_notify('civicpulse_outbox', '')
+VALUES (?, ?, ?, ?, ?, ?, ?, CAST(? AS JSONB))
+
+-- Sent after commits by the store's notifier, never inside a write: a NOTIFY
+-- in a transaction takes the server's global notification lock at commit.
+-- name: notify-outbox
+SELECT pg_notify('civicpulse_outbox', '')
 
 -- Rows of transactions still running, and of any that might yet get an xid
 -- below the horizon, are left for a later read (see participation.Outbox).
