@@ -2,6 +2,7 @@ package ingest_test
 
 import (
 	"context"
+	"flag"
 	"testing"
 	"time"
 
@@ -9,12 +10,21 @@ import (
 	"github.com/civicpulse/civicpulse/internal/sqldb/sqldbtest"
 )
 
-// BenchmarkIngest runs the bench harness at a small size on both stores;
-// `civicpulse bench ingest` runs it at 1,000,000 events.
+var (
+	benchEvents       = flag.Int("ingest.events", 50_000, "backlog size for BenchmarkIngest")
+	benchParticipants = flag.Int("ingest.participants", 300, "demo participants seeding the backlog")
+	benchDuration     = flag.Duration("ingest.duration", 3*time.Second, "freshness run")
+)
+
+// BenchmarkIngest runs the bench harness, small by default; `civicpulse
+// bench ingest` runs it at 1,000,000 events:
+//
+//	go test ./ingest -run '^$' -bench Ingest -benchtime 1x -ingest.events 1000000 -ingest.participants 1000 -ingest.duration 20s
 func BenchmarkIngest(b *testing.B) {
 	for range b.N {
-		res, err := ingest.Bench(context.Background(), ingest.BenchOptions{Events: 50_000, Participants: 300,
-			Duration: 3 * time.Second, Dir: b.TempDir(), PostgresURL: sqldbtest.PostgresURL(), Log: b.Logf})
+		res, err := ingest.Bench(context.Background(), ingest.BenchOptions{Events: *benchEvents, Participants: *benchParticipants,
+			Duration: *benchDuration, Dir: b.TempDir(), PostgresURL: sqldbtest.PostgresURL(),
+			Log: func(msg string, args ...any) { b.Log(append([]any{msg}, args...)...) }})
 		if err != nil {
 			b.Fatal(err)
 		}

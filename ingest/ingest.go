@@ -107,6 +107,11 @@ func (in *Ingester) run(ctx context.Context, untilEmpty bool) error {
 		}
 		target = n
 	}
+	// Nothing is in flight between runs: a batch a failed run prepared was
+	// not written, and its events must not count as duplicates next time.
+	in.mu.Lock()
+	clear(in.inFlight)
+	in.mu.Unlock()
 	readCtx, stopReading := context.WithCancel(ctx)
 	defer stopReading()
 	// Three stages overlap: reading the next batch, preparing one (CPU:
@@ -266,6 +271,7 @@ func (in *Ingester) prepare(ctx context.Context, events []participation.Event) (
 	for _, s := range steps[:len(steps)-1] {
 		began := time.Now()
 		if err := s.Run(ctx, b); err != nil {
+			in.settle(b)
 			return nil, fmt.Errorf("ingest: step %s: %w", s.Name, err)
 		}
 		b.took = append(b.took, s.Name, time.Since(began))
