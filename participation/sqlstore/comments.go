@@ -39,22 +39,18 @@ func (s *Store) CreateComment(ctx context.Context, c participation.Comment) (int
 	}
 	var id int64
 	err := s.write(ctx, func(w *Store) error {
-		var kind participation.ComponentKind
-		stmt := "published-proposal-component"
-		if c.TargetKind == participation.TargetProposal {
-			kind = participation.KindProposals
-		} else {
-			kind, stmt = participation.KindDocument, "section-component"
+		kind, stmt := participation.KindProposals, "proposal-write-rules"
+		if c.TargetKind != participation.TargetProposal {
+			kind, stmt = participation.KindDocument, "section-write-rules"
 		}
-		var componentID int64
-		if err := w.get(ctx, &componentID, stmt, c.TargetID); err != nil {
+		var t target
+		if err := w.rules(ctx, &t, stmt, c.ParticipantID, c.TargetID); err != nil {
 			if noRows(err) {
 				return notFound("target_id", string(c.TargetKind))
 			}
-			return fmt.Errorf("store: unable to find comment target: %w", err)
+			return fmt.Errorf("store: unable to check the rules: %w", err)
 		}
-		t, err := w.open(ctx, componentID, kind, c.ParticipantID)
-		if err != nil {
+		if err := t.check(kind); err != nil {
 			return err
 		}
 		if c.ParentID != nil {
@@ -69,16 +65,31 @@ func (s *Store) CreateComment(ctx context.Context, c participation.Comment) (int
 					"a reply must answer a top-level comment on the same %s", string(c.TargetKind))}
 			}
 		}
-		if id, err = w.insertID(ctx, "insert-comment", t.ProcessID, componentID, string(c.TargetKind), c.TargetID,
-			c.ParentID, c.ParticipantID, string(c.Kind), c.Body, c.ProposedText, w.now(ctx)); err != nil {
+		row := []any{t.ProcessID, t.ComponentID, string(c.TargetKind), c.TargetID,
+			c.ParentID, c.ParticipantID, string(c.Kind), c.Body, c.ProposedText, w.now(ctx)}
+		ev := event{typ: participation.EvCommentCreated, processID: t.ProcessID, componentID: t.ComponentID,
+			participantID: c.ParticipantID, region: t.region(),
+			payload: commentCreated{c.TargetKind, c.TargetID, c.ParentID, c.Kind, c.Body, c.ProposedText}}
+		if w.fused() {
+			evArgs, err := w.fusedEventArgs(ctx, ev)
+			if err != nil {
+				return err
+			}
+			if id, err = w.insertID(ctx, "create-comment-fused", append(row, evArgs...)...); err != nil {
+				return fmt.Errorf("store: unable to create comment: %w", err)
+			}
+			w.emitted()
+			return nil
+		}
+		var err error
+		if id, err = w.insertID(ctx, "insert-comment", row...); err != nil {
 			return fmt.Errorf("store: unable to create comment: %w", err)
 		}
 		if err := w.countComment(ctx, c.TargetKind, c.TargetID, 1); err != nil {
 			return err
 		}
-		return w.emit(ctx, event{typ: participation.EvCommentCreated, processID: t.ProcessID, componentID: componentID,
-			entityID: id, participantID: c.ParticipantID, region: t.region(),
-			payload: commentCreated{c.TargetKind, c.TargetID, c.ParentID, c.Kind, c.Body, c.ProposedText}})
+		ev.entityID = id
+		return w.emit(ctx, ev)
 	})
 	return id, err
 }
@@ -144,31 +155,55 @@ func (s *Store) VoteComment(ctx context.Context, commentID, participantID int64,
 		return participation.ValidationErrors{participation.Errorf(participation.CodeInvalid, "vote", "err.bad_choice", "must be agree, disagree or pass")}
 	}
 	return s.write(ctx, func(w *Store) error {
-		var c participation.Comment
-		if err := w.get(ctx, &c, "get-comment", commentID); err != nil {
+		var t struct {
+			target
+			Status     participation.Status     `db:"comment_status"`
+			TargetKind participation.TargetKind `db:"target_kind"`
+			Previous   participation.Vote       `db:"previous"`
+		}
+		if err := w.rules(ctx, &t, "vote-write-rules", participantID, participantID, commentID); err != nil {
 			if noRows(err) {
 				return notFound("comment_id", "comment")
 			}
 			return fmt.Errorf("store: unable to find comment: %w", err)
 		}
-		if c.Status != participation.StatusPublished {
+		if t.Status != participation.StatusPublished {
 			return notFound("comment_id", "comment")
 		}
-		if c.TargetKind != participation.TargetSection {
+		if t.TargetKind != participation.TargetSection {
 			return participation.Errorf(participation.CodeInvalid, "comment_id", "err.no_votes", "only comments on a document take votes")
 		}
-		t, err := w.open(ctx, c.ComponentID, participation.KindDocument, participantID)
-		if err != nil {
+		if err := t.check(participation.KindDocument); err != nil {
 			return err
 		}
-		var prev participation.Vote
-		if err := w.get(ctx, &prev, "get-vote", commentID, participantID); err != nil && !noRows(err) {
-			return fmt.Errorf("store: unable to read vote: %w", err)
-		}
+		prev := t.Previous
 		if prev == v {
 			return participation.Errorf(participation.CodeDuplicate, "vote", "err.already_voted", "you already voted %s", string(v))
 		}
 		now := w.now(ctx)
+		d := map[participation.Vote]int{v: 1}
+		if prev != "" {
+			d[prev] = -1
+		}
+		counts := []any{d[participation.VoteAgree], d[participation.VoteDisagree], d[participation.VotePass]}
+		ev := event{typ: participation.EvCommentVoted, processID: t.ProcessID, componentID: t.ComponentID,
+			entityID: commentID, participantID: participantID, region: t.region(), payload: commentVoted{v, prev}}
+		if w.fused() {
+			evArgs, err := w.fusedEventArgs(ctx, ev)
+			if err != nil {
+				return err
+			}
+			args := append([]any{commentID, participantID, string(v), now, now, string(prev)}, counts...)
+			var n int
+			if err := w.get(ctx, &n, "vote-fused", append(args, evArgs...)...); err != nil {
+				return fmt.Errorf("store: unable to vote: %w", err)
+			}
+			if n == 0 { // a concurrent vote of the same participant won
+				return participation.Errorf(participation.CodeDuplicate, "vote", "err.already_voted", "you already voted")
+			}
+			w.emitted()
+			return nil
+		}
 		if prev == "" {
 			n, err := w.exec(ctx, "insert-vote", commentID, participantID, string(v), now, now)
 			if err != nil {
@@ -180,15 +215,10 @@ func (s *Store) VoteComment(ctx context.Context, commentID, participantID int64,
 		} else if _, err := w.exec(ctx, "update-vote", string(v), now, commentID, participantID); err != nil {
 			return fmt.Errorf("store: unable to change vote: %w", err)
 		}
-		d := map[participation.Vote]int{v: 1}
-		if prev != "" {
-			d[prev] = -1
-		}
-		if _, err := w.exec(ctx, "add-vote-counts", d[participation.VoteAgree], d[participation.VoteDisagree], d[participation.VotePass], commentID); err != nil {
+		if _, err := w.exec(ctx, "add-vote-counts", append(counts, commentID)...); err != nil {
 			return fmt.Errorf("store: unable to count vote: %w", err)
 		}
-		return w.emit(ctx, event{typ: participation.EvCommentVoted, processID: t.ProcessID, componentID: c.ComponentID,
-			entityID: commentID, participantID: participantID, region: t.region(), payload: commentVoted{v, prev}})
+		return w.emit(ctx, ev)
 	})
 }
 

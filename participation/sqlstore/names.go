@@ -34,7 +34,6 @@ var statementNames = []string{
 	"get-section",
 	"get-survey",
 	"get-verification",
-	"get-vote",
 	"has-supported",
 	"insert-answer",
 	"insert-comment",
@@ -91,10 +90,11 @@ var statementNames = []string{
 	"process-has-region",
 	"process-registration",
 	"profile-verified",
+	"proposal-write-rules",
 	"published-proposal-component",
 	"read-outbox",
 	"region-set-exists",
-	"section-component",
+	"section-write-rules",
 	"set-comment-status",
 	"set-participant-kind",
 	"set-participant-region",
@@ -108,11 +108,16 @@ var statementNames = []string{
 	"upsert-survey",
 	"upsert-verification",
 	"verify-profile",
+	"vote-write-rules",
 	"withdraw-consents",
 	"write-rules",
 }
 
 // postgresStatementNames are the statements only the Postgres code paths use.
 var postgresStatementNames = []string{
+	"create-comment-fused",
 	"notify-outbox",
+	"support-fused",
+	"unsupport-fused",
+	"vote-fused",
 }

@@ -30,24 +30,52 @@ type event struct {
 
 // emit appends e to the outbox in the caller's transaction.
 func (s *Store) emit(ctx context.Context, e event) error {
+	args, err := s.eventArgs(ctx, e)
+	if err != nil {
+		return err
+	}
+	if _, err := s.exec(ctx, "insert-event", args...); err != nil {
+		return fmt.Errorf("store: unable to append %s event: %w", e.typ, err)
+	}
+	s.emitted()
+	return nil
+}
+
+// eventArgs are the parameters of an outbox insert, in the order of its
+// columns (type, process, component, entity, participant, region,
+// occurred_at, payload). The Postgres statements that write a row and its
+// event in one round trip take them after the row's own and set the entity
+// from the row they insert.
+func (s *Store) eventArgs(ctx context.Context, e event) ([]any, error) {
 	p := e.payload
 	if p == nil {
 		p = struct{}{}
 	}
 	b, err := json.Marshal(p)
 	if err != nil {
-		return fmt.Errorf("store: unable to encode %s event: %w", e.typ, err)
+		return nil, fmt.Errorf("store: unable to encode %s event: %w", e.typ, err)
 	}
-	if _, err := s.exec(ctx, "insert-event", string(e.typ), e.processID, e.componentID, e.entityID,
-		e.participantID, e.region, s.now(ctx), string(b)); err != nil {
-		return fmt.Errorf("store: unable to append %s event: %w", e.typ, err)
-	}
+	return []any{string(e.typ), e.processID, e.componentID, e.entityID, e.participantID, e.region, s.now(ctx), string(b)}, nil
+}
+
+// emitted notes that an event was written, so that its commit wakes the
+// outbox listeners.
+func (s *Store) emitted() {
 	if s.txs != nil {
 		s.txs.emitted = true
 	} else if s.poke != nil {
 		s.poke.committed() // the insert committed on its own
 	}
-	return nil
+}
+
+// fusedEventArgs are eventArgs without the entity, which the fused
+// statement takes from the row it inserts.
+func (s *Store) fusedEventArgs(ctx context.Context, e event) ([]any, error) {
+	a, err := s.eventArgs(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	return append(a[:3:3], a[4:]...), nil
 }
 
 // Outbox returns the reader of the store's outbox.

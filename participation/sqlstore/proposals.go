@@ -177,50 +177,66 @@ func (s *Store) GetImage(ctx context.Context, proposalID int64, position int) (p
 	return im, nil
 }
 
-// proposalRules finds a published proposal and applies the component rules
-// for the participant.
-func (s *Store) proposalRules(ctx context.Context, proposalID, participantID int64) (target, error) {
-	var componentID int64
-	if err := s.get(ctx, &componentID, "published-proposal-component", proposalID); err != nil {
-		if noRows(err) {
-			return target{}, notFound("proposal_id", "proposal")
-		}
-		return target{}, fmt.Errorf("store: unable to find proposal: %w", err)
-	}
-	return s.open(ctx, componentID, participation.KindProposals, participantID)
-}
-
 // Support adds or revokes a participant's support of a proposal.
 func (s *Store) Support(ctx context.Context, proposalID, participantID int64, on bool) error {
 	return s.write(ctx, func(w *Store) error {
-		t, err := w.proposalRules(ctx, proposalID, participantID)
-		if err != nil {
+		var t target
+		if err := w.rules(ctx, &t, "proposal-write-rules", participantID, proposalID); err != nil {
+			if noRows(err) {
+				return notFound("proposal_id", "proposal")
+			}
+			return fmt.Errorf("store: unable to find proposal: %w", err)
+		}
+		if err := t.check(participation.KindProposals); err != nil {
 			return err
 		}
 		typ, delta := participation.EvSupportAdded, 1
-		if on {
-			n, err := w.exec(ctx, "insert-support", proposalID, participantID, w.now(ctx))
-			if err != nil {
-				return fmt.Errorf("store: unable to support proposal: %w", err)
-			}
-			if n == 0 {
+		if !on {
+			typ, delta = participation.EvSupportRemoved, -1
+		}
+		ev := event{typ: typ, processID: t.ProcessID, componentID: t.ComponentID, entityID: proposalID,
+			participantID: participantID, region: t.region()}
+		refused := func() error {
+			if on {
 				return participation.Errorf(participation.CodeDuplicate, "", "err.already_supported", "you already support this proposal")
 			}
-		} else {
-			n, err := w.exec(ctx, "delete-support", proposalID, participantID)
+			return participation.Errorf(participation.CodeNotFound, "", "err.not_supported", "you do not support this proposal")
+		}
+		if w.fused() {
+			evArgs, err := w.fusedEventArgs(ctx, ev)
 			if err != nil {
-				return fmt.Errorf("store: unable to revoke support: %w", err)
+				return err
+			}
+			stmt, args := "support-fused", []any{proposalID, participantID, w.now(ctx)}
+			if !on {
+				stmt, args = "unsupport-fused", args[:2]
+			}
+			var n int
+			if err := w.get(ctx, &n, stmt, append(args, evArgs...)...); err != nil {
+				return fmt.Errorf("store: unable to change support: %w", err)
 			}
 			if n == 0 {
-				return participation.Errorf(participation.CodeNotFound, "", "err.not_supported", "you do not support this proposal")
+				return refused()
 			}
-			typ, delta = participation.EvSupportRemoved, -1
+			w.emitted()
+			return nil
+		}
+		var n int64
+		var err error
+		if on {
+			if n, err = w.exec(ctx, "insert-support", proposalID, participantID, w.now(ctx)); err != nil {
+				return fmt.Errorf("store: unable to support proposal: %w", err)
+			}
+		} else if n, err = w.exec(ctx, "delete-support", proposalID, participantID); err != nil {
+			return fmt.Errorf("store: unable to revoke support: %w", err)
+		}
+		if n == 0 {
+			return refused()
 		}
 		if _, err := w.exec(ctx, "add-support-count", delta, proposalID); err != nil {
 			return fmt.Errorf("store: unable to count support: %w", err)
 		}
-		return w.emit(ctx, event{typ: typ, processID: t.ProcessID, componentID: t.ComponentID, entityID: proposalID,
-			participantID: participantID, region: t.region()})
+		return w.emit(ctx, ev)
 	})
 }
 

@@ -36,26 +36,37 @@ func (t target) region() string {
 // exists, and a registered-only process has registered them.
 func (s *Store) open(ctx context.Context, componentID int64, kind participation.ComponentKind, participantID int64) (target, error) {
 	var t target
-	now := s.now(ctx)
-	if err := s.get(ctx, &t, "write-rules", now, now, participantID, participantID, participantID, componentID); err != nil {
+	if err := s.rules(ctx, &t, "write-rules", participantID, componentID); err != nil {
 		if noRows(err) {
 			return t, notFound("component_id", "component")
 		}
 		return t, fmt.Errorf("store: unable to check the rules: %w", err)
 	}
+	return t, t.check(kind)
+}
+
+// rules runs one of the *write-rules statements, whose parameters are the
+// time, the participant, then extra (what the statement looks up).
+func (s *Store) rules(ctx context.Context, dest any, stmt string, participantID int64, extra ...any) error {
+	now := s.now(ctx)
+	return s.get(ctx, dest, stmt, append([]any{now, now, participantID, participantID, participantID}, extra...)...)
+}
+
+// check refuses a write the rules do not let through.
+func (t target) check(kind participation.ComponentKind) error {
 	switch {
 	case t.Kind != kind:
-		return t, participation.Errorf(participation.CodeInvalid, "component_id", "err.wrong_component", "this is not a %s component", string(kind))
+		return participation.Errorf(participation.CodeInvalid, "component_id", "err.wrong_component", "this is not a %s component", string(kind))
 	case !t.Published:
-		return t, participation.Errorf(participation.CodeUnpublished, "", "err.unpublished", "this process is not published")
+		return participation.Errorf(participation.CodeUnpublished, "", "err.unpublished", "this process is not published")
 	case !t.IsOpen:
-		return t, participation.Errorf(participation.CodeClosed, "", "err.closed", "this is not open for contributions now")
+		return participation.Errorf(participation.CodeClosed, "", "err.closed", "this is not open for contributions now")
 	case t.Region == nil:
-		return t, notFound("participant_id", "participant")
+		return notFound("participant_id", "participant")
 	case t.Mode == participation.ModeRegistered && !t.Registered:
-		return t, participation.Errorf(participation.CodeRegistered, "", "err.registration_required", "this process asks participants to register first")
+		return participation.Errorf(participation.CodeRegistered, "", "err.registration_required", "this process asks participants to register first")
 	}
-	return t, nil
+	return nil
 }
 
 // participantRegion returns the participant's self-declared region, or the

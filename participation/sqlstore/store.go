@@ -341,6 +341,11 @@ func isUnique(err error) bool {
 	return false
 }
 
+// fused reports whether writes use the statements that insert a row, bump
+// its counter and append its event in one round trip (Postgres); SQLite
+// runs in-process, where the three statements cost next to nothing.
+func (s *Store) fused() bool { return s.db.Dialect == sqldb.Postgres }
+
 func noRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
 
 // listener wakes Outbox.Wait on Postgres; it is created on first use.

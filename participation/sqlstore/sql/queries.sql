@@ -144,6 +144,58 @@ SELECT c.id, c.kind, c.process_id, p.published, p.mode,
             AND co.withdrawn_at IS NULL)) AS registered
 FROM components c JOIN processes p ON p.id = c.process_id WHERE c.id = ?
 
+-- write-rules for a write addressed by its target rather than its component:
+-- the lookup of the target and the rules in one round trip. No row: no such
+-- target (every target has its component).
+-- name: section-write-rules
+SELECT c.id, c.kind, c.process_id, p.published, p.mode,
+    EXISTS (SELECT 1 FROM phase_components pc JOIN phases ph ON ph.id = pc.phase_id
+        WHERE pc.component_id = c.id AND ph.starts_at <= ? AND ph.ends_at > ?) AS is_open,
+    (SELECT CASE WHEN pa.region_code <> '' THEN pa.region_code
+            ELSE COALESCE((SELECT pr.region_code FROM profiles pr
+                WHERE pr.process_id = c.process_id AND pr.participant_id = pa.id), '') END
+        FROM participants pa WHERE pa.id = ?) AS region,
+    (EXISTS (SELECT 1 FROM profiles pr WHERE pr.participant_id = ? AND pr.process_id = c.process_id
+            AND pr.verified_at IS NOT NULL)
+        AND EXISTS (SELECT 1 FROM consents co WHERE co.participant_id = ? AND co.process_id = c.process_id
+            AND co.withdrawn_at IS NULL)) AS registered
+FROM sections x JOIN components c ON c.id = x.component_id JOIN processes p ON p.id = c.process_id
+WHERE x.id = ?
+
+-- name: proposal-write-rules
+SELECT c.id, c.kind, c.process_id, p.published, p.mode,
+    EXISTS (SELECT 1 FROM phase_components pc JOIN phases ph ON ph.id = pc.phase_id
+        WHERE pc.component_id = c.id AND ph.starts_at <= ? AND ph.ends_at > ?) AS is_open,
+    (SELECT CASE WHEN pa.region_code <> '' THEN pa.region_code
+            ELSE COALESCE((SELECT pr.region_code FROM profiles pr
+                WHERE pr.process_id = c.process_id AND pr.participant_id = pa.id), '') END
+        FROM participants pa WHERE pa.id = ?) AS region,
+    (EXISTS (SELECT 1 FROM profiles pr WHERE pr.participant_id = ? AND pr.process_id = c.process_id
+            AND pr.verified_at IS NOT NULL)
+        AND EXISTS (SELECT 1 FROM consents co WHERE co.participant_id = ? AND co.process_id = c.process_id
+            AND co.withdrawn_at IS NULL)) AS registered
+FROM proposals x JOIN components c ON c.id = x.component_id JOIN processes p ON p.id = c.process_id
+WHERE x.id = ? AND x.status = 'published'
+
+-- A vote also needs the comment's status and target and the participant's
+-- previous vote ('' for none).
+-- name: vote-write-rules
+SELECT c.id, c.kind, c.process_id, p.published, p.mode,
+    EXISTS (SELECT 1 FROM phase_components pc JOIN phases ph ON ph.id = pc.phase_id
+        WHERE pc.component_id = c.id AND ph.starts_at <= ? AND ph.ends_at > ?) AS is_open,
+    (SELECT CASE WHEN pa.region_code <> '' THEN pa.region_code
+            ELSE COALESCE((SELECT pr.region_code FROM profiles pr
+                WHERE pr.process_id = c.process_id AND pr.participant_id = pa.id), '') END
+        FROM participants pa WHERE pa.id = ?) AS region,
+    (EXISTS (SELECT 1 FROM profiles pr WHERE pr.participant_id = ? AND pr.process_id = c.process_id
+            AND pr.verified_at IS NOT NULL)
+        AND EXISTS (SELECT 1 FROM consents co WHERE co.participant_id = ? AND co.process_id = c.process_id
+            AND co.withdrawn_at IS NULL)) AS registered,
+    x.status AS comment_status, x.target_kind,
+    COALESCE((SELECT v.vote FROM comment_votes v WHERE v.comment_id = x.id AND v.participant_id = ?), '') AS previous
+FROM comments x JOIN components c ON c.id = x.component_id JOIN processes p ON p.id = c.process_id
+WHERE x.id = ?
+
 -- name: participant-region
 SELECT CASE WHEN pa.region_code <> '' THEN pa.region_code
     ELSE COALESCE((SELECT pr.region_code FROM profiles pr WHERE pr.process_id = ? AND pr.participant_id = pa.id), '')
@@ -258,9 +310,6 @@ SELECT COUNT(*) FROM follows WHERE proposal_id = ? AND participant_id = ?
 
 -- Comments and votes
 
--- name: section-component
-SELECT component_id FROM sections WHERE id = ?
-
 -- name: insert-comment
 INSERT INTO comments (process_id, component_id, target_kind, target_id, parent_id, participant_id, kind,
     body, proposed_text, created_at)
@@ -285,9 +334,6 @@ UPDATE sections SET comment_count = comment_count + ? WHERE id = ?
 
 -- name: set-comment-status
 UPDATE comments SET status = ? WHERE id = ?
-
--- name: get-vote
-SELECT vote FROM comment_votes WHERE comment_id = ? AND participant_id = ?
 
 -- name: insert-vote
 INSERT INTO comment_votes (comment_id, participant_id, vote, created_at, updated_at)
