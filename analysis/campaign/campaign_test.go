@@ -255,3 +255,11 @@ func BenchmarkDetect100k(b *testing.B) {
 		Detect(items, Options{})
 	}
 }
+
+func BenchmarkDetect20k(b *testing.B) {
+	items := synthetic(b, 20_000)
+	b.ResetTimer()
+	for b.Loop() {
+		Detect(items, Options{})
+	}
+}
