@@ -532,3 +532,17 @@ func checkOpinionGroups(t *testing.T, tr *trace, evs []participation.Event) {
 		t.Errorf("agree rates %.2f vs %.2f: groups barely differ", ali, mis)
 	}
 }
+
+// A longer period than the default keeps the tools open to its end.
+func TestLongPeriod(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, b sqldbtest.Backend) {
+		st := open(t, b.URL)
+		res, err := Generate(context.Background(), st, Options{Participants: 60, Days: 50, Now: func() time.Time { return fixedNow }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Participants < 55 || res.End.Sub(res.Start) != 50*day {
+			t.Errorf("%d participants over %s", res.Participants, res.End.Sub(res.Start))
+		}
+	})
+}

@@ -57,6 +57,9 @@ func (g *generator) setupMain(ctx context.Context, tx participation.Store) error
 	if target < 100 {
 		target = 100
 	}
+	// Participation stays open a week past the simulated period, whatever
+	// its length, so the process is live at its end.
+	open := time.Duration(max(35, g.opts.Days+7)) * day
 	p := participation.Process{
 		Slug:               mainSlug,
 		Title:              "Draft Budget Policy Statement 2027: have your say on the 2027/28 budget",
@@ -68,7 +71,7 @@ func (g *generator) setupMain(ctx context.Context, tx participation.Store) error
 		BudgetMinor:        12_000_000_000 * 100,
 		Currency:           "KES",
 		StartsAt:           g.day0,
-		EndsAt:             g.day0.Add(63 * day),
+		EndsAt:             g.day0.Add(open + 28*day),
 		Officials:          mainOfficials,
 		ExpectedOutcome:    mainOutcome,
 		FeedbackMethod:     mainFeedback,
@@ -104,13 +107,13 @@ func (g *generator) setupMain(ctx context.Context, tx participation.Store) error
 	phases := []participation.Phase{
 		{ProcessID: id, Position: 1, Name: "Public participation",
 			Description: "Proposals, comments on the draft statement and the survey are open in all 47 counties.",
-			StartsAt:    g.day0, EndsAt: g.day0.Add(35 * day), OpenComponents: ids},
+			StartsAt:    g.day0, EndsAt: g.day0.Add(open), OpenComponents: ids},
 		{ProcessID: id, Position: 2, Name: "Analysis and Treasury response",
 			Description: "The Treasury analyses every input by county and theme and screens the most supported proposals.",
-			StartsAt:    g.day0.Add(35 * day), EndsAt: g.day0.Add(49 * day)},
+			StartsAt:    g.day0.Add(open), EndsAt: g.day0.Add(open + 14*day)},
 		{ProcessID: id, Position: 3, Name: "Final statement and response report",
 			Description: "The final Budget Policy Statement goes to the National Assembly with the public participation report, and the response report is published here.",
-			StartsAt:    g.day0.Add(49 * day), EndsAt: g.day0.Add(63 * day)},
+			StartsAt:    g.day0.Add(open + 14*day), EndsAt: g.day0.Add(open + 28*day)},
 	}
 	for _, ph := range phases {
 		if _, err := tx.AddPhase(ctx, ph); err != nil {
@@ -178,7 +181,7 @@ func (g *generator) setupRegistered(ctx context.Context, tx participation.Store)
 		Objective: "Recruit a standing panel of residents from every county to advise on where community water pans and small dams are built and to report every year whether they work.",
 		Level:     participation.LevelCoCreate, Sector: "Water and sanitation", Scope: participation.ScopeNational,
 		BudgetMinor: 45_000_000_000 * 100, Currency: "KES",
-		StartsAt: g.day0.Add(panelOpens), EndsAt: g.day0.Add(40 * day),
+		StartsAt: g.day0.Add(panelOpens), EndsAt: g.day0.Add(time.Duration(max(40, g.opts.Days+7)) * day),
 		Officials:       registeredOfficials,
 		ExpectedOutcome: "A panel of at least 20 residents per county, a baseline of water access for the programme's evaluation, and a shortlist of community-proposed sites for the first 300 water pans.",
 		FeedbackMethod:  "Panel members receive a yearly email report on the sites built and the panel's survey results; the shortlist of sites is published here.",
@@ -228,7 +231,7 @@ func (g *generator) setupDraft(ctx context.Context, tx participation.Store) erro
 		Objective: "Rank the upgrades proposed by county health departments with the people who use the facilities.",
 		Level:     participation.LevelCoCreate, Sector: "Health", Scope: participation.ScopeNational,
 		BudgetMinor: 8_000_000_000 * 100, Currency: "KES",
-		StartsAt: g.day0.Add(50 * day), EndsAt: g.day0.Add(92 * day),
+		StartsAt: g.day0.Add(time.Duration(max(50, g.opts.Days+14)) * day), EndsAt: g.day0.Add(time.Duration(max(92, g.opts.Days+56)) * day),
 		Officials:       []string{"Principal Secretary, State Department for Medical Services (accountable)"},
 		ExpectedOutcome: "A ranked list of facility upgrades per county for the 2028/29 budget.",
 		FeedbackMethod:  "The ranked list and the Ministry's decisions are published here.",
