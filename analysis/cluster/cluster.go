@@ -213,13 +213,13 @@ func FitStems(docs [][]string, opt Options) (*Model, []int, error) {
 		return nil, nil, ErrTooFewTexts
 	}
 	k := opt.K
-	pick := sampleIdx(live, opt.Sample, rng)
+	pick := sampleIdx(live, min(opt.Sample, chooseSample), rng)
 	m.Tried = map[int]float64{}
 	var seeds [][]float32
 	if k <= 0 {
 		best := math.Inf(-1)
-		sil := sampleIdx(pick, 2000, rng)
-		for kk := opt.MinK; kk <= min(opt.MaxK, len(pick)-1); kk++ {
+		sil := sampleIdx(pick, silhouetteSample, rng)
+		for _, kk := range candidateKs(opt.MinK, min(opt.MaxK, len(pick)-1)) {
 			cents := kmeans(z, pick, kk, rng, 20)
 			s := silhouette(z, sil, cents)
 			m.Tried[kk] = s
@@ -249,10 +249,33 @@ func FitStems(docs [][]string, opt Options) (*Model, []int, error) {
 		return struct{}{}
 	})
 	if opt.K > 0 {
-		m.Silhouette = silhouette(z, sampleIdx(live, 2000, rng), m.centroids)
+		m.Silhouette = silhouette(z, sampleIdx(live, silhouetteSample, rng), m.centroids)
 	}
 	m.describe(docs, x, assign, best, opt)
 	return m, assign, nil
+}
+
+// The choice of k runs k-means on chooseSample texts and scores it by
+// silhouette on silhouetteSample of them: enough to see the shape of the
+// themes, and independent of how many texts there are.
+const (
+	chooseSample     = 5000
+	silhouetteSample = 1000
+)
+
+// candidateKs are every k up to 10, then steps of about a quarter: telling
+// 23 themes from 24 matters less than the time to try both.
+func candidateKs(lo, hi int) []int {
+	var ks []int
+	for k := lo; k <= hi; {
+		ks = append(ks, k)
+		if k < 10 {
+			k++
+		} else {
+			k += max(1, k/4)
+		}
+	}
+	return ks
 }
 
 // Assign returns the theme of a new text, or -1 when it has no vocabulary word.

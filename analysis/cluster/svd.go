@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -76,14 +77,34 @@ func mulSampleT(x *sparse, sample []int32, y *mat.Dense, terms int) *mat.Dense {
 	return out
 }
 
-// orth returns an orthonormal basis of a's columns.
+// orth returns an orthonormal basis of a's columns by modified
+// Gram–Schmidt, twice for stability; a tall matrix's full Q from a QR
+// factorisation would be rows × rows.
 func orth(a *mat.Dense) *mat.Dense {
-	var qr mat.QR
-	qr.Factorize(a)
-	var q mat.Dense
-	qr.QTo(&q)
 	r, c := a.Dims()
+	cols := make([][]float64, c)
+	for k := range cols {
+		cols[k] = make([]float64, r)
+		for i := 0; i < r; i++ {
+			cols[k][i] = a.At(i, k)
+		}
+	}
+	for range 2 {
+		for k := range cols {
+			for j := 0; j < k; j++ {
+				d := floats.Dot(cols[j], cols[k])
+				floats.AddScaled(cols[k], -d, cols[j])
+			}
+			if n := floats.Norm(cols[k], 2); n > 1e-12 {
+				floats.Scale(1/n, cols[k])
+			} else {
+				clear(cols[k])
+			}
+		}
+	}
 	out := mat.NewDense(r, c, nil)
-	out.Copy(q.Slice(0, r, 0, c))
+	for k := range cols {
+		out.SetCol(k, cols[k])
+	}
 	return out
 }
