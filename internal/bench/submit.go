@@ -18,6 +18,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -40,7 +41,10 @@ type SubmitOptions struct {
 	Duration    time.Duration // measured period (default 15 s)
 	Warmup      time.Duration // unmeasured period first (default 2 s)
 	Ingest      bool          // run the ingester in the server process, as serve does
-	Log         *slog.Logger
+	// CPUProfile, when set, is where the CPU profile of the measured period
+	// is written (go tool pprof); CIVICPULSE_BENCH_CPUPROFILE sets it too.
+	CPUProfile string
+	Log        *slog.Logger
 }
 
 // Submit starts the site on a free loopback port against a fresh database on
@@ -193,11 +197,21 @@ func Submit(ctx context.Context, opts SubmitOptions) (map[string]float64, error)
 		}(i)
 	}
 	time.Sleep(opts.Warmup)
+	if opts.CPUProfile == "" {
+		opts.CPUProfile = os.Getenv("CIVICPULSE_BENCH_CPUPROFILE")
+	}
+	stopProfile, err := startCPUProfile(opts.CPUProfile)
+	if err != nil {
+		stopLoad()
+		wg.Wait()
+		return nil, err
+	}
 	measuring.Store(true)
 	began := time.Now()
 	time.Sleep(opts.Duration)
 	measuring.Store(false)
 	elapsed := time.Since(began)
+	stopProfile()
 	stopLoad()
 	wg.Wait()
 
@@ -227,6 +241,23 @@ func Submit(ctx context.Context, opts SubmitOptions) (map[string]float64, error)
 		figures["submit_failed_"+status+"_count"] = float64(n)
 	}
 	return figures, nil
+}
+
+// startCPUProfile profiles the whole bench process (the site, its store
+// and the clients) into path; an empty path profiles nothing.
+func startCPUProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("bench: unable to create CPU profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("bench: unable to start CPU profile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 func percentile(sorted []time.Duration, p float64) time.Duration {

@@ -121,3 +121,24 @@ var postgresStatementNames = []string{
 	"unsupport-fused",
 	"vote-fused",
 }
+
+// hotStatements are prepared on Postgres: a citizen write, its sign-in and
+// its reply run them on every request. Statements with optional filters
+// (the lists) are left unprepared, where a generic plan could not skip the
+// filters that are off.
+var hotStatements = []string{
+	"create-comment-fused",
+	"get-comment",
+	"get-participant",
+	"get-proposal",
+	"get-section",
+	"insert-event",
+	"list-proposal-images",
+	"proposal-write-rules",
+	"section-write-rules",
+	"support-fused",
+	"unsupport-fused",
+	"vote-fused",
+	"vote-write-rules",
+	"write-rules",
+}

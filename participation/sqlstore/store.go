@@ -39,8 +39,9 @@ type Store struct {
 	sql   sqlfile.Set // rebound to the dialect's placeholders
 	raw   sqlfile.Set // as written, for sqlx.In
 	clock participation.Clock
-	wake  *listener // shared by the store and its transaction-bound copies
-	poke  *notifier // Postgres only: NOTIFY after commits that wrote events
+	wake  *listener             // shared by the store and its transaction-bound copies
+	poke  *notifier             // Postgres only: NOTIFY after commits that wrote events
+	stmts map[string]*sqlx.Stmt // Postgres only: hotStatements, prepared
 
 	txs *txState // inside a transaction: what it has done so far
 }
@@ -123,6 +124,9 @@ func New(db *sqldb.DB, opts ...Option) (*Store, error) {
 	s := &Store{db: db, q: db.DB, sql: set, raw: raw, wake: &listener{url: db.URL}}
 	if db.Dialect == sqldb.Postgres {
 		s.poke = newNotifier(db.DB, set.Get("notify-outbox"))
+		if err := s.prepare(); err != nil {
+			return nil, err
+		}
 	}
 	for _, o := range opts {
 		o(s)
@@ -173,6 +177,9 @@ func (s *Store) Close() error {
 	s.wake.close()
 	if s.poke != nil {
 		s.poke.close()
+	}
+	for _, st := range s.stmts {
+		st.Close()
 	}
 	if s.ownDB {
 		return s.db.Close()
@@ -289,18 +296,58 @@ func (s *Store) write(ctx context.Context, fn func(w *Store) error) error {
 	return nil
 }
 
+// prepare readies hotStatements on Postgres. database/sql prepares each
+// once per connection, so the server parses and plans them once instead of
+// on every citizen write.
+func (s *Store) prepare() error {
+	s.stmts = map[string]*sqlx.Stmt{}
+	for _, name := range hotStatements {
+		st, err := s.db.Preparex(s.sql.Get(name))
+		if err != nil {
+			for _, st := range s.stmts {
+				st.Close()
+			}
+			return fmt.Errorf("store: unable to prepare %s: %w", name, err)
+		}
+		s.stmts[name] = st
+	}
+	return nil
+}
+
+// stmt returns the prepared statement name, bound to the transaction if
+// there is one, or nil when name is not prepared.
+func (s *Store) stmt(ctx context.Context, name string) *sqlx.Stmt {
+	st := s.stmts[name]
+	if st == nil || s.tx == nil {
+		return st
+	}
+	return s.tx.StmtxContext(ctx, st)
+}
+
 // Small helpers over the named statements.
 
 func (s *Store) get(ctx context.Context, dest any, name string, args ...any) error {
+	if st := s.stmt(ctx, name); st != nil {
+		return st.GetContext(ctx, dest, args...)
+	}
 	return s.q.GetContext(ctx, dest, s.sql.Get(name), args...)
 }
 
 func (s *Store) sel(ctx context.Context, dest any, name string, args ...any) error {
+	if st := s.stmt(ctx, name); st != nil {
+		return st.SelectContext(ctx, dest, args...)
+	}
 	return s.q.SelectContext(ctx, dest, s.sql.Get(name), args...)
 }
 
 func (s *Store) exec(ctx context.Context, name string, args ...any) (int64, error) {
-	res, err := s.q.ExecContext(ctx, s.sql.Get(name), args...)
+	var res sql.Result
+	var err error
+	if st := s.stmt(ctx, name); st != nil {
+		res, err = st.ExecContext(ctx, args...)
+	} else {
+		res, err = s.q.ExecContext(ctx, s.sql.Get(name), args...)
+	}
 	if err != nil {
 		return 0, err
 	}
@@ -310,6 +357,10 @@ func (s *Store) exec(ctx context.Context, name string, args ...any) (int64, erro
 // insertID runs an INSERT … RETURNING id.
 func (s *Store) insertID(ctx context.Context, name string, args ...any) (int64, error) {
 	var id int64
+	if st := s.stmt(ctx, name); st != nil {
+		err := st.QueryRowxContext(ctx, args...).Scan(&id)
+		return id, err
+	}
 	err := s.q.QueryRowxContext(ctx, s.sql.Get(name), args...).Scan(&id)
 	return id, err
 }
