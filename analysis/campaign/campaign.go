@@ -32,9 +32,11 @@ type Item struct {
 // Options tune detection; zero values take the defaults.
 type Options struct {
 	// Threshold is the estimated Jaccard similarity of shingle sets above
-	// which two texts are joined (default 0.15). Two copies of one template,
-	// each with 20% of its words swapped independently, share about a quarter
-	// of their word pairs; unrelated comments share almost none.
+	// which two texts are linked as candidates (default 0.3). Two copies of
+	// one template, each with 20% of its words swapped independently, share
+	// about a quarter of their word pairs (a third of the pairs pass), enough
+	// to link a campaign; texts that only link loosely are then checked
+	// against the campaign's consensus.
 	Threshold float64
 	// ShingleSize is words per shingle (default 2): pairs keep copies with
 	// swapped words closer than triples do.
@@ -58,7 +60,7 @@ type Options struct {
 
 func (o *Options) defaults() {
 	if o.Threshold <= 0 {
-		o.Threshold = 0.15
+		o.Threshold = 0.3
 	}
 	if o.ShingleSize <= 0 {
 		o.ShingleSize = 2
@@ -114,9 +116,20 @@ func Detect(items []Item, opt Options) []Campaign {
 	opt.defaults()
 	sigs, hashes := signatures(items, opt)
 	groups, exact := link(sigs, hashes, opt)
+	// Cores: tight sets of copies around a consensus, found within each
+	// linked group. A campaign may start as several cores.
+	minCore := max(3, opt.MinCopies/3)
+	var cores [][]int32
+	for _, g := range groups {
+		cores = append(cores, peel(items, sigs, g, minCore, opt)...)
+	}
+	// Every text joins the core whose consensus it agrees with best; twice,
+	// the second time against the consensus of the grown campaigns.
+	campaigns := attach(sigs, cores, opt)
+	campaigns = attach(sigs, campaigns, opt)
 	var out []Campaign
-	for _, members := range groups {
-		for _, c := range peel(items, sigs, members, opt) {
+	for _, c := range campaigns {
+		if c = checkWords(items, c, opt); len(c) >= opt.MinCopies {
 			out = append(out, describe(items, sigs, exact, c))
 		}
 	}
@@ -127,6 +140,104 @@ func Detect(items []Item, opt Options) []Campaign {
 		return out[a].FirstSeen.Before(out[b].FirstSeen)
 	})
 	return out
+}
+
+// attach assigns every item to the campaign whose consensus signature it
+// agrees with best (at least Options.Agreement), found through an LSH index
+// of the consensus signatures, and merges campaigns whose consensus agree.
+func attach(sigs [][]uint32, cores [][]int32, opt Options) [][]int32 {
+	if len(cores) == 0 {
+		return nil
+	}
+	cons := make([][]uint32, len(cores))
+	for c, members := range cores {
+		cons[c] = consensus(sigs, members)
+	}
+	bands := opt.SignatureSize / opt.Rows
+	index := make([]map[uint64][]int32, bands)
+	for b := range index {
+		index[b] = map[uint64][]int32{}
+		for c, sig := range cons {
+			key := bandKey(sig[b*opt.Rows:(b+1)*opt.Rows], b)
+			index[b][key] = append(index[b][key], int32(c))
+		}
+	}
+	best := func(sig []uint32, seen map[int32]bool) (int32, float64) {
+		clear(seen)
+		bc, ba := int32(-1), 0.0
+		for b := 0; b < bands; b++ {
+			for _, c := range index[b][bandKey(sig[b*opt.Rows:(b+1)*opt.Rows], b)] {
+				if seen[c] {
+					continue
+				}
+				seen[c] = true
+				if a := text.EstimateJaccard(sig, cons[c]); a >= opt.Agreement && (a > ba || (a == ba && c < bc)) {
+					bc, ba = c, a
+				}
+			}
+		}
+		return bc, ba
+	}
+	// Cores of one template merge.
+	uf := newUnionFind(len(cores))
+	seen := map[int32]bool{}
+	for c, sig := range cons {
+		clear(seen)
+		for b := 0; b < bands; b++ {
+			for _, d := range index[b][bandKey(sig[b*opt.Rows:(b+1)*opt.Rows], b)] {
+				if d != int32(c) && !seen[d] {
+					seen[d] = true
+					if text.EstimateJaccard(sig, cons[d]) >= opt.Agreement {
+						uf.union(int32(c), d)
+					}
+				}
+			}
+		}
+	}
+	owner := make([]int32, len(sigs))
+	parallel(len(sigs), func(lo, hi int) {
+		seen := map[int32]bool{}
+		for i := lo; i < hi; i++ {
+			owner[i] = -1
+			if len(sigs[i]) == 0 {
+				continue
+			}
+			if c, _ := best(sigs[i], seen); c >= 0 {
+				owner[i] = uf.root(c)
+			}
+		}
+	})
+	byRoot := map[int32][]int32{}
+	for i, c := range owner {
+		if c >= 0 {
+			byRoot[c] = append(byRoot[c], int32(i))
+		}
+	}
+	var out [][]int32
+	for _, members := range byRoot {
+		out = append(out, members)
+	}
+	sort.Slice(out, func(a, b int) bool { return out[a][0] < out[b][0] })
+	return out
+}
+
+// parallel runs f over two or more ranges of [0, n).
+func parallel(n int, f func(lo, hi int)) {
+	workers := max(1, runtime.GOMAXPROCS(0))
+	chunk := (n + workers - 1) / workers
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		lo, hi := w*chunk, min((w+1)*chunk, n)
+		if lo >= hi {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f(lo, hi)
+		}()
+	}
+	wg.Wait()
 }
 
 // link joins exact copies and LSH candidates whose estimated similarity
@@ -194,7 +305,7 @@ func link(sigs [][]uint32, hashes []uint64, opt Options) ([][]int32, []bool) {
 	}
 	var groups [][]int32
 	for _, members := range byRoot {
-		if len(members) >= opt.MinCopies {
+		if len(members) >= 3 {
 			groups = append(groups, members)
 		}
 	}
@@ -210,7 +321,7 @@ func link(sigs [][]uint32, hashes []uint64, opt Options) ([][]int32, []bool) {
 // even when no copy is the template. Members that agree with it form the
 // campaign; the rest are tried again, so further templates in the same group
 // are found next, and comments that agree with nothing are left out.
-func peel(items []Item, sigs [][]uint32, members []int32, opt Options) [][]int32 {
+func peel(items []Item, sigs [][]uint32, members []int32, minCore int, opt Options) [][]int32 {
 	// Seeds are tried closest to the group's consensus first: they most
 	// likely belong to its largest template.
 	cons := consensus(sigs, members)
@@ -226,7 +337,7 @@ func peel(items []Item, sigs [][]uint32, members []int32, opt Options) [][]int32
 	taken := map[int32]bool{}
 	tries := 0
 	for _, seed := range seeds {
-		if len(rest) < opt.MinCopies || tries >= maxSeeds {
+		if len(rest) < minCore || tries >= maxSeeds {
 			break
 		}
 		if taken[seed] {
@@ -235,13 +346,13 @@ func peel(items []Item, sigs [][]uint32, members []int32, opt Options) [][]int32
 		tries++
 		near, _ := split(sigs, rest, sigs[seed], opt.Threshold)
 		in, _ := split(sigs, rest, consensus(sigs, near), opt.Agreement)
-		if len(in) >= opt.MinCopies {
+		if len(in) >= minCore {
 			// Once more on the members alone, so that the others no
 			// longer weigh on the consensus.
 			in, _ = split(sigs, rest, consensus(sigs, in), opt.Agreement)
 			in = checkWords(items, in, opt)
 		}
-		if len(in) < opt.MinCopies {
+		if len(in) < minCore {
 			continue
 		}
 		out = append(out, in)
@@ -408,6 +519,14 @@ func newUnionFind(n int) *unionFind {
 func (u *unionFind) find(x int32) int32 {
 	for u.parent[x] != x {
 		u.parent[x] = u.parent[u.parent[x]]
+		x = u.parent[x]
+	}
+	return x
+}
+
+// root is find without path compression, safe for concurrent readers.
+func (u *unionFind) root(x int32) int32 {
+	for u.parent[x] != x {
 		x = u.parent[x]
 	}
 	return x
