@@ -38,7 +38,7 @@ func (s *Store) CreateComment(ctx context.Context, c participation.Comment) (int
 		return 0, v
 	}
 	var id int64
-	err := s.write(ctx, func(w *Store) error {
+	err := s.writeOne(ctx, func(w *Store) error {
 		kind, stmt := participation.KindProposals, "proposal-write-rules"
 		if c.TargetKind != participation.TargetProposal {
 			kind, stmt = participation.KindDocument, "section-write-rules"
@@ -154,7 +154,7 @@ func (s *Store) VoteComment(ctx context.Context, commentID, participantID int64,
 	default:
 		return participation.ValidationErrors{participation.Errorf(participation.CodeInvalid, "vote", "err.bad_choice", "must be agree, disagree or pass")}
 	}
-	return s.write(ctx, func(w *Store) error {
+	return s.writeOne(ctx, func(w *Store) error {
 		var t struct {
 			target
 			Status     participation.Status     `db:"comment_status"`

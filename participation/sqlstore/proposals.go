@@ -179,7 +179,7 @@ func (s *Store) GetImage(ctx context.Context, proposalID int64, position int) (p
 
 // Support adds or revokes a participant's support of a proposal.
 func (s *Store) Support(ctx context.Context, proposalID, participantID int64, on bool) error {
-	return s.write(ctx, func(w *Store) error {
+	return s.writeOne(ctx, func(w *Store) error {
 		var t target
 		if err := w.rules(ctx, &t, "proposal-write-rules", participantID, proposalID); err != nil {
 			if noRows(err) {

@@ -324,6 +324,26 @@ func (s *Store) stmt(ctx context.Context, name string) *sqlx.Stmt {
 	return s.tx.StmtxContext(ctx, st)
 }
 
+// writeOne runs fn, whose only change is one fused statement on Postgres
+// (the row, its counter and its event), without BEGIN and COMMIT: that
+// statement is a transaction of its own, so the write and its event still
+// commit together, and the counter row is locked only while it runs. The
+// rules fn reads first are as fresh as inside a READ COMMITTED transaction,
+// which takes no lock on them either; a refusal decided by the fused
+// statement writes nothing. In a Batch, and on SQLite, it is write.
+func (s *Store) writeOne(ctx context.Context, fn func(w *Store) error) error {
+	if s.tx != nil || !s.fused() {
+		return s.write(ctx, fn)
+	}
+	w := *s
+	w.txs = &txState{}
+	if err := fn(&w); err != nil {
+		return err
+	}
+	w.committed()
+	return nil
+}
+
 // Small helpers over the named statements.
 
 func (s *Store) get(ctx context.Context, dest any, name string, args ...any) error {
