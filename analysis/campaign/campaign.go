@@ -240,6 +240,16 @@ func parallel(n int, f func(lo, hi int)) {
 	wg.Wait()
 }
 
+// leaders are the few members of an LSH bucket that newcomers are checked
+// against, each from a different component.
+type leaders struct {
+	idx [4]int32
+	n   int8
+}
+
+// linkRows is the rows per band when linking.
+const linkRows = 3
+
 // link joins exact copies and LSH candidates whose estimated similarity
 // passes the threshold, and returns the connected groups large enough to be
 // campaigns (members in ascending order) and which items have an exact copy.
@@ -268,17 +278,19 @@ func link(sigs [][]uint32, hashes []uint64, opt Options) ([][]int32, []bool) {
 	// candidate joins only after its estimated similarity is checked. Each
 	// bucket keeps a few leaders from different components to check against,
 	// so a bucket full of one campaign costs one check per newcomer.
-	bands := opt.SignatureSize / opt.Rows
-	const maxLeaders = 4
+	// Linking uses bands of linkRows: fewer, stricter bands than the attach
+	// step's, since a campaign needs only enough links to form a core.
+	bands := opt.SignatureSize / linkRows
+	buckets := make(map[uint64]leaders, len(distinct))
 	for b := 0; b < bands; b++ {
-		buckets := make(map[uint64][]int32, len(distinct))
+		clear(buckets)
 		for _, i := range distinct {
 			sig := sigs[i]
-			key := bandKey(sig[b*opt.Rows:(b+1)*opt.Rows], b)
-			leaders := buckets[key]
+			key := bandKey(sig[b*linkRows:(b+1)*linkRows], b)
+			ls := buckets[key]
 			root := uf.find(i)
 			joined := false
-			for _, l := range leaders {
+			for _, l := range ls.idx[:ls.n] {
 				if uf.find(l) == root {
 					joined = true
 					continue
@@ -289,8 +301,10 @@ func link(sigs [][]uint32, hashes []uint64, opt Options) ([][]int32, []bool) {
 					joined = true
 				}
 			}
-			if !joined && len(leaders) < maxLeaders {
-				buckets[key] = append(leaders, i)
+			if !joined && int(ls.n) < len(ls.idx) {
+				ls.idx[ls.n] = i
+				ls.n++
+				buckets[key] = ls
 			}
 		}
 	}
