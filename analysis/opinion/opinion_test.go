@@ -143,38 +143,10 @@ func TestTooFewParticipants(t *testing.T) {
 	}
 }
 
-// synthetic is participants × comments with each participant voting on a
-// fraction of the comments, in three camps.
-func synthetic(participants, comments int, fraction float64) []Vote {
-	r := rand.New(rand.NewPCG(11, 12))
-	leaning := make([]float64, comments)
-	for j := range leaning {
-		leaning[j] = r.Float64()*2 - 1
-	}
-	var votes []Vote
-	for p := range participants {
-		camp := float64(p%3 - 1)
-		for j := range comments {
-			if r.Float64() > fraction {
-				continue
-			}
-			x := camp*leaning[j] + r.NormFloat64()*0.7
-			v := Pass
-			if x > 0.3 {
-				v = Agree
-			} else if x < -0.3 {
-				v = Disagree
-			}
-			votes = append(votes, Vote{Participant: fmt.Sprint(p), Comment: fmt.Sprint(j), Value: v})
-		}
-	}
-	return votes
-}
-
 // BenchmarkAnalyze5000x2000 is the size: 5,000 participants × 2,000
 // comments, each participant voting on 10% (1M votes). Goal ≤ 5 s.
 func BenchmarkAnalyze5000x2000(b *testing.B) {
-	votes := synthetic(5000, 2000, 0.1)
+	votes := Synthetic(5000, 2000, 0.1)
 	b.ResetTimer()
 	for b.Loop() {
 		if _, err := Analyze(votes, Options{}); err != nil {

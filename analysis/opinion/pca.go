@@ -3,6 +3,7 @@ package opinion
 import (
 	"math"
 	"sort"
+	"sync"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -173,36 +174,56 @@ func centre(rows [][]cell, excluded []bool, center []float64) *centred {
 }
 
 // gram computes w = X'X v for each vector of v in one pass over the votes,
-// with the vectors interleaved so that a vote touches one cache line.
+// with the vectors interleaved so that a vote touches one cache line. Large
+// matrices are split between two goroutines, each with its own sums.
 func (x *centred) gram(v, w [][]float64) {
 	b, nc := len(v), len(v[0])
 	vi := make([]float64, nc*b)
-	wi := make([]float64, nc*b)
 	for k := range v {
 		for j, a := range v[k] {
 			vi[j*b+k] = a
 		}
 	}
-	var s [8]float64
-	for i := 0; i+1 < len(x.start); i++ {
-		lo, hi := x.start[i], x.start[i+1]
-		clear(s[:b])
-		for e := lo; e < hi; e++ {
-			d, o := x.vals[e], int(x.cols[e])*b
-			for k := 0; k < b; k++ {
-				s[k] += d * vi[o+k]
-			}
-		}
-		for e := lo; e < hi; e++ {
-			d, o := x.vals[e], int(x.cols[e])*b
-			for k := 0; k < b; k++ {
-				wi[o+k] += d * s[k]
-			}
-		}
+	rows := len(x.start) - 1
+	parts := 1
+	if len(x.vals) > 200000 {
+		parts = 2
 	}
+	wis := make([][]float64, parts)
+	var wg sync.WaitGroup
+	for p := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			wi := make([]float64, nc*b)
+			var s [8]float64
+			for i := p * rows / parts; i < (p+1)*rows/parts; i++ {
+				lo, hi := x.start[i], x.start[i+1]
+				clear(s[:b])
+				for e := lo; e < hi; e++ {
+					d, o := x.vals[e], int(x.cols[e])*b
+					for k := 0; k < b; k++ {
+						s[k] += d * vi[o+k]
+					}
+				}
+				for e := lo; e < hi; e++ {
+					d, o := x.vals[e], int(x.cols[e])*b
+					for k := 0; k < b; k++ {
+						wi[o+k] += d * s[k]
+					}
+				}
+			}
+			wis[p] = wi
+		}()
+	}
+	wg.Wait()
 	for k := range w {
 		for j := range w[k] {
-			w[k][j] = wi[j*b+k]
+			sum := 0.0
+			for _, wi := range wis {
+				sum += wi[j*b+k]
+			}
+			w[k][j] = sum
 		}
 	}
 }
