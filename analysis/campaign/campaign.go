@@ -240,6 +240,37 @@ func parallel(n int, f func(lo, hi int)) {
 	wg.Wait()
 }
 
+// linkBands links candidates in bands first, first+step, ... into uf.
+func linkBands(sigs [][]uint32, distinct []int32, uf *unionFind, first, step, bands int, threshold float64) {
+	buckets := make(map[uint64]leaders, len(distinct))
+	for b := first; b < bands; b += step {
+		clear(buckets)
+		for _, i := range distinct {
+			sig := sigs[i]
+			key := bandKey(sig[b*linkRows:(b+1)*linkRows], b)
+			ls := buckets[key]
+			root := uf.find(i)
+			joined := false
+			for _, l := range ls.idx[:ls.n] {
+				if uf.find(l) == root {
+					joined = true
+					continue
+				}
+				if text.EstimateJaccard(sig, sigs[l]) >= threshold {
+					uf.union(i, l)
+					root = uf.find(i)
+					joined = true
+				}
+			}
+			if !joined && int(ls.n) < len(ls.idx) {
+				ls.idx[ls.n] = i
+				ls.n++
+				buckets[key] = ls
+			}
+		}
+	}
+}
+
 // leaders are the few members of an LSH bucket that newcomers are checked
 // against, each from a different component.
 type leaders struct {
@@ -280,32 +311,24 @@ func link(sigs [][]uint32, hashes []uint64, opt Options) ([][]int32, []bool) {
 	// so a bucket full of one campaign costs one check per newcomer.
 	// Linking uses bands of linkRows: fewer, stricter bands than the attach
 	// step's, since a campaign needs only enough links to form a core.
+	// The bands are shared between workers, each with its own union-find
+	// seeded with the exact copies; their components are merged at the end.
 	bands := opt.SignatureSize / linkRows
-	buckets := make(map[uint64]leaders, len(distinct))
-	for b := 0; b < bands; b++ {
-		clear(buckets)
-		for _, i := range distinct {
-			sig := sigs[i]
-			key := bandKey(sig[b*linkRows:(b+1)*linkRows], b)
-			ls := buckets[key]
-			root := uf.find(i)
-			joined := false
-			for _, l := range ls.idx[:ls.n] {
-				if uf.find(l) == root {
-					joined = true
-					continue
-				}
-				if text.EstimateJaccard(sig, sigs[l]) >= opt.Threshold {
-					uf.union(i, l)
-					root = uf.find(i)
-					joined = true
-				}
-			}
-			if !joined && int(ls.n) < len(ls.idx) {
-				ls.idx[ls.n] = i
-				ls.n++
-				buckets[key] = ls
-			}
+	workers := max(1, min(runtime.GOMAXPROCS(0), bands))
+	ufs := make([]*unionFind, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		ufs[w] = &unionFind{parent: append([]int32(nil), uf.parent...)}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			linkBands(sigs, distinct, ufs[w], w, workers, bands, opt.Threshold)
+		}()
+	}
+	wg.Wait()
+	for _, u := range ufs {
+		for i := range u.parent {
+			uf.union(int32(i), u.find(int32(i)))
 		}
 	}
 
