@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -36,6 +37,11 @@ func (s *Store) CreateComment(ctx context.Context, c participation.Comment) (int
 	}
 	if v := participation.ValidateComment(c); len(v) > 0 {
 		return 0, v
+	}
+	if s.oneStatement() && c.ParentID == nil {
+		if id, err := s.createCommentOne(ctx, c); id != 0 || err != nil {
+			return id, err
+		}
 	}
 	var id int64
 	err := s.writeOne(ctx, func(w *Store) error {
@@ -92,6 +98,29 @@ func (s *Store) CreateComment(ctx context.Context, c participation.Comment) (int
 		return w.emit(ctx, ev)
 	})
 	return id, err
+}
+
+// createCommentOne tries a top-level comment as one statement; 0 and no
+// error when it was refused or raced, having written nothing.
+func (s *Store) createCommentOne(ctx context.Context, c participation.Comment) (int64, error) {
+	stmt := "create-section-comment-one"
+	if c.TargetKind == participation.TargetProposal {
+		stmt = "create-proposal-comment-one"
+	}
+	payload, err := json.Marshal(commentCreated{c.TargetKind, c.TargetID, c.ParentID, c.Kind, c.Body, c.ProposedText})
+	if err != nil {
+		return 0, fmt.Errorf("store: unable to encode %s event: %w", participation.EvCommentCreated, err)
+	}
+	var ids []int64
+	if err := s.sel(ctx, &ids, stmt, c.TargetID, c.ParticipantID, s.now(ctx), string(c.Kind), c.Body, c.ProposedText,
+		string(participation.EvCommentCreated), string(payload)); err != nil {
+		return 0, fmt.Errorf("store: unable to create comment: %w", err)
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	s.emitted()
+	return ids[0], nil
 }
 
 func (s *Store) countComment(ctx context.Context, kind participation.TargetKind, targetID int64, delta int) error {
@@ -153,6 +182,16 @@ func (s *Store) VoteComment(ctx context.Context, commentID, participantID int64,
 	case participation.VoteAgree, participation.VoteDisagree, participation.VotePass:
 	default:
 		return participation.ValidationErrors{participation.Errorf(participation.CodeInvalid, "vote", "err.bad_choice", "must be agree, disagree or pass")}
+	}
+	if s.oneStatement() {
+		var n int
+		if err := s.get(ctx, &n, "vote-one", commentID, participantID, s.now(ctx), string(v), string(participation.EvCommentVoted)); err != nil {
+			return fmt.Errorf("store: unable to vote: %w", err)
+		}
+		if n > 0 {
+			s.emitted()
+			return nil
+		}
 	}
 	return s.writeOne(ctx, func(w *Store) error {
 		var t struct {

@@ -116,10 +116,14 @@ var statementNames = []string{
 // postgresStatementNames are the statements only the Postgres code paths use.
 var postgresStatementNames = []string{
 	"create-comment-fused",
+	"create-proposal-comment-one",
+	"create-section-comment-one",
 	"notify-outbox",
 	"support-fused",
+	"support-one",
 	"unsupport-fused",
 	"vote-fused",
+	"vote-one",
 }
 
 // hotStatements are prepared on Postgres: a citizen write, its sign-in and
@@ -128,6 +132,8 @@ var postgresStatementNames = []string{
 // filters that are off.
 var hotStatements = []string{
 	"create-comment-fused",
+	"create-proposal-comment-one",
+	"create-section-comment-one",
 	"get-comment",
 	"get-participant",
 	"get-proposal",
@@ -137,8 +143,10 @@ var hotStatements = []string{
 	"proposal-write-rules",
 	"section-write-rules",
 	"support-fused",
+	"support-one",
 	"unsupport-fused",
 	"vote-fused",
+	"vote-one",
 	"vote-write-rules",
 	"write-rules",
 }

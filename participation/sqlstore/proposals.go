@@ -179,6 +179,16 @@ func (s *Store) GetImage(ctx context.Context, proposalID int64, position int) (p
 
 // Support adds or revokes a participant's support of a proposal.
 func (s *Store) Support(ctx context.Context, proposalID, participantID int64, on bool) error {
+	if on && s.oneStatement() {
+		var n int
+		if err := s.get(ctx, &n, "support-one", proposalID, participantID, s.now(ctx), string(participation.EvSupportAdded)); err != nil {
+			return fmt.Errorf("store: unable to support proposal: %w", err)
+		}
+		if n > 0 {
+			s.emitted()
+			return nil
+		}
+	}
 	return s.writeOne(ctx, func(w *Store) error {
 		var t target
 		if err := w.rules(ctx, &t, "proposal-write-rules", participantID, proposalID); err != nil {

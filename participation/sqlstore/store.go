@@ -324,6 +324,12 @@ func (s *Store) stmt(ctx context.Context, name string) *sqlx.Stmt {
 	return s.tx.StmtxContext(ctx, st)
 }
 
+// oneStatement reports whether the hot writes (votes, supports, top-level
+// comments) first try their whole write, rules included, as one Postgres
+// statement outside any transaction. A refusal or a race makes it write
+// nothing, and the step-by-step path then decides and explains.
+func (s *Store) oneStatement() bool { return s.fused() && s.tx == nil }
+
 // writeOne runs fn, whose only change is one fused statement on Postgres
 // (the row, its counter and its event), without BEGIN and COMMIT: that
 // statement is a transaction of its own, so the write and its event still

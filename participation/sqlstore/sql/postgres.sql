@@ -84,3 +84,142 @@ WITH s AS (
     SELECT ?, ?, ?, s.proposal_id, ?, ?, ?, CAST(? AS JSONB) FROM s
 )
 SELECT COUNT(*) FROM s
+
+-- Whole citizen writes in one statement: the rules of write-rules (as a
+-- filter: $1 the target, $2 the participant, $3 the time), the row, its
+-- counter and its event. Zero rows means refused or raced, with nothing
+-- written: the store then takes the step-by-step path, which says why. They
+-- use $n because each parameter appears several times.
+
+-- name: create-section-comment-one
+WITH r AS (
+    SELECT c.id AS component_id, c.process_id,
+        (SELECT CASE WHEN pa.region_code <> '' THEN pa.region_code
+                ELSE COALESCE((SELECT pr.region_code FROM profiles pr
+                    WHERE pr.process_id = c.process_id AND pr.participant_id = pa.id), '') END
+            FROM participants pa WHERE pa.id = $2) AS region
+    FROM sections x JOIN components c ON c.id = x.component_id JOIN processes p ON p.id = c.process_id
+    WHERE x.id = $1 AND c.kind = 'document' AND p.published
+      AND EXISTS (SELECT 1 FROM phase_components pc JOIN phases ph ON ph.id = pc.phase_id
+          WHERE pc.component_id = c.id AND ph.starts_at <= $3 AND ph.ends_at > $3)
+      AND (p.mode <> 'registered'
+          OR (EXISTS (SELECT 1 FROM profiles pr WHERE pr.participant_id = $2 AND pr.process_id = c.process_id
+                  AND pr.verified_at IS NOT NULL)
+              AND EXISTS (SELECT 1 FROM consents co WHERE co.participant_id = $2 AND co.process_id = c.process_id
+                  AND co.withdrawn_at IS NULL)))
+), ok AS (
+    SELECT * FROM r WHERE region IS NOT NULL
+), c AS (
+    INSERT INTO comments (process_id, component_id, target_kind, target_id, parent_id, participant_id, kind,
+        body, proposed_text, created_at)
+    SELECT ok.process_id, ok.component_id, 'section', $1, CAST(NULL AS BIGINT), $2, $4, $5, $6, $3 FROM ok
+    RETURNING id
+), n AS (
+    UPDATE sections SET comment_count = comment_count + 1 WHERE id = $1 AND EXISTS (SELECT 1 FROM c)
+), e AS (
+    INSERT INTO outbox (type, process_id, component_id, entity_id, participant_id, region_code, occurred_at, payload)
+    SELECT $7, ok.process_id, ok.component_id, c.id, $2, ok.region, $3, CAST($8 AS JSONB) FROM c, ok
+)
+SELECT id FROM c
+
+-- name: create-proposal-comment-one
+WITH r AS (
+    SELECT c.id AS component_id, c.process_id,
+        (SELECT CASE WHEN pa.region_code <> '' THEN pa.region_code
+                ELSE COALESCE((SELECT pr.region_code FROM profiles pr
+                    WHERE pr.process_id = c.process_id AND pr.participant_id = pa.id), '') END
+            FROM participants pa WHERE pa.id = $2) AS region
+    FROM proposals x JOIN components c ON c.id = x.component_id JOIN processes p ON p.id = c.process_id
+    WHERE x.id = $1 AND x.status = 'published' AND c.kind = 'proposals' AND p.published
+      AND EXISTS (SELECT 1 FROM phase_components pc JOIN phases ph ON ph.id = pc.phase_id
+          WHERE pc.component_id = c.id AND ph.starts_at <= $3 AND ph.ends_at > $3)
+      AND (p.mode <> 'registered'
+          OR (EXISTS (SELECT 1 FROM profiles pr WHERE pr.participant_id = $2 AND pr.process_id = c.process_id
+                  AND pr.verified_at IS NOT NULL)
+              AND EXISTS (SELECT 1 FROM consents co WHERE co.participant_id = $2 AND co.process_id = c.process_id
+                  AND co.withdrawn_at IS NULL)))
+), ok AS (
+    SELECT * FROM r WHERE region IS NOT NULL
+), c AS (
+    INSERT INTO comments (process_id, component_id, target_kind, target_id, parent_id, participant_id, kind,
+        body, proposed_text, created_at)
+    SELECT ok.process_id, ok.component_id, 'proposal', $1, CAST(NULL AS BIGINT), $2, $4, $5, $6, $3 FROM ok
+    RETURNING id
+), n AS (
+    UPDATE proposals SET comment_count = comment_count + 1 WHERE id = $1 AND EXISTS (SELECT 1 FROM c)
+), e AS (
+    INSERT INTO outbox (type, process_id, component_id, entity_id, participant_id, region_code, occurred_at, payload)
+    SELECT $7, ok.process_id, ok.component_id, c.id, $2, ok.region, $3, CAST($8 AS JSONB) FROM c, ok
+)
+SELECT id FROM c
+
+-- $4 the vote, $5 the event type. A vote equal to the previous one, or a
+-- previous one changed meanwhile, writes nothing.
+-- name: vote-one
+WITH r AS (
+    SELECT c.id AS component_id, c.process_id,
+        (SELECT CASE WHEN pa.region_code <> '' THEN pa.region_code
+                ELSE COALESCE((SELECT pr.region_code FROM profiles pr
+                    WHERE pr.process_id = c.process_id AND pr.participant_id = pa.id), '') END
+            FROM participants pa WHERE pa.id = $2) AS region
+    FROM comments x JOIN components c ON c.id = x.component_id JOIN processes p ON p.id = c.process_id
+    WHERE x.id = $1 AND x.status = 'published' AND x.target_kind = 'section' AND c.kind = 'document' AND p.published
+      AND EXISTS (SELECT 1 FROM phase_components pc JOIN phases ph ON ph.id = pc.phase_id
+          WHERE pc.component_id = c.id AND ph.starts_at <= $3 AND ph.ends_at > $3)
+      AND (p.mode <> 'registered'
+          OR (EXISTS (SELECT 1 FROM profiles pr WHERE pr.participant_id = $2 AND pr.process_id = c.process_id
+                  AND pr.verified_at IS NOT NULL)
+              AND EXISTS (SELECT 1 FROM consents co WHERE co.participant_id = $2 AND co.process_id = c.process_id
+                  AND co.withdrawn_at IS NULL)))
+), ok AS (
+    SELECT * FROM r WHERE region IS NOT NULL
+), prev AS (
+    SELECT COALESCE((SELECT vote FROM comment_votes WHERE comment_id = $1 AND participant_id = $2), '') AS vote
+), v AS (
+    INSERT INTO comment_votes (comment_id, participant_id, vote, created_at, updated_at)
+    SELECT $1, $2, CAST($4 AS TEXT), $3, $3 FROM ok, prev WHERE prev.vote <> CAST($4 AS TEXT)
+    ON CONFLICT (comment_id, participant_id) DO UPDATE SET vote = excluded.vote, updated_at = excluded.updated_at
+    WHERE comment_votes.vote = (SELECT vote FROM prev)
+    RETURNING comment_id
+), n AS (
+    UPDATE comments SET
+        agree = agree + (CASE WHEN CAST($4 AS TEXT) = 'agree' THEN 1 ELSE 0 END) - (CASE WHEN prev.vote = 'agree' THEN 1 ELSE 0 END),
+        disagree = disagree + (CASE WHEN CAST($4 AS TEXT) = 'disagree' THEN 1 ELSE 0 END) - (CASE WHEN prev.vote = 'disagree' THEN 1 ELSE 0 END),
+        pass = pass + (CASE WHEN CAST($4 AS TEXT) = 'pass' THEN 1 ELSE 0 END) - (CASE WHEN prev.vote = 'pass' THEN 1 ELSE 0 END)
+    FROM prev WHERE comments.id = (SELECT comment_id FROM v)
+), e AS (
+    INSERT INTO outbox (type, process_id, component_id, entity_id, participant_id, region_code, occurred_at, payload)
+    SELECT $5, ok.process_id, ok.component_id, $1, $2, ok.region, $3,
+        jsonb_build_object('vote', CAST($4 AS TEXT), 'previous', prev.vote) FROM v, ok, prev
+)
+SELECT COUNT(*) FROM v
+
+-- $4 the event type.
+-- name: support-one
+WITH r AS (
+    SELECT c.id AS component_id, c.process_id,
+        (SELECT CASE WHEN pa.region_code <> '' THEN pa.region_code
+                ELSE COALESCE((SELECT pr.region_code FROM profiles pr
+                    WHERE pr.process_id = c.process_id AND pr.participant_id = pa.id), '') END
+            FROM participants pa WHERE pa.id = $2) AS region
+    FROM proposals x JOIN components c ON c.id = x.component_id JOIN processes p ON p.id = c.process_id
+    WHERE x.id = $1 AND x.status = 'published' AND c.kind = 'proposals' AND p.published
+      AND EXISTS (SELECT 1 FROM phase_components pc JOIN phases ph ON ph.id = pc.phase_id
+          WHERE pc.component_id = c.id AND ph.starts_at <= $3 AND ph.ends_at > $3)
+      AND (p.mode <> 'registered'
+          OR (EXISTS (SELECT 1 FROM profiles pr WHERE pr.participant_id = $2 AND pr.process_id = c.process_id
+                  AND pr.verified_at IS NOT NULL)
+              AND EXISTS (SELECT 1 FROM consents co WHERE co.participant_id = $2 AND co.process_id = c.process_id
+                  AND co.withdrawn_at IS NULL)))
+), ok AS (
+    SELECT * FROM r WHERE region IS NOT NULL
+), s AS (
+    INSERT INTO supports (proposal_id, participant_id, created_at) SELECT $1, $2, $3 FROM ok
+    ON CONFLICT DO NOTHING RETURNING proposal_id
+), n AS (
+    UPDATE proposals SET support_count = support_count + 1 WHERE id = (SELECT proposal_id FROM s)
+), e AS (
+    INSERT INTO outbox (type, process_id, component_id, entity_id, participant_id, region_code, occurred_at, payload)
+    SELECT $4, ok.process_id, ok.component_id, $1, $2, ok.region, $3, CAST('{}' AS JSONB) FROM s, ok
+)
+SELECT COUNT(*) FROM s
