@@ -54,8 +54,9 @@ func (o *Options) defaults(n int) {
 		o.MinK = 2
 	}
 	if o.MaxK <= 0 {
-		// Enough themes to read through, never more than one per ~5 texts.
-		o.MaxK = max(o.MinK, min(30, n/5))
+		// Enough themes to read through; few for few texts (√(n/2), a common
+		// rule of thumb), since silhouette on short texts favours many small ones.
+		o.MaxK = max(o.MinK, min(30, int(math.Sqrt(float64(n)/2))))
 	}
 	if o.LabelTerms <= 0 {
 		o.LabelTerms = 4
