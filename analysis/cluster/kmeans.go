@@ -73,8 +73,29 @@ func nearest(v []float32, cents [][]float32) (int, float32) {
 }
 
 // kmeans runs spherical k-means on the given rows: k-means++ seeding, then
-// Lloyd iterations.
+// Lloyd iterations; on small samples it keeps the best of a few restarts.
 func kmeans(z *dense, idx []int32, k int, r *rnd, iters int) [][]float32 {
+	restarts := 1
+	if len(idx)*k <= 50000 {
+		restarts = 5
+	}
+	var best [][]float32
+	bestFit := math.Inf(-1)
+	for range restarts {
+		c := kmeansOnce(z, idx, k, r, iters)
+		fit := 0.0
+		for _, i := range idx {
+			_, s := nearest(z.row(int(i)), c)
+			fit += float64(s)
+		}
+		if fit > bestFit {
+			best, bestFit = c, fit
+		}
+	}
+	return best
+}
+
+func kmeansOnce(z *dense, idx []int32, k int, r *rnd, iters int) [][]float32 {
 	k = min(k, len(idx))
 	cents := make([][]float32, 0, k)
 	first := z.row(int(idx[r.intn(len(idx))]))
