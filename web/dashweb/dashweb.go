@@ -10,6 +10,7 @@ package dashweb
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -49,6 +50,10 @@ type Config struct {
 	Live   dashboards.Source // the warehouse; nil: no live updates
 	Assets interface{ AssetURL(string) string }
 	Logger *slog.Logger
+	// LiveFor ends each live stream after this long (default 10 minutes);
+	// the browser reconnects at once. Bounded streams let proxies and load
+	// balancers rebalance, and let a route walk read a live answer to its end.
+	LiveFor time.Duration
 }
 
 // Handlers serves the dashboards.
@@ -68,6 +73,9 @@ type asset struct {
 func New(cfg Config) *Handlers {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.LiveFor <= 0 {
+		cfg.LiveFor = 10 * time.Minute
 	}
 	h := &Handlers{cfg: cfg, static: map[string]asset{}}
 	h.tpl = template.Must(template.New("").ParseFS(templateFS, "templates/*.html"))
@@ -342,14 +350,17 @@ func (h *Handlers) live(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Accel-Buffering", "no")
-	fmt.Fprint(w, ": connected\n\n")
+	// retry: the browser's reconnection delay when the stream ends.
+	fmt.Fprint(w, ": connected\nretry: 1000\n\n")
 	fl.Flush()
-	ch := h.cfg.Dash.Changes(r.Context(), h.cfg.Live, db, processID(r))
+	ctx, cancel := context.WithTimeout(r.Context(), h.cfg.LiveFor)
+	defer cancel()
+	ch := h.cfg.Dash.Changes(ctx, h.cfg.Live, db, processID(r))
 	keep := time.NewTicker(25 * time.Second)
 	defer keep.Stop()
 	for {
 		select {
-		case <-r.Context().Done():
+		case <-ctx.Done():
 			return
 		case <-keep.C:
 			fmt.Fprint(w, ": keep-alive\n\n")

@@ -1,0 +1,63 @@
+package dashweb_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/civicpulse/civicpulse/dashboards"
+	"github.com/civicpulse/civicpulse/ingest"
+	"github.com/civicpulse/civicpulse/warehouse"
+	"github.com/civicpulse/civicpulse/web"
+	"github.com/civicpulse/civicpulse/web/dashweb"
+	"github.com/civicpulse/civicpulse/web/staffweb/staffwebtest"
+	"github.com/civicpulse/civicpulse/web/webtest"
+)
+
+// fullStack is the serve wiring (cmd/civicpulse mountDashboards) as a
+// staffwebtest mount: a warehouse in a temp dir, the ingester running on the
+// fixture's store, the dashboards on the warehouse, mounted behind the real
+// staff guard. The fixture's data is ingested before the first request.
+func fullStack(t *testing.T, liveFor time.Duration) staffwebtest.Mount {
+	return func(f *staffwebtest.Fixture) func(r *mux.Router, reg web.Registrar) {
+		ctx, stop := context.WithCancel(context.Background())
+		wh, err := warehouse.Open(t.TempDir() + "/warehouse.duckdb")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ing, err := ingest.New(f.Store, wh, ingest.Options{Key: bytes.Repeat([]byte{9}, 32),
+			FlushEvery: 20 * time.Millisecond, Idle: 50 * time.Millisecond, Workers: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := ing.CatchUp(ctx); err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := ing.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				t.Errorf("ingester: %v", err)
+			}
+		}()
+		t.Cleanup(func() {
+			stop()
+			wg.Wait()
+			wh.Close()
+		})
+		d, err := dashboards.New(ctx, wh.Read(), func() time.Time { return webtest.Now })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return dashweb.New(dashweb.Config{Dash: d, Live: wh, Assets: f.Server, LiveFor: liveFor,
+			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}).Routes
+	}
+}
