@@ -2,7 +2,6 @@ package cluster
 
 import (
 	"errors"
-	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -82,19 +81,6 @@ func TestTooFewTexts(t *testing.T) {
 	}
 	if _, _, err := Fit(nil, Options{}); !errors.Is(err, ErrTooFewTexts) {
 		t.Errorf("err = %v", err)
-	}
-}
-
-func TestBench(t *testing.T) {
-	if os.Getenv("CIVICPULSE_SLOW_TESTS") == "" {
-		t.Skip("set CIVICPULSE_SLOW_TESTS=1")
-	}
-	for _, n := range []int{100_000, 1_000_000} {
-		r, err := Bench(n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("%+v", r)
 	}
 }
 

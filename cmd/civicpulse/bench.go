@@ -19,6 +19,7 @@ import (
 var benchmarks = map[string]func(ctx context.Context, args []string) (map[string]float64, error){
 	"submit":     benchSubmit,
 	"dashboards": benchDashboards,
+	"text":       benchText,
 }
 
 // runBench measures one part of civicpulse on this machine and prints its
