@@ -20,6 +20,7 @@ var benchmarks = map[string]func(ctx context.Context, args []string) (map[string
 	"submit":     benchSubmit,
 	"dashboards": benchDashboards,
 	"text":       benchText,
+	"ingest":     benchIngest,
 }
 
 // runBench measures one part of civicpulse on this machine and prints its
@@ -63,6 +64,21 @@ func benchSubmit(ctx context.Context, args []string) (map[string]float64, error)
 		return nil, err
 	}
 	return bench.Submit(ctx, bench.SubmitOptions{PostgresURL: *pg, Clients: *clients, Duration: *dur, Ingest: *withIngest, Log: slog.Default()})
+}
+
+func benchIngest(ctx context.Context, args []string) (map[string]float64, error) {
+	fs := flag.NewFlagSet("bench ingest", flag.ContinueOnError)
+	pg := fs.String("database-url", envOr("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"), "Postgres server to create the throwaway bench database on; empty skips Postgres")
+	events := fs.Int("events", 1_000_000, "backlog size in events")
+	participants := fs.Int("participants", 1000, "demo participants whose activity seeds the backlog")
+	rate := fs.Int("rate", 1000, "submissions per second during the freshness run")
+	dur := fs.Duration("duration", 20*time.Second, "freshness run")
+	skipSQLite := fs.Bool("skip-sqlite", false, "measure against Postgres only")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	return bench.Ingest(ctx, bench.IngestOptions{Events: *events, Participants: *participants, Rate: *rate,
+		Duration: *dur, PostgresURL: *pg, SkipSQLite: *skipSQLite})
 }
 
 func printFigures(figures map[string]float64, asJSON bool) error {

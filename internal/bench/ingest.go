@@ -1,31 +1,27 @@
-package ingest
+package bench
 
 import (
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/civicpulse/civicpulse/demo"
+	"github.com/civicpulse/civicpulse/ingest"
 	"github.com/civicpulse/civicpulse/internal/sqldb"
 	"github.com/civicpulse/civicpulse/participation"
 	"github.com/civicpulse/civicpulse/participation/sqlstore"
 	"github.com/civicpulse/civicpulse/warehouse"
 )
 
-// BenchOptions size the ingest benchmark. Zero values take the defaults.
-type BenchOptions struct {
+// IngestOptions size the ingest benchmark. Zero values take the defaults.
+type IngestOptions struct {
 	Events       int           // backlog size; default 1,000,000
 	Participants int           // demo participants whose activity seeds the backlog; default 1,000
 	Rate         int           // submissions per second for freshness; default 1,000
@@ -36,7 +32,7 @@ type BenchOptions struct {
 	Log          func(msg string, args ...any) // progress; default slog.Info
 }
 
-func (o BenchOptions) withDefaults() BenchOptions {
+func (o IngestOptions) withDefaults() IngestOptions {
 	if o.Events <= 0 {
 		o.Events = 1_000_000
 	}
@@ -64,7 +60,7 @@ func (o BenchOptions) withDefaults() BenchOptions {
 // visits, votes, supports, survey answers), copied in bulk SQL inside the
 // outbox until it holds Events events; the ingester does not care that
 // entity ids repeat, and identical texts are what form letters look like.
-func Bench(ctx context.Context, opts BenchOptions) (map[string]float64, error) {
+func Ingest(ctx context.Context, opts IngestOptions) (map[string]float64, error) {
 	opts = opts.withDefaults()
 	dir := opts.Dir
 	if dir == "" {
@@ -82,7 +78,7 @@ func Bench(ctx context.Context, opts BenchOptions) (map[string]float64, error) {
 		backends = append(backends, backend{"sqlite", "sqlite:" + filepath.Join(dir, "bench.db")})
 	}
 	if opts.PostgresURL != "" {
-		dsn, drop, err := scratchPostgres(ctx, opts.PostgresURL)
+		dsn, drop, err := TempPostgres(ctx, opts.PostgresURL)
 		if err != nil {
 			return nil, err
 		}
@@ -97,7 +93,7 @@ func Bench(ctx context.Context, opts BenchOptions) (map[string]float64, error) {
 	return out, nil
 }
 
-func benchBackend(ctx context.Context, opts BenchOptions, name, dsn, whPath string, out map[string]float64) error {
+func benchBackend(ctx context.Context, opts IngestOptions, name, dsn, whPath string, out map[string]float64) error {
 	store, err := sqlstore.Open(ctx, dsn)
 	if err != nil {
 		return err
@@ -120,14 +116,14 @@ func benchBackend(ctx context.Context, opts BenchOptions, name, dsn, whPath stri
 	}
 	opts.Log("bench: backlog ready", "store", name, "events", total, "took", time.Since(began).Round(time.Millisecond))
 
-	key := make([]byte, KeySize)
+	key := make([]byte, ingest.KeySize)
 	rand.Read(key)
 	wh, err := warehouse.Open(whPath)
 	if err != nil {
 		return err
 	}
 	defer wh.Close()
-	in, err := New(store, wh, Options{Key: key})
+	in, err := ingest.New(store, wh, ingest.Options{Key: key})
 	if err != nil {
 		return err
 	}
@@ -201,7 +197,7 @@ func fillOutbox(ctx context.Context, db *sqldb.DB, n int64) (int64, error) {
 // comments with real texts and votes. A visit's freshness is the time from
 // its RecordVisit returning (committed) to the Advance after which its
 // marker is queryable in DuckDB.
-func benchFreshness(ctx context.Context, opts BenchOptions, store participation.Store, wh *warehouse.Warehouse, in *Ingester, res demo.Result) (p50, p95, pmax float64, samples int, rate float64, err error) {
+func benchFreshness(ctx context.Context, opts IngestOptions, store participation.Store, wh *warehouse.Warehouse, in *ingest.Ingester, res demo.Result) (p50, p95, pmax float64, samples int, rate float64, err error) {
 	const workers = 8
 	people := make([]participation.Participant, 64)
 	for i := range people {
@@ -372,35 +368,4 @@ func benchFreshness(ctx context.Context, opts BenchOptions, store participation.
 	}
 	pct := func(p float64) float64 { return latencies[min(samples-1, int(p*float64(samples)))] }
 	return pct(0.50), pct(0.95), latencies[samples-1], samples, rate, nil
-}
-
-// scratchPostgres creates an empty database on the server at serverURL and
-// returns its URL and a function that drops it.
-func scratchPostgres(ctx context.Context, serverURL string) (string, func(), error) {
-	admin, err := sqlx.Open("postgres", serverURL)
-	if err != nil {
-		return "", nil, fmt.Errorf("ingest: bench: %w", err)
-	}
-	b := make([]byte, 6)
-	rand.Read(b)
-	name := "cp_bench_" + hex.EncodeToString(b)
-	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
-		admin.Close()
-		return "", nil, fmt.Errorf("ingest: bench: unable to create a scratch database: %w", err)
-	}
-	u, err := url.Parse(serverURL)
-	if err != nil {
-		admin.Close()
-		return "", nil, err
-	}
-	u.Path = "/" + name
-	if !strings.Contains(u.RawQuery, "sslmode") {
-		q := u.Query()
-		q.Set("sslmode", "disable")
-		u.RawQuery = q.Encode()
-	}
-	return u.String(), func() {
-		admin.ExecContext(context.WithoutCancel(ctx), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-		admin.Close()
-	}, nil
 }

@@ -1,4 +1,4 @@
-package ingest_test
+package bench
 
 import (
 	"context"
@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/civicpulse/civicpulse/ingest"
 	"github.com/civicpulse/civicpulse/internal/sqldb/sqldbtest"
 )
 
@@ -19,10 +18,10 @@ var (
 // BenchmarkIngest runs the bench harness, small by default; `civicpulse
 // bench ingest` runs it at 1,000,000 events:
 //
-//	go test ./ingest -run '^$' -bench Ingest -benchtime 1x -ingest.events 1000000 -ingest.participants 1000 -ingest.duration 20s
+//	go test ./internal/bench -run '^$' -bench Ingest -benchtime 1x -ingest.events 1000000 -ingest.participants 1000 -ingest.duration 20s
 func BenchmarkIngest(b *testing.B) {
 	for range b.N {
-		res, err := ingest.Bench(context.Background(), ingest.BenchOptions{Events: *benchEvents, Participants: *benchParticipants,
+		res, err := Ingest(context.Background(), IngestOptions{Events: *benchEvents, Participants: *benchParticipants,
 			Duration: *benchDuration, Dir: b.TempDir(), PostgresURL: sqldbtest.PostgresURL(),
 			Log: func(msg string, args ...any) { b.Log(append([]any{msg}, args...)...) }})
 		if err != nil {
