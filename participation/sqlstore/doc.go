@@ -14,6 +14,14 @@
 // before anything is written, so inside Batch a refused write leaves nothing
 // behind and the batch may carry on; an internal failure fails the batch.
 //
+// Citizen writes come in bursts and must stay fast on Postgres, so there the
+// hot ones cost few round trips: votes, supports and top-level comments
+// first try one statement that checks the rules and writes the row, its
+// counter and its event (a transaction of its own, so the counter row is
+// locked only while it commits); when that writes nothing (a refusal or a
+// race) the step-by-step path decides and says why. The statements every
+// request runs are prepared once per connection (hotStatements).
+//
 // The outbox is read by (transaction id, sequence) on Postgres, so that a
 // transaction that took a lower sequence but commits later is never skipped;
 // after a commit that wrote events, the store's notifier sends one NOTIFY on
