@@ -1,0 +1,111 @@
+package warehouse
+
+import (
+	"context"
+	"database/sql/driver"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// The dashboards' rollups (migrations/003_dash_rollups.sql) are facts like
+// any other: rebuilt from the outbox, compared row for row by the rebuild
+// test, never copied over by CopyOtherTablesFrom.
+var dashRollupTables = []string{
+	"dash_hourly", "dash_participants", "dash_new_hourly", "dash_active_members", "dash_active_daily",
+	"dash_visitors", "dash_visitor_cube", "dash_proposal_supports",
+}
+
+// dashSteps run in this order after each batch's facts and dimensions.
+var dashSteps = []string{
+	"dash-hourly-update", "dash-hourly-insert",
+	"dash-new-delta", "dash-participants-update", "dash-participants-insert",
+	"dash-new-update", "dash-new-insert", "dash-new-prune",
+	"dash-active-delta", "dash-active-members", "dash-active-update", "dash-active-insert",
+	"dash-visitors-merge", "dash-visitors-delta", "dash-visitors-update", "dash-visitors-insert",
+	"dash-cube-update", "dash-cube-insert", "dash-cube-prune",
+	"dash-proposals-stage", "dash-proposals-update", "dash-proposals-insert",
+	"dash-stage-clear",
+}
+
+func init() {
+	FactTables = append(FactTables, dashRollupTables...)
+	statementNames = append(statementNames, dashSteps...)
+}
+
+// boundsMargin widens the batch's time range for the scans of membership
+// tables: a process-local day starts up to 14 hours before its UTC day.
+const boundsMargin = 48 * time.Hour
+
+// updateDashRollups stages the batch's events, visits and supports and runs
+// the rollup statements on conn's open transaction.
+func (w *Warehouse) updateDashRollups(ctx context.Context, conn driver.Conn, b *Batch) error {
+	if len(b.Events) == 0 && len(b.Visits) == 0 && len(b.Supports) == 0 {
+		return nil
+	}
+	var lo, hi time.Time
+	widen := func(t time.Time) {
+		if lo.IsZero() || t.Before(lo) {
+			lo = t
+		}
+		if t.After(hi) {
+			hi = t
+		}
+	}
+	for _, e := range b.Events {
+		widen(e.OccurredAt)
+	}
+	for _, v := range b.Visits {
+		widen(v.OccurredAt)
+	}
+	for _, s := range b.Supports {
+		widen(s.OccurredAt)
+	}
+	if err := appendRows(conn, "dash_stage_events", b.Events, func(e Event) []driver.Value {
+		return []driver.Value{e.ProcessID, e.ComponentID, e.RegionCode, e.Type, e.Participant, e.OccurredAt}
+	}); err != nil {
+		return err
+	}
+	if err := appendRows(conn, "dash_stage_visits", b.Visits, func(v Visit) []driver.Value {
+		return []driver.Value{v.ProcessID, v.ComponentID, v.VisitorHash, Channel(v), v.Device, v.ComponentID != 0, StartedForm(v.Path), v.OccurredAt}
+	}); err != nil {
+		return err
+	}
+	if err := appendRows(conn, "dash_stage_supports", b.Supports, func(s Support) []driver.Value {
+		return []driver.Value{s.ProcessID, s.ProposalID, s.Participant, int64(s.Delta), s.Seq}
+	}); err != nil {
+		return err
+	}
+	from, to := lo.Add(-boundsMargin), hi.Add(boundsMargin)
+	for _, name := range dashSteps {
+		q := w.q.Get(name)
+		var args []any
+		if strings.Contains(q, "$1") {
+			args = []any{from, to}
+		}
+		if err := execArgs(ctx, conn, q, args...); err != nil {
+			return fmt.Errorf("warehouse: unable to update dashboard rollups (%s): %w", name, err)
+		}
+	}
+	return nil
+}
+
+// Channel is how a visit reached the process: its campaign, else its
+// source, else the referring site, else direct.
+func Channel(v Visit) string {
+	switch {
+	case v.UTMCampaign != "":
+		return "campaign: " + v.UTMCampaign
+	case v.UTMSource != "":
+		return "source: " + v.UTMSource
+	case v.Referrer != "":
+		return "site: " + v.Referrer
+	}
+	return "direct"
+}
+
+// StartedForm reports whether a page is a participation form (a new
+// proposal, a survey).
+func StartedForm(path string) bool {
+	return strings.HasSuffix(path, "/new") || strings.Contains(path, "/survey")
+}
