@@ -57,16 +57,16 @@ func TestImportWholePolisExport(t *testing.T) {
 	if racecheck.Enabled {
 		t.Skip("whole export: runs in make test's pass without the race detector")
 	}
-	testImport(t, scoop)
+	testImport(t, scoop, 0)
 }
 
 // TestImportSmallExport imports the real conversation's first five
 // comments and every vote on them.
 func TestImportSmallExport(t *testing.T) {
-	testImport(t, trimmedExport(t, scoop, 5))
+	testImport(t, trimmedExport(t, scoop, 5), 300)
 }
 
-func testImport(t *testing.T, dir string) {
+func testImport(t *testing.T, dir string, chunk int) {
 	t.Helper()
 	e, err := polis.Read(dir)
 	if err != nil {
@@ -93,7 +93,7 @@ func testImport(t *testing.T, dir string) {
 		}
 		defer st.Close()
 		chunks := 0
-		res, err := Import(ctx, st, dir, Options{ChunkWrites: 300, Progress: func(Result) { chunks++ }})
+		res, err := Import(ctx, st, dir, Options{ChunkWrites: chunk, Progress: func(Result) { chunks++ }})
 		if err != nil {
 			t.Fatal(err)
 		}
