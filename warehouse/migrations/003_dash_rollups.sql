@@ -61,10 +61,13 @@ CREATE TABLE dash_active_daily (
 
 -- Each daily visitor (per component, and over all with component_id 0):
 -- first and last page view, the channel and device of the first, whether
--- they opened a participation component or a form.
+-- they opened a participation component or a form. The visitor id changes
+-- daily anyway; keying by the UTC day makes that explicit and lets the
+-- writer look up only the days a batch touches.
 CREATE TABLE dash_visitors (
     process_id   BIGINT NOT NULL,
     component_id BIGINT NOT NULL,
+    day          TIMESTAMP NOT NULL,
     visitor_hash VARCHAR NOT NULL,
     first_at     TIMESTAMP NOT NULL,
     last_at      TIMESTAMP NOT NULL,
@@ -170,7 +173,7 @@ WHERE e.participant <> '';
 
 -- Each staged visitor per component and over all (component_id 0).
 CREATE VIEW dash_stage_visitors_v AS
-SELECT s.process_id, s.component_id, s.visitor_hash,
+SELECT s.process_id, s.component_id, date_trunc('day', s.occurred_at) AS day, s.visitor_hash,
        min(s.occurred_at) AS first_at, max(s.occurred_at) AS last_at,
        min({'at': s.occurred_at, 'channel': s.channel, 'device': s.device}) AS first_view,
        bool_or(s.engaged) AS engaged, bool_or(s.started) AS started
@@ -185,6 +188,7 @@ GROUP BY ALL;
 CREATE TABLE dash_stage_visitors (
     process_id   BIGINT NOT NULL,
     component_id BIGINT NOT NULL,
+    day          TIMESTAMP NOT NULL,
     visitor_hash VARCHAR NOT NULL,
     known        BOOLEAN NOT NULL,
     first_at     TIMESTAMP NOT NULL,

@@ -1,6 +1,6 @@
 -- Dashboard rollups (migrations/003_dash_rollups.sql), run in order on the
 -- writer's transaction after the batch's facts and dimensions, from the
--- batch staged in dash_stage_*. $1 and $2 bound the batch's times (a day
+-- batch staged in dash_stage_*. $1 and $2 bound the batch's times (two days
 -- of margin each side), so that scans of the large membership tables skip
 -- row groups outside them. Counts move through dash_stage_delta: signed
 -- changes summed per key, added to existing rows, inserted for new keys,
@@ -109,7 +109,7 @@ WHERE NOT EXISTS (SELECT 1 FROM dash_active_daily h
 
 -- name: dash-visitors-merge
 INSERT INTO dash_stage_visitors
-SELECT s.process_id, s.component_id, s.visitor_hash, m.visitor_hash IS NOT NULL,
+SELECT s.process_id, s.component_id, s.day, s.visitor_hash, m.visitor_hash IS NOT NULL,
        least(s.first_at, coalesce(m.first_at, s.first_at)),
        greatest(s.last_at, coalesce(m.last_at, s.last_at)),
        CASE WHEN m.visitor_hash IS NULL OR s.first_view < {'at': m.first_at, 'channel': m.channel, 'device': m.device}
@@ -120,8 +120,8 @@ SELECT s.process_id, s.component_id, s.visitor_hash, m.visitor_hash IS NOT NULL,
        s.started OR coalesce(m.started, false),
        m.first_at, m.last_at, m.channel, m.device, m.engaged, m.started
 FROM dash_stage_visitors_v s
-LEFT JOIN (SELECT * FROM dash_visitors WHERE first_at >= $1 AND first_at < $2) m
-  ON m.process_id = s.process_id AND m.component_id = s.component_id AND m.visitor_hash = s.visitor_hash;
+LEFT JOIN (SELECT * FROM dash_visitors WHERE day >= $1 AND day < $2) m
+  ON m.process_id = s.process_id AND m.component_id = s.component_id AND m.day = s.day AND m.visitor_hash = s.visitor_hash;
 
 -- name: dash-visitors-delta
 INSERT INTO dash_stage_delta
@@ -142,12 +142,12 @@ WHERE known;
 UPDATE dash_visitors m
 SET first_at = s.first_at, last_at = s.last_at, channel = s.channel, device = s.device, engaged = s.engaged, started = s.started
 FROM dash_stage_visitors s
-WHERE s.known AND m.first_at >= $1 AND m.first_at < $2
-  AND m.process_id = s.process_id AND m.component_id = s.component_id AND m.visitor_hash = s.visitor_hash;
+WHERE s.known AND m.day >= $1 AND m.day < $2
+  AND m.process_id = s.process_id AND m.component_id = s.component_id AND m.day = s.day AND m.visitor_hash = s.visitor_hash;
 
 -- name: dash-visitors-insert
 INSERT INTO dash_visitors
-SELECT process_id, component_id, visitor_hash, first_at, last_at, channel, device, engaged, started
+SELECT process_id, component_id, day, visitor_hash, first_at, last_at, channel, device, engaged, started
 FROM dash_stage_visitors
 WHERE NOT known;
 
@@ -179,13 +179,13 @@ WITH pairs AS (
     SELECT process_id, proposal_id, participant, count(*) AS k, sum(delta) AS d
     FROM dash_stage_supports GROUP BY ALL
 ), seen AS (
-    SELECT proposal_id, participant, count(*) AS k
+    SELECT process_id, proposal_id, participant, count(*) AS k
     FROM supports
     WHERE proposal_id IN (SELECT proposal_id FROM pairs)
     GROUP BY ALL
 )
 SELECT p.process_id, p.proposal_id, sum(p.d), count(*) FILTER (WHERE s.k = p.k)
-FROM pairs p LEFT JOIN seen s USING (proposal_id, participant)
+FROM pairs p LEFT JOIN seen s USING (process_id, proposal_id, participant)
 GROUP BY ALL;
 
 -- name: dash-proposals-update
