@@ -201,4 +201,3 @@ func TestDashRollupsIndependentOfBatching(t *testing.T) {
 		}
 	}
 }
-
