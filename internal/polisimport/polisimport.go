@@ -164,7 +164,7 @@ func Import(ctx context.Context, st participation.Store, dir string, opt Options
 		opt.Scope = participation.ScopeNational
 	}
 	if p, err := st.GetProcessBySlug(ctx, opt.Slug, false); err == nil {
-		return Result{}, fmt.Errorf("%w as process %q (id %d); pass another slug to import it again", ErrAlreadyImported, p.Slug, p.ID)
+		return Result{}, fmt.Errorf("%w as process %q (id %d); give it another slug (import polis --slug) to import it again", ErrAlreadyImported, p.Slug, p.ID)
 	} else if !participation.IsNotFound(err) {
 		return Result{}, fmt.Errorf("polisimport: unable to check slug %q: %w", opt.Slug, err)
 	}
@@ -267,7 +267,7 @@ func (im *importer) setup(ctx context.Context) error {
 		})
 		if err != nil {
 			if participation.ErrorCode(err) == participation.CodeDuplicate {
-				return fmt.Errorf("%w as process %q; pass another slug to import it again", ErrAlreadyImported, im.opt.Slug)
+				return fmt.Errorf("%w as process %q; give it another slug (import polis --slug) to import it again", ErrAlreadyImported, im.opt.Slug)
 			}
 			return fmt.Errorf("polisimport: unable to create the process: %w", err)
 		}
