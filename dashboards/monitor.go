@@ -27,7 +27,7 @@ var Monitor = &Dashboard{
 	Panels: []*Panel{
 		{Name: "inputs", Title: "Inputs over time", Queries: []string{"inputs-by-hour"}, ChartKind: "line",
 			Live: []string{"proposal.created", "comment.created", "comment.voted", "support.added", "survey.completed"}, Publishable: true, build: buildInputs},
-		{Name: "participants", Title: "Participants", Queries: []string{"new-participants-by-hour", "active-participants-by-bucket"}, ChartKind: "line",
+		{Name: "participants", Title: "Participants", Queries: []string{"new-participants-by-hour", "active-participants-by-day", "active-participants-by-bucket"}, ChartKind: "line",
 			Live: []string{"*"}, Publishable: true, build: buildParticipants},
 		{Name: "regions", Title: "Engagement rate per region", Queries: []string{"region-engagement", "regions"}, ChartKind: "map",
 			Live: []string{"*"}, Publishable: true, build: buildRegions},
@@ -151,7 +151,13 @@ func buildParticipants(ctx context.Context, d *Dashboards, v View) (*Result, err
 	}
 	news := b.Fill(fresh)
 	active := make([]int64, b.Len())
-	err = d.each(ctx, "active-participants-by-bucket", v.args(), func(r *sql.Rows) error {
+	// Days come from the daily rollup; hours (views of three days at most)
+	// from those days' facts.
+	query := "active-participants-by-day"
+	if v.Grain != "day" {
+		query = "active-participants-by-bucket"
+	}
+	err = d.each(ctx, query, v.args(), func(r *sql.Rows) error {
 		var at time.Time
 		var n int64
 		if err := r.Scan(&at, &n); err != nil {

@@ -13,7 +13,7 @@ var Proposals = &Dashboard{
 	Panels: []*Panel{
 		{Name: "proposal-activity", Title: "Proposals and supports over time", Queries: []string{"proposal-activity-by-hour"}, ChartKind: "line",
 			Live: []string{"proposal.created", "support.added", "support.removed"}, Publishable: true, build: buildProposalActivity},
-		{Name: "proposal-ranking", Title: "Most supported proposals", Queries: []string{"proposal-ranking"}, ChartKind: "bar",
+		{Name: "proposal-ranking", Title: "Most supported proposals", Queries: []string{"proposal-ranking", "supports-after", "proposal-ranking-at"}, ChartKind: "bar",
 			Live: []string{"proposal.created", "support.added", "support.removed"}, Publishable: true, build: buildRanking},
 		{Name: "proposal-budget-tags", Title: "Budget asked per tag", Queries: []string{"proposal-budget-by-tag"}, ChartKind: "bar",
 			Live: []string{"proposal.created"}, Publishable: true, build: budgetBy("proposal-budget-by-tag", "Tag")},
@@ -48,7 +48,17 @@ func money(minor int64, currency string) string {
 func buildRanking(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 	t := Table{Columns: []Column{{Label: "Proposal", Kind: Text}, {Label: "Region", Kind: Text}, {Label: "Budget", Kind: Text},
 		{Label: "Supports", Kind: Count}, {Label: "Supporters", Kind: Count}}}
-	err := d.each(ctx, "proposal-ranking", v.args(), func(r *sql.Rows) error {
+	// The rollup holds supports to date; a range that ends before the last
+	// support (an earlier phase, a date asked) ranks from the facts.
+	query := "proposal-ranking"
+	var later int64
+	if err := d.queryRow(ctx, "supports-after", v.args()).Scan(&later); err != nil {
+		return nil, fmt.Errorf("dashboards: unable to run supports-after: %w", err)
+	}
+	if later > 0 {
+		query = "proposal-ranking-at"
+	}
+	err := d.each(ctx, query, v.args(), func(r *sql.Rows) error {
 		var id, budget, sup, supporters int64
 		var title, region string
 		if err := r.Scan(&id, &title, &region, &budget, &sup, &supporters); err != nil {

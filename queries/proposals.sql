@@ -1,19 +1,41 @@
 -- Proposals overview.
 
 -- name: proposal-activity-by-hour
-SELECT bucket, kind, sum(events)::BIGINT AS n
-FROM rollup
-WHERE grain = 'hour'
-  AND process_id = $process
-  AND ($component = 0 OR component_id = $component)
-  AND ($region = '' OR region_code = $region)
+SELECT bucket, kind, sum(n)::BIGINT AS n
+FROM dash_hourly
+WHERE process_id = $process
+  AND component_id = $component
+  AND region_code = $region
   AND bucket >= $from AND bucket < $to
   AND kind IN ('proposal.created', 'support.added', 'support.removed')
 GROUP BY ALL
 ORDER BY bucket;
 
 -- name: proposal-ranking
--- Proposals by current supports (additions minus withdrawals).
+-- Proposals by supports to date (additions minus withdrawals) from the
+-- per-proposal rollup; the 20 ids are found on narrow columns first.
+WITH r AS (
+    SELECT p.proposal_id, coalesce(s.supports, 0)::BIGINT AS supports, coalesce(s.supporters, 0)::BIGINT AS supporters
+    FROM proposals p
+    LEFT JOIN dash_proposal_supports s ON s.process_id = p.process_id AND s.proposal_id = p.proposal_id
+    WHERE p.process_id = $process
+      AND ($component = 0 OR p.component_id = $component)
+      AND ($region = '' OR p.region_code = $region)
+      AND p.occurred_at < $to
+    ORDER BY supports DESC, p.proposal_id
+    LIMIT 20
+)
+SELECT p.proposal_id, p.title, p.region_code, p.budget_minor, r.supports, r.supporters
+FROM r JOIN proposals p ON p.proposal_id = r.proposal_id AND p.process_id = $process
+ORDER BY r.supports DESC, p.proposal_id;
+
+-- name: supports-after
+-- Whether any support came at or after $to: then the rollup (supports to
+-- date) is not the ranking at $to, and proposal-ranking-at is used.
+SELECT count(*)::BIGINT FROM supports WHERE process_id = $process AND occurred_at >= $to;
+
+-- name: proposal-ranking-at
+-- Proposals by supports up to $to, from the facts.
 WITH s AS (
     SELECT proposal_id, sum(delta)::BIGINT AS supports, count(DISTINCT participant)::BIGINT AS supporters
     FROM supports
