@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/civicpulse/civicpulse/queries"
@@ -18,7 +19,21 @@ type Dashboards struct {
 	db  *sql.DB
 	q   *queries.Set
 	now func() time.Time
+
+	// A monitor loads eight panels at once and again on every change; its
+	// process's dimensions (three queries) are read once per processTTL.
+	mu    sync.Mutex
+	procs map[int64]cachedProcess
 }
+
+type cachedProcess struct {
+	p  *Process
+	at time.Time
+}
+
+// processTTL bounds how long a change to a process's dimensions (title,
+// time zone, phases, publication) takes to reach the dashboards.
+const processTTL = 2 * time.Second
 
 // New loads the queries and checks each one against db (the warehouse's
 // Read pool), so a query that no longer fits fails here, at start-up.
@@ -42,7 +57,7 @@ func New(ctx context.Context, db *sql.DB, now func() time.Time) (*Dashboards, er
 	if now == nil {
 		now = time.Now
 	}
-	return &Dashboards{db: db, q: q, now: now}, nil
+	return &Dashboards{db: db, q: q, now: now, procs: map[int64]cachedProcess{}}, nil
 }
 
 // Process is what panels need to know about a process.
@@ -71,8 +86,25 @@ type Component struct {
 }
 
 // Process reads a process's dimensions; ErrNotFound when the warehouse has
-// never heard of it.
+// never heard of it. The result is shared: callers must not change it.
 func (d *Dashboards) Process(ctx context.Context, id int64) (*Process, error) {
+	d.mu.Lock()
+	c, ok := d.procs[id]
+	d.mu.Unlock()
+	if ok && time.Since(c.at) < processTTL {
+		return c.p, nil
+	}
+	p, err := d.readProcess(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	d.mu.Lock()
+	d.procs[id] = cachedProcess{p, time.Now()}
+	d.mu.Unlock()
+	return p, nil
+}
+
+func (d *Dashboards) readProcess(ctx context.Context, id int64) (*Process, error) {
 	p := &Process{ID: id}
 	var tz string
 	var target int32
