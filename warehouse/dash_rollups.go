@@ -13,12 +13,12 @@ import (
 // test, never copied over by CopyOtherTablesFrom.
 var dashRollupTables = []string{
 	"dash_hourly", "dash_participants", "dash_new_hourly", "dash_active_members", "dash_active_daily",
-	"dash_visitors", "dash_visitor_cube", "dash_proposal_supports",
+	"dash_visitors", "dash_visitor_cube", "dash_proposal_supports", "dash_proposal_budget",
 }
 
 // dashSteps run in this order after each batch's facts and dimensions.
 var dashSteps = []string{
-	"dash-hourly-update", "dash-hourly-insert",
+	"dash-hourly-update", "dash-hourly-insert", "dash-budget-update", "dash-budget-insert",
 	"dash-new-delta", "dash-participants-update", "dash-participants-insert",
 	"dash-new-update", "dash-new-insert", "dash-new-prune",
 	"dash-active-delta", "dash-active-members", "dash-active-update", "dash-active-insert",
@@ -33,6 +33,10 @@ func init() {
 	statementNames = append(statementNames, dashSteps...)
 }
 
+// NoRegion is the region code under which the proposal rollups count
+// proposals without a region (” means every region there).
+const NoRegion = "(none)"
+
 // boundsMargin widens the batch's time range for the scans of membership
 // tables: a process-local day starts up to 14 hours before its UTC day.
 const boundsMargin = 48 * time.Hour
@@ -40,7 +44,7 @@ const boundsMargin = 48 * time.Hour
 // updateDashRollups stages the batch's events, visits and supports and runs
 // the rollup statements on conn's open transaction.
 func (w *Warehouse) updateDashRollups(ctx context.Context, conn driver.Conn, b *Batch) error {
-	if len(b.Events) == 0 && len(b.Visits) == 0 && len(b.Supports) == 0 {
+	if len(b.Events) == 0 && len(b.Visits) == 0 && len(b.Supports) == 0 && len(b.Proposals) == 0 {
 		return nil
 	}
 	var lo, hi time.Time
@@ -60,6 +64,24 @@ func (w *Warehouse) updateDashRollups(ctx context.Context, conn driver.Conn, b *
 	}
 	for _, s := range b.Supports {
 		widen(s.OccurredAt)
+	}
+	var tags [][]driver.Value
+	for _, p := range b.Proposals {
+		widen(p.OccurredAt)
+		region := p.RegionCode
+		if region == "" {
+			region = NoRegion
+		}
+		seen := map[string]bool{}
+		for _, tag := range append([]string{""}, p.Tags...) {
+			if !seen[tag] {
+				seen[tag] = true
+				tags = append(tags, []driver.Value{p.ProcessID, p.ComponentID, region, tag, p.Participant, p.BudgetMinor, p.OccurredAt})
+			}
+		}
+	}
+	if err := appendRows(conn, "dash_stage_tags", tags, func(r []driver.Value) []driver.Value { return r }); err != nil {
+		return err
 	}
 	if err := appendRows(conn, "dash_stage_events", b.Events, func(e Event) []driver.Value {
 		return []driver.Value{e.ProcessID, e.ComponentID, e.RegionCode, e.Type, e.Participant, e.OccurredAt}

@@ -59,6 +59,9 @@ func dashBatches(r *rand.Rand, events []Event, size int) []*Batch {
 				v.Referrer = "news.example"
 			}
 			b.Visits = append(b.Visits, v)
+		case "proposal.created":
+			b.Proposals = append(b.Proposals, Proposal{Seq: e.Seq, ProposalID: e.Seq, ProcessID: e.ProcessID, ComponentID: e.ComponentID, Participant: e.Participant,
+				RegionCode: e.RegionCode, Title: "x", BudgetMinor: int64(r.IntN(1000)), Tags: [][]string{nil, {"roads"}, {"water", "roads"}, {"roads", "roads"}}[r.IntN(4)], OccurredAt: e.OccurredAt})
 		case "support.added", "support.removed":
 			d := int8(1)
 			if e.Type == "support.removed" {
@@ -84,6 +87,19 @@ func writeAll(t *testing.T, w *Warehouse, bs []*Batch) {
 	}
 }
 
+// tagVariants: each proposal once per distinct tag and once with tag ”,
+// in each filter combination, proposals without a region under '(none)'.
+const tagVariants = `
+	WITH t AS (
+		SELECT process_id, component_id, CASE WHEN region_code = '' THEN '(none)' ELSE region_code END AS region_code,
+		       unnest(list_distinct(list_prepend('', tags))) AS tag, participant, budget_minor, occurred_at
+		FROM proposals
+	)
+	SELECT process_id, CASE WHEN bc THEN component_id ELSE 0 END AS component_id, CASE WHEN br THEN region_code ELSE '' END AS region_code,
+	       tag, participant, budget_minor, occurred_at
+	FROM t, (SELECT unnest([false, true]) AS bc), (SELECT unnest([false, true]) AS br)
+	WHERE NOT bc OR component_id <> 0`
+
 // dashDefinitions compute each rollup straight from the facts, as the
 // panels did before the rollups; the rollup tables must equal them.
 var dashDefinitions = map[string]string{
@@ -104,6 +120,9 @@ var dashDefinitions = map[string]string{
 			UNION ALL
 			SELECT process_id, component_id, region_code, 'contributor', participant, min(occurred_at) FROM v
 			WHERE type IN ('proposal.created', 'comment.created', 'survey.completed', 'survey.answered') GROUP BY ALL
+			UNION ALL
+			SELECT process_id, component_id, region_code, CASE WHEN tag = '' THEN 'author' ELSE 'tag:' || tag END, participant, min(occurred_at)
+			FROM (` + tagVariants + `) WHERE participant <> '' GROUP BY ALL
 		)
 		SELECT process_id, component_id, region_code, role, date_trunc('hour', first_at) AS bucket, count(*) AS n FROM f GROUP BY ALL`,
 	"dash_active_daily": `
@@ -133,6 +152,9 @@ var dashDefinitions = map[string]string{
 		       CASE WHEN secs < 60 THEN 1 WHEN secs < 300 THEN 2 WHEN secs < 900 THEN 3 WHEN secs < 3600 THEN 4 ELSE 5 END AS band,
 		       engaged, started, count(*) AS n
 		FROM per GROUP BY ALL`,
+	"dash_proposal_budget": `
+		SELECT process_id, component_id, region_code, tag, date_trunc('hour', occurred_at) AS bucket, count(*) AS proposals, sum(budget_minor) AS budget_minor
+		FROM (` + tagVariants + `) GROUP BY ALL`,
 	"dash_proposal_supports": `
 		SELECT process_id, proposal_id, sum(delta) AS supports, count(DISTINCT participant) AS supporters FROM supports GROUP BY ALL`,
 }

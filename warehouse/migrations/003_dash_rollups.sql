@@ -91,6 +91,20 @@ CREATE TABLE dash_visitor_cube (
     n            BIGINT NOT NULL
 );
 
+-- Proposals and budget asked per UTC hour, per tag (tag '' = every
+-- proposal once, for the breakdown by region). Proposals without a region
+-- count under region_code '(none)' as well as under ''. Their distinct
+-- authors are dash_new_hourly's roles 'author' and 'tag:<tag>'.
+CREATE TABLE dash_proposal_budget (
+    process_id   BIGINT NOT NULL,
+    component_id BIGINT NOT NULL,
+    region_code  VARCHAR NOT NULL,
+    tag          VARCHAR NOT NULL,
+    bucket       TIMESTAMP NOT NULL,
+    proposals    BIGINT NOT NULL,
+    budget_minor BIGINT NOT NULL
+);
+
 -- Supports per proposal to date: net supports and distinct supporters.
 CREATE TABLE dash_proposal_supports (
     process_id  BIGINT NOT NULL,
@@ -126,6 +140,16 @@ CREATE TABLE dash_stage_supports (
     delta       BIGINT NOT NULL,
     seq         BIGINT NOT NULL
 );
+-- One row per staged proposal and tag, plus one with tag ''.
+CREATE TABLE dash_stage_tags (
+    process_id   BIGINT NOT NULL,
+    component_id BIGINT NOT NULL,
+    region_code  VARCHAR NOT NULL,
+    tag          VARCHAR NOT NULL,
+    participant  VARCHAR NOT NULL,
+    budget_minor BIGINT NOT NULL,
+    occurred_at  TIMESTAMP NOT NULL
+);
 -- Signed changes to a count table, summed before they are applied.
 CREATE TABLE dash_stage_delta (
     tbl          VARCHAR NOT NULL,
@@ -153,13 +177,29 @@ CROSS JOIN (VALUES (false, false), (false, true), (true, false), (true, true)) A
 WHERE (NOT v.by_component OR e.component_id <> 0)
   AND (NOT v.by_region OR e.region_code <> '');
 
--- Each staged participant's earliest action per combination and role.
+-- The staged proposal tags in each of their filter combinations.
+CREATE VIEW dash_stage_tags_v AS
+SELECT t.process_id,
+       CASE WHEN v.by_component THEN t.component_id ELSE 0 END AS component_id,
+       CASE WHEN v.by_region THEN t.region_code ELSE '' END AS region_code,
+       t.tag, t.participant, t.budget_minor, t.occurred_at
+FROM dash_stage_tags t
+CROSS JOIN (VALUES (false, false), (false, true), (true, false), (true, true)) AS v(by_component, by_region)
+WHERE NOT v.by_component OR t.component_id <> 0;
+
+-- Each staged participant's earliest action per combination and role:
+-- any action, a contribution, a proposal ('author'), a proposal with a tag.
 CREATE VIEW dash_stage_people_v AS
 SELECT e.process_id, e.component_id, e.region_code, r.role, e.participant, min(e.occurred_at) AS first_at
 FROM dash_stage_events_v e
 CROSS JOIN (VALUES ('any'), ('contributor')) AS r(role)
 WHERE e.participant <> ''
   AND (r.role = 'any' OR e.kind IN ('proposal.created', 'comment.created', 'survey.completed', 'survey.answered'))
+GROUP BY ALL
+UNION ALL
+SELECT process_id, component_id, region_code, CASE WHEN tag = '' THEN 'author' ELSE 'tag:' || tag END, participant, min(occurred_at)
+FROM dash_stage_tags_v
+WHERE participant <> ''
 GROUP BY ALL;
 
 -- Each staged participant's process-local days per combination.

@@ -22,6 +22,24 @@ WHERE NOT EXISTS (SELECT 1 FROM dash_hourly h
                   WHERE h.process_id = d.process_id AND h.component_id = d.component_id AND h.region_code = d.region_code
                     AND h.kind = d.kind AND h.bucket = d.bucket);
 
+-- name: dash-budget-update
+UPDATE dash_proposal_budget h SET proposals = h.proposals + d.proposals, budget_minor = h.budget_minor + d.budget_minor
+FROM (SELECT process_id, component_id, region_code, tag, date_trunc('hour', occurred_at) AS bucket,
+             count(*) AS proposals, sum(budget_minor) AS budget_minor
+      FROM dash_stage_tags_v GROUP BY ALL) d
+WHERE h.process_id = d.process_id AND h.component_id = d.component_id AND h.region_code = d.region_code
+  AND h.tag = d.tag AND h.bucket = d.bucket;
+
+-- name: dash-budget-insert
+INSERT INTO dash_proposal_budget
+SELECT d.process_id, d.component_id, d.region_code, d.tag, d.bucket, d.proposals, d.budget_minor
+FROM (SELECT process_id, component_id, region_code, tag, date_trunc('hour', occurred_at) AS bucket,
+             count(*) AS proposals, sum(budget_minor) AS budget_minor
+      FROM dash_stage_tags_v GROUP BY ALL) d
+WHERE NOT EXISTS (SELECT 1 FROM dash_proposal_budget h
+                  WHERE h.process_id = d.process_id AND h.component_id = d.component_id AND h.region_code = d.region_code
+                    AND h.tag = d.tag AND h.bucket = d.bucket);
+
 -- name: dash-new-delta
 -- A participant new to a combination counts in the hour of their first
 -- action; one whose earlier action arrives late moves to the earlier hour.
@@ -206,3 +224,4 @@ DELETE FROM dash_stage_supports;
 DELETE FROM dash_stage_delta;
 DELETE FROM dash_stage_visitors;
 DELETE FROM dash_stage_proposals;
+DELETE FROM dash_stage_tags;
