@@ -14,6 +14,9 @@ import (
 // texts for the text-features step.
 func (in *Ingester) facts(ctx context.Context, b *batch) error {
 	out := b.out
+	if out.Events == nil {
+		out.Events = make([]warehouse.Event, 0, len(b.items))
+	}
 	for i := range b.items {
 		it := &b.items[i]
 		if it.drop != "" {

@@ -26,8 +26,14 @@ type Options struct {
 	// Analyzer computes text features; nil uses text.NewAnalyzer with
 	// default options (no NER: it costs ~30× the rest).
 	Analyzer *text.Analyzer
-	// BatchSize is the most events one transaction takes (default 20,000:
-	// measured here, 5,000 spent ~30% more CPU per event, mostly in commits).
+	// BatchSize is the most events one transaction takes (default 250,000).
+	// A backlog goes fastest in large transactions: once a table gains more
+	// than a DuckDB row group (122,880 rows) in one transaction, DuckDB
+	// writes the row groups straight to the file instead of through the
+	// write-ahead log and a later checkpoint, and the per-batch statements
+	// (commit, rollups) run less often. Measured on a 1M-event backlog:
+	// 20,000 → 250,000 took ~1.5× fewer CPU-seconds per event; 500,000 was
+	// no better. Live traffic never fills a batch (FlushEvery ends it first).
 	BatchSize int
 	// FlushEvery bounds how long a partial batch waits (default 100 ms).
 	FlushEvery time.Duration
@@ -61,7 +67,7 @@ func New(store participation.Store, wh *warehouse.Warehouse, opts Options) (*Ing
 		return nil, errors.New("ingest: a pseudonym key of at least 16 bytes is required")
 	}
 	if opts.BatchSize <= 0 {
-		opts.BatchSize = 20000
+		opts.BatchSize = 250_000
 	}
 	if opts.FlushEvery <= 0 {
 		opts.FlushEvery = 100 * time.Millisecond
