@@ -15,9 +15,9 @@ var Proposals = &Dashboard{
 			Live: []string{"proposal.created", "support.added", "support.removed"}, Publishable: true, build: buildProposalActivity},
 		{Name: "proposal-ranking", Title: "Most supported proposals", Queries: []string{"proposal-ranking", "supports-after", "proposal-ranking-at"}, ChartKind: "bar",
 			Live: []string{"proposal.created", "support.added", "support.removed"}, Publishable: true, build: buildRanking},
-		{Name: "proposal-budget-tags", Title: "Budget asked per tag", Queries: []string{"proposal-budget-by-tag", "proposals-before", "proposal-budget-by-tag-at"}, ChartKind: "bar",
+		{Name: "proposal-budget-tags", Title: "Budget asked per tag", Queries: []string{"proposal-budget-by-tag", "proposal-budget-by-tag-at"}, ChartKind: "bar",
 			Live: []string{"proposal.created"}, Publishable: true, build: budgetBy("proposal-budget-by-tag", "Tag")},
-		{Name: "proposal-budget-regions", Title: "Budget asked per region", Queries: []string{"proposal-budget-by-region", "proposals-before", "proposal-budget-by-region-at"}, ChartKind: "bar",
+		{Name: "proposal-budget-regions", Title: "Budget asked per region", Queries: []string{"proposal-budget-by-region", "proposal-budget-by-region-at"}, ChartKind: "bar",
 			Live: []string{"proposal.created"}, Publishable: true, build: budgetBy("proposal-budget-by-region", "Region")},
 		{Name: "proposal-map", Title: "Located proposals", Queries: []string{"proposal-locations"}, ChartKind: "geo",
 			Live: []string{"proposal.created"}, build: buildProposalMap},
@@ -80,25 +80,33 @@ func budgetBy(query, label string) func(ctx context.Context, d *Dashboards, v Vi
 	return func(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 		t := Table{Columns: []Column{{Label: label, Kind: Text}, {Label: "Proposals", Kind: Count}, {Label: "Authors", Kind: Count},
 			{Label: "Budget asked (" + v.P.Currency + ")", Kind: Derived}}}
-		// The rollup counts authors to date; a range that starts after the
-		// first proposal counts them from the facts.
-		var before int64
-		if err := d.queryRow(ctx, "proposals-before", v.args()).Scan(&before); err != nil {
-			return nil, fmt.Errorf("dashboards: unable to run proposals-before: %w", err)
-		}
-		q := query
-		if before > 0 {
-			q += "-at"
-		}
-		err := d.each(ctx, q, v.args(), func(r *sql.Rows) error {
+		// The rollup counts authors new in the range; when proposals came
+		// before it ("earlier"), distinct authors come from the facts.
+		earlier := false
+		err := d.each(ctx, query, v.args(), func(r *sql.Rows) error {
 			var name string
-			var n, budget, authors int64
-			if err := r.Scan(&name, &n, &budget, &authors); err != nil {
+			var n, budget, authors, before int64
+			if err := r.Scan(&name, &n, &budget, &authors, &before); err != nil {
 				return err
 			}
-			t.Rows = append(t.Rows, []Cell{text(name), count(n), count(authors), num(float64(budget / 100))})
+			earlier = earlier || before > 0
+			if n > 0 {
+				t.Rows = append(t.Rows, []Cell{text(name), count(n), count(authors), num(float64(budget / 100))})
+			}
 			return nil
 		})
+		if err == nil && earlier {
+			t.Rows = nil
+			err = d.each(ctx, query+"-at", v.args(), func(r *sql.Rows) error {
+				var name string
+				var n, budget, authors int64
+				if err := r.Scan(&name, &n, &budget, &authors); err != nil {
+					return err
+				}
+				t.Rows = append(t.Rows, []Cell{text(name), count(n), count(authors), num(float64(budget / 100))})
+				return nil
+			})
+		}
 		if err != nil {
 			return nil, err
 		}

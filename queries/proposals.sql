@@ -54,55 +54,41 @@ ORDER BY supports DESC, p.proposal_id
 LIMIT 20;
 
 -- name: proposal-budget-by-tag
--- From the rollups: proposals and budget of the range's hours; authors
--- are distinct to $to, which is the range's when no proposal came before
--- $from (else the panel uses proposal-budget-by-tag-at).
-WITH b AS (
-    SELECT tag, sum(proposals) AS proposals, sum(budget_minor) AS budget_minor
-    FROM dash_proposal_budget
-    WHERE process_id = $process AND component_id = $component AND region_code = $region
-      AND tag <> '' AND bucket >= $from AND bucket < $to
-    GROUP BY tag
-), a AS (
-    SELECT substr(role, 5) AS tag, sum(n) AS authors
-    FROM dash_new_hourly
-    WHERE process_id = $process AND component_id = $component AND region_code = $region
-      AND role LIKE 'tag:%' AND bucket < $to
-    GROUP BY role
-)
-SELECT b.tag, b.proposals::BIGINT AS proposals, b.budget_minor::BIGINT AS budget_minor, coalesce(a.authors, 0)::BIGINT AS authors
-FROM b LEFT JOIN a USING (tag)
+-- From the rollup: proposals, budget and new authors of the range's
+-- hours. New authors in the range are its distinct authors only when no
+-- proposal with the tag came before $from: "earlier" says so, and the
+-- panel then uses proposal-budget-by-tag-at.
+SELECT tag,
+       coalesce(sum(proposals) FILTER (WHERE bucket >= $from), 0)::BIGINT AS proposals,
+       coalesce(sum(budget_minor) FILTER (WHERE bucket >= $from), 0)::BIGINT AS budget_minor,
+       coalesce(sum(new_authors) FILTER (WHERE bucket >= $from), 0)::BIGINT AS authors,
+       coalesce(sum(proposals) FILTER (WHERE bucket < $from), 0)::BIGINT AS earlier
+FROM dash_proposal_budget
+WHERE process_id = $process AND component_id = $component AND region_code = $region
+  AND tag <> '' AND bucket < $to
+GROUP BY tag
 ORDER BY budget_minor DESC, tag;
 
 -- name: proposal-budget-by-region
 -- As proposal-budget-by-tag, per region ('(none)': proposals without one).
 WITH b AS (
-    SELECT region_code, sum(proposals) AS proposals, sum(budget_minor) AS budget_minor
+    SELECT region_code,
+           sum(proposals) FILTER (WHERE bucket >= $from) AS proposals,
+           sum(budget_minor) FILTER (WHERE bucket >= $from) AS budget_minor,
+           sum(new_authors) FILTER (WHERE bucket >= $from) AS authors,
+           sum(proposals) FILTER (WHERE bucket < $from) AS earlier
     FROM dash_proposal_budget
     WHERE process_id = $process AND component_id = $component AND tag = ''
-      AND region_code <> '' AND ($region = '' OR region_code = $region)
-      AND bucket >= $from AND bucket < $to
-    GROUP BY region_code
-), a AS (
-    SELECT region_code, sum(n) AS authors
-    FROM dash_new_hourly
-    WHERE process_id = $process AND component_id = $component AND role = 'author'
       AND region_code <> '' AND ($region = '' OR region_code = $region) AND bucket < $to
     GROUP BY region_code
 )
 SELECT coalesce(r.name, CASE WHEN b.region_code = '(none)' THEN '' ELSE b.region_code END) AS region,
-       b.proposals::BIGINT AS proposals, b.budget_minor::BIGINT AS budget_minor, coalesce(a.authors, 0)::BIGINT AS authors
+       coalesce(b.proposals, 0)::BIGINT AS proposals, coalesce(b.budget_minor, 0)::BIGINT AS budget_minor,
+       coalesce(b.authors, 0)::BIGINT AS authors, coalesce(b.earlier, 0)::BIGINT AS earlier
 FROM b
-LEFT JOIN a USING (region_code)
 LEFT JOIN dim_processes d ON d.process_id = $process
 LEFT JOIN dim_regions r ON r.region_set_id = d.region_set_id AND r.code = b.region_code
 ORDER BY budget_minor DESC, region;
-
--- name: proposals-before
--- Whether any proposal came before $from (then distinct authors to $to
--- are not the range's, and the *-at queries are used).
-SELECT coalesce(sum(n), 0)::BIGINT FROM dash_hourly
-WHERE process_id = $process AND component_id = 0 AND region_code = '' AND kind = 'proposal.created' AND bucket < $from;
 
 -- name: proposal-budget-by-tag-at
 SELECT tag, count(*)::BIGINT AS proposals, sum(budget_minor)::BIGINT AS budget_minor,

@@ -120,9 +120,6 @@ var dashDefinitions = map[string]string{
 			UNION ALL
 			SELECT process_id, component_id, region_code, 'contributor', participant, min(occurred_at) FROM v
 			WHERE type IN ('proposal.created', 'comment.created', 'survey.completed', 'survey.answered') GROUP BY ALL
-			UNION ALL
-			SELECT process_id, component_id, region_code, CASE WHEN tag = '' THEN 'author' ELSE 'tag:' || tag END, participant, min(occurred_at)
-			FROM (` + tagVariants + `) WHERE participant <> '' GROUP BY ALL
 		)
 		SELECT process_id, component_id, region_code, role, date_trunc('hour', first_at) AS bucket, count(*) AS n FROM f GROUP BY ALL`,
 	"dash_active_daily": `
@@ -153,8 +150,16 @@ var dashDefinitions = map[string]string{
 		       engaged, started, count(*) AS n
 		FROM per GROUP BY ALL`,
 	"dash_proposal_budget": `
-		SELECT process_id, component_id, region_code, tag, date_trunc('hour', occurred_at) AS bucket, count(*) AS proposals, sum(budget_minor) AS budget_minor
-		FROM (` + tagVariants + `) GROUP BY ALL`,
+		WITH v AS (` + tagVariants + `), p AS (
+			SELECT process_id, component_id, region_code, tag, date_trunc('hour', occurred_at) AS bucket, count(*) AS proposals, sum(budget_minor) AS budget_minor
+			FROM v GROUP BY ALL
+		), a AS (
+			SELECT process_id, component_id, region_code, tag, date_trunc('hour', first_at) AS bucket, count(*) AS n
+			FROM (SELECT process_id, component_id, region_code, tag, participant, min(occurred_at) AS first_at FROM v WHERE participant <> '' GROUP BY ALL)
+			GROUP BY ALL
+		)
+		SELECT p.process_id, p.component_id, p.region_code, p.tag, p.bucket, p.proposals, p.budget_minor, coalesce(a.n, 0) AS new_authors
+		FROM p LEFT JOIN a USING (process_id, component_id, region_code, tag, bucket)`,
 	"dash_proposal_supports": `
 		SELECT process_id, proposal_id, sum(delta) AS supports, count(DISTINCT participant) AS supporters FROM supports GROUP BY ALL`,
 }

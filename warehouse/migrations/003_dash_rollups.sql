@@ -30,8 +30,8 @@ CREATE TABLE dash_participants (
     first_at     TIMESTAMP NOT NULL
 );
 
--- New participants per UTC hour of their first action: summed, they are
--- the distinct participants to date.
+-- New participants per UTC hour of their first action (roles 'any' and
+-- 'contributor'): summed, they are the distinct participants to date.
 CREATE TABLE dash_new_hourly (
     process_id   BIGINT NOT NULL,
     component_id BIGINT NOT NULL,
@@ -92,9 +92,10 @@ CREATE TABLE dash_visitor_cube (
 );
 
 -- Proposals and budget asked per UTC hour, per tag (tag '' = every
--- proposal once, for the breakdown by region). Proposals without a region
--- count under region_code '(none)' as well as under ''. Their distinct
--- authors are dash_new_hourly's roles 'author' and 'tag:<tag>'.
+-- proposal once, for the breakdown by region), and authors new to the tag
+-- in that hour (from dash_participants' roles 'author' and 'tag:<tag>').
+-- Proposals without a region count under region_code '(none)' as well as
+-- under ''.
 CREATE TABLE dash_proposal_budget (
     process_id   BIGINT NOT NULL,
     component_id BIGINT NOT NULL,
@@ -102,7 +103,8 @@ CREATE TABLE dash_proposal_budget (
     tag          VARCHAR NOT NULL,
     bucket       TIMESTAMP NOT NULL,
     proposals    BIGINT NOT NULL,
-    budget_minor BIGINT NOT NULL
+    budget_minor BIGINT NOT NULL,
+    new_authors  BIGINT NOT NULL
 );
 
 -- Supports per proposal to date: net supports and distinct supporters.

@@ -32,7 +32,7 @@ WHERE h.process_id = d.process_id AND h.component_id = d.component_id AND h.regi
 
 -- name: dash-budget-insert
 INSERT INTO dash_proposal_budget
-SELECT d.process_id, d.component_id, d.region_code, d.tag, d.bucket, d.proposals, d.budget_minor
+SELECT d.process_id, d.component_id, d.region_code, d.tag, d.bucket, d.proposals, d.budget_minor, 0
 FROM (SELECT process_id, component_id, region_code, tag, date_trunc('hour', occurred_at) AS bucket,
              count(*) AS proposals, sum(budget_minor) AS budget_minor
       FROM dash_stage_tags_v GROUP BY ALL) d
@@ -75,7 +75,7 @@ WHERE NOT EXISTS (SELECT 1 FROM dash_participants m
 -- name: dash-new-update
 UPDATE dash_new_hourly h SET n = h.n + d.n
 FROM (SELECT process_id, component_id, region_code, role, bucket, sum(n) AS n
-      FROM dash_stage_delta WHERE tbl = 'new' GROUP BY ALL) d
+      FROM dash_stage_delta WHERE tbl = 'new' AND role IN ('any', 'contributor') GROUP BY ALL) d
 WHERE h.process_id = d.process_id AND h.component_id = d.component_id AND h.region_code = d.region_code
   AND h.role = d.role AND h.bucket = d.bucket;
 
@@ -83,13 +83,23 @@ WHERE h.process_id = d.process_id AND h.component_id = d.component_id AND h.regi
 INSERT INTO dash_new_hourly
 SELECT d.process_id, d.component_id, d.region_code, d.role, d.bucket, d.n
 FROM (SELECT process_id, component_id, region_code, role, bucket, sum(n) AS n
-      FROM dash_stage_delta WHERE tbl = 'new' GROUP BY ALL HAVING sum(n) <> 0) d
+      FROM dash_stage_delta WHERE tbl = 'new' AND role IN ('any', 'contributor') GROUP BY ALL HAVING sum(n) <> 0) d
 WHERE NOT EXISTS (SELECT 1 FROM dash_new_hourly h
                   WHERE h.process_id = d.process_id AND h.component_id = d.component_id AND h.region_code = d.region_code
                     AND h.role = d.role AND h.bucket = d.bucket);
 
 -- name: dash-new-prune
 DELETE FROM dash_new_hourly WHERE n = 0;
+
+-- name: dash-budget-authors
+-- An author's first proposal (with a tag) is in this batch or already
+-- counted, so its hour's row exists.
+UPDATE dash_proposal_budget h SET new_authors = h.new_authors + d.n
+FROM (SELECT process_id, component_id, region_code, CASE WHEN role = 'author' THEN '' ELSE substr(role, 5) END AS tag,
+             bucket, sum(n) AS n
+      FROM dash_stage_delta WHERE tbl = 'new' AND role NOT IN ('any', 'contributor') GROUP BY ALL) d
+WHERE h.process_id = d.process_id AND h.component_id = d.component_id AND h.region_code = d.region_code
+  AND h.tag = d.tag AND h.bucket = d.bucket;
 
 -- name: dash-active-delta
 INSERT INTO dash_stage_delta
