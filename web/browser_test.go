@@ -3,9 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
+	"github.com/civicpulse/civicpulse/internal/browsertest"
 	"strings"
 	"testing"
 	"time"
@@ -15,57 +13,8 @@ import (
 	"github.com/civicpulse/civicpulse/web/webtest"
 )
 
-// chromium finds the browser, skipping loudly on a machine without one and
-// failing in CI, where a silent skip would hide the only JavaScript test.
-func chromium(t *testing.T) string {
-	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"} {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	if p, err := exec.LookPath("chromium"); err == nil {
-		return p
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("chromium is not installed; CI must run the browser test (apt-get install -y chromium)")
-	}
-	t.Skip("SKIPPING BROWSER TEST: chromium is not installed (apt-get install -y chromium)")
-	return ""
-}
-
-func newChrome(t *testing.T) context.Context {
-	path := chromium(t)
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox,
-		chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-quic", true), chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
-	// Start the browser without a deadline (a timeout here would stop it
-	// for good), then bound the test.
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("chromium does not start: %v", err)
-	}
-	tctx, tcancel := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(tcancel)
-	return tctx
-}
-
-func artifact(t *testing.T, name string, png []byte) {
-	dir := filepath.Join("testdata", "artifacts")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestBrowserCommentWithoutReload(t *testing.T) {
-	ctx := newChrome(t)
+	ctx := browsertest.New(t)
 	fx := webtest.New(t, sqliteURL(t))
 	url := fmt.Sprintf("%s/p/budget-2026/proposals/%d", fx.URL, fx.Proposal)
 	const text = "Posted from the browser without a reload"
@@ -108,7 +57,7 @@ func TestBrowserCommentWithoutReload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	artifact(t, "proposal-comment-phone.png", png)
+	browsertest.Artifact(t, "proposal-comment-phone.png", png)
 
 	// Screenshots of every citizen page, phone and desktop, for a human eye.
 	pages := map[string]string{
@@ -134,7 +83,7 @@ func TestBrowserCommentWithoutReload(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s %s: %v", name, vp.name, err)
 			}
-			artifact(t, name+"-"+vp.name+".png", png)
+			browsertest.Artifact(t, name+"-"+vp.name+".png", png)
 		}
 	}
 }

@@ -2,9 +2,7 @@ package staffweb_test
 
 import (
 	"context"
-	"os"
-	"os/exec"
-	"path/filepath"
+	"github.com/civicpulse/civicpulse/internal/browsertest"
 	"strings"
 	"testing"
 	"time"
@@ -14,46 +12,10 @@ import (
 	"github.com/civicpulse/civicpulse/web/staffweb/staffwebtest"
 )
 
-// chromium finds the browser, skipping loudly on a machine without one and
-// failing in CI, where a silent skip would hide the browser test.
-func chromium(t *testing.T) string {
-	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"} {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	if p, err := exec.LookPath("chromium"); err == nil {
-		return p
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("chromium is not installed; CI must run the browser test (apt-get install -y chromium)")
-	}
-	t.Skip("SKIPPING BROWSER TEST: chromium is not installed (apt-get install -y chromium)")
-	return ""
-}
-
-func newChrome(t *testing.T) context.Context {
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromium(t)), chromedp.Headless, chromedp.NoSandbox,
-		chromedp.Flag("disable-gpu", true), chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("chromium does not start: %v", err)
-	}
-	tctx, tcancel := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(tcancel)
-	return tctx
-}
-
 // TestBrowserStaffSignIn signs in through the real form (CSRF cookie and
 // token, SameSite=Strict session cookie) and lands on the staff home.
 func TestBrowserStaffSignIn(t *testing.T) {
-	ctx := newChrome(t)
+	ctx := browsertest.New(t)
 	fx := staffwebtest.New(t, sqliteURL(t))
 	err := chromedp.Do(ctx,
 		chromedp.EmulateViewport(1024, 800),
@@ -82,13 +44,7 @@ func TestBrowserStaffSignIn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := filepath.Join("testdata", "artifacts")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "staff-home.png"), shot, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	browsertest.Artifact(t, "staff-home.png", shot)
 
 	// An invitation link in a fresh browser: its page's referrer policy must
 	// still let the form's own POST pass the CSRF origin check.
@@ -96,7 +52,7 @@ func TestBrowserStaffSignIn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx2 := newChrome(t)
+	ctx2 := browsertest.New(t)
 	err = chromedp.Do(ctx2,
 		chromedp.Navigate(fx.URL+"/staff/invite?token="+token),
 		chromedp.WaitVisible(chromedp.CSS("#name")),
