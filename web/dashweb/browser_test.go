@@ -1,11 +1,8 @@
 package dashweb_test
 
 import (
-	"context"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
+	"github.com/civicpulse/civicpulse/internal/browsertest"
 	"testing"
 	"time"
 
@@ -14,44 +11,6 @@ import (
 	"github.com/civicpulse/civicpulse/internal/sqldb/sqldbtest"
 	"github.com/civicpulse/civicpulse/web/staffweb/staffwebtest"
 )
-
-// chromium finds the browser, skipping loudly on a machine without one and
-// failing in CI, where a silent skip would hide the browser test.
-func chromium(t *testing.T) string {
-	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"} {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	if p, err := exec.LookPath("chromium"); err == nil {
-		return p
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("chromium is not installed; CI must run the browser test (apt-get install -y chromium)")
-	}
-	t.Skip("SKIPPING BROWSER TEST: chromium is not installed (apt-get install -y chromium)")
-	return ""
-}
-
-func newChrome(t *testing.T) context.Context {
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromium(t)), chromedp.Headless, chromedp.NoSandbox,
-		chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-quic", true), chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
-	// Start the browser without a deadline (a timeout here would stop it
-	// for good), then bound the test.
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("chromium does not start: %v", err)
-	}
-	tctx, tcancel := context.WithTimeout(ctx, 120*time.Second)
-	t.Cleanup(tcancel)
-	return tctx
-}
 
 // inputsSummary is the first line of the monitor's inputs panel
 // ("N inputs; previous period …"), empty while it loads.
@@ -64,7 +23,7 @@ const inputsSummary = `(document.querySelector("#panel-inputs p.summary") || {te
 // within 2 s of the citizen seeing the comment saved. The whole stack runs:
 // store, staff guard, ingester, warehouse, dashboards.
 func TestBrowserLiveMonitorUpdatesWithoutReload(t *testing.T) {
-	ctx := newChrome(t)
+	ctx := browsertest.New(t)
 	fx := staffwebtest.New(t, sqldbtest.NewSQLiteURL(t), fullStack(t, 0))
 
 	err := chromedp.Do(ctx,
@@ -136,11 +95,5 @@ func TestBrowserLiveMonitorUpdatesWithoutReload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := filepath.Join("testdata", "artifacts")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "live-monitor.png"), shot, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	browsertest.Artifact(t, "live-monitor.png", shot)
 }
