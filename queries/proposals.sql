@@ -13,19 +13,18 @@ ORDER BY bucket;
 
 -- name: proposal-ranking
 -- Proposals by supports to date (additions minus withdrawals) from the
--- per-proposal rollup; the 20 ids are found on narrow columns first.
+-- per-proposal rollup; titles are read for the 20 only.
 WITH r AS (
-    SELECT p.proposal_id, coalesce(s.supports, 0)::BIGINT AS supports, coalesce(s.supporters, 0)::BIGINT AS supporters
-    FROM proposals p
-    LEFT JOIN dash_proposal_supports s ON s.process_id = p.process_id AND s.proposal_id = p.proposal_id
-    WHERE p.process_id = $process
-      AND ($component = 0 OR p.component_id = $component)
-      AND ($region = '' OR p.region_code = $region)
-      AND p.occurred_at < $to
-    ORDER BY supports DESC, p.proposal_id
+    SELECT proposal_id, supports, supporters
+    FROM dash_proposal_supports
+    WHERE process_id = $process
+      AND ($component = 0 OR component_id = $component)
+      AND ($region = '' OR region_code = $region)
+      AND created_at < $to
+    ORDER BY supports DESC, proposal_id
     LIMIT 20
 )
-SELECT p.proposal_id, p.title, p.region_code, p.budget_minor, r.supports, r.supporters
+SELECT p.proposal_id, p.title, p.region_code, p.budget_minor, r.supports::BIGINT AS supports, r.supporters::BIGINT AS supporters
 FROM r JOIN proposals p ON p.proposal_id = r.proposal_id AND p.process_id = $process
 ORDER BY r.supports DESC, p.proposal_id;
 

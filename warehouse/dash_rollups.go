@@ -24,7 +24,7 @@ var dashSteps = []string{
 	"dash-active-delta", "dash-active-members", "dash-active-update", "dash-active-insert",
 	"dash-visitors-merge", "dash-visitors-delta", "dash-visitors-update", "dash-visitors-insert",
 	"dash-cube-update", "dash-cube-insert", "dash-cube-prune",
-	"dash-proposals-stage", "dash-proposals-update", "dash-proposals-insert",
+	"dash-proposals-created", "dash-proposals-stage", "dash-proposals-update", "dash-proposals-insert",
 	"dash-stage-clear",
 }
 
@@ -76,7 +76,7 @@ func (w *Warehouse) updateDashRollups(ctx context.Context, conn driver.Conn, b *
 		for _, tag := range append([]string{""}, p.Tags...) {
 			if !seen[tag] {
 				seen[tag] = true
-				tags = append(tags, []driver.Value{p.ProcessID, p.ComponentID, region, tag, p.Participant, p.BudgetMinor, p.OccurredAt})
+				tags = append(tags, []driver.Value{p.ProcessID, p.ProposalID, p.ComponentID, region, tag, p.Participant, p.BudgetMinor, p.OccurredAt})
 			}
 		}
 	}

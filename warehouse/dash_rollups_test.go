@@ -161,7 +161,11 @@ var dashDefinitions = map[string]string{
 		SELECT p.process_id, p.component_id, p.region_code, p.tag, p.bucket, p.proposals, p.budget_minor, coalesce(a.n, 0) AS new_authors
 		FROM p LEFT JOIN a USING (process_id, component_id, region_code, tag, bucket)`,
 	"dash_proposal_supports": `
-		SELECT process_id, proposal_id, sum(delta) AS supports, count(DISTINCT participant) AS supporters FROM supports GROUP BY ALL`,
+		SELECT coalesce(p.process_id, s.process_id), coalesce(p.proposal_id, s.proposal_id), coalesce(p.component_id, 0), coalesce(p.region_code, ''),
+		       coalesce(p.occurred_at, TIMESTAMP '1970-01-01'), coalesce(s.supports, 0), coalesce(s.supporters, 0)
+		FROM proposals p
+		FULL JOIN (SELECT process_id, proposal_id, sum(delta) AS supports, count(DISTINCT participant) AS supporters FROM supports GROUP BY ALL) s
+		  ON s.process_id = p.process_id AND s.proposal_id = p.proposal_id`,
 }
 
 func diffRows(t *testing.T, w *Warehouse, a, b string) int64 {

@@ -107,12 +107,17 @@ CREATE TABLE dash_proposal_budget (
     new_authors  BIGINT NOT NULL
 );
 
--- Supports per proposal to date: net supports and distinct supporters.
+-- Every proposal with its supports to date (net supports, distinct
+-- supporters) and what the ranking filters on, so the ranking reads one
+-- narrow table.
 CREATE TABLE dash_proposal_supports (
-    process_id  BIGINT NOT NULL,
-    proposal_id BIGINT NOT NULL,
-    supports    BIGINT NOT NULL,
-    supporters  BIGINT NOT NULL
+    process_id   BIGINT NOT NULL,
+    proposal_id  BIGINT NOT NULL,
+    component_id BIGINT NOT NULL,
+    region_code  VARCHAR NOT NULL,
+    created_at   TIMESTAMP NOT NULL,
+    supports     BIGINT NOT NULL,
+    supporters   BIGINT NOT NULL
 );
 
 -- The batch being written, staged for the statements above; always empty
@@ -145,6 +150,7 @@ CREATE TABLE dash_stage_supports (
 -- One row per staged proposal and tag, plus one with tag ''.
 CREATE TABLE dash_stage_tags (
     process_id   BIGINT NOT NULL,
+    proposal_id  BIGINT NOT NULL,
     component_id BIGINT NOT NULL,
     region_code  VARCHAR NOT NULL,
     tag          VARCHAR NOT NULL,

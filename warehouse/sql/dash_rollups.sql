@@ -199,6 +199,14 @@ WHERE NOT EXISTS (SELECT 1 FROM dash_visitor_cube h
 -- name: dash-cube-prune
 DELETE FROM dash_visitor_cube WHERE n = 0;
 
+-- name: dash-proposals-created
+INSERT INTO dash_proposal_supports
+SELECT DISTINCT t.process_id, t.proposal_id, t.component_id, CASE WHEN t.region_code = '(none)' THEN '' ELSE t.region_code END,
+       t.occurred_at, 0, 0
+FROM dash_stage_tags t
+WHERE t.tag = ''
+  AND NOT EXISTS (SELECT 1 FROM dash_proposal_supports h WHERE h.process_id = t.process_id AND h.proposal_id = t.proposal_id);
+
 -- name: dash-proposals-stage
 -- A supporter is new to a proposal when every supports row of the pair is
 -- in this batch (the batch's facts are already in supports).
@@ -222,8 +230,9 @@ FROM dash_stage_proposals d
 WHERE h.process_id = d.process_id AND h.proposal_id = d.proposal_id;
 
 -- name: dash-proposals-insert
+-- Supports of a proposal the warehouse never saw created.
 INSERT INTO dash_proposal_supports
-SELECT d.process_id, d.proposal_id, d.supports, d.supporters
+SELECT d.process_id, d.proposal_id, 0, '', TIMESTAMP '1970-01-01', d.supports, d.supporters
 FROM dash_stage_proposals d
 WHERE NOT EXISTS (SELECT 1 FROM dash_proposal_supports h WHERE h.process_id = d.process_id AND h.proposal_id = d.proposal_id);
 
