@@ -171,6 +171,7 @@ type pageData struct {
 	Asset   func(string) string
 	Own     func(string) string
 	Publish []string // publishable panels (for officials' form)
+	Alerts  bool     // show the officials' alert-rule form
 }
 
 func (h *Handlers) base(r *http.Request, p *dashboards.Process, title string) pageData {
@@ -214,7 +215,11 @@ func (h *Handlers) page(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, pn := range db.Panels {
 		d.Panels = append(d.Panels, panelLink{pn.Name, pn.Title, prefix + db.Name + "/panels/" + pn.Name + q})
+		if pn.Publishable {
+			d.Publish = append(d.Publish, pn.Name)
+		}
 	}
+	d.Alerts = db == dashboards.Monitor
 	if db == dashboards.Monitor && h.cfg.Live != nil {
 		d.Live = prefix + db.Name + "/live"
 	}
