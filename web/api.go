@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -418,31 +419,27 @@ func (s *Server) apiVote(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiDocument(w http.ResponseWriter, r *http.Request) {
-	c, err := s.publishedComponent(r, varID(r, "id"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	d, err := s.store.GetDocument(r.Context(), c.ID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, d)
+	s.apiComponentRead(w, r, func(ctx context.Context, id int64) (any, error) { return s.store.GetDocument(ctx, id) })
 }
 
 func (s *Server) apiSurvey(w http.ResponseWriter, r *http.Request) {
+	s.apiComponentRead(w, r, func(ctx context.Context, id int64) (any, error) { return s.store.GetSurvey(ctx, id) })
+}
+
+// apiComponentRead answers a read of a published component's content: the
+// component must be visible to citizens before read is asked for it.
+func (s *Server) apiComponentRead(w http.ResponseWriter, r *http.Request, read func(ctx context.Context, componentID int64) (any, error)) {
 	c, err := s.publishedComponent(r, varID(r, "id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	sv, err := s.store.GetSurvey(r.Context(), c.ID)
+	v, err := read(r.Context(), c.ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, sv)
+	writeJSON(w, http.StatusOK, v)
 }
 
 func (s *Server) apiResponse(w http.ResponseWriter, r *http.Request) {
