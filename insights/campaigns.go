@@ -1,6 +1,297 @@
 package insights
 
-import "context"
+import (
+	"context"
+	"database/sql/driver"
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"weak"
 
-// campaigns is written by the campaigns engineer (see /work/briefs).
-func (r *Runner) campaigns(ctx context.Context, process int64) error { return nil }
+	duckdb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/civicpulse/civicpulse/analysis/campaign"
+)
+
+// memo is what the campaign and opinion jobs remember between passes. It
+// lives beside the Runner rather than in it (insights.go is shared), keyed
+// by a weak pointer so that a dropped Runner takes its memo with it. Passes
+// hold r.mu, so the maps need no lock of their own.
+type memo struct {
+	// textMark is the newest text or moderation seq each process's
+	// campaigns were detected at.
+	textMark map[int64]int64
+	convs    map[convKey]*conv
+}
+
+var memos sync.Map // weak.Pointer[Runner] → *memo
+
+func (r *Runner) memo() *memo {
+	key := weak.Make(r)
+	if m, ok := memos.Load(key); ok {
+		return m.(*memo)
+	}
+	m, loaded := memos.LoadOrStore(key, &memo{textMark: map[int64]int64{}, convs: map[convKey]*conv{}})
+	if !loaded {
+		runtime.AddCleanup(r, func(k weak.Pointer[Runner]) { memos.Delete(k) }, key)
+	}
+	return m.(*memo)
+}
+
+// textKey names a text as the warehouse does.
+type textKey struct {
+	kind    string
+	id, qid int64
+}
+
+func (k textKey) String() string {
+	return k.kind + ":" + strconv.FormatInt(k.id, 10) + ":" + strconv.FormatInt(k.qid, 10)
+}
+
+func parseTextKey(s string) (textKey, error) {
+	parts := strings.Split(s, ":")
+	if len(parts) != 3 {
+		return textKey{}, fmt.Errorf("insights: bad text id %q", s)
+	}
+	id, err1 := strconv.ParseInt(parts[1], 10, 64)
+	qid, err2 := strconv.ParseInt(parts[2], 10, 64)
+	if err1 != nil || err2 != nil {
+		return textKey{}, fmt.Errorf("insights: bad text id %q", s)
+	}
+	return textKey{parts[0], id, qid}, nil
+}
+
+// campaigns detects the form letters of a process again when its texts
+// changed since the last detection, and replaces its campaign rows. A rerun
+// over every text is simpler than an incremental one and cheap enough: a
+// few seconds for 100,000 texts.
+func (r *Runner) campaigns(ctx context.Context, process int64) error {
+	m := r.memo()
+	var mark int64
+	if err := r.db.QueryRowContext(ctx, r.q.Get("campaign-texts-mark"), process).Scan(&mark); err != nil {
+		return fmt.Errorf("insights: unable to read the texts' mark: %w", err)
+	}
+	if last, ok := m.textMark[process]; ok && last == mark {
+		return nil
+	}
+	items, err := r.campaignItems(ctx, process)
+	if err != nil {
+		return err
+	}
+	found := campaign.Detect(items, campaign.Options{})
+	ids, err := r.campaignIDs(ctx, process, found)
+	if err != nil {
+		return err
+	}
+	if err := r.writeCampaigns(ctx, process, found, ids); err != nil {
+		return err
+	}
+	m.textMark[process] = mark
+	return nil
+}
+
+func (r *Runner) campaignItems(ctx context.Context, process int64) ([]campaign.Item, error) {
+	rows, err := r.db.QueryContext(ctx, r.q.Get("campaign-texts"), process)
+	if err != nil {
+		return nil, fmt.Errorf("insights: unable to read the texts of process %d: %w", process, err)
+	}
+	defer rows.Close()
+	var items []campaign.Item
+	for rows.Next() {
+		var k textKey
+		var it campaign.Item
+		if err := rows.Scan(&k.kind, &k.id, &k.qid, &it.Text, &it.Region, &it.Time); err != nil {
+			return nil, fmt.Errorf("insights: unable to read a text: %w", err)
+		}
+		it.ID = k.String()
+		items = append(items, it)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("insights: unable to read the texts of process %d: %w", process, err)
+	}
+	return items, nil
+}
+
+// campaignIDs gives each campaign found the id of the current campaign it
+// shares most members with, greedily from the largest overlap, so that a
+// campaign keeps its id (and the officials' view of it) as copies arrive;
+// the others take new ids above every id in use.
+func (r *Runner) campaignIDs(ctx context.Context, process int64, found []campaign.Campaign) ([]int64, error) {
+	old := map[string]int64{}
+	rows, err := r.db.QueryContext(ctx, r.q.Get("campaign-old-members"), process)
+	if err != nil {
+		return nil, fmt.Errorf("insights: unable to read the current campaigns: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var k textKey
+		if err := rows.Scan(&id, &k.kind, &k.id, &k.qid); err != nil {
+			return nil, fmt.Errorf("insights: unable to read a campaign member: %w", err)
+		}
+		old[k.String()] = id
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("insights: unable to read the current campaigns: %w", err)
+	}
+	var next int64
+	if err := r.db.QueryRowContext(ctx, r.q.Get("campaign-max-id"), process).Scan(&next); err != nil {
+		return nil, fmt.Errorf("insights: unable to read the campaign ids: %w", err)
+	}
+	return matchIDs(found, old, next), nil
+}
+
+// matchIDs assigns ids; maxID is the largest id in use.
+func matchIDs(found []campaign.Campaign, old map[string]int64, maxID int64) []int64 {
+	type pair struct {
+		c       int
+		id      int64
+		overlap int
+	}
+	var pairs []pair
+	for c, f := range found {
+		overlap := map[int64]int{}
+		for _, m := range f.Members {
+			if id, ok := old[m]; ok {
+				overlap[id]++
+			}
+		}
+		for id, n := range overlap {
+			pairs = append(pairs, pair{c, id, n})
+		}
+	}
+	sort.Slice(pairs, func(a, b int) bool {
+		if pairs[a].overlap != pairs[b].overlap {
+			return pairs[a].overlap > pairs[b].overlap
+		}
+		if pairs[a].c != pairs[b].c {
+			return pairs[a].c < pairs[b].c
+		}
+		return pairs[a].id < pairs[b].id
+	})
+	ids := make([]int64, len(found))
+	taken := map[int64]bool{}
+	for _, p := range pairs {
+		if ids[p.c] == 0 && !taken[p.id] {
+			ids[p.c], taken[p.id] = p.id, true
+		}
+	}
+	for c := range ids {
+		if ids[c] == 0 {
+			maxID++
+			ids[c] = maxID
+		}
+	}
+	return ids
+}
+
+type regionJSON struct {
+	Region string `json:"region"`
+	Copies int    `json:"copies"`
+}
+
+func (r *Runner) writeCampaigns(ctx context.Context, process int64, found []campaign.Campaign, ids []int64) error {
+	now := r.opt.Now().UTC()
+	var camps, members [][]driver.Value
+	for c, f := range found {
+		tk, err := parseTextKey(f.TemplateID)
+		if err != nil {
+			return err
+		}
+		regions := make([]regionJSON, len(f.Regions))
+		for i, rc := range f.Regions {
+			regions[i] = regionJSON{rc.Region, rc.Copies}
+		}
+		js, err := json.Marshal(regions)
+		if err != nil {
+			return fmt.Errorf("insights: unable to encode regions: %w", err)
+		}
+		camps = append(camps, []driver.Value{process, ids[c], f.Template, tk.kind, tk.id, tk.qid,
+			int64(f.Copies), int64(f.Exact), f.FirstSeen, f.LastSeen, int64(f.PeakPerHour), string(js), now})
+		for _, id := range f.Members {
+			k, err := parseTextKey(id)
+			if err != nil {
+				return err
+			}
+			members = append(members, []driver.Value{process, ids[c], k.kind, k.id, k.qid, id == f.TemplateID})
+		}
+	}
+	return r.inWriteTx(ctx, func(conn driver.Conn) error {
+		for _, q := range []string{"campaign-delete", "campaign-delete-members"} {
+			if err := execOn(ctx, conn, r.q.Get(q), process); err != nil {
+				return fmt.Errorf("insights: unable to clear the campaigns of process %d: %w", process, err)
+			}
+		}
+		if err := appendTo(conn, "campaigns", camps); err != nil {
+			return err
+		}
+		return appendTo(conn, "campaign_members", members)
+	})
+}
+
+// inWriteTx runs fn in one transaction on a connection of its own, so that
+// readers see a scope's old rows or its new ones, never a mix; fn may use
+// appenders, which write into that transaction.
+func (r *Runner) inWriteTx(ctx context.Context, fn func(conn driver.Conn) error) error {
+	c, err := r.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("insights: unable to get a connection: %w", err)
+	}
+	defer c.Close()
+	return c.Raw(func(dc any) error {
+		conn, ok := dc.(driver.Conn)
+		if !ok {
+			return fmt.Errorf("insights: not a driver connection")
+		}
+		if err := execOn(ctx, conn, "BEGIN TRANSACTION"); err != nil {
+			return fmt.Errorf("insights: unable to begin: %w", err)
+		}
+		if err := fn(conn); err != nil {
+			if rerr := execOn(context.WithoutCancel(ctx), conn, "ROLLBACK"); rerr != nil {
+				r.log.Error("insights: rollback failed", "err", rerr)
+			}
+			return err
+		}
+		if err := execOn(ctx, conn, "COMMIT"); err != nil {
+			_ = execOn(context.WithoutCancel(ctx), conn, "ROLLBACK")
+			return fmt.Errorf("insights: unable to commit: %w", err)
+		}
+		return nil
+	})
+}
+
+func execOn(ctx context.Context, conn driver.Conn, query string, args ...any) error {
+	nv := make([]driver.NamedValue, len(args))
+	for i, a := range args {
+		nv[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
+	}
+	_, err := conn.(driver.ExecerContext).ExecContext(ctx, query, nv)
+	return err
+}
+
+// appendTo appends rows through a DuckDB appender, inside conn's open
+// transaction: far faster than one INSERT per row for campaign members and
+// opinion-map points.
+func appendTo(conn driver.Conn, table string, rows [][]driver.Value) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	a, err := duckdb.NewAppenderFromConn(conn, "", table)
+	if err != nil {
+		return fmt.Errorf("insights: unable to open an appender for %s: %w", table, err)
+	}
+	for _, row := range rows {
+		if err := a.AppendRow(row...); err != nil {
+			a.Close()
+			return fmt.Errorf("insights: unable to append to %s: %w", table, err)
+		}
+	}
+	if err := a.Close(); err != nil {
+		return fmt.Errorf("insights: unable to flush %s: %w", table, err)
+	}
+	return nil
+}
