@@ -39,8 +39,14 @@ func buildSections(ctx context.Context, d *Dashboards, v View) (*Result, error) 
 	}
 	t := Table{Columns: []Column{{Label: "Section", Kind: Text}, {Label: "Comments", Kind: Count}, {Label: "Amendments", Kind: Count},
 		{Label: "Questions", Kind: Count}, {Label: "Agree", Kind: Count}, {Label: "Disagree", Kind: Count}}}
+	once, err := d.CountOnce(ctx, v.P.ID)
+	if err != nil {
+		return nil, err
+	}
+	args := v.args()
+	args["count_once"] = once
 	var ids []int64
-	err = d.each(ctx, "document-sections", v.args(), func(r *sql.Rows) error {
+	err = d.each(ctx, "document-sections", args, func(r *sql.Rows) error {
 		var id int64
 		var pos int32
 		var heading string
@@ -56,6 +62,9 @@ func buildSections(ctx context.Context, d *Dashboards, v View) (*Result, error) 
 		return nil, err
 	}
 	r := &Result{Table: t, Sections: ids}
+	if once {
+		r.Warnings = append(r.Warnings, countOnceNote)
+	}
 	return r, nil
 }
 

@@ -20,6 +20,7 @@ type Filter struct {
 	Question  int64
 	Question2 int64 // 0: cross with region
 	Section   int64
+	Theme     int64 // the insights dashboard's drill-down
 }
 
 const dateLayout = "2006-01-02"
@@ -40,6 +41,7 @@ func ParseFilter(process int64, v url.Values) Filter {
 	f.Question = parseID(v.Get("question"))
 	f.Question2 = parseID(v.Get("question2"))
 	f.Section = parseID(v.Get("section"))
+	f.Theme = parseID(v.Get("theme"))
 	if b := v.Get("bucket"); b == "hour" || b == "day" {
 		f.Bucket = b
 	}
@@ -65,6 +67,7 @@ func (f Filter) Values() url.Values {
 	set("question", f.Question)
 	set("question2", f.Question2)
 	set("section", f.Section)
+	set("theme", f.Theme)
 	if f.Region != "" {
 		v.Set("region", f.Region)
 	}

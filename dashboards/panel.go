@@ -31,6 +31,11 @@ type Result struct {
 	// Sections holds, for the document overview, the section id of each
 	// row, so the page can link a row to its comments.
 	Sections []int64
+	// Themes holds, for the themes panel, the theme of each row (the page
+	// links it to its drill-down); for the drill-down, the theme shown
+	// first and then the other themes of its scope (an official may merge
+	// it into one of them).
+	Themes []ThemeRef
 
 	chart func(t *Table) *Chart
 }
@@ -54,7 +59,7 @@ func (d *Dashboard) Panel(name string) *Panel {
 }
 
 // All lists every dashboard.
-func All() []*Dashboard { return []*Dashboard{Monitor, Survey, Document, Proposals} }
+func All() []*Dashboard { return []*Dashboard{Monitor, Survey, Document, Proposals, Insights} }
 
 // Find returns a dashboard by name.
 func Find(name string) *Dashboard {

@@ -24,6 +24,8 @@ type Dashboards struct {
 	// process's dimensions (three queries) are read once per processTTL.
 	mu    sync.Mutex
 	procs map[int64]cachedProcess
+
+	editor ThemeEditor // officials' theme edits (SetThemeEditor); nil: none
 }
 
 type cachedProcess struct {

@@ -17,6 +17,11 @@ WITH hidden AS (
       AND ($region = '' OR region_code = $region)
       AND occurred_at >= $from AND occurred_at < $to
       AND comment_id NOT IN (SELECT entity_id FROM hidden)
+      -- Count-once (the official's choice): a campaign's copies other than
+      -- its template are left out.
+      AND NOT ($count_once AND comment_id IN (
+          SELECT entity_id FROM campaign_members
+          WHERE process_id = $process AND entity_kind = 'comment' AND NOT is_template))
 ), v AS (
     SELECT comment_id,
            sum((vote = 'agree')::INT) - sum((previous = 'agree')::INT) AS agree,
