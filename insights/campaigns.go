@@ -107,7 +107,9 @@ func (r *Runner) campaignItems(ctx context.Context, process int64) ([]campaign.I
 		if err := rows.Scan(&k.kind, &k.id, &k.qid, &it.Text, &it.Region, &it.Time); err != nil {
 			return nil, fmt.Errorf("insights: unable to read a text: %w", err)
 		}
-		it.ID = k.String()
+		// text_items joins body and proposed text with a newline that its
+		// trim() keeps (DuckDB trims spaces only); the template is shown.
+		it.ID, it.Text = k.String(), strings.TrimSpace(it.Text)
 		items = append(items, it)
 	}
 	if err := rows.Err(); err != nil {
