@@ -493,6 +493,8 @@ func buildThemeDetail(ctx context.Context, d *Dashboards, v View) (*Result, erro
 	r.Summary = append(r.Summary, line+".")
 
 	// The table: representative texts, nearest the theme's centre first.
+	// text_items joins a comment's body and proposed text with a newline
+	// that trim() keeps when the proposed text is empty; TrimSpace drops it.
 	r.Table = Table{Columns: []Column{{Label: "Rank", Kind: Number}, {Label: "Text", Kind: Text}, {Label: "Kind", Kind: Text},
 		{Label: "Region", Kind: Text}, {Label: "When", Kind: Text}}}
 	args := map[string]any{"process": v.P.ID, "scope": s.Kind, "scope_id": s.ID, "theme": th.ID}
@@ -505,7 +507,7 @@ func buildThemeDetail(ctx context.Context, d *Dashboards, v View) (*Result, erro
 			return err
 		}
 		rank++
-		r.Table.Rows = append(r.Table.Rows, []Cell{num(float64(rank)), text(body), text(kind), text(regionName(names, region)),
+		r.Table.Rows = append(r.Table.Rows, []Cell{num(float64(rank)), text(strings.TrimSpace(body)), text(kind), text(regionName(names, region)),
 			text(at.In(v.P.TimeZone).Format("Jan 2 15:04"))})
 		return nil
 	})
@@ -854,7 +856,7 @@ func (d *Dashboards) repness(ctx context.Context, args map[string]any, what stri
 		if stance == "disagree" {
 			verb = "disagrees"
 		}
-		p.Table.Rows = append(p.Table.Rows, []Cell{text(body), text(verb), sh, count(trials)})
+		p.Table.Rows = append(p.Table.Rows, []Cell{text(strings.TrimSpace(body)), text(verb), sh, count(trials)})
 		return nil
 	})
 	return out, err
@@ -874,7 +876,7 @@ func (d *Dashboards) consensus(ctx context.Context, args map[string]any, what st
 		if k, ok := kinds[kind]; ok {
 			kind = k
 		}
-		p.Table.Rows = append(p.Table.Rows, []Cell{text(body), text(kind), num(score)})
+		p.Table.Rows = append(p.Table.Rows, []Cell{text(strings.TrimSpace(body)), text(kind), num(score)})
 		return nil
 	})
 	if err != nil || len(p.Table.Rows) == 0 {
