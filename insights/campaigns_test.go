@@ -302,7 +302,21 @@ func TestCampaignJobScale(t *testing.T) {
 	}
 	b, _ := f.comments(texts, func(i int) time.Time { return items[i].Time }, func(i int) string { return items[i].Region }, 1)
 	f.write(t, b)
+	// The job's steps one by one, then the job as a pass runs it.
 	start := time.Now()
+	read, err := r.campaignItems(ctx, campProcess)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tRead := time.Since(start)
+	found := campaign.Detect(read, campaign.Options{})
+	tDetect := time.Since(start) - tRead
+	if err := r.writeCampaigns(ctx, campProcess, found, matchIDs(found, nil, 0)); err != nil {
+		t.Fatal(err)
+	}
+	tWrite := time.Since(start) - tRead - tDetect
+	t.Logf("read %v, detect %v, write %v", tRead, tDetect, tWrite)
+	start = time.Now()
 	if err := r.campaigns(ctx, campProcess); err != nil {
 		t.Fatal(err)
 	}
