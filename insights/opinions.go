@@ -44,7 +44,14 @@ type conv struct {
 	sums       map[[2]string]int
 	peopleList []string
 	itemList   []string
+	// tooBig is set once supporters × proposals pass maxSupportCells.
+	tooBig bool
 }
+
+// maxSupportCells bounds the dense supporters × proposals matrix of a
+// proposals component (see support): 20M cells is ~200 MB of conversation.
+// A variable so that a test can reach it.
+var maxSupportCells = 20_000_000
 
 func newConv(hidden []string) *conv {
 	return &conv{c: opinion.NewConversation(opinion.Options{Excluded: hidden}), hidden: strings.Join(hidden, ","),
@@ -127,7 +134,7 @@ func (r *Runner) opinion(ctx context.Context, key convKey, mark int64, hidden []
 	m := r.memo()
 	st := m.convs[key]
 	fresh := st == nil
-	if st != nil && st.seq == mark && st.hidden == strings.Join(hidden, ",") {
+	if st != nil && (st.tooBig || st.seq == mark && st.hidden == strings.Join(hidden, ",")) {
 		return nil
 	}
 	if st == nil || st.hidden != strings.Join(hidden, ",") {
@@ -138,6 +145,12 @@ func (r *Runner) opinion(ctx context.Context, key convKey, mark int64, hidden []
 		// Half-fed state cannot be trusted: start over next pass.
 		delete(m.convs, key)
 		return err
+	}
+	if st.tooBig {
+		r.log.Warn("insights: too many supporters × proposals for an opinion map; component left out",
+			"process", key.process, "component", key.component, "supporters", len(st.peopleList), "proposals", len(st.itemList))
+		st.c = nil // the memory is what it would cost
+		return nil
 	}
 	if fresh {
 		// After a restart the conversation is rebuilt from the facts; the
@@ -151,10 +164,14 @@ func (r *Runner) opinion(ctx context.Context, key convKey, mark int64, hidden []
 		}
 	}
 	res, err := r.analyse(st)
-	if err != nil {
-		return err
+	if err == nil {
+		err = r.writeOpinion(ctx, key, st, res)
 	}
-	return r.writeOpinion(ctx, key, st, res)
+	if err != nil {
+		// Not written: the next pass rebuilds and runs it again.
+		delete(m.convs, key)
+	}
+	return err
 }
 
 // analyse updates the conversation; a result without groups (nil) means too
@@ -202,7 +219,9 @@ func (r *Runner) feed(ctx context.Context, key convKey, st *conv) error {
 			votes = append(votes, opinion.Vote{Participant: who, Comment: id, Value: v})
 			st.people[who], st.items[id] = true, true
 		} else {
-			votes = st.support(votes, who, id, delta)
+			if votes = st.support(votes, who, id, delta); st.tooBig {
+				return nil
+			}
 		}
 		st.seq = seq
 	}
@@ -234,6 +253,10 @@ func voteValue(v string) (int8, error) {
 // says "saw it, took no side", which is what a supporter who left a
 // proposal unsupported did, and a withdrawal returns to it.
 func (st *conv) support(votes []opinion.Vote, who, id string, delta int8) []opinion.Vote {
+	if (len(st.peopleList)+1)*(len(st.itemList)+1) > maxSupportCells {
+		st.tooBig = true
+		return nil
+	}
 	if !st.items[id] {
 		for _, p := range st.peopleList {
 			if p != who {

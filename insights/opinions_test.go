@@ -176,6 +176,21 @@ func TestOpinionGroupsFromPolis(t *testing.T) {
 	if nRuns != 1 || next.id <= run.id || next.seq != f.seq {
 		t.Fatalf("after a vote: %d runs, %+v (was %+v)", nRuns, next, run)
 	}
+
+	// A moderator hides the top representative comment: a new run leaves
+	// it out, though no vote came.
+	top := scalar[int64](t, r2.db, `SELECT entity_id FROM opinion_repness WHERE group_id = 0 AND rank = 1`)
+	f.write(t, &warehouse.Batch{Moderation: []warehouse.Moderation{{Seq: f.next(), ProcessID: opProcess, ComponentID: opDocument,
+		EntityKind: "comment", EntityID: top, Status: "hidden", OccurredAt: time.Now()}}})
+	c.hidden[top] = true
+	if err := r2.opinions(ctx, opProcess); err != nil {
+		t.Fatal(err)
+	}
+	hid, _ := readRun(t, r2, opDocument)
+	if hid.id <= next.id || hid.items != next.items-1 {
+		t.Fatalf("after hiding comment %d: %+v (was %+v)", top, hid, next)
+	}
+	checkItems(t, r2, opDocument, "comment", `SELECT comment_id FROM comments WHERE component_id = ?`, c.hidden)
 }
 
 // groupsOf reads each participant's group in the current run.
@@ -380,6 +395,35 @@ func TestSupportsMakeAConversation(t *testing.T) {
 	}
 	if ari := metrics.AdjustedRand(a, g); ari < 0.95 {
 		t.Errorf("groups against camps: ARI %.3f", ari)
+	}
+}
+
+// TestTooManySupportCells: past the bound on supporters × proposals a
+// proposals component is left out (no run, no error) instead of filling
+// memory.
+func TestTooManySupportCells(t *testing.T) {
+	defer func(old int) { maxSupportCells = old }(maxSupportCells)
+	maxSupportCells = 50
+	ctx := context.Background()
+	wh := openWarehouse(t)
+	r := newRunner(t, wh)
+	f := &facts{wh: wh}
+	b := &warehouse.Batch{}
+	for p := range 10 {
+		for k := range 10 {
+			seq := f.next()
+			b.Supports = append(b.Supports, warehouse.Support{Seq: seq, ProposalID: int64(k), ProcessID: opProcess,
+				ComponentID: opProposals, Participant: strconv.Itoa(p), Delta: 1, OccurredAt: time.Now()})
+		}
+	}
+	f.write(t, b)
+	for range 2 {
+		if err := r.opinions(ctx, opProcess); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, n := readRun(t, r, opProposals); n != 0 {
+		t.Fatalf("%d runs past the bound", n)
 	}
 }
 
