@@ -25,12 +25,12 @@ WITH hidden AS (
 ), items AS (
     SELECT seq, 'proposal' AS entity_kind, proposal_id AS entity_id, 0::BIGINT AS question_id,
            process_id, component_id, 0::BIGINT AS section_id,
-           trim(title || chr(10) || description) AS body, participant, region_code, occurred_at
+           trim(title || chr(10) || description, ' ' || chr(9) || chr(10) || chr(13)) AS body, participant, region_code, occurred_at
     FROM proposals
     UNION ALL
     SELECT seq, 'comment', comment_id, 0::BIGINT, process_id, component_id,
            CASE WHEN target_kind = 'section' THEN target_id ELSE 0 END::BIGINT,
-           trim(body || chr(10) || proposed_text), participant, region_code, occurred_at
+           trim(body || chr(10) || proposed_text, ' ' || chr(9) || chr(10) || chr(13)), participant, region_code, occurred_at
     FROM comments
     UNION ALL
     SELECT seq, 'answer', response_id, question_id, process_id, component_id, 0::BIGINT,
