@@ -119,6 +119,10 @@ func (h *Handlers) Routes(_ *mux.Router, reg web.Registrar) {
 	reg.HandleFunc("dash.live", http.MethodGet, "/staff/p/{process:[0-9]+}/dashboards/{dashboard}/live", viewRule, h.live)
 	reg.HandleFunc("dash.alert.add", http.MethodPost, "/staff/p/{process:[0-9]+}/alerts", editRule, h.addAlert)
 	reg.HandleFunc("dash.publish", http.MethodPost, "/staff/p/{process:[0-9]+}/publish", editRule, h.publish)
+	reg.HandleFunc("dash.theme.rename", http.MethodPost, "/staff/p/{process:[0-9]+}/themes/rename", editRule, h.editTheme)
+	reg.HandleFunc("dash.theme.merge", http.MethodPost, "/staff/p/{process:[0-9]+}/themes/merge", editRule, h.editTheme)
+	reg.HandleFunc("dash.theme.split", http.MethodPost, "/staff/p/{process:[0-9]+}/themes/split", editRule, h.editTheme)
+	reg.HandleFunc("dash.counting", http.MethodPost, "/staff/p/{process:[0-9]+}/campaign-counting", editRule, h.setCounting)
 	reg.HandleFunc("dash.results", http.MethodGet, "/results/{process:[0-9]+}", web.Public, h.results)
 	reg.HandleFunc("dash.results.panel", http.MethodGet, "/results/{process:[0-9]+}/panels/{panel}", web.Public, h.resultsPanel)
 }
@@ -238,7 +242,7 @@ func (h *Handlers) render(w http.ResponseWriter, name string, data any) {
 	w.Write(buf.Bytes())
 }
 
-type cellView struct{ Text, Class, Link string }
+type cellView struct{ Text, Class, Link, Target string }
 
 type resultView struct {
 	R      *dashboards.Result
@@ -247,6 +251,9 @@ type resultView struct {
 	CSV    string
 	Heat   bool
 	Parts  []resultView
+	// Officials' forms on a staff fragment (nil elsewhere).
+	Themes   *themeForms
+	Counting *countingForm
 }
 
 func (h *Handlers) view(r *dashboards.Result, drill string, csvURL string) resultView {
@@ -273,7 +280,10 @@ func (h *Handlers) view(r *dashboards.Result, drill string, csvURL string) resul
 				}
 			}
 			if rv.Heat && j == 0 && drill != "" && i < len(r.Sections) {
-				cv.Link = drill + strconv.FormatInt(r.Sections[i], 10)
+				cv.Link, cv.Target = drill+strconv.FormatInt(r.Sections[i], 10), "#panel-section-comments > div"
+			}
+			if !rv.Heat && j == 0 && drill != "" && i < len(r.Themes) {
+				cv.Link, cv.Target = drill+strconv.FormatInt(r.Themes[i].ID, 10), "#panel-theme-detail > div"
 			}
 			cells[j] = cv
 		}
@@ -318,7 +328,12 @@ func (h *Handlers) panel(w http.ResponseWriter, r *http.Request) {
 		}
 		drill += "section="
 	}
-	h.render(w, "fragment", h.view(res, drill, base+pn.Name+"/csv?"+f.Values().Encode()))
+	if pn.Name == "themes" {
+		drill = base + "theme-detail?" + drillQuery(f, "theme")
+	}
+	rv := h.view(res, drill, base+pn.Name+"/csv?"+f.Values().Encode())
+	h.officialsForms(r, &rv, pn, f)
+	h.render(w, "fragment", rv)
 }
 
 func (h *Handlers) csv(w http.ResponseWriter, r *http.Request) {

@@ -21,11 +21,19 @@ import (
 	"github.com/civicpulse/civicpulse/web/webtest"
 )
 
+// stack is what a test reaches behind the mounted pages.
+type stack struct {
+	wh   *warehouse.Warehouse
+	dash *dashboards.Dashboards
+}
+
 // fullStack is the serve wiring (cmd/civicpulse mountDashboards) as a
 // staffwebtest mount: a warehouse in a temp dir, the ingester running on the
 // fixture's store, the dashboards on the warehouse, mounted behind the real
-// staff guard. The fixture's data is ingested before the first request.
-func fullStack(t *testing.T, liveFor time.Duration) staffwebtest.Mount {
+// staff guard, with a theme editor that writes the insights tables as the
+// job would. The fixture's data is ingested before the first request; out,
+// if given, receives the warehouse and the dashboards.
+func fullStack(t *testing.T, liveFor time.Duration, out ...*stack) staffwebtest.Mount {
 	return func(f *staffwebtest.Fixture) func(r *mux.Router, reg web.Registrar) {
 		ctx, stop := context.WithCancel(context.Background())
 		wh, err := warehouse.Open(t.TempDir() + "/warehouse.duckdb")
@@ -56,6 +64,10 @@ func fullStack(t *testing.T, liveFor time.Duration) staffwebtest.Mount {
 		d, err := dashboards.New(ctx, wh.Read(), func() time.Time { return webtest.Now })
 		if err != nil {
 			t.Fatal(err)
+		}
+		d.SetThemeEditor(&jobEditor{db: wh.Read()})
+		for _, o := range out {
+			o.wh, o.dash = wh, d
 		}
 		return dashweb.New(dashweb.Config{Dash: d, Live: wh, Assets: f.Server, LiveFor: liveFor,
 			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}).Routes

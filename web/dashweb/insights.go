@@ -1,0 +1,166 @@
+package dashweb
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gorilla/csrf"
+
+	"github.com/civicpulse/civicpulse/dashboards"
+	"github.com/civicpulse/civicpulse/web"
+	"github.com/civicpulse/civicpulse/web/staffweb"
+)
+
+// themeForms are the officials' edits on the theme drill-down: rename,
+// merge into another theme of the list, split.
+type themeForms struct {
+	CSRF   string
+	Action string // "/staff/p/1/themes/" + rename|merge|split
+	Back   string // the dashboard's filter, to come back to
+	Theme  dashboards.ThemeRef
+	Others []dashboards.ThemeRef
+	Max    int
+}
+
+// countingForm switches the process between counting each campaign once
+// and counting every copy.
+type countingForm struct {
+	CSRF, Action, Back string
+	Once               bool
+}
+
+// drillQuery is the filter's query without key, ready for "key=<id>".
+func drillQuery(f dashboards.Filter, key string) string {
+	q := f.Values()
+	q.Del(key)
+	out := q.Encode()
+	if out != "" {
+		out += "&"
+	}
+	return out + key + "="
+}
+
+// officialsForms adds the edit forms to a staff fragment. They show to every
+// viewer, like the publish form; the POST routes are for officials only.
+func (h *Handlers) officialsForms(r *http.Request, rv *resultView, pn *dashboards.Panel, f dashboards.Filter) {
+	back := f
+	back.Theme = 0
+	switch pn.Name {
+	case "theme-detail":
+		if !h.cfg.Dash.CanEditThemes() || len(rv.R.Themes) == 0 {
+			return
+		}
+		rv.Themes = &themeForms{CSRF: csrf.Token(r), Action: fmt.Sprintf("/staff/p/%d/themes/", f.Process), Back: back.Values().Encode(),
+			Theme: rv.R.Themes[0], Others: rv.R.Themes[1:], Max: dashboards.MaxThemeLabel}
+	case "campaigns":
+		once, err := h.cfg.Dash.CountOnce(r.Context(), f.Process)
+		if err != nil {
+			h.cfg.Logger.Error("dashweb: unable to read campaign counting", "request_id", web.RequestID(r), "err", err)
+			return
+		}
+		rv.Counting = &countingForm{CSRF: csrf.Token(r), Action: fmt.Sprintf("/staff/p/%d/campaign-counting", f.Process), Back: back.Values().Encode(), Once: once}
+	}
+}
+
+// insightsURL is the insights dashboard with the filter the form came from
+// (re-read, so only filter keys survive) and the theme to show.
+func insightsURL(process int64, back string, theme int64) string {
+	v, _ := url.ParseQuery(back)
+	f := dashboards.ParseFilter(process, v)
+	f.Theme = theme
+	q := f.Values().Encode()
+	if q != "" {
+		q = "?" + q
+	}
+	return fmt.Sprintf("/staff/p/%d/dashboards/insights%s", process, q)
+}
+
+func formID(r *http.Request, key string) int64 {
+	n, err := strconv.ParseInt(r.FormValue(key), 10, 64)
+	if err != nil || n <= 0 {
+		return 0
+	}
+	return n
+}
+
+// editTheme applies one official's edit (the route's last segment says
+// which). The account comes from the staff guard, so an edit is always
+// someone's; theme_edits keeps the id, never a name.
+func (h *Handlers) editTheme(w http.ResponseWriter, r *http.Request) {
+	user, ok := staffweb.UserFrom(r.Context())
+	if !ok {
+		http.Error(w, "Forbidden", http.StatusForbidden)
+		return
+	}
+	process, theme := processID(r), formID(r, "theme")
+	if theme == 0 {
+		http.Error(w, "Choose a theme.", http.StatusUnprocessableEntity)
+		return
+	}
+	if _, err := h.cfg.Dash.Process(r.Context(), process); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	show := theme
+	var err error
+	switch kind := r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]; kind {
+	case "rename":
+		err = h.cfg.Dash.RenameTheme(r.Context(), process, theme, r.FormValue("label"), user.ID)
+	case "merge":
+		into := formID(r, "into")
+		if into == 0 {
+			http.Error(w, "Choose the theme to merge into.", http.StatusUnprocessableEntity)
+			return
+		}
+		err, show = h.cfg.Dash.MergeThemes(r.Context(), process, theme, into, user.ID), into
+	case "split":
+		err = h.cfg.Dash.SplitTheme(r.Context(), process, theme, user.ID)
+	default:
+		err = dashboards.ErrNotFound
+	}
+	if err != nil {
+		h.failEdit(w, r, err)
+		return
+	}
+	http.Redirect(w, r, insightsURL(process, r.FormValue("back"), show), http.StatusSeeOther)
+}
+
+// failEdit: 404 for a theme that is not there, 422 with the reason for an
+// edit that cannot be made, 500 (logged) for the rest.
+func (h *Handlers) failEdit(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, dashboards.ErrInvalid) && !errors.Is(err, dashboards.ErrNotFound) {
+		msg := err.Error()
+		if i := strings.LastIndex(msg, dashboards.ErrInvalid.Error()+": "); i >= 0 {
+			msg = msg[i+len(dashboards.ErrInvalid.Error())+2:]
+		}
+		http.Error(w, msg, http.StatusUnprocessableEntity)
+		return
+	}
+	h.fail(w, r, err)
+}
+
+func (h *Handlers) setCounting(w http.ResponseWriter, r *http.Request) {
+	var once bool
+	switch r.FormValue("count_once") {
+	case "1":
+		once = true
+	case "0":
+	default:
+		http.Error(w, "Choose how campaigns count.", http.StatusUnprocessableEntity)
+		return
+	}
+	process := processID(r)
+	if _, err := h.cfg.Dash.Process(r.Context(), process); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if err := h.cfg.Dash.SetCountOnce(r.Context(), process, once); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, insightsURL(process, r.FormValue("back"), 0), http.StatusSeeOther)
+}
