@@ -16,6 +16,7 @@ import (
 	"github.com/civicpulse/civicpulse/dashboards"
 	"github.com/civicpulse/civicpulse/demo"
 	"github.com/civicpulse/civicpulse/ingest"
+	"github.com/civicpulse/civicpulse/insights"
 	"github.com/civicpulse/civicpulse/participation/sqlstore"
 	"github.com/civicpulse/civicpulse/staff"
 	"github.com/civicpulse/civicpulse/warehouse"
@@ -142,8 +143,22 @@ func mountDashboards(ctx context.Context, site *web.Server, area *staffweb.Area,
 	if err != nil {
 		return err
 	}
+	// Themes, campaigns and opinion groups (issue 6): the jobs follow the
+	// warehouse; officials' theme edits reach them through the dashboards.
+	jobs, err := insights.New(wh, insights.Options{Logger: slog.Default()})
+	if err != nil {
+		return err
+	}
+	d.SetThemeEditor(themeEditor{jobs})
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := jobs.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			slog.Error("insights stopped", "err", err)
+		}
+	}()
 	site.Mount(dashweb.New(dashweb.Config{Dash: d, Live: wh, Assets: site, Logger: slog.Default()}).Routes)
-	for _, db := range []*dashboards.Dashboard{dashboards.Monitor, dashboards.Survey, dashboards.Document, dashboards.Proposals} {
+	for _, db := range dashboards.All() {
 		area.AddProcessLink(staffweb.ProcessLink{
 			Label: db.Title,
 			Perm:  staff.ViewDashboard,
