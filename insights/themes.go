@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 	"weak"
 
@@ -66,6 +67,7 @@ func (r *Runner) SetThemeOptions(o ThemeOptions) {
 	m := r.themeMemo()
 	m.opt = o
 	clear(m.fingerprint)
+	clear(m.signature)
 }
 
 // themeState is what the themes job keeps between passes, beside the Runner
@@ -76,6 +78,10 @@ type themeState struct {
 	// when it was last brought up to date.
 	fingerprint map[int64][3]int64
 	scopes      map[scopeKey]*scopeCache
+	// signature of each scope when it was last brought up to date: a scope
+	// whose texts and edits did not change is skipped without its model,
+	// however many scopes the cache had to let go.
+	signature map[scopeKey][4]int64
 }
 
 var themeStates sync.Map // weak.Pointer[Runner] → *themeState
@@ -85,7 +91,7 @@ func (r *Runner) themeMemo() *themeState {
 	if m, ok := themeStates.Load(key); ok {
 		return m.(*themeState)
 	}
-	st := &themeState{fingerprint: map[int64][3]int64{}, scopes: map[scopeKey]*scopeCache{}}
+	st := &themeState{fingerprint: map[int64][3]int64{}, scopes: map[scopeKey]*scopeCache{}, signature: map[scopeKey][4]int64{}}
 	st.opt.defaults()
 	m, loaded := themeStates.LoadOrStore(key, st)
 	if !loaded {
@@ -218,21 +224,42 @@ func (r *Runner) refreshThemes(ctx context.Context, process int64, force bool) e
 		}
 		return keys[a].id < keys[b].id
 	})
-	minTexts := r.themeMemo().opt.MinTexts
+	m := r.themeMemo()
 	var errs []error
 	for _, k := range keys {
-		if len(pt.scopes[k]) < minTexts && pt.runs[k] == 0 {
+		if len(pt.scopes[k]) < m.opt.MinTexts && pt.runs[k] == 0 {
+			continue
+		}
+		sig := scopeSignature(pt.scopes[k], pt.edits[k], pt.runs[k])
+		if last, ok := m.signature[k]; ok && last == sig && !force {
 			continue
 		}
 		job := scopeJob{key: k, texts: pt.scopes[k], runID: pt.runs[k], edits: pt.edits[k], force: force, next: &pt.nextID}
 		if err := r.updateScope(ctx, job); err != nil {
+			delete(m.signature, k)
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
 			errs = append(errs, fmt.Errorf("insights: themes of %s %d: %w", k.scope, k.id, err))
+			continue
 		}
+		m.signature[k] = sig
 	}
 	return errors.Join(errs...)
+}
+
+// scopeSignature sums up what a scope's themes depend on: its texts (count
+// and sum of seqs, which any new, re-saved or hidden text changes), its
+// newest edit and its run (a re-fit changes it).
+func scopeSignature(texts []*themeText, edits []themeEdit, run int64) [4]int64 {
+	var sum, edit int64
+	for _, t := range texts {
+		sum += t.seq
+	}
+	if len(edits) > 0 {
+		edit = edits[len(edits)-1].id
+	}
+	return [4]int64{int64(len(texts)), sum, edit, run}
 }
 
 func (r *Runner) loadProcessTexts(ctx context.Context, process int64) (*processTexts, error) {
@@ -898,8 +925,8 @@ func (r *Runner) writeScope(ctx context.Context, job scopeJob, runID int64, run 
 // RenameTheme gives a theme an official's name; it survives re-fits.
 func (r *Runner) RenameTheme(ctx context.Context, process int64, themeID int64, label string, staffID int64) error {
 	label = strings.TrimSpace(label)
-	if label == "" || utf8.RuneCountInString(label) > MaxThemeLabel {
-		return fmt.Errorf("insights: unable to rename theme %d: label must be 1 to %d characters: %w", themeID, MaxThemeLabel, ErrBadEdit)
+	if label == "" || utf8.RuneCountInString(label) > MaxThemeLabel || strings.IndexFunc(label, unicode.IsControl) >= 0 {
+		return fmt.Errorf("insights: unable to rename theme %d: label must be one line of 1 to %d characters: %w", themeID, MaxThemeLabel, ErrBadEdit)
 	}
 	return r.editTheme(ctx, process, themeEdit{kind: "rename", theme: themeID, label: label}, staffID)
 }

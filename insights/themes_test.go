@@ -486,6 +486,7 @@ func TestThemeEditsSurviveRefit(t *testing.T) {
 		"split unknown":   r2.SplitTheme(ctx, themeProcess, 99999, 9),
 		"empty label":     r2.RenameTheme(ctx, themeProcess, other.id, "   ", 9),
 		"long label":      r2.RenameTheme(ctx, themeProcess, other.id, strings.Repeat("é", MaxThemeLabel+1), 9),
+		"two lines":       r2.RenameTheme(ctx, themeProcess, other.id, "a\nb", 9),
 		"self merge":      r2.MergeThemes(ctx, themeProcess, other.id, other.id, 9),
 		"across scopes":   r2.MergeThemes(ctx, themeProcess, other.id, procTheme, 9),
 		"merged again":    r2.MergeThemes(ctx, themeProcess, b.id, other.id, 9),
@@ -585,6 +586,50 @@ func TestHiddenTextsLeaveTheirThemes(t *testing.T) {
 	checkSizes(t, r)
 }
 
+func TestQuestionAndComponentScopes(t *testing.T) {
+	wh := openWarehouse(t)
+	r := newRunner(t, wh)
+	f := &facts{wh: wh}
+	c := threeTopics(t, 20)
+	b := &warehouse.Batch{}
+	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	for i, s := range c.texts {
+		seq, resp := f.next(), int64(500+i)
+		b.Events = append(b.Events, warehouse.Event{Seq: seq, Type: "survey.answered", ProcessID: themeProcess,
+			ComponentID: 40, EntityID: resp, Participant: fmt.Sprint("p-", i), RegionCode: "047", OccurredAt: at})
+		b.SurveyAnswers = append(b.SurveyAnswers, warehouse.SurveyAnswer{Seq: seq, ResponseID: resp, ProcessID: themeProcess,
+			ComponentID: 40, Participant: fmt.Sprint("p-", i), RegionCode: "047", QuestionID: 41, Text: &s, OccurredAt: at})
+		ft := analyzer.Features(s)
+		b.Texts = append(b.Texts, warehouse.TextFeatures{Seq: seq, EntityKind: "answer", EntityID: resp, QuestionID: 41,
+			ProcessID: themeProcess, ComponentID: 40, Stems: ft.Stems, Keywords: ft.Keywords, MinHash: ft.MinHash, Places: ft.Places})
+	}
+	f.write(t, b)
+	// Ten comments elsewhere: too few for a section of their own.
+	f.write(t, f.sectionComments(c.unused[0][:10], 1))
+	pass(t, r)
+	got := map[string]int64{}
+	rows, err := r.db.Query(`SELECT scope || ' ' || scope_id, count(*) FROM theme_members WHERE process_id = ? GROUP BY 1`, themeProcess)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		var n int64
+		if err := rows.Scan(&k, &n); err != nil {
+			t.Fatal(err)
+		}
+		got[k] = n
+	}
+	want := map[string]int64{"process 0": 70, "component 40": 60, "question 41": 60}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("members per scope = %v, want %v", got, want)
+	}
+	if n := scalar[int64](t, r.db, `SELECT count(DISTINCT theme_id) FROM themes WHERE process_id = ?`, themeProcess); n != scalar[int64](t, r.db, `SELECT count(*) FROM themes WHERE process_id = ?`, themeProcess) {
+		t.Error("theme ids repeat across the scopes of a process")
+	}
+}
+
 func TestInheritIDs(t *testing.T) {
 	next := int64(10)
 	// Group 0 overlaps old 5 most, group 1 overlaps old 5 too but less and
@@ -617,7 +662,6 @@ func TestThemesScale(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	start = time.Now()
 	pt, err = r.loadProcessTexts(ctx, themeProcess)
 	if err != nil {
@@ -641,6 +685,23 @@ func TestThemesScale(t *testing.T) {
 		t.Fatal(err)
 	}
 	tAssign := time.Since(start)
+	r.mu.Unlock()
 	t.Logf("%d texts: read %v, fit+write %v (%d themes); 100 new texts assigned+written %v",
 		n, tRead, tFit, scalar[int64](t, r.db, `SELECT count(*) FROM themes WHERE scope = 'process'`), tAssign)
+
+	// The whole process: its three scopes (process, component, section)
+	// re-fitted, then a pass with nothing new.
+	start = time.Now()
+	if err := r.refitThemes(ctx, themeProcess); err != nil {
+		t.Fatal(err)
+	}
+	tAll := time.Since(start)
+	r.mu.Lock()
+	r.themes(ctx, themeProcess) // records the fingerprint
+	start = time.Now()
+	if err := r.themes(ctx, themeProcess); err != nil {
+		t.Fatal(err)
+	}
+	r.mu.Unlock()
+	t.Logf("forced re-fit of the 3 scopes %v; idle pass %v", tAll, time.Since(start))
 }
