@@ -25,6 +25,8 @@ INSERT INTO campaign_counting (process_id, count_once, set_at) VALUES ($process,
 SELECT theme_id, label, array_to_string(terms, ', ') AS terms, renamed, parent_id
 FROM themes
 WHERE process_id = $process AND scope = $scope AND scope_id = $scope_id AND merged_into = 0
+  -- a split theme lives on as its children
+  AND NOT EXISTS (SELECT 1 FROM themes c WHERE c.process_id = $process AND c.parent_id = themes.theme_id)
 ORDER BY size DESC, theme_id;
 
 -- name: insight-theme

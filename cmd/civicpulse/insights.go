@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/civicpulse/civicpulse/dashboards"
 	"github.com/civicpulse/civicpulse/insights"
@@ -33,7 +34,11 @@ func editError(err error) error {
 	case errors.Is(err, insights.ErrUnknownTheme):
 		return fmt.Errorf("%w: %w", dashboards.ErrNotFound, err)
 	case errors.Is(err, insights.ErrBadEdit):
-		return fmt.Errorf("%w: %w", dashboards.ErrInvalid, err)
+		// The page shows what follows ErrInvalid: the job's reason, without
+		// the package names.
+		msg := strings.TrimSuffix(err.Error(), ": "+insights.ErrBadEdit.Error())
+		msg = strings.TrimPrefix(msg, "insights: ")
+		return fmt.Errorf("%w: %s", dashboards.ErrInvalid, msg)
 	}
 	return err
 }
