@@ -9,8 +9,10 @@ package campaign
 
 import (
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/civicpulse/civicpulse/analysis/text"
@@ -119,17 +121,16 @@ func Detect(items []Item, opt Options) []Campaign {
 	// Cores: tight sets of copies around a consensus, found within each
 	// linked group. A campaign may start as several cores.
 	minCore := max(3, opt.MinCopies/3)
-	var cores [][]int32
-	for _, g := range groups {
-		cores = append(cores, peel(items, sigs, g, minCore, opt)...)
-	}
+	cores := peelAll(items, sigs, groups, minCore, opt)
 	// Every text joins the core whose consensus it agrees with best; twice,
 	// the second time against the consensus of the grown campaigns.
 	campaigns := attach(sigs, cores, opt)
 	campaigns = attach(sigs, campaigns, opt)
+	checked := make([][]int32, len(campaigns))
+	each(len(campaigns), func(c int) { checked[c] = checkWords(items, campaigns[c], opt) })
 	var out []Campaign
-	for _, c := range campaigns {
-		if c = checkWords(items, c, opt); len(c) >= opt.MinCopies {
+	for _, c := range checked {
+		if len(c) >= opt.MinCopies {
 			out = append(out, describe(items, sigs, exact, c))
 		}
 	}
@@ -150,75 +151,170 @@ func attach(sigs [][]uint32, cores [][]int32, opt Options) [][]int32 {
 		return nil
 	}
 	cons := make([][]uint32, len(cores))
-	for c, members := range cores {
-		cons[c] = consensus(sigs, members)
-	}
-	bands := opt.SignatureSize / opt.Rows
-	index := make([]map[uint64][]int32, bands)
-	for b := range index {
-		index[b] = map[uint64][]int32{}
-		for c, sig := range cons {
-			key := bandKey(sig[b*opt.Rows:(b+1)*opt.Rows], b)
-			index[b][key] = append(index[b][key], int32(c))
+	parallel(len(cores), func(lo, hi int) {
+		for c := lo; c < hi; c++ {
+			cons[c] = consensus(sigs, cores[c])
 		}
-	}
-	best := func(sig []uint32, seen map[int32]bool) (int32, float64) {
-		clear(seen)
-		bc, ba := int32(-1), 0.0
-		for b := 0; b < bands; b++ {
-			for _, c := range index[b][bandKey(sig[b*opt.Rows:(b+1)*opt.Rows], b)] {
-				if seen[c] {
-					continue
-				}
-				seen[c] = true
-				if a := text.EstimateJaccard(sig, cons[c]); a >= opt.Agreement && (a > ba || (a == ba && c < bc)) {
-					bc, ba = c, a
-				}
-			}
-		}
-		return bc, ba
-	}
+	})
+	index := newCoreIndex(cons, opt.Rows)
 	// Cores of one template merge.
 	uf := newUnionFind(len(cores))
-	seen := map[int32]bool{}
+	seen := newStamps(len(cores))
 	for c, sig := range cons {
-		clear(seen)
-		for b := 0; b < bands; b++ {
-			for _, d := range index[b][bandKey(sig[b*opt.Rows:(b+1)*opt.Rows], b)] {
-				if d != int32(c) && !seen[d] {
-					seen[d] = true
-					if text.EstimateJaccard(sig, cons[d]) >= opt.Agreement {
-						uf.union(int32(c), d)
-					}
-				}
+		seen.next()
+		index.candidates(sig, func(d int32) {
+			if d != int32(c) && seen.first(d) && text.EstimateJaccard(sig, cons[d]) >= opt.Agreement {
+				uf.union(int32(c), d)
 			}
-		}
+		})
 	}
 	owner := make([]int32, len(sigs))
 	parallel(len(sigs), func(lo, hi int) {
-		seen := map[int32]bool{}
+		seen := newStamps(len(cores))
 		for i := lo; i < hi; i++ {
 			owner[i] = -1
-			if len(sigs[i]) == 0 {
+			sig := sigs[i]
+			if len(sig) == 0 {
 				continue
 			}
-			if c, _ := best(sigs[i], seen); c >= 0 {
-				owner[i] = uf.root(c)
+			seen.next()
+			bc, ba := int32(-1), 0.0
+			index.candidates(sig, func(c int32) {
+				if !seen.first(c) {
+					return
+				}
+				if a := text.EstimateJaccard(sig, cons[c]); a >= opt.Agreement && (a > ba || (a == ba && c < bc)) {
+					bc, ba = c, a
+				}
+			})
+			if bc >= 0 {
+				owner[i] = uf.root(bc)
 			}
 		}
 	})
-	byRoot := map[int32][]int32{}
-	for i, c := range owner {
+	size := make([]int32, len(cores))
+	for _, c := range owner {
 		if c >= 0 {
-			byRoot[c] = append(byRoot[c], int32(i))
+			size[c]++
 		}
 	}
+	slot := make([]int32, len(cores))
 	var out [][]int32
-	for _, members := range byRoot {
-		out = append(out, members)
+	for c, n := range size {
+		slot[c] = int32(len(out))
+		if n > 0 {
+			out = append(out, make([]int32, 0, n))
+		}
+	}
+	for i, c := range owner {
+		if c >= 0 {
+			out[slot[c]] = append(out[slot[c]], int32(i))
+		}
 	}
 	sort.Slice(out, func(a, b int) bool { return out[a][0] < out[b][0] })
 	return out
+}
+
+// coreIndex finds the cores whose consensus signature equals a signature on
+// a whole band: one open-addressing table keyed by band keys (which differ
+// between bands), since every item of the input is looked up once per band.
+type coreIndex struct {
+	rows  int
+	slots []indexSlot
+	cores []int32 // a slot's cores are cores[start : start+n]
+	shift uint
+}
+
+type indexSlot struct {
+	key      uint64
+	start, n int32 // n = 0: a free slot
+}
+
+func newCoreIndex(cons [][]uint32, rows int) *coreIndex {
+	type entry struct {
+		key  uint64
+		core int32
+	}
+	bands := len(cons[0]) / rows
+	entries := make([]entry, 0, bands*len(cons))
+	for c, sig := range cons {
+		for b := 0; b < bands; b++ {
+			entries = append(entries, entry{bandKey(sig[b*rows:(b+1)*rows], b), int32(c)})
+		}
+	}
+	sort.Slice(entries, func(a, b int) bool {
+		if entries[a].key != entries[b].key {
+			return entries[a].key < entries[b].key
+		}
+		return entries[a].core < entries[b].core
+	})
+	bits := 4
+	for 1<<bits < 2*len(entries) {
+		bits++
+	}
+	x := &coreIndex{rows: rows, slots: make([]indexSlot, 1<<bits), cores: make([]int32, len(entries)), shift: uint(64 - bits)}
+	for k, e := range entries {
+		x.cores[k] = e.core
+		s := x.slot(e.key)
+		if x.slots[s].n == 0 {
+			x.slots[s] = indexSlot{key: e.key, start: int32(k)}
+		}
+		x.slots[s].n++
+	}
+	return x
+}
+
+// slot is where key is or would go.
+func (x *coreIndex) slot(key uint64) uint64 {
+	mask := uint64(len(x.slots) - 1)
+	s := (key * 0x9e3779b97f4a7c15) >> x.shift
+	for x.slots[s].n != 0 && x.slots[s].key != key {
+		s = (s + 1) & mask
+	}
+	return s
+}
+
+// candidates calls f for each core sharing a band with sig, once per band
+// shared.
+func (x *coreIndex) candidates(sig []uint32, f func(c int32)) {
+	for b := 0; b < len(sig)/x.rows; b++ {
+		sl := x.slots[x.slot(bandKey(sig[b*x.rows:(b+1)*x.rows], b))]
+		for _, c := range x.cores[sl.start : sl.start+sl.n] {
+			f(c)
+		}
+	}
+}
+
+// stamps mark which cores one item has met, without clearing a set per
+// item.
+type stamps struct {
+	seen []uint32
+	gen  uint32
+}
+
+func newStamps(n int) *stamps { return &stamps{seen: make([]uint32, n)} }
+
+// next starts a new item.
+func (s *stamps) next() { s.gen++ }
+
+// first reports whether c is met for the first time in this item.
+func (s *stamps) first(c int32) bool {
+	if s.seen[c] == s.gen {
+		return false
+	}
+	s.seen[c] = s.gen
+	return true
+}
+
+// each runs f(0), ..., f(n-1) on all cores, each call taken by the next
+// free worker.
+func each(n int, f func(k int)) {
+	var next atomic.Int64
+	parallel(runtime.GOMAXPROCS(0), func(_, _ int) {
+		for k := int(next.Add(1)) - 1; k < n; k = int(next.Add(1)) - 1 {
+			f(k)
+		}
+	})
 }
 
 // parallel runs f over two or more ranges of [0, n).
@@ -240,33 +336,84 @@ func parallel(n int, f func(lo, hi int)) {
 	wg.Wait()
 }
 
-// linkBands links candidates in bands first, first+step, ... into uf.
+// linkBands links candidates in bands first, first+step, ... into uf. Each
+// band's keys are sorted (stably, so a bucket lists its items in input
+// order) and buckets are walked one after the other: with a million texts a
+// sort is several times cheaper than a hash map, whose every access misses
+// the cache.
 func linkBands(sigs [][]uint32, distinct []int32, uf *unionFind, first, step, bands int, threshold float64) {
-	buckets := make(map[uint64]leaders, len(distinct))
+	keys := make([]bandEntry, len(distinct))
+	scratch := make([]bandEntry, len(distinct))
 	for b := first; b < bands; b += step {
-		clear(buckets)
-		for _, i := range distinct {
-			sig := sigs[i]
-			key := bandKey(sig[b*linkRows:(b+1)*linkRows], b)
-			ls := buckets[key]
-			root := uf.find(i)
-			joined := false
-			for _, l := range ls.idx[:ls.n] {
-				if uf.find(l) == root {
-					joined = true
-					continue
-				}
-				if text.EstimateJaccard(sig, sigs[l]) >= threshold {
-					uf.union(i, l)
-					root = uf.find(i)
-					joined = true
-				}
+		for k, i := range distinct {
+			keys[k] = bandEntry{key: uint32(bandKey(sigs[i][b*linkRows:(b+1)*linkRows], b)), item: i}
+		}
+		sortBand(keys, scratch)
+		for lo := 0; lo < len(keys); {
+			hi := lo + 1
+			for hi < len(keys) && keys[hi].key == keys[lo].key {
+				hi++
 			}
-			if !joined && int(ls.n) < len(ls.idx) {
-				ls.idx[ls.n] = i
-				ls.n++
-				buckets[key] = ls
+			if hi-lo > 1 {
+				linkBucket(sigs, keys[lo:hi], uf, threshold)
 			}
+			lo = hi
+		}
+	}
+}
+
+// bandEntry is one item's key in one band. Keys are 32 bits: two unrelated
+// texts sharing a key by chance only cost a similarity check.
+type bandEntry struct {
+	key  uint32
+	item int32
+}
+
+// sortBand sorts entries by key, stably: a least-significant-digit radix
+// sort in two passes of 16 bits.
+func sortBand(entries, scratch []bandEntry) {
+	var counts [1 << 16]int32
+	for shift := 0; shift < 32; shift += 16 {
+		clear(counts[:])
+		for _, e := range entries {
+			counts[(e.key>>shift)&0xffff]++
+		}
+		sum := int32(0)
+		for d, n := range counts {
+			counts[d] = sum
+			sum += n
+		}
+		for _, e := range entries {
+			d := (e.key >> shift) & 0xffff
+			scratch[counts[d]] = e
+			counts[d]++
+		}
+		copy(entries, scratch)
+	}
+}
+
+// linkBucket checks the items of one bucket, in input order, against its
+// leaders and links those similar enough.
+func linkBucket(sigs [][]uint32, bucket []bandEntry, uf *unionFind, threshold float64) {
+	var ls leaders
+	for _, e := range bucket {
+		i := e.item
+		root := uf.find(i)
+		joined := false
+		for _, l := range ls.idx[:ls.n] {
+			if uf.find(l) == root {
+				joined = true
+				continue
+			}
+			if text.EstimateJaccard(sigs[i], sigs[l]) >= threshold {
+				uf.union(i, l)
+				root = uf.find(i)
+				joined = true
+			}
+		}
+		if !joined && int(ls.n) < len(ls.idx) {
+			ls.idx[ls.n] = i
+			ls.n++
 		}
 	}
 }
@@ -332,22 +479,55 @@ func link(sigs [][]uint32, hashes []uint64, opt Options) ([][]int32, []bool) {
 		}
 	}
 
-	byRoot := map[int32][]int32{}
+	return components(uf, sigs, 3), exact
+}
+
+// components lists uf's components of at least minSize items with
+// signatures, members in ascending order, in the order of their first
+// member (a component's root is its first member).
+func components(uf *unionFind, sigs [][]uint32, minSize int) [][]int32 {
+	size := make([]int32, len(sigs))
+	for i := range sigs {
+		if len(sigs[i]) > 0 {
+			size[uf.find(int32(i))]++
+		}
+	}
+	slot := make([]int32, len(sigs))
+	var groups [][]int32
+	for r, n := range size {
+		slot[r] = -1
+		if int(n) >= minSize {
+			slot[r] = int32(len(groups))
+			groups = append(groups, make([]int32, 0, n))
+		}
+	}
 	for i := range sigs {
 		if len(sigs[i]) == 0 {
 			continue
 		}
-		r := uf.find(int32(i))
-		byRoot[r] = append(byRoot[r], int32(i))
-	}
-	var groups [][]int32
-	for _, members := range byRoot {
-		if len(members) >= 3 {
-			groups = append(groups, members)
+		if g := slot[uf.find(int32(i))]; g >= 0 {
+			groups[g] = append(groups[g], int32(i))
 		}
 	}
-	sort.Slice(groups, func(a, b int) bool { return groups[a][0] < groups[b][0] })
-	return groups, exact
+	return groups
+}
+
+// peelAll peels the groups on all cores, largest groups first so that no
+// worker is left with a big one at the end, and returns the cores in the
+// order of their groups.
+func peelAll(items []Item, sigs [][]uint32, groups [][]int32, minCore int, opt Options) [][]int32 {
+	order := make([]int, len(groups))
+	for g := range order {
+		order[g] = g
+	}
+	sort.SliceStable(order, func(a, b int) bool { return len(groups[order[a]]) > len(groups[order[b]]) })
+	peeled := make([][][]int32, len(groups))
+	each(len(order), func(k int) { peeled[order[k]] = peel(items, sigs, groups[order[k]], minCore, opt) })
+	var cores [][]int32
+	for _, p := range peeled {
+		cores = append(cores, p...)
+	}
+	return cores
 }
 
 // peel splits a connected group into campaigns. Single links chain: a
@@ -419,24 +599,24 @@ func split(sigs [][]uint32, members []int32, cons []uint32, minAgree float64) (i
 const consensusSample = 2000
 
 func consensus(sigs [][]uint32, members []int32) []uint32 {
-	sample := members
-	if len(sample) > consensusSample {
-		sample = make([]int32, consensusSample)
-		for k := range sample {
-			sample[k] = members[k*len(members)/consensusSample]
+	n := min(len(members), consensusSample)
+	size := len(sigs[members[0]])
+	// Columns are copied out first: read in place, each value would be a
+	// cache miss in another signature.
+	cols := make([]uint32, size*n)
+	for k := range n {
+		for p, v := range sigs[members[k*len(members)/n]][:size] {
+			cols[p*n+k] = v
 		}
 	}
-	size := len(sigs[sample[0]])
 	cons := make([]uint32, size)
-	counts := make(map[uint32]int, len(sample))
-	for p := 0; p < size; p++ {
-		clear(counts)
-		best, bestN := uint32(0), 0
-		for _, m := range sample {
-			v := sigs[m][p]
-			counts[v]++
-			if n := counts[v]; n > bestN || (n == bestN && v < best) {
-				best, bestN = v, n
+	counts := newCounter(n)
+	for p := range cons {
+		counts.reset()
+		best, bestN := uint32(0), int32(0)
+		for _, v := range cols[p*n : (p+1)*n] {
+			if c := counts.add(v); c > bestN || (c == bestN && v < best) {
+				best, bestN = v, c
 			}
 		}
 		cons[p] = best
@@ -444,32 +624,85 @@ func consensus(sigs [][]uint32, members []int32) []uint32 {
 	return cons
 }
 
+// counter counts values in an open-addressing table: a consensus counts
+// 128 columns of up to consensusSample values, and a Go map spent most of
+// the time of peeling on hashing and clearing.
+type counter struct {
+	keys   []uint32
+	counts []int32 // 0 marks a free slot
+	used   []int32 // slots to free on reset
+	shift  uint
+}
+
+func newCounter(n int) *counter {
+	bits := 4
+	for 1<<bits < 2*n {
+		bits++
+	}
+	return &counter{keys: make([]uint32, 1<<bits), counts: make([]int32, 1<<bits), shift: uint(32 - bits)}
+}
+
+func (c *counter) reset() {
+	for _, s := range c.used {
+		c.counts[s] = 0
+	}
+	c.used = c.used[:0]
+}
+
+// add counts v once more and returns its count; at most half the table's
+// slots may be used between resets.
+func (c *counter) add(v uint32) int32 {
+	mask := uint32(len(c.keys) - 1)
+	s := (v * 0x9e3779b1) >> c.shift
+	for c.counts[s] != 0 && c.keys[s] != v {
+		s = (s + 1) & mask
+	}
+	if c.counts[s] == 0 {
+		c.keys[s] = v
+		c.used = append(c.used, int32(s))
+	}
+	c.counts[s]++
+	return c.counts[s]
+}
+
+// signatures computes the hashes and signatures of the items not given
+// them. Signatures are carved from blocks rather than allocated one by one,
+// and a worker signs identical normalised texts once: their signatures are
+// equal, and form letters are often sent verbatim.
 func signatures(items []Item, opt Options) ([][]uint32, []uint64) {
 	sigs := make([][]uint32, len(items))
 	hashes := make([]uint64, len(items))
-	workers := runtime.GOMAXPROCS(0)
-	var wg sync.WaitGroup
-	chunk := (len(items) + workers - 1) / max(workers, 1)
-	for w := 0; w < workers; w++ {
-		lo, hi := w*chunk, min((w+1)*chunk, len(items))
-		if lo >= hi {
-			break
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := lo; i < hi; i++ {
-				if items[i].Signature != nil {
-					sigs[i], hashes[i] = items[i].Signature, items[i].Hash
-					continue
-				}
-				hashes[i], sigs[i] = Signature(items[i].Text, opt)
+	parallel(len(items), func(lo, hi int) {
+		var g text.Signer
+		var block []uint32
+		signed := map[uint64]int32{}
+		for i := lo; i < hi; i++ {
+			if items[i].Signature != nil {
+				sigs[i], hashes[i] = items[i].Signature, items[i].Hash
+				continue
 			}
-		}()
-	}
-	wg.Wait()
+			h, ok := g.Hash(items[i].Text)
+			hashes[i] = h
+			if !ok {
+				continue
+			}
+			if j, ok := signed[h]; ok {
+				sigs[i] = sigs[j]
+				continue
+			}
+			if len(block) < opt.SignatureSize {
+				block = make([]uint32, opt.SignatureSize*signatureBlock)
+			}
+			sigs[i], block = block[:opt.SignatureSize:opt.SignatureSize], block[opt.SignatureSize:]
+			g.FillMinHash(sigs[i], opt.ShingleSize)
+			signed[h] = int32(i)
+		}
+	})
 	return sigs, hashes
 }
+
+// signatureBlock is how many signatures one allocation holds.
+const signatureBlock = 4096
 
 func bandKey(vals []uint32, band int) uint64 {
 	h := uint64(band)*0x9e3779b97f4a7c15 + 0x632be59bd9b4e019
@@ -588,36 +821,45 @@ func (u *unionFind) union(a, b int32) {
 // template; in the second, they merely start with it. Items given without
 // text are kept as they are.
 func checkWords(items []Item, members []int32, opt Options) []int32 {
-	sets := make([]map[string]struct{}, len(members))
-	freq := map[string]int{}
+	// Words are compared by their 64-bit hashes: a set of hashes per member
+	// (sorted, in one buffer) and one count per word.
+	var g text.Signer
+	var words []uint64
+	ends := make([]int, len(members))
+	freq := map[uint64]int32{}
 	for k, m := range members {
 		if items[m].Text == "" {
 			return members
 		}
-		set := map[string]struct{}{}
-		for _, t := range text.Tokenize(items[m].Text) {
-			set[t] = struct{}{}
-		}
-		sets[k] = set
-		for t := range set {
-			freq[t]++
+		g.Hash(items[m].Text)
+		start := len(words)
+		words = append(words, g.WordHashes()...)
+		slices.Sort(words[start:])
+		words = append(words[:start], slices.Compact(words[start:])...)
+		ends[k] = len(words)
+		for _, w := range words[start:] {
+			freq[w]++
 		}
 	}
-	template := map[string]struct{}{}
-	for t, n := range freq {
-		if 2*n >= len(members) {
-			template[t] = struct{}{}
+	inTemplate := func(w uint64) bool { return 2*int(freq[w]) >= len(members) }
+	template := 0
+	for w := range freq {
+		if inTemplate(w) {
+			template++
 		}
 	}
 	var out []int32
+	start := 0
 	for k, m := range members {
+		set := words[start:ends[k]]
+		start = ends[k]
 		shared := 0
-		for t := range sets[k] {
-			if _, ok := template[t]; ok {
+		for _, w := range set {
+			if inTemplate(w) {
 				shared++
 			}
 		}
-		union := len(sets[k]) + len(template) - shared
+		union := len(set) + template - shared
 		if union > 0 && float64(shared)/float64(union) >= opt.WordAgreement {
 			out = append(out, m)
 		}

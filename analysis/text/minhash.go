@@ -15,9 +15,19 @@ func Shingles(tokens []string, n int) []uint64 {
 func appendShingles(dst []uint64, tokens []string, n int) []uint64 {
 	hashes := make([]uint64, len(tokens))
 	for i, t := range tokens {
-		hashes[i] = HashTokens([]string{t})
+		hashes[i] = hashToken(t)
 	}
 	return appendShinglesOfHashes(dst, hashes, n)
+}
+
+// hashToken is HashTokens([]string{t}) without building the slice.
+func hashToken(t string) uint64 {
+	h := uint64(fnvOffset64)
+	for j := 0; j < len(t); j++ {
+		h ^= uint64(t[j])
+		h *= fnvPrime64
+	}
+	return h
 }
 
 // appendShinglesOfHashes combines per-token hashes, so each token's bytes
@@ -65,18 +75,74 @@ func MinHash(shingles []uint64, size int) []uint32 {
 // fillMinHash uses one strong mix per shingle and then, per function i,
 // multiply-shift hashing h_i(x) = (a_i*x + b_i) >> 32 with odd a_i: a
 // universal family, cheap enough for 128 functions per shingle.
+//
+// The loops run four functions at a time over all shingles: the four
+// running minima stay in registers and are independent chains, which is
+// ~1.5x faster than a pass over the signature per shingle. The minimum is
+// taken before the shift, which keeps the same order (x >> 32 is monotone).
 func fillMinHash(sig []uint32, shingles []uint64) {
-	for i := range sig {
-		sig[i] = math.MaxUint32
+	var buf [64]uint64
+	xs := buf[:0]
+	if len(shingles) > len(buf) {
+		xs = make([]uint64, 0, len(shingles))
+	}
+	for _, s := range shingles {
+		xs = append(xs, mix64(s))
 	}
 	mul, add := minhashCoefficients(len(sig))
 	mul, add = mul[:len(sig)], add[:len(sig)] // lets the compiler drop bounds checks
-	for _, s := range shingles {
-		x := mix64(s)
-		for i := range sig {
-			sig[i] = min(sig[i], uint32((mul[i]*x+add[i])>>32))
+	i := 0
+	for ; i+4 <= len(sig); i += 4 {
+		a0, a1, a2, a3 := mul[i], mul[i+1], mul[i+2], mul[i+3]
+		b0, b1, b2, b3 := add[i], add[i+1], add[i+2], add[i+3]
+		m0, m1, m2, m3 := uint64(math.MaxUint64), uint64(math.MaxUint64), uint64(math.MaxUint64), uint64(math.MaxUint64)
+		for _, x := range xs {
+			m0 = min(m0, a0*x+b0)
+			m1 = min(m1, a1*x+b1)
+			m2 = min(m2, a2*x+b2)
+			m3 = min(m3, a3*x+b3)
 		}
+		sig[i], sig[i+1], sig[i+2], sig[i+3] = uint32(m0>>32), uint32(m1>>32), uint32(m2>>32), uint32(m3>>32)
 	}
+	for ; i < len(sig); i++ {
+		m := uint64(math.MaxUint64)
+		for _, x := range xs {
+			m = min(m, mul[i]*x+add[i])
+		}
+		sig[i] = uint32(m >> 32)
+	}
+}
+
+// Signer computes the exact-duplicate hash and the MinHash signature of
+// many texts, reusing its buffers between texts: what HashTokens(Tokenize(s))
+// and MinHash(Shingles(tokens, n), size) give, without their allocations. A
+// Signer is not safe for concurrent use.
+type Signer struct {
+	tokens      []string
+	tokenHashes []uint64
+	shingles    []uint64
+}
+
+// Hash reads s and returns its exact-duplicate hash (Hash(s)) and whether
+// it has any words; FillMinHash then signs the same text.
+func (g *Signer) Hash(s string) (uint64, bool) {
+	g.tokens = appendTokens(g.tokens[:0], s)
+	var h uint64
+	h, g.tokenHashes = hashAll(g.tokens, g.tokenHashes[:0])
+	clear(g.tokens) // keeps no text alive
+	return h, len(g.tokenHashes) > 0
+}
+
+// WordHashes are the hashes of the words of the text last given to Hash
+// (as Hash gives for each word alone), valid until the next call to Hash.
+func (g *Signer) WordHashes() []uint64 { return g.tokenHashes }
+
+// FillMinHash writes into sig the MinHash signature of the shingles of n
+// words of the text last given to Hash: MinHash(Shingles(tokens, n),
+// len(sig)). The text must have words.
+func (g *Signer) FillMinHash(sig []uint32, n int) {
+	g.shingles = appendShinglesOfHashes(g.shingles[:0], g.tokenHashes, n)
+	fillMinHash(sig, g.shingles)
 }
 
 // EstimateJaccard estimates the Jaccard similarity of the two shingle sets
