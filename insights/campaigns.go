@@ -5,22 +5,17 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
-	"weak"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/civicpulse/civicpulse/analysis/campaign"
 )
 
-// memo is what the campaign and opinion jobs remember between passes. It
-// lives beside the Runner rather than in it (insights.go is shared), keyed
-// by a weak pointer so that a dropped Runner takes its memo with it. Passes
-// hold r.mu, so the maps need no lock of their own.
+// memo is what the campaign and opinion jobs remember between passes.
+// Passes hold r.mu, so the maps need no lock of their own.
 type memo struct {
 	// textMark is the newest text or moderation seq each process's
 	// campaigns were detected at.
@@ -28,19 +23,9 @@ type memo struct {
 	convs    map[convKey]*conv
 }
 
-var memos sync.Map // weak.Pointer[Runner] → *memo
+func newMemo() *memo { return &memo{textMark: map[int64]int64{}, convs: map[convKey]*conv{}} }
 
-func (r *Runner) memo() *memo {
-	key := weak.Make(r)
-	if m, ok := memos.Load(key); ok {
-		return m.(*memo)
-	}
-	m, loaded := memos.LoadOrStore(key, &memo{textMark: map[int64]int64{}, convs: map[convKey]*conv{}})
-	if !loaded {
-		runtime.AddCleanup(r, func(k weak.Pointer[Runner]) { memos.Delete(k) }, key)
-	}
-	return m.(*memo)
-}
+func (r *Runner) memo() *memo { return r.jobs }
 
 // textKey names a text as the warehouse does.
 type textKey struct {

@@ -43,8 +43,11 @@ type Runner struct {
 	opt Options
 	log *slog.Logger
 
-	// mu serialises passes and officials' edits: both rewrite a scope's rows.
-	mu sync.Mutex
+	// mu serialises passes and officials' edits: both rewrite a scope's
+	// rows, and both use what the jobs remember between passes.
+	mu         sync.Mutex
+	jobs       *memo
+	themeState *themeState
 }
 
 // New prepares the jobs over a warehouse.
@@ -65,7 +68,7 @@ func New(wh *warehouse.Warehouse, opt Options) (*Runner, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Runner{wh: wh, db: wh.Read(), q: q, opt: opt, log: opt.Logger}, nil
+	return &Runner{wh: wh, db: wh.Read(), q: q, opt: opt, log: opt.Logger, jobs: newMemo(), themeState: newThemeState()}, nil
 }
 
 // Run passes over every process after the warehouse advances (at most once

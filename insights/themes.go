@@ -12,7 +12,6 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
-	"weak"
 
 	"github.com/civicpulse/civicpulse/analysis/cluster"
 	"github.com/civicpulse/civicpulse/analysis/text"
@@ -84,21 +83,13 @@ type themeState struct {
 	signature map[scopeKey][4]int64
 }
 
-var themeStates sync.Map // weak.Pointer[Runner] → *themeState
-
-func (r *Runner) themeMemo() *themeState {
-	key := weak.Make(r)
-	if m, ok := themeStates.Load(key); ok {
-		return m.(*themeState)
-	}
+func newThemeState() *themeState {
 	st := &themeState{fingerprint: map[int64][3]int64{}, scopes: map[scopeKey]*scopeCache{}, signature: map[scopeKey][4]int64{}}
 	st.opt.defaults()
-	m, loaded := themeStates.LoadOrStore(key, st)
-	if !loaded {
-		runtime.AddCleanup(r, func(k weak.Pointer[Runner]) { themeStates.Delete(k) }, key)
-	}
-	return m.(*themeState)
+	return st
 }
+
+func (r *Runner) themeMemo() *themeState { return r.themeState }
 
 // Scopes a theme model can cover (see 004_insights.sql).
 const (
