@@ -1,12 +1,21 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/civicpulse/civicpulse/dashboards"
+	"github.com/civicpulse/civicpulse/demo"
+	"github.com/civicpulse/civicpulse/ingest"
 	"github.com/civicpulse/civicpulse/insights"
+	"github.com/civicpulse/civicpulse/internal/sqldb/sqldbtest"
+	"github.com/civicpulse/civicpulse/participation/sqlstore"
+	"github.com/civicpulse/civicpulse/warehouse"
 )
 
 // The theme forms show the message after dashboards.ErrInvalid: it must be
@@ -26,5 +35,97 @@ func TestEditErrorTranslatesTheJobsRefusals(t *testing.T) {
 	}
 	if editError(nil) != nil {
 		t.Error("nil became an error")
+	}
+}
+
+// The whole path of issue 6 on the demo: store → ingest → warehouse →
+// insights jobs → the insights dashboard's panels.
+func TestDemoInsightsEndToEnd(t *testing.T) {
+	ctx := context.Background()
+	store, err := sqlstore.Open(ctx, sqldbtest.NewSQLiteURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if _, err := demo.Generate(ctx, store, demo.Options{Participants: 600}); err != nil {
+		t.Fatal(err)
+	}
+	wh, err := warehouse.Open(filepath.Join(t.TempDir(), "w.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wh.Close()
+	ing, err := ingest.New(store, wh, ingest.Options{Key: []byte("0123456789abcdef0123456789abcdef")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ing.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	jobs, err := insights.New(wh, insights.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := jobs.Pass(ctx); err != nil {
+		t.Fatal(err)
+	}
+	d, err := dashboards.New(ctx, wh.Read(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.SetThemeEditor(themeEditor{jobs})
+	procs, err := d.PublishedProcesses(ctx)
+	if err != nil || len(procs) == 0 {
+		t.Fatalf("processes = %v, %v", procs, err)
+	}
+	run := func(panel string, f dashboards.Filter) *dashboards.Result {
+		t.Helper()
+		f.Process = procs[0].ID
+		r, err := d.Run(ctx, dashboards.FindPanel(panel), f)
+		if err != nil {
+			t.Fatalf("%s: %v", panel, err)
+		}
+		return r
+	}
+
+	themes := run("themes", dashboards.Filter{})
+	if len(themes.Table.Rows) < 3 || len(themes.Themes) != len(themes.Table.Rows) {
+		t.Fatalf("themes: %d rows, %d ids", len(themes.Table.Rows), len(themes.Themes))
+	}
+	first := themes.Themes[0].ID
+	detail := run("theme-detail", dashboards.Filter{Theme: first})
+	if len(detail.Table.Rows) == 0 {
+		t.Error("the largest theme has no representative texts")
+	}
+	// An official's name for it shows at once.
+	if err := jobs.RenameTheme(ctx, procs[0].ID, first, "Bursaries and school fees", 1); err != nil {
+		t.Fatal(err)
+	}
+	if got := run("themes", dashboards.Filter{}); !slices.ContainsFunc(got.Table.Rows, func(row []dashboards.Cell) bool { return row[0].Text == "Bursaries and school fees" }) {
+		t.Error("the renamed theme is not listed under its new name")
+	}
+
+	// The demo plants a form-letter campaign against Section 5.
+	camps := run("campaigns", dashboards.Filter{})
+	if len(camps.Table.Rows) == 0 || camps.Table.Rows[0][1].Num < 10 || !strings.Contains(camps.Table.Rows[0][0].Text, "I am writing to oppose") {
+		t.Errorf("campaigns = %+v", camps.Table.Rows)
+	}
+
+	// Votes on the document's comments and supports on proposals make
+	// opinion groups.
+	opinions := run("opinion-map", dashboards.Filter{})
+	var grouped int
+	var walk func(r *dashboards.Result)
+	walk = func(r *dashboards.Result) {
+		if r.Chart != nil && r.Chart.Kind == "scatter" {
+			grouped++
+		}
+		for _, p := range r.Parts {
+			walk(p)
+		}
+	}
+	walk(opinions)
+	if grouped == 0 {
+		t.Errorf("no opinion map drawn; warnings %q", opinions.Warnings)
 	}
 }
