@@ -223,6 +223,9 @@ type coreIndex struct {
 	slots []indexSlot
 	cores []int32 // a slot's cores are cores[start : start+n]
 	shift uint
+	// maybe has a bit set for every key's low bits: most texts match no
+	// core, and this small filter stays in cache where the table does not.
+	maybe []uint64
 }
 
 type indexSlot struct {
@@ -252,8 +255,10 @@ func newCoreIndex(cons [][]uint32, rows int) *coreIndex {
 	for 1<<bits < 2*len(entries) {
 		bits++
 	}
-	x := &coreIndex{rows: rows, slots: make([]indexSlot, 1<<bits), cores: make([]int32, len(entries)), shift: uint(64 - bits)}
+	x := &coreIndex{rows: rows, slots: make([]indexSlot, 1<<bits), cores: make([]int32, len(entries)), shift: uint(64 - bits),
+		maybe: make([]uint64, 1<<(bits+3-6))} // 8 bits per slot: 16 or more per key
 	for k, e := range entries {
+		x.maybe[x.bit(e.key)/64] |= 1 << (x.bit(e.key) % 64)
 		x.cores[k] = e.core
 		s := x.slot(e.key)
 		if x.slots[s].n == 0 {
@@ -274,11 +279,18 @@ func (x *coreIndex) slot(key uint64) uint64 {
 	return s
 }
 
+// bit is key's place in maybe.
+func (x *coreIndex) bit(key uint64) uint64 { return key & (uint64(len(x.maybe))*64 - 1) }
+
 // candidates calls f for each core sharing a band with sig, once per band
 // shared.
 func (x *coreIndex) candidates(sig []uint32, f func(c int32)) {
 	for b := 0; b < len(sig)/x.rows; b++ {
-		sl := x.slots[x.slot(bandKey(sig[b*x.rows:(b+1)*x.rows], b))]
+		key := bandKey(sig[b*x.rows:(b+1)*x.rows], b)
+		if x.maybe[x.bit(key)/64]&(1<<(x.bit(key)%64)) == 0 {
+			continue
+		}
+		sl := x.slots[x.slot(key)]
 		for _, c := range x.cores[sl.start : sl.start+sl.n] {
 			f(c)
 		}
@@ -340,25 +352,52 @@ func parallel(n int, f func(lo, hi int)) {
 // band's keys are sorted (stably, so a bucket lists its items in input
 // order) and buckets are walked one after the other: with a million texts a
 // sort is several times cheaper than a hash map, whose every access misses
-// the cache.
+// the cache. Keys are computed for a batch of bands per read of a
+// signature, since reading one band of every signature is a cache miss per
+// signature.
 func linkBands(sigs [][]uint32, distinct []int32, uf *unionFind, first, step, bands int, threshold float64) {
-	keys := make([]bandEntry, len(distinct))
+	var batch []int
+	keys := make([][]uint32, 0, linkBatch)
+	entries := make([]bandEntry, len(distinct))
 	scratch := make([]bandEntry, len(distinct))
-	for b := first; b < bands; b += step {
+	for b0 := first; b0 < bands; b0 += step * linkBatch {
+		batch = batch[:0]
+		for b := b0; b < bands && len(batch) < linkBatch; b += step {
+			batch = append(batch, b)
+		}
+		for len(keys) < len(batch) {
+			keys = append(keys, make([]uint32, len(distinct)))
+		}
 		for k, i := range distinct {
-			keys[k] = bandEntry{key: uint32(bandKey(sigs[i][b*linkRows:(b+1)*linkRows], b)), item: i}
-		}
-		sortBand(keys, scratch)
-		for lo := 0; lo < len(keys); {
-			hi := lo + 1
-			for hi < len(keys) && keys[hi].key == keys[lo].key {
-				hi++
+			sig := sigs[i]
+			for j, b := range batch {
+				keys[j][k] = uint32(bandKey(sig[b*linkRows:(b+1)*linkRows], b))
 			}
-			if hi-lo > 1 {
-				linkBucket(sigs, keys[lo:hi], uf, threshold)
-			}
-			lo = hi
 		}
+		for j := range batch {
+			for k, i := range distinct {
+				entries[k] = bandEntry{key: keys[j][k], item: i}
+			}
+			sortBand(entries, scratch)
+			linkBuckets(sigs, entries, uf, threshold)
+		}
+	}
+}
+
+// linkBatch is how many bands' keys a worker computes per pass.
+const linkBatch = 7
+
+// linkBuckets links the items of each bucket of sorted entries.
+func linkBuckets(sigs [][]uint32, entries []bandEntry, uf *unionFind, threshold float64) {
+	for lo := 0; lo < len(entries); {
+		hi := lo + 1
+		for hi < len(entries) && entries[hi].key == entries[lo].key {
+			hi++
+		}
+		if hi-lo > 1 {
+			linkBucket(sigs, entries[lo:hi], uf, threshold)
+		}
+		lo = hi
 	}
 }
 
