@@ -424,12 +424,22 @@ func buildThemes(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 		t.Rows = append(t.Rows, []Cell{text(th.Label), count(n), sh, text(sparkline(b.Fill(c.points[th.ID]))), text(top)})
 	}
 	r.Table, r.Themes = t, themes
-	r.Summary = append(r.Summary, fmt.Sprintf("%d themes over %s texts (%s); per day from %s to %s.", len(themes), thousands(total), s.describe(),
+	r.Summary = append(r.Summary, fmt.Sprintf("%s over %s texts (%s); per day from %s to %s.", plural(len(themes), "theme"), thousands(total), s.describe(),
 		b.Labels()[0], b.Labels()[b.Len()-1]))
+	if len(themes) > chartBars {
+		r.Summary = append(r.Summary, fmt.Sprintf("The chart shows the %d largest; the table lists them all.", chartBars))
+	}
 	r.chart = func(t *Table) *Chart {
 		// ECharts draws a horizontal bar chart's first category at the
 		// bottom; reversed, the largest theme is on top.
 		labels, sizes := t.labels(0), t.column(1)
+		// More bars than this crowd their labels; the table lists them all.
+		if len(labels) > chartBars {
+			labels, sizes = labels[:chartBars], sizes[:chartBars]
+		}
+		for i := range labels {
+			labels[i] = shorten(labels[i], 40)
+		}
 		for i, j := 0, len(labels)-1; i < j; i, j = i+1, j-1 {
 			labels[i], labels[j] = labels[j], labels[i]
 			sizes[i], sizes[j] = sizes[j], sizes[i]
@@ -658,9 +668,12 @@ func buildCampaigns(ctx context.Context, d *Dashboards, v View) (*Result, error)
 		r.Summary = append(r.Summary, "No campaigns found: no text was sent in many near-identical copies.", "Counting: "+mode+".")
 		return r, nil
 	}
-	r.Summary = append(r.Summary, fmt.Sprintf("%d campaigns, %s copies in all; counting: %s.", len(t.Rows), thousands(copies), mode))
+	r.Summary = append(r.Summary, fmt.Sprintf("%s, %s copies in all; counting: %s.", plural(len(t.Rows), "campaign"), thousands(copies), mode))
 	r.chart = func(t *Table) *Chart {
 		labels, vals := t.labels(0), t.column(1)
+		if len(labels) > chartBars {
+			labels, vals = labels[:chartBars], vals[:chartBars]
+		}
 		for i := range labels {
 			labels[i] = shorten(labels[i], 40)
 		}
@@ -843,7 +856,7 @@ func (d *Dashboards) repness(ctx context.Context, args map[string]any, what stri
 		p := byGroup[g]
 		if p == nil {
 			p = &Result{Title: groupName(g) + ": what sets it apart", Table: Table{Columns: []Column{
-				{Label: strings.ToUpper(what[:1]) + what[1:len(what)-1], Kind: Text}, {Label: "The group mostly", Kind: Text},
+				{Label: strings.ToUpper(what[:1]) + what[1:len(what)-1], Kind: Text}, {Label: "Than the others, the group", Kind: Text},
 				{Label: "Share of the group", Kind: Derived, Unit: "%"}, {Label: "Voted", Kind: Count}}}}
 			byGroup[g] = p
 			out = append(out, p)
@@ -852,9 +865,11 @@ func (d *Dashboards) repness(ctx context.Context, args map[string]any, what stri
 		if trials > 0 {
 			sh = share(float64(succ) / float64(trials))
 		}
-		verb := "agrees"
+		// Representative means "more than the rest", not "mostly": with
+		// sparse supports a group may stand out at a low share.
+		verb := "agrees more"
 		if stance == "disagree" {
-			verb = "disagrees"
+			verb = "disagrees more"
 		}
 		p.Table.Rows = append(p.Table.Rows, []Cell{text(strings.TrimSpace(body)), text(verb), sh, count(trials)})
 		return nil
@@ -883,4 +898,14 @@ func (d *Dashboards) consensus(ctx context.Context, args map[string]any, what st
 		return nil, err
 	}
 	return p, nil
+}
+
+// chartBars is the most bars a themes or campaigns chart draws.
+const chartBars = 15
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return thousands(int64(n)) + " " + noun + "s"
 }

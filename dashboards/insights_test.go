@@ -382,7 +382,7 @@ func TestOpinionMap(t *testing.T) {
 	if a == nil || !slices.Equal(texts(t, a.Table, "Comment"), []string{"Fix the road number 1"}) || nums(t, a.Table, "Share of the group")[0] != 1 {
 		t.Errorf("group A = %+v", a)
 	}
-	if b := parts["Group B: what sets it apart"]; b == nil || texts(t, b.Table, "The group mostly")[0] != "disagrees" {
+	if b := parts["Group B: what sets it apart"]; b == nil || texts(t, b.Table, "Than the others, the group")[0] != "disagrees more" {
 		t.Errorf("group B = %+v", b)
 	}
 	cons := parts["Common ground: comments most agree (or disagree) on"]
