@@ -8,6 +8,7 @@
 package campaign
 
 import (
+	"cmp"
 	"runtime"
 	"slices"
 	"sort"
@@ -409,8 +410,17 @@ type bandEntry struct {
 }
 
 // sortBand sorts entries by key, stably: a least-significant-digit radix
-// sort in two passes of 16 bits.
+// sort in two passes of 16 bits, or a comparison sort for few entries,
+// where clearing the radix counts would cost more than sorting.
 func sortBand(entries, scratch []bandEntry) {
+	if len(entries) < 1<<11 {
+		// Entries come in ascending item order, so ordering by item
+		// second is what a stable sort gives.
+		slices.SortFunc(entries, func(a, b bandEntry) int {
+			return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.item, b.item))
+		})
+		return
+	}
 	var counts [1 << 16]int32
 	for shift := 0; shift < 32; shift += 16 {
 		clear(counts[:])
@@ -730,7 +740,7 @@ func signatures(items []Item, opt Options) ([][]uint32, []uint64) {
 				continue
 			}
 			if len(block) < opt.SignatureSize {
-				block = make([]uint32, opt.SignatureSize*signatureBlock)
+				block = make([]uint32, opt.SignatureSize*min(signatureBlock, hi-i))
 			}
 			sigs[i], block = block[:opt.SignatureSize:opt.SignatureSize], block[opt.SignatureSize:]
 			g.FillMinHash(sigs[i], opt.ShingleSize)

@@ -220,3 +220,12 @@ func BenchmarkDetect100k(b *testing.B) {
 		Detect(items, Options{})
 	}
 }
+
+// BenchmarkDetect1k: a small batch, where fixed costs per call show.
+func BenchmarkDetect1k(b *testing.B) {
+	items, _ := Synthetic(1000, 1)
+	b.ReportAllocs()
+	for b.Loop() {
+		Detect(items, Options{})
+	}
+}

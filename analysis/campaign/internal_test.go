@@ -57,16 +57,18 @@ func TestConsensusIsTheMostCommonValue(t *testing.T) {
 
 func TestSortBandIsStable(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
-	entries := make([]bandEntry, 50_000)
-	for i := range entries {
-		// Few distinct keys, spread over both 16-bit digits.
-		entries[i] = bandEntry{key: uint32(r.IntN(300)) * 0x01010101, item: int32(i)}
-	}
-	want := slices.Clone(entries)
-	sort.SliceStable(want, func(a, b int) bool { return want[a].key < want[b].key })
-	sortBand(entries, make([]bandEntry, len(entries)))
-	if !slices.Equal(entries, want) {
-		t.Fatal("sortBand differs from a stable sort by key")
+	for _, n := range []int{1000, 50_000} {
+		entries := make([]bandEntry, n)
+		for i := range entries {
+			// Few distinct keys, spread over both 16-bit digits.
+			entries[i] = bandEntry{key: uint32(r.IntN(300)) * 0x01010101, item: int32(i)}
+		}
+		want := slices.Clone(entries)
+		sort.SliceStable(want, func(a, b int) bool { return want[a].key < want[b].key })
+		sortBand(entries, make([]bandEntry, len(entries)))
+		if !slices.Equal(entries, want) {
+			t.Fatalf("%d entries: sortBand differs from a stable sort by key", n)
+		}
 	}
 }
 
