@@ -356,10 +356,63 @@ func (m *Model) describe(docs [][]string, x *sparse, assign []int, sim []float32
 		}
 		ms := members[t]
 		sort.SliceStable(ms, func(a, b int) bool { return sim[ms[a]] > sim[ms[b]] })
-		for _, i := range ms[:min(opt.Representatives, len(ms))] {
-			th.Representatives = append(th.Representatives, int(i))
+		th.Representatives = distinctNearest(docs, ms, opt.Representatives)
+	}
+}
+
+// distinctNearest picks up to n members, nearest the centre first, leaving
+// out a text whose words mostly repeat one already picked: a form letter
+// sent 300 times sits at its theme's centre, and three copies of it would
+// tell the reader less than one copy and two other voices. When too few
+// distinct texts exist the nearest copies fill the places.
+func distinctNearest(docs [][]string, ms []int32, n int) []int {
+	var out []int
+	var sets []map[string]bool
+	var skipped []int
+	for _, i := range ms {
+		if len(out) == n {
+			break
+		}
+		set := map[string]bool{}
+		for _, st := range docs[i] {
+			set[st] = true
+		}
+		similar := false
+		for _, o := range sets {
+			if jaccard(set, o) >= 0.6 {
+				similar = true
+				break
+			}
+		}
+		if similar {
+			if len(skipped) < n {
+				skipped = append(skipped, int(i))
+			}
+			continue
+		}
+		out = append(out, int(i))
+		sets = append(sets, set)
+	}
+	for _, i := range skipped {
+		if len(out) == n {
+			break
+		}
+		out = append(out, i)
+	}
+	return out
+}
+
+func jaccard(a, b map[string]bool) float64 {
+	if len(a) == 0 && len(b) == 0 {
+		return 1
+	}
+	inter := 0
+	for w := range a {
+		if b[w] {
+			inter++
 		}
 	}
+	return float64(inter) / float64(len(a)+len(b)-inter)
 }
 
 // vocabulary keeps the terms in at least MinDocs texts and at most half of

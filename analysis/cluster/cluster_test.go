@@ -3,6 +3,7 @@ package cluster
 import (
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -91,5 +92,23 @@ func BenchmarkFit100k(b *testing.B) {
 		if _, _, err := Fit(texts, Options{}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestRepresentativesSkipCopies(t *testing.T) {
+	docs := [][]string{
+		{"road", "repair", "now", "please"},
+		{"road", "repair", "now", "please"},
+		{"road", "repair", "now", "pleas"},
+		{"fix", "pothole", "market", "road"},
+		{"bridge", "flood", "road", "broken"},
+	}
+	got := distinctNearest(docs, []int32{0, 1, 2, 3, 4}, 3)
+	if want := []int{0, 3, 4}; !slices.Equal(got, want) {
+		t.Errorf("representatives = %v, want %v (copies of the first left out)", got, want)
+	}
+	// With too few distinct texts, the nearest copies fill the places.
+	if got := distinctNearest(docs[:3], []int32{0, 1, 2}, 2); !slices.Equal(got, []int{0, 1}) {
+		t.Errorf("representatives of copies = %v, want [0 1]", got)
 	}
 }

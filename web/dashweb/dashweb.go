@@ -272,6 +272,8 @@ func (h *Handlers) view(r *dashboards.Result, drill string, csvURL string) resul
 			cv := cellView{Text: r.Table.Format(i, j)}
 			if c.Flag {
 				cv.Class = "flag"
+			} else if r.Table.Columns[j].Kind == dashboards.Text {
+				cv.Class = "text"
 			}
 			if rv.Heat && j > 0 && peak > 0 && !c.Suppressed {
 				cv.Class = fmt.Sprintf("h%d", int(c.Num/peak*3.999)+1)
