@@ -101,6 +101,10 @@ func TestStaffPagesOfAnotherProcessAre404(t *testing.T) {
 	if code != 200 || !strings.Contains(body, `hx-get="/staff/p/1/dashboards/monitor/panels/inputs"`) || !strings.Contains(body, `sse:inputs`) {
 		t.Fatalf("monitor page: %d\n%s", code, body)
 	}
+	// Staff pages lead back to the staff area and sign out; public ones don't.
+	if !strings.Contains(body, `action="/staff/sign-out"`) || !strings.Contains(body, `href="/staff/processes/1"`) {
+		t.Errorf("the monitor page has no way back to the staff area or to sign out")
+	}
 	if code, _ := get(t, srv.URL+"/staff/p/1/dashboards/nope"); code != 404 {
 		t.Errorf("unknown dashboard: %d", code)
 	}
@@ -144,6 +148,9 @@ func TestPublicResultsSuppressSmallCells(t *testing.T) {
 	code, page := get(t, srv.URL+"/results/1")
 	if code != 200 || !strings.Contains(page, `/results/1/panels/regions`) {
 		t.Fatalf("results page: %d\n%s", code, page)
+	}
+	if strings.Contains(page, "/staff/sign-out") {
+		t.Error("the public results page offers a staff sign-out")
 	}
 	for _, name := range []string{"regions", "inputs", "proposal-ranking", "proposal-budget-tags"} {
 		code, body := get(t, srv.URL+"/results/1/panels/"+name)
