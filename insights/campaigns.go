@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
@@ -20,10 +21,14 @@ type memo struct {
 	// textMark is the newest text or moderation seq each process's
 	// campaigns were detected at.
 	textMark map[int64]int64
-	convs    map[convKey]*conv
+	// campaignsAfter is when a big process's campaigns may be detected again.
+	campaignsAfter map[int64]time.Time
+	convs          map[convKey]*conv
 }
 
-func newMemo() *memo { return &memo{textMark: map[int64]int64{}, convs: map[convKey]*conv{}} }
+func newMemo() *memo {
+	return &memo{textMark: map[int64]int64{}, campaignsAfter: map[int64]time.Time{}, convs: map[convKey]*conv{}}
+}
 
 func (r *Runner) memo() *memo { return r.jobs }
 
@@ -63,11 +68,21 @@ func (r *Runner) campaigns(ctx context.Context, process int64) error {
 	if last, ok := m.textMark[process]; ok && last == mark {
 		return nil
 	}
+	// Detection reads the whole process; on a big one, wait long enough
+	// that it takes at most a tenth of the time (the run loop comes back
+	// within a minute, so the texts are never left unchecked for long).
+	if r.opt.Now().Before(m.campaignsAfter[process]) {
+		return nil
+	}
+	began := time.Now()
 	items, err := r.campaignItems(ctx, process)
 	if err != nil {
 		return err
 	}
 	found := campaign.Detect(items, campaign.Options{})
+	if took := time.Since(began); took > time.Second {
+		m.campaignsAfter[process] = r.opt.Now().Add(9 * took)
+	}
 	ids, err := r.campaignIDs(ctx, process, found)
 	if err != nil {
 		return err
