@@ -123,10 +123,7 @@ func Detect(items []Item, opt Options) []Campaign {
 	// linked group. A campaign may start as several cores.
 	minCore := max(3, opt.MinCopies/3)
 	cores := peelAll(items, sigs, groups, minCore, opt)
-	// Every text joins the core whose consensus it agrees with best; twice,
-	// the second time against the consensus of the grown campaigns.
-	campaigns := attach(sigs, cores, opt)
-	campaigns = attach(sigs, campaigns, opt)
+	campaigns := settle(sigs, cores, opt)
 	checked := make([][]int32, len(campaigns))
 	each(len(campaigns), func(c int) { checked[c] = checkWords(items, campaigns[c], opt) })
 	var out []Campaign
@@ -143,6 +140,31 @@ func Detect(items []Item, opt Options) []Campaign {
 	})
 	return out
 }
+
+// settle grows cores into campaigns: every text joins the core whose
+// consensus it agrees with best; then again against the consensus of the
+// grown campaigns, until no text moves or after attachRounds rounds. A short
+// template's copies link poorly and leave small cores, whose consensus needs
+// rounds to settle.
+func settle(sigs [][]uint32, cores [][]int32, opt Options) [][]int32 {
+	campaigns := attach(sigs, cores, opt)
+	for range attachRounds - 1 {
+		next := attach(sigs, campaigns, opt)
+		same := len(next) == len(campaigns)
+		for c := 0; same && c < len(next); c++ {
+			same = slices.Equal(next[c], campaigns[c])
+		}
+		campaigns = next
+		if same {
+			break
+		}
+	}
+	return campaigns
+}
+
+// attachRounds bounds the rounds of attach: on a million synthetic texts
+// no text moves after the fourth.
+const attachRounds = 4
 
 // attach assigns every item to the campaign whose consensus signature it
 // agrees with best (at least Options.Agreement), found through an LSH index

@@ -144,6 +144,32 @@ func TestPlantedCampaigns(t *testing.T) {
 	}
 }
 
+// TestSmallCampaignsAcrossSeeds: one draw of small campaigns can be lucky or
+// not (recall 0.92-1.00 between seeds), so the mean over twelve draws is
+// checked too. Before campaigns were attached until settled it was 0.961.
+func TestSmallCampaignsAcrossSeeds(t *testing.T) {
+	if racecheck.Enabled {
+		t.Skip("external check: runs in make test's pass without the race detector")
+	}
+	real := realComments(t)
+	const seeds = 12
+	var sumP, sumR float64
+	for seed := uint64(1); seed <= seeds; seed++ {
+		r := rand.New(rand.NewPCG(seed, 6))
+		p := plant(t, r, real, 40, func() int { return 10 + r.IntN(31) }, 0.2)
+		precision, recall, merged := score(p, Detect(p.items, Options{}))
+		if merged > 0 {
+			t.Errorf("seed %d: %d campaigns mix planted templates", seed, merged)
+		}
+		sumP += precision
+		sumR += recall
+	}
+	t.Logf("mean over %d draws: precision %.4f, recall %.4f", seeds, sumP/seeds, sumR/seeds)
+	if sumP/seeds < 0.99 || sumR/seeds < 0.965 {
+		t.Errorf("mean precision %.4f, recall %.4f, want ≥ 0.99 and ≥ 0.965", sumP/seeds, sumR/seeds)
+	}
+}
+
 func TestCampaignFigures(t *testing.T) {
 	base := time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
 	tpl := "Please protect the wetlands of the lower river valley from the new highway because the birds that nest there have nowhere else to go"
