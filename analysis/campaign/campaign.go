@@ -147,14 +147,16 @@ func Detect(items []Item, opt Options) []Campaign {
 // template's copies link poorly and leave small cores, whose consensus needs
 // rounds to settle.
 func settle(sigs [][]uint32, cores [][]int32, opt Options) [][]int32 {
-	campaigns := attach(sigs, cores, opt)
+	cons := consensuses(sigs, cores, nil, nil)
+	campaigns := attach(sigs, cores, cons, opt)
 	for range attachRounds - 1 {
-		next := attach(sigs, campaigns, opt)
+		nextCons := consensuses(sigs, campaigns, cores, cons)
+		next := attach(sigs, campaigns, nextCons, opt)
 		same := len(next) == len(campaigns)
 		for c := 0; same && c < len(next); c++ {
 			same = slices.Equal(next[c], campaigns[c])
 		}
-		campaigns = next
+		cores, cons, campaigns = campaigns, nextCons, next
 		if same {
 			break
 		}
@@ -162,23 +164,36 @@ func settle(sigs [][]uint32, cores [][]int32, opt Options) [][]int32 {
 	return campaigns
 }
 
+// consensuses computes the consensus of each set, reusing the one of an
+// equal set in known (sets ordered by first member): after the first
+// rounds of settle, few campaigns still change.
+func consensuses(sigs [][]uint32, sets, known [][]int32, knownCons [][]uint32) [][]uint32 {
+	byFirst := make(map[int32]int, len(known))
+	for k, set := range known {
+		byFirst[set[0]] = k
+	}
+	cons := make([][]uint32, len(sets))
+	each(len(sets), func(c int) {
+		if k, ok := byFirst[sets[c][0]]; ok && slices.Equal(known[k], sets[c]) {
+			cons[c] = knownCons[k]
+			return
+		}
+		cons[c] = consensus(sigs, sets[c])
+	})
+	return cons
+}
+
 // attachRounds bounds the rounds of attach: on a million synthetic texts
 // no text moves after the fourth.
 const attachRounds = 4
 
-// attach assigns every item to the campaign whose consensus signature it
-// agrees with best (at least Options.Agreement), found through an LSH index
-// of the consensus signatures, and merges campaigns whose consensus agree.
-func attach(sigs [][]uint32, cores [][]int32, opt Options) [][]int32 {
+// attach assigns every item to the core whose consensus signature (cons)
+// it agrees with best (at least Options.Agreement), found through an LSH
+// index of the consensus signatures, and merges cores whose consensus agree.
+func attach(sigs [][]uint32, cores [][]int32, cons [][]uint32, opt Options) [][]int32 {
 	if len(cores) == 0 {
 		return nil
 	}
-	cons := make([][]uint32, len(cores))
-	parallel(len(cores), func(lo, hi int) {
-		for c := lo; c < hi; c++ {
-			cons[c] = consensus(sigs, cores[c])
-		}
-	})
 	index := newCoreIndex(cons, opt.Rows)
 	// Cores of one template merge.
 	uf := newUnionFind(len(cores))
@@ -673,11 +688,20 @@ func consensus(sigs [][]uint32, members []int32) []uint32 {
 	n := min(len(members), consensusSample)
 	size := len(sigs[members[0]])
 	// Columns are copied out first: read in place, each value would be a
-	// cache miss in another signature.
+	// cache miss in another signature. The copy goes by blocks of members,
+	// so that it writes whole cache lines of each column.
 	cols := make([]uint32, size*n)
-	for k := range n {
-		for p, v := range sigs[members[k*len(members)/n]][:size] {
-			cols[p*n+k] = v
+	var rows [16][]uint32
+	for k0 := 0; k0 < n; k0 += len(rows) {
+		block := rows[:min(len(rows), n-k0)]
+		for j := range block {
+			block[j] = sigs[members[(k0+j)*len(members)/n]][:size]
+		}
+		for p := range size {
+			col := cols[p*n+k0 : p*n+k0+len(block)]
+			for j, row := range block {
+				col[j] = row[p]
+			}
 		}
 	}
 	cons := make([]uint32, size)

@@ -137,3 +137,20 @@ func TestSignaturesShareExactCopies(t *testing.T) {
 		t.Errorf("given signature replaced: %x %v", hashes[4], sigs[4])
 	}
 }
+
+func TestConsensusesReuseEqualSets(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	sigs := randomSigs(r, 20, 8, 3)
+	known := [][]int32{{0, 1, 2}, {3, 4, 5}}
+	knownCons := [][]uint32{{7}, {8}} // not real consensuses: reuse shows
+	got := consensuses(sigs, [][]int32{{0, 1, 2}, {3, 4, 5, 6}, {9, 10}}, known, knownCons)
+	if !slices.Equal(got[0], knownCons[0]) {
+		t.Errorf("equal set: %v, want the known %v", got[0], knownCons[0])
+	}
+	if want := consensus(sigs, []int32{3, 4, 5, 6}); !slices.Equal(got[1], want) {
+		t.Errorf("grown set: %v, want %v", got[1], want)
+	}
+	if want := consensus(sigs, []int32{9, 10}); !slices.Equal(got[2], want) {
+		t.Errorf("new set: %v, want %v", got[2], want)
+	}
+}
