@@ -239,8 +239,8 @@ func attach(sigs [][]uint32, cores [][]int32, cons [][]uint32, opt Options) [][]
 	slot := make([]int32, len(cores))
 	var out [][]int32
 	for c, n := range size {
-		slot[c] = int32(len(out))
 		if n > 0 {
+			slot[c] = int32(len(out))
 			out = append(out, make([]int32, 0, n))
 		}
 	}
