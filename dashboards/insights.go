@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -429,24 +430,7 @@ func buildThemes(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 	if len(themes) > chartBars {
 		r.Summary = append(r.Summary, fmt.Sprintf("The chart shows the %d largest; the table lists them all.", chartBars))
 	}
-	r.chart = func(t *Table) *Chart {
-		// ECharts draws a horizontal bar chart's first category at the
-		// bottom; reversed, the largest theme is on top.
-		labels, sizes := t.labels(0), t.column(1)
-		// More bars than this crowd their labels; the table lists them all.
-		if len(labels) > chartBars {
-			labels, sizes = labels[:chartBars], sizes[:chartBars]
-		}
-		for i := range labels {
-			labels[i] = shorten(labels[i], 40)
-		}
-		for i, j := 0, len(labels)-1; i < j; i, j = i+1, j-1 {
-			labels[i], labels[j] = labels[j], labels[i]
-			sizes[i], sizes[j] = sizes[j], sizes[i]
-		}
-		ch := BarChart(labels, []Series{{Name: "Texts", Values: sizes}}, true)
-		return &ch
-	}
+	r.chart = func(t *Table) *Chart { return largestBars(t, "Texts") }
 	return r, nil
 }
 
@@ -669,21 +653,7 @@ func buildCampaigns(ctx context.Context, d *Dashboards, v View) (*Result, error)
 		return r, nil
 	}
 	r.Summary = append(r.Summary, fmt.Sprintf("%s, %s copies in all; counting: %s.", plural(len(t.Rows), "campaign"), thousands(copies), mode))
-	r.chart = func(t *Table) *Chart {
-		labels, vals := t.labels(0), t.column(1)
-		if len(labels) > chartBars {
-			labels, vals = labels[:chartBars], vals[:chartBars]
-		}
-		for i := range labels {
-			labels[i] = shorten(labels[i], 40)
-		}
-		for i, j := 0, len(labels)-1; i < j; i, j = i+1, j-1 {
-			labels[i], labels[j] = labels[j], labels[i]
-			vals[i], vals[j] = vals[j], vals[i]
-		}
-		ch := BarChart(labels, []Series{{Name: "Copies", Values: vals}}, true)
-		return &ch
-	}
+	r.chart = func(t *Table) *Chart { return largestBars(t, "Copies") }
 	return r, nil
 }
 
@@ -900,8 +870,26 @@ func (d *Dashboards) consensus(ctx context.Context, args map[string]any, what st
 	return p, nil
 }
 
-// chartBars is the most bars a themes or campaigns chart draws.
+// chartBars is the most bars a themes or campaigns chart draws: more crowd
+// their labels, and the table lists them all.
 const chartBars = 15
+
+// largestBars draws a table sorted largest first (labels in column 0, sizes
+// in column 1) as horizontal bars. ECharts puts a horizontal chart's first
+// category at the bottom; reversed, the largest is on top.
+func largestBars(t *Table, series string) *Chart {
+	labels, vals := t.labels(0), t.column(1)
+	if len(labels) > chartBars {
+		labels, vals = labels[:chartBars], vals[:chartBars]
+	}
+	for i := range labels {
+		labels[i] = shorten(labels[i], 40)
+	}
+	slices.Reverse(labels)
+	slices.Reverse(vals)
+	ch := BarChart(labels, []Series{{Name: series, Values: vals}}, true)
+	return &ch
+}
 
 func plural(n int, noun string) string {
 	if n == 1 {
