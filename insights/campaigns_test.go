@@ -17,6 +17,16 @@ import (
 
 // argkpArguments reads the real arguments of IBM's ArgKP.
 func argkpArguments(t testing.TB) []string {
+	var out []string
+	for _, r := range argkpRows(t) {
+		out = append(out, r[1])
+	}
+	return out
+}
+
+// argkpRows reads ArgKP's arguments file without its header: argument id,
+// argument, topic, stance.
+func argkpRows(t testing.TB) [][]string {
 	t.Helper()
 	f, err := os.Open("../testdata/argkp/arguments_train.csv")
 	if err != nil {
@@ -27,11 +37,7 @@ func argkpArguments(t testing.TB) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []string
-	for _, r := range rows[1:] {
-		out = append(out, r[1])
-	}
-	return out
+	return rows[1:]
 }
 
 // swapWords replaces share of a template's words with random corpus words:

@@ -27,18 +27,8 @@ var analyzer = text.NewAnalyzer(text.Options{})
 
 // argkpTopics reads ArgKP arguments grouped by topic, topics in file order.
 func argkpTopics(t testing.TB) (topics []string, args map[string][]string) {
-	t.Helper()
-	f, err := os.Open("../testdata/argkp/arguments_train.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
 	args = map[string][]string{}
-	for _, r := range rows[1:] {
+	for _, r := range argkpRows(t) {
 		if args[r[2]] == nil {
 			topics = append(topics, r[2])
 		}
