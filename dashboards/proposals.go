@@ -4,7 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"strings"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+	"github.com/go-echarts/go-echarts/v2/types"
 )
 
 // Proposals is the overview of all proposals.
@@ -19,7 +24,7 @@ var Proposals = &Dashboard{
 			Live: []string{"proposal.created"}, Publishable: true, build: budgetBy("proposal-budget-by-tag", "Tag")},
 		{Name: "proposal-budget-regions", Title: "Budget asked per region", Queries: []string{"proposal-budget-by-region", "proposal-budget-by-region-at"}, ChartKind: "bar",
 			Live: []string{"proposal.created"}, Publishable: true, build: budgetBy("proposal-budget-by-region", "Region")},
-		{Name: "proposal-map", Title: "Located proposals", Queries: []string{"proposal-locations"}, ChartKind: "geo",
+		{Name: "proposal-map", Title: "Located proposals", Queries: []string{"proposal-locations-count", "proposal-locations", "proposal-location-cells"}, ChartKind: "geo",
 			Live: []string{"proposal.created"}, build: buildProposalMap},
 	},
 }
@@ -117,7 +122,45 @@ func budgetBy(query, label string) func(ctx context.Context, d *Dashboards, v Vi
 	}
 }
 
+// MapPoints is the most located proposals the map shows one by one; past
+// it a view shows density instead: 2,000 dots hide each other, and the
+// first 2,000 of more would show where the earliest proposals are, not
+// where most are.
+const MapPoints = 2000
+
+// mapCells is the most grid cells along the longer side of the view's
+// extent; cellSteps are the sizes (degrees) tried, smallest first. Kenya
+// (about 9° by 8°) gets 0.25° cells (about 28 km), a county about 0.02°.
+const mapCells = 40
+
+var cellSteps = []float64{0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1, 2, 5, 10}
+
+// cellSize picks the smallest step that covers span (degrees) in at most
+// mapCells cells.
+func cellSize(span float64) float64 {
+	for _, s := range cellSteps {
+		if span/s <= mapCells {
+			return s
+		}
+	}
+	return cellSteps[len(cellSteps)-1]
+}
+
+// buildProposalMap counts the view's located proposals first: up to
+// MapPoints it lists each one; beyond, counts per cell, busiest first.
 func buildProposalMap(ctx context.Context, d *Dashboards, v View) (*Result, error) {
+	var n int64
+	var latSpan, lngSpan float64
+	if err := d.queryRow(ctx, "proposal-locations-count", v.args()).Scan(&n, &latSpan, &lngSpan); err != nil {
+		return nil, fmt.Errorf("dashboards: unable to count located proposals: %w", err)
+	}
+	if n > MapPoints {
+		return proposalCells(ctx, d, v, n, cellSize(max(latSpan, lngSpan)))
+	}
+	return proposalPoints(ctx, d, v)
+}
+
+func proposalPoints(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 	t := Table{Columns: []Column{{Label: "Proposal", Kind: Text}, {Label: "Longitude", Kind: Number}, {Label: "Latitude", Kind: Number}}}
 	err := d.each(ctx, "proposal-locations", v.args(), func(r *sql.Rows) error {
 		var lng, lat float64
@@ -141,4 +184,97 @@ func buildProposalMap(ctx context.Context, d *Dashboards, v View) (*Result, erro
 		c := GeoPoints("Proposals", names, pts)
 		return &c
 	}}, nil
+}
+
+// proposalCells lists the cells of size cell (degrees) by count. The table
+// carries the cell's centre; the chart draws only the counts the table
+// shows, so a cell suppressed on a public page is not drawn either.
+func proposalCells(ctx context.Context, d *Dashboards, v View, located int64, cell float64) (*Result, error) {
+	t := Table{Columns: []Column{{Label: "Cell (centre)", Kind: Text}, {Label: "Longitude", Kind: Number}, {Label: "Latitude", Kind: Number},
+		{Label: "Proposals", Kind: Count}}}
+	args := v.args()
+	args["cell"] = cell
+	err := d.each(ctx, "proposal-location-cells", args, func(r *sql.Rows) error {
+		var row, col, n int64
+		if err := r.Scan(&row, &col, &n); err != nil {
+			return err
+		}
+		lat, lng := (float64(row)+0.5)*cell, (float64(col)+0.5)*cell
+		t.Rows = append(t.Rows, []Cell{text(cellLabel(lat, lng)), num(lng), num(lat), count(n)})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	summary := fmt.Sprintf("%s located proposals, more than the map shows one by one: counts per cell of %g° (about %s km), busiest first.",
+		thousands(located), cell, thousands(int64(math.Round(cell*111.32))))
+	return &Result{Table: t, Summary: []string{summary}, chart: func(t *Table) *Chart {
+		names := t.labels(0)
+		lng, lat, n := t.column(1), t.column(2), t.column(3)
+		var cells []GeoCount
+		for i := range names {
+			if !math.IsNaN(n[i]) {
+				cells = append(cells, GeoCount{Name: names[i], Lng: lng[i], Lat: lat[i], N: n[i]})
+			}
+		}
+		c := GeoDensity("Proposals per cell", cells)
+		return &c
+	}}, nil
+}
+
+func cellLabel(lat, lng float64) string {
+	ns, ew := "N", "E"
+	if lat < 0 {
+		ns, lat = "S", -lat
+	}
+	if lng < 0 {
+		ew, lng = "W", -lng
+	}
+	return fmt.Sprintf("%.3f°%s %.3f°%s", lat, ns, lng, ew)
+}
+
+// GeoCount is one cell of a density map.
+type GeoCount struct {
+	Name     string
+	Lng, Lat float64
+	N        float64
+}
+
+// GeoDensity draws counts at places on the region map as dots whose size
+// and colour grow with the count (a heat-style scatter: ECharts' heatmap on
+// a geo map blurs counts into an unreadable glow at country scale).
+func GeoDensity(series string, cells []GeoCount) Chart {
+	c := charts.NewGeo()
+	c.SetGlobalOptions(
+		charts.WithGeoComponentOpts(opts.GeoComponent{Map: MapName, ItemStyle: &opts.ItemStyle{AreaColor: "#eef2f7", BorderColor: "#999"}}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
+	)
+	lo, hi := math.Inf(1), 0.0
+	data := make([]opts.GeoData, len(cells))
+	for i, g := range cells {
+		data[i] = opts.GeoData{Name: g.Name, Value: []float64{g.Lng, g.Lat, g.N}}
+		lo, hi = min(lo, g.N), max(hi, g.N)
+	}
+	if len(cells) == 0 {
+		lo, hi = 0, 1
+	}
+	c.AddSeries(series, types.ChartScatter, data)
+	return Chart{Kind: "geo", Option: option(densityOption{c, lo, max(hi, lo+1)}), Map: MapName}
+}
+
+// densityOption adds the visual map go-echarts cannot express: a symbol
+// size range as well as a colour range, both over the count (value[2]).
+type densityOption struct {
+	*charts.Geo
+	lo, hi float64
+}
+
+func (o densityOption) JSON() map[string]interface{} {
+	m := o.Geo.JSON()
+	m["visualMap"] = []map[string]any{{
+		"type": "continuous", "dimension": 2, "min": o.lo, "max": o.hi, "calculable": true,
+		"text": []string{"more", "fewer"}, "left": "left", "bottom": "5%",
+		"inRange": map[string]any{"color": []string{"#fdd49e", "#fc8d59", "#b30000"}, "symbolSize": []float64{5, 22}},
+	}}
+	return m
 }

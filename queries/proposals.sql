@@ -114,6 +114,19 @@ WHERE p.process_id = $process
 GROUP BY ALL
 ORDER BY budget_minor DESC, region;
 
+-- name: proposal-locations-count
+-- How many located proposals the view matches, and their extent: the map
+-- shows each one up to 2,000 (proposal-locations), else counts per grid
+-- cell (proposal-location-cells) with a cell size the extent picks.
+SELECT count(*)::BIGINT AS n,
+       coalesce(max(lat) - min(lat), 0)::DOUBLE AS lat_span,
+       coalesce(max(lng) - min(lng), 0)::DOUBLE AS lng_span
+FROM proposals
+WHERE process_id = $process AND lat IS NOT NULL AND lng IS NOT NULL
+  AND ($component = 0 OR component_id = $component)
+  AND ($region = '' OR region_code = $region)
+  AND occurred_at >= $from AND occurred_at < $to;
+
 -- name: proposal-locations
 SELECT lng, lat, title
 FROM proposals
@@ -123,3 +136,16 @@ WHERE process_id = $process AND lat IS NOT NULL AND lng IS NOT NULL
   AND occurred_at >= $from AND occurred_at < $to
 ORDER BY proposal_id
 LIMIT 2000;
+
+-- name: proposal-location-cells
+-- Located proposals per square cell of $cell degrees: (row, col) is the
+-- cell's south-west corner in cells, floor(lat / $cell) and
+-- floor(lng / $cell); busiest first.
+SELECT floor(lat / $cell)::BIGINT AS cell_row, floor(lng / $cell)::BIGINT AS cell_col, count(*)::BIGINT AS n
+FROM proposals
+WHERE process_id = $process AND lat IS NOT NULL AND lng IS NOT NULL
+  AND ($component = 0 OR component_id = $component)
+  AND ($region = '' OR region_code = $region)
+  AND occurred_at >= $from AND occurred_at < $to
+GROUP BY cell_row, cell_col
+ORDER BY n DESC, cell_row, cell_col;
