@@ -21,7 +21,7 @@ var dashSteps = []string{
 	"dash-hourly-update", "dash-hourly-insert", "dash-budget-update", "dash-budget-insert",
 	"dash-new-delta", "dash-participants-update", "dash-participants-insert",
 	"dash-new-update", "dash-new-insert", "dash-new-prune", "dash-budget-authors",
-	"dash-active-delta", "dash-active-members", "dash-active-update", "dash-active-insert",
+	"dash-active-stage", "dash-active-delta", "dash-active-members", "dash-active-update", "dash-active-insert",
 	"dash-visitors-merge", "dash-visitors-delta", "dash-visitors-update", "dash-visitors-insert",
 	"dash-cube-update", "dash-cube-insert", "dash-cube-prune",
 	"dash-proposals-created", "dash-proposals-stage", "dash-proposals-update", "dash-proposals-insert",

@@ -101,23 +101,25 @@ FROM (SELECT process_id, component_id, region_code, CASE WHEN role = 'author' TH
 WHERE h.process_id = d.process_id AND h.component_id = d.component_id AND h.region_code = d.region_code
   AND h.tag = d.tag AND h.bucket = d.bucket;
 
--- name: dash-active-delta
-INSERT INTO dash_stage_delta
-SELECT 'active', s.process_id, s.component_id, s.region_code, '', s.day, '', '', 0, false, false, 1
-FROM dash_stage_active_v s
-WHERE NOT EXISTS (SELECT 1 FROM dash_active_members m
-                  WHERE m.day >= $1 AND m.day < $2
-                    AND m.process_id = s.process_id AND m.component_id = s.component_id AND m.region_code = s.region_code
-                    AND m.day = s.day AND m.participant = s.participant);
-
--- name: dash-active-members
-INSERT INTO dash_active_members
+-- name: dash-active-stage
+-- The batch's members not yet counted, found once for the two steps after.
+INSERT INTO dash_stage_active
 SELECT s.process_id, s.component_id, s.region_code, s.day, s.participant
 FROM dash_stage_active_v s
 WHERE NOT EXISTS (SELECT 1 FROM dash_active_members m
                   WHERE m.day >= $1 AND m.day < $2
                     AND m.process_id = s.process_id AND m.component_id = s.component_id AND m.region_code = s.region_code
                     AND m.day = s.day AND m.participant = s.participant);
+
+-- name: dash-active-delta
+INSERT INTO dash_stage_delta
+SELECT 'active', process_id, component_id, region_code, '', day, '', '', 0, false, false, 1
+FROM dash_stage_active;
+
+-- name: dash-active-members
+INSERT INTO dash_active_members
+SELECT process_id, component_id, region_code, day, participant
+FROM dash_stage_active;
 
 -- name: dash-active-update
 UPDATE dash_active_daily h SET n = h.n + d.n
@@ -244,3 +246,4 @@ DELETE FROM dash_stage_delta;
 DELETE FROM dash_stage_visitors;
 DELETE FROM dash_stage_proposals;
 DELETE FROM dash_stage_tags;
+DELETE FROM dash_stage_active;
