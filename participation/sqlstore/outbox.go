@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -83,32 +84,65 @@ func (s *Store) Outbox() participation.Outbox { return outbox{s} }
 
 type outbox struct{ s *Store }
 
-type eventRow struct {
-	participation.Event
-	PayloadText string `db:"payload"`
-}
-
 // Read returns up to limit events after the cursor; on Postgres only those
 // of transactions older than every one still running (see the Outbox doc).
+//
+// Rows are scanned by hand into one slice sized for the page: sqlx's
+// reflection and the growth of its result slice were most of a backlog
+// read's CPU.
 func (o outbox) Read(ctx context.Context, after participation.Cursor, limit int) ([]participation.Event, error) {
 	if limit <= 0 {
 		limit = 1000
 	}
-	var rows []eventRow
-	var err error
+	args := []any{after.Seq, limit}
 	if o.s.db.Dialect == sqldb.Postgres {
-		err = o.s.sel(ctx, &rows, "read-outbox", after.Tx, after.Seq, limit)
+		args = []any{after.Tx, after.Seq, limit}
+	}
+	var rows *sql.Rows
+	var err error
+	if st := o.s.stmt(ctx, "read-outbox"); st != nil {
+		rows, err = st.QueryContext(ctx, args...)
 	} else {
-		err = o.s.sel(ctx, &rows, "read-outbox", after.Seq, limit)
+		rows, err = o.s.q.QueryContext(ctx, o.s.sql.Get("read-outbox"), args...)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to read outbox: %w", err)
 	}
-	events := make([]participation.Event, len(rows))
-	for i, r := range rows {
-		events[i] = r.Event
-		events[i].OccurredAt = r.OccurredAt.UTC()
-		events[i].Payload = json.RawMessage(r.PayloadText)
+	defer rows.Close()
+	events, err := scanEvents(rows, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read outbox: %w", err)
+	}
+	return events, nil
+}
+
+// scanEvents reads read-outbox's columns. The payloads of a page share one
+// buffer: one allocation per page instead of one per event.
+func scanEvents(rows *sql.Rows, limit int) ([]participation.Event, error) {
+	events := make([]participation.Event, 0, min(limit, 1<<16))
+	var ends []int
+	var payloads []byte
+	var typ string
+	var payload sql.RawBytes
+	for rows.Next() {
+		var e participation.Event
+		if err := rows.Scan(&e.Seq, &e.Tx, &typ, &e.ProcessID, &e.ComponentID, &e.EntityID, &e.ParticipantID,
+			&e.RegionCode, &e.OccurredAt, &payload); err != nil {
+			return nil, err
+		}
+		e.Type = participation.EventType(typ)
+		e.OccurredAt = e.OccurredAt.UTC()
+		payloads = append(payloads, payload...)
+		ends = append(ends, len(payloads))
+		events = append(events, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	begin := 0
+	for i, end := range ends {
+		events[i].Payload = json.RawMessage(payloads[begin:end:end])
+		begin = end
 	}
 	return events, nil
 }
