@@ -40,6 +40,7 @@ func commands() []command {
 		{"admin", "staff accounts: admin create --email E --role admin", runAdmin},
 		{"analyze", "analyze opinions|themes (offline analysis of exports)", runAnalyze},
 		{"import", "import polis DIR (a Pol.is export as a document consultation)", runImport},
+		{"export", "export --process ID --format csv|xlsx|parquet --out DIR (stop serve first)", runExport},
 	}
 }
 
