@@ -1,10 +1,12 @@
 package dashboards
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
@@ -21,9 +23,9 @@ var Proposals = &Dashboard{
 		{Name: "proposal-ranking", Title: "Most supported proposals", Queries: []string{"proposal-ranking", "supports-after", "proposal-ranking-at"}, ChartKind: "bar",
 			Live: []string{"proposal.created", "support.added", "support.removed"}, Publishable: true, build: buildRanking},
 		{Name: "proposal-budget-tags", Title: "Budget asked per tag", Queries: []string{"proposal-budget-by-tag", "proposal-budget-by-tag-at"}, ChartKind: "bar",
-			Live: []string{"proposal.created"}, Publishable: true, build: budgetBy("proposal-budget-by-tag", "Tag")},
-		{Name: "proposal-budget-regions", Title: "Budget asked per region", Queries: []string{"proposal-budget-by-region", "proposal-budget-by-region-at"}, ChartKind: "bar",
-			Live: []string{"proposal.created"}, Publishable: true, build: budgetBy("proposal-budget-by-region", "Region")},
+			Live: []string{"proposal.created"}, Publishable: true, build: budgetBy("proposal-budget-by-tag", "Tag", false)},
+		{Name: "proposal-budget-regions", Title: "Budget asked per region", Queries: []string{"proposal-budget-by-region", "proposal-budget-by-region-at", "region-names"}, ChartKind: "bar",
+			Live: []string{"proposal.created"}, Publishable: true, build: budgetBy("proposal-budget-by-region", "Region", true)},
 		{Name: "proposal-map", Title: "Located proposals", Queries: []string{"proposal-locations-count", "proposal-locations", "proposal-location-cells"}, ChartKind: "geo",
 			Live: []string{"proposal.created"}, build: buildProposalMap},
 	},
@@ -81,45 +83,108 @@ func buildRanking(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 	}}, nil
 }
 
-func budgetBy(query, label string) func(ctx context.Context, d *Dashboards, v View) (*Result, error) {
+// budgetRow is one line of a budget panel: a tag or a region.
+type budgetRow struct {
+	name               string
+	n, budget, authors int64
+}
+
+// budgetBy builds a budget panel from its rollup query; byRegion: the
+// query returns region codes, which the panel names and then orders.
+func budgetBy(query, label string, byRegion bool) func(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 	return func(ctx context.Context, d *Dashboards, v View) (*Result, error) {
-		t := Table{Columns: []Column{{Label: label, Kind: Text}, {Label: "Proposals", Kind: Count}, {Label: "Authors", Kind: Count},
-			{Label: "Budget asked (" + v.P.Currency + ")", Kind: Derived}}}
-		// The rollup counts authors new in the range; when proposals came
-		// before it ("earlier"), distinct authors come from the facts.
-		earlier := false
-		err := d.each(ctx, query, v.args(), func(r *sql.Rows) error {
-			var name string
-			var n, budget, authors, before int64
-			if err := r.Scan(&name, &n, &budget, &authors, &before); err != nil {
-				return err
-			}
-			earlier = earlier || before > 0
-			if n > 0 {
-				t.Rows = append(t.Rows, []Cell{text(name), count(n), count(authors), num(float64(budget / 100))})
-			}
-			return nil
-		})
-		if err == nil && earlier {
-			t.Rows = nil
-			err = d.each(ctx, query+"-at", v.args(), func(r *sql.Rows) error {
-				var name string
-				var n, budget, authors int64
-				if err := r.Scan(&name, &n, &budget, &authors); err != nil {
-					return err
-				}
-				t.Rows = append(t.Rows, []Cell{text(name), count(n), count(authors), num(float64(budget / 100))})
-				return nil
-			})
+		rows, earlier, err := budgetFromRollup(ctx, d, query, v)
+		switch {
+		case err != nil:
+		case earlier:
+			// The rollup counts authors new in the range; when proposals
+			// came before it, distinct authors come from the facts.
+			rows, err = budgetFromFacts(ctx, d, query+"-at", v)
+		case byRegion:
+			err = nameRegions(ctx, d, v, rows)
+		}
+		if !earlier {
+			slices.SortFunc(rows, byBudget)
 		}
 		if err != nil {
 			return nil, err
+		}
+		t := Table{Columns: []Column{{Label: label, Kind: Text}, {Label: "Proposals", Kind: Count}, {Label: "Authors", Kind: Count},
+			{Label: "Budget asked (" + v.P.Currency + ")", Kind: Derived}}}
+		for _, r := range rows {
+			t.Rows = append(t.Rows, []Cell{text(r.name), count(r.n), count(r.authors), num(float64(r.budget / 100))})
 		}
 		return &Result{Table: t, chart: func(t *Table) *Chart {
 			c := BarChart(t.labels(0), []Series{{Name: "Budget asked", Values: t.column(3)}}, true)
 			return &c
 		}}, nil
 	}
+}
+
+// budgetFromRollup reads the rows with proposals in the range, and whether
+// any proposal of theirs came before it, unordered.
+func budgetFromRollup(ctx context.Context, d *Dashboards, query string, v View) ([]budgetRow, bool, error) {
+	var rows []budgetRow
+	earlier := false
+	err := d.each(ctx, query, v.args(), func(r *sql.Rows) error {
+		var b budgetRow
+		var inRange bool
+		if err := r.Scan(&b.name, &inRange, &b.n, &b.budget, &b.authors); err != nil {
+			return err
+		}
+		switch {
+		case !inRange:
+			earlier = earlier || b.n > 0
+		case b.n > 0:
+			rows = append(rows, b)
+		}
+		return nil
+	})
+	return rows, earlier, err
+}
+
+// byBudget orders budget rows as the -at queries do: budget, then name.
+func byBudget(a, b budgetRow) int {
+	return cmp.Or(cmp.Compare(b.budget, a.budget), strings.Compare(a.name, b.name))
+}
+
+func budgetFromFacts(ctx context.Context, d *Dashboards, query string, v View) ([]budgetRow, error) {
+	var rows []budgetRow
+	err := d.each(ctx, query, v.args(), func(r *sql.Rows) error {
+		var b budgetRow
+		if err := r.Scan(&b.name, &b.n, &b.budget, &b.authors); err != nil {
+			return err
+		}
+		rows = append(rows, b)
+		return nil
+	})
+	return rows, err
+}
+
+// nameRegions turns region codes into names ('(none)': no region, shown
+// blank; a code the region set lacks stays a code).
+func nameRegions(ctx context.Context, d *Dashboards, v View, rows []budgetRow) error {
+	names := map[string]string{}
+	err := d.each(ctx, "region-names", map[string]any{"regionset": v.P.RegionSetID}, func(r *sql.Rows) error {
+		var code, name string
+		if err := r.Scan(&code, &name); err != nil {
+			return err
+		}
+		names[code] = name
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("dashboards: unable to name regions: %w", err)
+	}
+	for i, r := range rows {
+		switch n, ok := names[r.name]; {
+		case ok:
+			rows[i].name = n
+		case r.name == "(none)":
+			rows[i].name = ""
+		}
+	}
+	return nil
 }
 
 // MapPoints is the most located proposals the map shows one by one; past
@@ -130,8 +195,10 @@ const MapPoints = 2000
 
 // mapCells is the most grid cells along the longer side of the view's
 // extent; cellSteps are the sizes (degrees) tried, smallest first. Kenya
-// (about 9° by 8°) gets 0.25° cells (about 28 km), a county about 0.02°.
-const mapCells = 40
+// (about 9° by 8°) gets 0.5° cells (about 56 km), a county 0.05° to 0.1°.
+// Twenty across keeps a dot of the largest size (22 px) from covering its
+// neighbours on a panel-sized map.
+const mapCells = 20
 
 var cellSteps = []float64{0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1, 2, 5, 10}
 

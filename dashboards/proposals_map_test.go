@@ -15,15 +15,15 @@ import (
 // The map fixture: process 3 (UTC), proposals components 30 and 31,
 // regions A and B, view [Mar 1, Mar 4). Its located proposals span 9° of
 // latitude (-4.40 to 4.60) and 8° of longitude (33.90 to 41.90), so the
-// grid has 0.25° cells (9 / 0.2 = 45 cells would be more than 40):
+// grid has 0.5° cells (9 / 0.25 = 36 cells would be more than 20):
 //
 //	cell centre          in view                        outside it
-//	-1.375, 36.875  2,000 (comp 30, A, Mar 1)
-//	 0.125, 34.625     10 (comp 30, B, Mar 2)           7 on Feb 20
-//	-3.875, 39.625      3 (comp 30, A) + 5 (comp 31, A), all Mar 2;
-//	                    lat -4.0 is the cell's southern edge, so inside it
-//	-4.375, 33.875      1 (comp 30, A, Mar 2)
-//	 4.625, 41.875      1 (comp 30, A, Mar 2)
+//	-1.25, 36.75  2,000 (comp 30, A, Mar 1)
+//	 0.25, 34.75     10 (comp 30, B, Mar 2)           7 on Feb 20
+//	-3.75, 39.75      3 (comp 30, A) + 5 (comp 31, A), all Mar 2;
+//	                  lat -4.0 is the cell's southern edge, so inside it
+//	-4.25, 33.75      1 (comp 30, A, Mar 2)
+//	 4.75, 41.75      1 (comp 30, A, Mar 2)
 //
 // plus one unlocated proposal in the view and process 4's 50 located ones.
 const mapProcess, mapComp, mapComp2 = 3, 30, 31
@@ -64,7 +64,7 @@ func mapFixture(t *testing.T) *Dashboards {
 	}
 	mar1, mar2 := time.Date(2024, 3, 1, 9, 0, 0, 0, time.UTC), time.Date(2024, 3, 2, 9, 0, 0, 0, time.UTC)
 	for k := range 2000 {
-		// Spread over the cell [-1.5, -1.25) × [36.75, 37.0).
+		// Spread inside the cell [-1.5, -1.0) × [36.5, 37.0).
 		at(mapProcess, mapComp, "A", mar1, -1.26-float64(k)*0.0001, 36.76+float64(k)*0.0001, 1)
 	}
 	at(mapProcess, mapComp, "B", mar2, 0.10, 34.70, 10)
@@ -170,7 +170,7 @@ func titles(r *Result) []string {
 
 func TestCellSize(t *testing.T) {
 	for _, c := range []struct{ span, want float64 }{
-		{0, 0.01}, {0.4, 0.01}, {0.5, 0.02}, {9, 0.25}, {10, 0.25}, {10.1, 0.5}, {500, 10},
+		{0, 0.01}, {0.2, 0.01}, {0.25, 0.02}, {9, 0.5}, {10, 0.5}, {10.1, 1}, {500, 10},
 	} {
 		if got := cellSize(c.span); got != c.want {
 			t.Errorf("cellSize(%g) = %g, want %g", c.span, got, c.want)
@@ -181,19 +181,19 @@ func TestCellSize(t *testing.T) {
 func TestProposalMapGridCountsPerCell(t *testing.T) {
 	d := mapFixture(t)
 	r := runMap(t, d, Filter{}, false)
-	want := []mapCell{{-1.375, 36.875, 2000, false}, {0.125, 34.625, 10, false}, {-3.875, 39.625, 8, false},
-		{-4.375, 33.875, 1, false}, {4.625, 41.875, 1, false}}
+	want := []mapCell{{-1.25, 36.75, 2000, false}, {0.25, 34.75, 10, false}, {-3.75, 39.75, 8, false},
+		{-4.25, 33.75, 1, false}, {4.75, 41.75, 1, false}}
 	if got := cellsOf(t, r); !slices.Equal(got, want) {
 		t.Fatalf("cells = %v\nwant    %v", got, want)
 	}
-	if r.Table.Rows[0][0].Text != "1.375°S 36.875°E" || r.Table.Rows[4][0].Text != "4.625°N 41.875°E" {
+	if r.Table.Rows[0][0].Text != "1.250°S 36.750°E" || r.Table.Rows[4][0].Text != "4.750°N 41.750°E" {
 		t.Errorf("cell labels %q, %q", r.Table.Rows[0][0].Text, r.Table.Rows[4][0].Text)
 	}
-	if len(r.Summary) != 1 || r.Summary[0] != "2,020 located proposals, more than the map shows one by one: counts per cell of 0.25° (about 28 km), busiest first." {
+	if len(r.Summary) != 1 || r.Summary[0] != "2,020 located proposals, more than the map shows one by one: counts per cell of 0.5° (about 56 km), busiest first." {
 		t.Errorf("summary = %q", r.Summary)
 	}
 	pts := drawn(t, r)
-	if len(pts) != 5 || !slices.Equal(pts[0], []float64{36.875, -1.375, 2000}) || !slices.Equal(pts[4], []float64{41.875, 4.625, 1}) {
+	if len(pts) != 5 || !slices.Equal(pts[0], []float64{36.75, -1.25, 2000}) || !slices.Equal(pts[4], []float64{41.75, 4.75, 1}) {
 		t.Errorf("staff chart draws %v", pts)
 	}
 }
@@ -208,7 +208,7 @@ func TestProposalMapPublicHidesSmallCells(t *testing.T) {
 		}
 	}
 	pts := drawn(t, r)
-	want := [][]float64{{36.875, -1.375, 2000}, {34.625, 0.125, 10}, {39.625, -3.875, 8}}
+	want := [][]float64{{36.75, -1.25, 2000}, {34.75, 0.25, 10}, {39.75, -3.75, 8}}
 	if !slices.EqualFunc(pts, want, slices.Equal[[]float64]) {
 		t.Errorf("public chart draws %v, want %v", pts, want)
 	}
@@ -228,7 +228,7 @@ func TestProposalMapFilters(t *testing.T) {
 	d := mapFixture(t)
 	// Component 30: 2,015 located, still a grid; the edge cell loses comp 31's 5.
 	r := runMap(t, d, Filter{Component: mapComp}, false)
-	if got := cellsOf(t, r); len(got) != 5 || got[2] != (mapCell{-3.875, 39.625, 3, false}) {
+	if got := cellsOf(t, r); len(got) != 5 || got[2] != (mapCell{-3.75, 39.75, 3, false}) {
 		t.Errorf("component 30 cells = %v", got)
 	}
 	// Component 31: its 5 proposals, one by one.

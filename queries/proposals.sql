@@ -53,41 +53,33 @@ ORDER BY supports DESC, p.proposal_id
 LIMIT 20;
 
 -- name: proposal-budget-by-tag
--- From the rollup: proposals, budget and new authors of the range's
--- hours. New authors in the range are its distinct authors only when no
--- proposal with the tag came before $from: "earlier" says so, and the
--- panel then uses proposal-budget-by-tag-at.
-SELECT tag,
-       coalesce(sum(proposals) FILTER (WHERE bucket >= $from), 0)::BIGINT AS proposals,
-       coalesce(sum(budget_minor) FILTER (WHERE bucket >= $from), 0)::BIGINT AS budget_minor,
-       coalesce(sum(new_authors) FILTER (WHERE bucket >= $from), 0)::BIGINT AS authors,
-       coalesce(sum(proposals) FILTER (WHERE bucket < $from), 0)::BIGINT AS earlier
+-- From the rollup: proposals, budget and new authors of each tag, summed
+-- apart for the range's hours (in_range) and the hours before it. New
+-- authors in the range are its distinct authors only when no proposal
+-- with the tag came before $from: the panel then uses
+-- proposal-budget-by-tag-at. A second grouping key costs less than
+-- FILTER aggregates (2.2 against 3.0 ms at 1M submissions); the panel
+-- orders the rows.
+SELECT tag, bucket >= $from AS in_range, sum(proposals)::BIGINT AS proposals,
+       sum(budget_minor)::BIGINT AS budget_minor, sum(new_authors)::BIGINT AS authors
 FROM dash_proposal_budget
 WHERE process_id = $process AND component_id = $component AND region_code = $region
   AND tag <> '' AND bucket < $to
-GROUP BY tag
-ORDER BY budget_minor DESC, tag;
+GROUP BY ALL;
 
 -- name: proposal-budget-by-region
--- As proposal-budget-by-tag, per region ('(none)': proposals without one).
-WITH b AS (
-    SELECT region_code,
-           sum(proposals) FILTER (WHERE bucket >= $from) AS proposals,
-           sum(budget_minor) FILTER (WHERE bucket >= $from) AS budget_minor,
-           sum(new_authors) FILTER (WHERE bucket >= $from) AS authors,
-           sum(proposals) FILTER (WHERE bucket < $from) AS earlier
-    FROM dash_proposal_budget
-    WHERE process_id = $process AND component_id = $component AND tag = ''
-      AND region_code <> '' AND ($region = '' OR region_code = $region) AND bucket < $to
-    GROUP BY region_code
-)
-SELECT coalesce(r.name, CASE WHEN b.region_code = '(none)' THEN '' ELSE b.region_code END) AS region,
-       coalesce(b.proposals, 0)::BIGINT AS proposals, coalesce(b.budget_minor, 0)::BIGINT AS budget_minor,
-       coalesce(b.authors, 0)::BIGINT AS authors, coalesce(b.earlier, 0)::BIGINT AS earlier
-FROM b
-LEFT JOIN dim_processes d ON d.process_id = $process
-LEFT JOIN dim_regions r ON r.region_set_id = d.region_set_id AND r.code = b.region_code
-ORDER BY budget_minor DESC, region;
+-- As proposal-budget-by-tag, per region code ('(none)': proposals without
+-- one). The panel names the regions (region-names): joining the
+-- dimensions here cost more than the sums.
+SELECT region_code, bucket >= $from AS in_range, sum(proposals)::BIGINT AS proposals,
+       sum(budget_minor)::BIGINT AS budget_minor, sum(new_authors)::BIGINT AS authors
+FROM dash_proposal_budget
+WHERE process_id = $process AND component_id = $component AND tag = ''
+  AND region_code <> '' AND ($region = '' OR region_code = $region) AND bucket < $to
+GROUP BY ALL;
+
+-- name: region-names
+SELECT code, name FROM dim_regions WHERE region_set_id = $regionset;
 
 -- name: proposal-budget-by-tag-at
 SELECT tag, count(*)::BIGINT AS proposals, sum(budget_minor)::BIGINT AS budget_minor,
