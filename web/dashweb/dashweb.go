@@ -116,6 +116,7 @@ func (h *Handlers) Routes(_ *mux.Router, reg web.Registrar) {
 	reg.HandleFunc("dash.page", http.MethodGet, "/staff/p/{process:[0-9]+}/dashboards/{dashboard}", viewRule, h.page)
 	reg.HandleFunc("dash.panel", http.MethodGet, "/staff/p/{process:[0-9]+}/dashboards/{dashboard}/panels/{panel}", viewRule, h.panel)
 	reg.HandleFunc("dash.csv", http.MethodGet, "/staff/p/{process:[0-9]+}/dashboards/{dashboard}/panels/{panel}/csv", viewRule, h.csv)
+	reg.HandleFunc("dash.xlsx", http.MethodGet, "/staff/p/{process:[0-9]+}/dashboards/{dashboard}/panels/{panel}/xlsx", viewRule, h.xlsx)
 	reg.HandleFunc("dash.live", http.MethodGet, "/staff/p/{process:[0-9]+}/dashboards/{dashboard}/live", viewRule, h.live)
 	reg.HandleFunc("dash.alert.add", http.MethodPost, "/staff/p/{process:[0-9]+}/alerts", editRule, h.addAlert)
 	reg.HandleFunc("dash.publish", http.MethodPost, "/staff/p/{process:[0-9]+}/publish", editRule, h.publish)
