@@ -122,9 +122,12 @@ func (in *Ingester) run(ctx context.Context, untilEmpty bool) error {
 	readCtx, stopReading := context.WithCancel(ctx)
 	defer stopReading()
 	// Three stages overlap: reading the next batch, preparing one (CPU:
-	// decoding, text features) and writing the one before (DuckDB).
-	batches := make(chan []participation.Event, 1)
-	prepared := make(chan *batch, 1)
+	// decoding, text features) and writing the one before (DuckDB). The
+	// hand-offs are unbuffered so that, while the writer is busy,
+	// live events keep joining the reader's batch instead of queueing as
+	// small batches behind it (each costs a whole write's fixed statements).
+	batches := make(chan []participation.Event)
+	prepared := make(chan *batch)
 	readErr := make(chan error, 1)
 	go func() {
 		readErr <- in.read(readCtx, batches, untilEmpty, target)
@@ -182,6 +185,21 @@ func (in *Ingester) read(ctx context.Context, out chan<- []participation.Event, 
 			pending = nil
 		}
 	}
+	// offer hands pending over if prepare takes it within d, else keeps it
+	// to add what is read meanwhile.
+	offer := func(d time.Duration) bool {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case out <- pending:
+			pending = nil
+			return true
+		case <-t.C:
+			return false
+		case <-ctx.Done():
+			return false
+		}
+	}
 	backoff := 100 * time.Millisecond
 	for {
 		if ctx.Err() != nil {
@@ -232,7 +250,7 @@ func (in *Ingester) read(ctx context.Context, out chan<- []participation.Event, 
 		case more:
 			continue
 		case len(pending) > 0 && time.Since(firstAt) >= in.opts.FlushEvery:
-			flush()
+			offer(busyPoll)
 			continue
 		}
 		wait := in.opts.Idle
@@ -245,6 +263,10 @@ func (in *Ingester) read(ctx context.Context, out chan<- []participation.Event, 
 		}
 	}
 }
+
+// busyPoll is how often a due batch that the pipeline cannot take yet
+// gathers the events committed since.
+const busyPoll = 10 * time.Millisecond
 
 func sleep(ctx context.Context, d time.Duration) {
 	t := time.NewTimer(d)
