@@ -40,37 +40,39 @@ WHERE NOT EXISTS (SELECT 1 FROM dash_proposal_budget h
                   WHERE h.process_id = d.process_id AND h.component_id = d.component_id AND h.region_code = d.region_code
                     AND h.tag = d.tag AND h.bucket = d.bucket);
 
+-- name: dash-people-stage
+-- Each staged person with what dash_participants knew of them, once for
+-- the three steps after.
+INSERT INTO dash_stage_people
+SELECT s.process_id, s.component_id, s.region_code, s.role, s.participant, s.first_at, m.first_at
+FROM dash_stage_people_v s
+LEFT JOIN dash_participants m
+  ON m.process_id = s.process_id AND m.component_id = s.component_id AND m.region_code = s.region_code
+ AND m.role = s.role AND m.participant = s.participant;
+
 -- name: dash-new-delta
 -- A participant new to a combination counts in the hour of their first
 -- action; one whose earlier action arrives late moves to the earlier hour.
 INSERT INTO dash_stage_delta
-SELECT 'new', s.process_id, s.component_id, s.region_code, s.role, date_trunc('hour', s.first_at), '', '', 0, false, false, 1
-FROM dash_stage_people_v s
-LEFT JOIN dash_participants m
-  ON m.process_id = s.process_id AND m.component_id = s.component_id AND m.region_code = s.region_code
- AND m.role = s.role AND m.participant = s.participant
-WHERE m.first_at IS NULL OR s.first_at < m.first_at
+SELECT 'new', process_id, component_id, region_code, role, date_trunc('hour', first_at), '', '', 0, false, false, 1
+FROM dash_stage_people
+WHERE old_first_at IS NULL OR first_at < old_first_at
 UNION ALL
-SELECT 'new', m.process_id, m.component_id, m.region_code, m.role, date_trunc('hour', m.first_at), '', '', 0, false, false, -1
-FROM dash_stage_people_v s
-JOIN dash_participants m
-  ON m.process_id = s.process_id AND m.component_id = s.component_id AND m.region_code = s.region_code
- AND m.role = s.role AND m.participant = s.participant
-WHERE s.first_at < m.first_at;
+SELECT 'new', process_id, component_id, region_code, role, date_trunc('hour', old_first_at), '', '', 0, false, false, -1
+FROM dash_stage_people
+WHERE first_at < old_first_at;
 
 -- name: dash-participants-update
 UPDATE dash_participants m SET first_at = s.first_at
-FROM dash_stage_people_v s
+FROM dash_stage_people s
 WHERE m.process_id = s.process_id AND m.component_id = s.component_id AND m.region_code = s.region_code
-  AND m.role = s.role AND m.participant = s.participant AND s.first_at < m.first_at;
+  AND m.role = s.role AND m.participant = s.participant AND s.first_at < s.old_first_at;
 
 -- name: dash-participants-insert
 INSERT INTO dash_participants
-SELECT s.process_id, s.component_id, s.region_code, s.role, s.participant, s.first_at
-FROM dash_stage_people_v s
-WHERE NOT EXISTS (SELECT 1 FROM dash_participants m
-                  WHERE m.process_id = s.process_id AND m.component_id = s.component_id AND m.region_code = s.region_code
-                    AND m.role = s.role AND m.participant = s.participant);
+SELECT process_id, component_id, region_code, role, participant, first_at
+FROM dash_stage_people
+WHERE old_first_at IS NULL;
 
 -- name: dash-new-update
 UPDATE dash_new_hourly h SET n = h.n + d.n
@@ -247,3 +249,4 @@ DELETE FROM dash_stage_visitors;
 DELETE FROM dash_stage_proposals;
 DELETE FROM dash_stage_tags;
 DELETE FROM dash_stage_active;
+DELETE FROM dash_stage_people;

@@ -30,3 +30,17 @@ FROM base b
 CROSS JOIN (VALUES (false, false), (false, true), (true, false), (true, true)) AS v(by_component, by_region)
 WHERE (NOT v.by_component OR b.component_id <> 0)
   AND (NOT v.by_region OR b.region_code <> '');
+
+-- The batch's people per combination and role with the first action the
+-- warehouse already knew of (NULL: new), joined once: dash-new-delta,
+-- dash-participants-update and dash-participants-insert each grouped the
+-- staged events and joined dash_participants again.
+CREATE TABLE dash_stage_people (
+    process_id   BIGINT NOT NULL,
+    component_id BIGINT NOT NULL,
+    region_code  VARCHAR NOT NULL,
+    role         VARCHAR NOT NULL,
+    participant  VARCHAR NOT NULL,
+    first_at     TIMESTAMP NOT NULL,
+    old_first_at TIMESTAMP
+);
