@@ -24,7 +24,7 @@ var Proposals = &Dashboard{
 			Live: []string{"proposal.created", "support.added", "support.removed"}, Publishable: true, build: buildRanking},
 		{Name: "proposal-budget-tags", Title: "Budget asked per tag", Queries: []string{"proposal-budget-by-tag", "proposal-budget-by-tag-at"}, ChartKind: "bar",
 			Live: []string{"proposal.created"}, Publishable: true, build: budgetBy("proposal-budget-by-tag", "Tag", false)},
-		{Name: "proposal-budget-regions", Title: "Budget asked per region", Queries: []string{"proposal-budget-by-region", "proposal-budget-by-region-at", "region-names"}, ChartKind: "bar",
+		{Name: "proposal-budget-regions", Title: "Budget asked per region", Queries: []string{"proposal-budget-by-region", "proposal-budget-by-region-at"}, ChartKind: "bar",
 			Live: []string{"proposal.created"}, Publishable: true, build: budgetBy("proposal-budget-by-region", "Region", true)},
 		{Name: "proposal-map", Title: "Located proposals", Queries: []string{"proposal-locations-count", "proposal-locations", "proposal-location-cells"}, ChartKind: "geo",
 			Live: []string{"proposal.created"}, build: buildProposalMap},
@@ -101,7 +101,7 @@ func budgetBy(query, label string, byRegion bool) func(ctx context.Context, d *D
 			// came before it, distinct authors come from the facts.
 			rows, err = budgetFromFacts(ctx, d, query+"-at", v)
 		case byRegion:
-			err = nameRegions(ctx, d, v, rows)
+			nameRegions(rows, v.P.RegionNames)
 		}
 		if !earlier {
 			slices.SortFunc(rows, byBudget)
@@ -163,19 +163,7 @@ func budgetFromFacts(ctx context.Context, d *Dashboards, query string, v View) (
 
 // nameRegions turns region codes into names ('(none)': no region, shown
 // blank; a code the region set lacks stays a code).
-func nameRegions(ctx context.Context, d *Dashboards, v View, rows []budgetRow) error {
-	names := map[string]string{}
-	err := d.each(ctx, "region-names", map[string]any{"regionset": v.P.RegionSetID}, func(r *sql.Rows) error {
-		var code, name string
-		if err := r.Scan(&code, &name); err != nil {
-			return err
-		}
-		names[code] = name
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("dashboards: unable to name regions: %w", err)
-	}
+func nameRegions(rows []budgetRow, names map[string]string) {
 	for i, r := range rows {
 		switch n, ok := names[r.name]; {
 		case ok:
@@ -184,7 +172,6 @@ func nameRegions(ctx context.Context, d *Dashboards, v View, rows []budgetRow) e
 			rows[i].name = ""
 		}
 	}
-	return nil
 }
 
 // MapPoints is the most located proposals the map shows one by one; past

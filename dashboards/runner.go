@@ -74,6 +74,10 @@ type Process struct {
 	Currency         string
 	Phases           []Phase
 	Components       []Component
+	// RegionNames maps the codes of the process's region set to names,
+	// read with the process so a panel that names regions need not join
+	// the dimensions on every run.
+	RegionNames map[string]string
 }
 
 type Phase struct {
@@ -147,6 +151,9 @@ func (d *Dashboards) readProcess(ctx context.Context, id int64) (*Process, error
 	})
 	if err != nil {
 		return nil, err
+	}
+	if p.RegionNames, err = d.regionNames(ctx, id); err != nil {
+		return nil, fmt.Errorf("dashboards: unable to read the regions of process %d: %w", id, err)
 	}
 	return p, nil
 }

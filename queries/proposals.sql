@@ -69,7 +69,7 @@ GROUP BY ALL;
 
 -- name: proposal-budget-by-region
 -- As proposal-budget-by-tag, per region code ('(none)': proposals without
--- one). The panel names the regions (region-names): joining the
+-- one). The panel names the regions (Process.RegionNames): joining the
 -- dimensions here cost more than the sums.
 SELECT region_code, bucket >= $from AS in_range, sum(proposals)::BIGINT AS proposals,
        sum(budget_minor)::BIGINT AS budget_minor, sum(new_authors)::BIGINT AS authors
@@ -77,9 +77,6 @@ FROM dash_proposal_budget
 WHERE process_id = $process AND component_id = $component AND tag = ''
   AND region_code <> '' AND ($region = '' OR region_code = $region) AND bucket < $to
 GROUP BY ALL;
-
--- name: region-names
-SELECT code, name FROM dim_regions WHERE region_set_id = $regionset;
 
 -- name: proposal-budget-by-tag-at
 SELECT tag, count(*)::BIGINT AS proposals, sum(budget_minor)::BIGINT AS budget_minor,
