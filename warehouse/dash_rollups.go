@@ -98,6 +98,11 @@ func (w *Warehouse) updateDashRollups(ctx context.Context, conn driver.Conn, b *
 	}); err != nil {
 		return err
 	}
+	if err := appendRows(conn, "dash_stage_hourly", hourlyCounts(b.Events), func(c hourlyCount) []driver.Value {
+		return []driver.Value{c.process, c.component, c.region, c.kind, c.bucket, c.n}
+	}); err != nil {
+		return err
+	}
 	if err := appendRows(conn, "dash_stage_visits", b.Visits, func(v Visit) []driver.Value {
 		return []driver.Value{v.ProcessID, v.ComponentID, v.VisitorHash, Channel(v), v.Device, v.ComponentID != 0, StartedForm(v.Path), v.OccurredAt}
 	}); err != nil {
@@ -124,6 +129,52 @@ func (w *Warehouse) updateDashRollups(ctx context.Context, conn driver.Conn, b *
 		}
 	}
 	return nil
+}
+
+type hourlyKey struct {
+	process, component int64
+	region, kind       string
+	bucket             time.Time
+}
+
+type hourlyCount struct {
+	hourlyKey
+	n int64
+}
+
+// hourlyCounts counts events per dash_hourly key in each filter combination
+// (over all components and regions, per component, per region, per both),
+// as dash_stage_events_v would, in the order first seen.
+func hourlyCounts(events []Event) []hourlyCount {
+	idx := map[hourlyKey]int{}
+	var out []hourlyCount
+	add := func(k hourlyKey) {
+		if i, ok := idx[k]; ok {
+			out[i].n++
+			return
+		}
+		idx[k] = len(out)
+		out = append(out, hourlyCount{k, 1})
+	}
+	for _, e := range events {
+		k := hourlyKey{process: e.ProcessID, kind: e.Type, bucket: e.OccurredAt.UTC().Truncate(time.Hour)}
+		add(k)
+		if e.RegionCode != "" {
+			r := k
+			r.region = e.RegionCode
+			add(r)
+		}
+		if e.ComponentID != 0 {
+			c := k
+			c.component = e.ComponentID
+			add(c)
+			if e.RegionCode != "" {
+				c.region = e.RegionCode
+				add(c)
+			}
+		}
+	}
+	return out
 }
 
 // Channel is how a visit reached the process: its campaign, else its

@@ -44,3 +44,14 @@ CREATE TABLE dash_stage_people (
     first_at     TIMESTAMP NOT NULL,
     old_first_at TIMESTAMP
 );
+
+-- The batch's events counted per dash_hourly key, in Go: the update and
+-- the insert each grouped four copies of the staged events.
+CREATE TABLE dash_stage_hourly (
+    process_id   BIGINT NOT NULL,
+    component_id BIGINT NOT NULL,
+    region_code  VARCHAR NOT NULL,
+    kind         VARCHAR NOT NULL,
+    bucket       TIMESTAMP NOT NULL,
+    n            BIGINT NOT NULL
+);

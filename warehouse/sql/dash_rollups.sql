@@ -8,16 +8,14 @@
 
 -- name: dash-hourly-update
 UPDATE dash_hourly h SET n = h.n + d.n
-FROM (SELECT process_id, component_id, region_code, kind, date_trunc('hour', occurred_at) AS bucket, count(*) AS n
-      FROM dash_stage_events_v GROUP BY ALL) d
+FROM dash_stage_hourly d
 WHERE h.process_id = d.process_id AND h.component_id = d.component_id AND h.region_code = d.region_code
   AND h.kind = d.kind AND h.bucket = d.bucket;
 
 -- name: dash-hourly-insert
 INSERT INTO dash_hourly
 SELECT d.process_id, d.component_id, d.region_code, d.kind, d.bucket, d.n
-FROM (SELECT process_id, component_id, region_code, kind, date_trunc('hour', occurred_at) AS bucket, count(*) AS n
-      FROM dash_stage_events_v GROUP BY ALL) d
+FROM dash_stage_hourly d
 WHERE NOT EXISTS (SELECT 1 FROM dash_hourly h
                   WHERE h.process_id = d.process_id AND h.component_id = d.component_id AND h.region_code = d.region_code
                     AND h.kind = d.kind AND h.bucket = d.bucket);
@@ -250,3 +248,4 @@ DELETE FROM dash_stage_proposals;
 DELETE FROM dash_stage_tags;
 DELETE FROM dash_stage_active;
 DELETE FROM dash_stage_people;
+DELETE FROM dash_stage_hourly;
