@@ -14,13 +14,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/civicpulse/civicpulse/demo"
 	"github.com/civicpulse/civicpulse/export"
-	"github.com/civicpulse/civicpulse/ingest"
-	"github.com/civicpulse/civicpulse/insights"
-	"github.com/civicpulse/civicpulse/internal/sqldb/sqldbtest"
 	"github.com/civicpulse/civicpulse/participation"
-	"github.com/civicpulse/civicpulse/participation/sqlstore"
 	"github.com/civicpulse/civicpulse/warehouse"
 )
 
@@ -31,34 +26,10 @@ import (
 func demoWarehouse(t *testing.T) (dataDir string, hidden int64) {
 	t.Helper()
 	ctx := context.Background()
-	store, err := sqlstore.Open(ctx, sqldbtest.NewSQLiteURL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	if _, err := demo.Generate(ctx, store, demo.Options{Participants: 300}); err != nil {
-		t.Fatal(err)
-	}
 	dataDir = t.TempDir()
-	wh, err := warehouse.Open(filepath.Join(dataDir, "warehouse.duckdb"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer wh.Close()
-	ing, err := ingest.New(store, wh, ingest.Options{Key: []byte("0123456789abcdef0123456789abcdef")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := ing.CatchUp(ctx); err != nil {
-		t.Fatal(err)
-	}
-	jobs, err := insights.New(wh, insights.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := jobs.Pass(ctx); err != nil {
-		t.Fatal(err)
-	}
+	p := newDemoPipeline(t, 300, filepath.Join(dataDir, "warehouse.duckdb"))
+	defer p.Close()
+	store, wh, ing := p.store, p.wh, p.ing
 	// A moderator hides a comment the jobs have already placed in a theme:
 	// the export, not the jobs, must leave it out. Its text is shared with
 	// no other comment, so that its absence is its own.

@@ -42,33 +42,9 @@ func TestEditErrorTranslatesTheJobsRefusals(t *testing.T) {
 // insights jobs → the insights dashboard's panels.
 func TestDemoInsightsEndToEnd(t *testing.T) {
 	ctx := context.Background()
-	store, err := sqlstore.Open(ctx, sqldbtest.NewSQLiteURL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	if _, err := demo.Generate(ctx, store, demo.Options{Participants: 600}); err != nil {
-		t.Fatal(err)
-	}
-	wh, err := warehouse.Open(filepath.Join(t.TempDir(), "w.duckdb"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer wh.Close()
-	ing, err := ingest.New(store, wh, ingest.Options{Key: []byte("0123456789abcdef0123456789abcdef")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := ing.CatchUp(ctx); err != nil {
-		t.Fatal(err)
-	}
-	jobs, err := insights.New(wh, insights.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := jobs.Pass(ctx); err != nil {
-		t.Fatal(err)
-	}
+	p := newDemoPipeline(t, 600, filepath.Join(t.TempDir(), "w.duckdb"))
+	defer p.Close()
+	wh, jobs := p.wh, p.jobs
 	d, err := dashboards.New(ctx, wh.Read(), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -128,4 +104,53 @@ func TestDemoInsightsEndToEnd(t *testing.T) {
 	if grouped == 0 {
 		t.Errorf("no opinion map drawn; warnings %q", opinions.Warnings)
 	}
+}
+
+// demoPipeline is the demo's participation store, ingested into a warehouse
+// and passed over once by the insights jobs, as serve would leave them.
+type demoPipeline struct {
+	store *sqlstore.Store
+	wh    *warehouse.Warehouse
+	ing   *ingest.Ingester
+	jobs  *insights.Runner
+}
+
+func newDemoPipeline(t *testing.T, participants int, warehousePath string) *demoPipeline {
+	t.Helper()
+	ctx := context.Background()
+	store, err := sqlstore.Open(ctx, sqldbtest.NewSQLiteURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &demoPipeline{store: store}
+	if _, err := demo.Generate(ctx, store, demo.Options{Participants: participants}); err != nil {
+		store.Close()
+		t.Fatal(err)
+	}
+	if p.wh, err = warehouse.Open(warehousePath); err != nil {
+		store.Close()
+		t.Fatal(err)
+	}
+	if p.ing, err = ingest.New(store, p.wh, ingest.Options{Key: []byte("0123456789abcdef0123456789abcdef")}); err != nil {
+		p.Close()
+		t.Fatal(err)
+	}
+	if err := p.ing.CatchUp(ctx); err != nil {
+		p.Close()
+		t.Fatal(err)
+	}
+	if p.jobs, err = insights.New(p.wh, insights.Options{}); err != nil {
+		p.Close()
+		t.Fatal(err)
+	}
+	if err := p.jobs.Pass(ctx); err != nil {
+		p.Close()
+		t.Fatal(err)
+	}
+	return p
+}
+
+func (p *demoPipeline) Close() {
+	p.wh.Close()
+	p.store.Close()
 }
