@@ -430,7 +430,7 @@ func buildThemes(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 	if len(themes) > chartBars {
 		r.Summary = append(r.Summary, fmt.Sprintf("The chart shows the %d largest; the table lists them all.", chartBars))
 	}
-	r.chart = func(t *Table) *Chart { return largestBars(t, "Texts") }
+	r.chart = func(t *Table) *Chart { return largestBars(t, 1, "Texts") }
 	return r, nil
 }
 
@@ -653,7 +653,7 @@ func buildCampaigns(ctx context.Context, d *Dashboards, v View) (*Result, error)
 		return r, nil
 	}
 	r.Summary = append(r.Summary, fmt.Sprintf("%s, %s copies in all; counting: %s.", plural(len(t.Rows), "campaign"), thousands(copies), mode))
-	r.chart = func(t *Table) *Chart { return largestBars(t, "Copies") }
+	r.chart = func(t *Table) *Chart { return largestBars(t, 1, "Copies") }
 	return r, nil
 }
 
@@ -875,10 +875,10 @@ func (d *Dashboards) consensus(ctx context.Context, args map[string]any, what st
 const chartBars = 15
 
 // largestBars draws a table sorted largest first (labels in column 0, sizes
-// in column 1) as horizontal bars. ECharts puts a horizontal chart's first
+// in column col) as horizontal bars. ECharts puts a horizontal chart's first
 // category at the bottom; reversed, the largest is on top.
-func largestBars(t *Table, series string) *Chart {
-	labels, vals := t.labels(0), t.column(1)
+func largestBars(t *Table, col int, series string) *Chart {
+	labels, vals := t.labels(0), t.column(col)
 	if len(labels) > chartBars {
 		labels, vals = labels[:chartBars], vals[:chartBars]
 	}

@@ -78,8 +78,7 @@ func buildRanking(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 		return nil, err
 	}
 	return &Result{Table: t, chart: func(t *Table) *Chart {
-		c := BarChart(t.labels(0), []Series{{Name: "Supports", Values: t.column(3)}}, true)
-		return &c
+		return largestBars(t, 3, "Supports")
 	}}, nil
 }
 
@@ -115,8 +114,7 @@ func budgetBy(query, label string, byRegion bool) func(ctx context.Context, d *D
 			t.Rows = append(t.Rows, []Cell{text(r.name), count(r.n), count(r.authors), num(float64(r.budget / 100))})
 		}
 		return &Result{Table: t, chart: func(t *Table) *Chart {
-			c := BarChart(t.labels(0), []Series{{Name: "Budget asked", Values: t.column(3)}}, true)
-			return &c
+			return largestBars(t, 3, "Budget asked")
 		}}, nil
 	}
 }
