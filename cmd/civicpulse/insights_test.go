@@ -154,3 +154,34 @@ func (p *demoPipeline) Close() {
 	p.wh.Close()
 	p.store.Close()
 }
+
+// `civicpulse ingest --once` leaves the insights up to date too, so that an
+// export made after it has themes and campaigns.
+func TestIngestOnceRunsTheInsights(t *testing.T) {
+	ctx := context.Background()
+	data := t.TempDir()
+	store, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(data, "civicpulse.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.Generate(ctx, store, demo.Options{Participants: 300}); err != nil {
+		t.Fatal(err)
+	}
+	store.Close()
+	t.Setenv("DATABASE_URL", "")
+	if err := runIngest(ctx, []string{"--data", data, "--once"}); err != nil {
+		t.Fatal(err)
+	}
+	wh, err := warehouse.Open(filepath.Join(data, "warehouse.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wh.Close()
+	var themes, campaigns int
+	if err := wh.Read().QueryRow(`SELECT (SELECT count(*) FROM themes), (SELECT count(*) FROM campaigns)`).Scan(&themes, &campaigns); err != nil {
+		t.Fatal(err)
+	}
+	if themes == 0 || campaigns == 0 {
+		t.Errorf("after ingest --once: %d themes, %d campaigns", themes, campaigns)
+	}
+}

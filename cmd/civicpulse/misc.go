@@ -10,6 +10,7 @@ import (
 
 	"github.com/civicpulse/civicpulse/demo"
 	"github.com/civicpulse/civicpulse/ingest"
+	"github.com/civicpulse/civicpulse/insights"
 	"github.com/civicpulse/civicpulse/internal/sqldb"
 	"github.com/civicpulse/civicpulse/participation/sqlstore"
 )
@@ -72,6 +73,7 @@ func runIngest(ctx context.Context, args []string) error {
 	cfg.register(fs)
 	rebuild := fs.Bool("rebuild", false, "rebuild the warehouse from the whole outbox, then exit")
 	once := fs.Bool("once", false, "ingest what is committed now, then exit")
+	withInsights := fs.Bool("insights", true, "also bring themes, campaigns and opinion groups up to date (once with --once, else as the warehouse advances)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -97,11 +99,41 @@ func runIngest(ctx context.Context, args []string) error {
 		return err
 	}
 	defer wh.Close()
+	// The insights jobs live where the warehouse is open: here when the
+	// ingester runs on its own, so that exports and a later serve find them.
+	var jobs *insights.Runner
+	if *withInsights {
+		if jobs, err = insights.New(wh, insights.Options{}); err != nil {
+			return err
+		}
+	}
 	if *once {
-		return ing.CatchUp(ctx)
+		if err := ing.CatchUp(ctx); err != nil {
+			return err
+		}
+		if jobs != nil {
+			return jobs.Pass(ctx)
+		}
+		return nil
 	}
 	slog.Info("ingesting; stop with Ctrl-C")
-	if err := ing.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	done := make(chan struct{})
+	if jobs != nil {
+		go func() {
+			defer close(done)
+			if err := jobs.Run(runCtx); err != nil && !errors.Is(err, context.Canceled) {
+				slog.Error("insights stopped", "err", err)
+			}
+		}()
+	} else {
+		close(done)
+	}
+	err = ing.Run(runCtx)
+	stop()
+	<-done
+	if err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}
 	return nil
