@@ -35,17 +35,25 @@ var baselinePanels = []string{"inputs", "participants", "regions", "funnel", "ch
 	"proposal-activity", "proposal-ranking", "proposal-budget-tags", "proposal-budget-regions", "proposal-map"}
 
 // benchDashboards measures the server time of every monitor and proposals
-// panel over a warehouse of N synthetic submissions, for each size asked,
-// and in the same run the same aggregates computed straight from the
-// participation tables in Postgres (the baseline), holding the same data.
-// The facts are written straight into the warehouse through its own writer
-// (rollups maintained as at ingest) and into Postgres with COPY, rather than
-// by civicpulse demo, which would take hours at 5,000,000.
+// panel over a warehouse of N submissions, for each size asked, and in the
+// same run the same aggregates computed straight from the participation
+// tables in Postgres (the baseline), holding the same data.
+//
+// --data demo (the default) generates the data with civicpulse demo
+// through the store into a throwaway SQLite file (~15k writes/s; Postgres
+// would take hours at these sizes), ingests it with the real ingester and
+// copies the tables the baseline reads into a Postgres database made by the
+// store's migrations. --data synthetic writes made-up facts straight into
+// the warehouse (rollups maintained as at ingest) and into Postgres with
+// COPY: quicker, but neither the demo's mix nor the ingester's output.
 //
 // Figures, per size n: dash_<n>_<panel>_p50_ms and _p95_ms (warehouse
 // panel), dash_<n>_<panel>_pg_p50_ms and _pg_p95_ms (baseline),
 // dash_<n>_<panel>_speedup_x (baseline p50 / panel p50), and
-// dash_<n>_speedup_median_x, dash_<n>_speedup_min_x over the panels.
+// dash_<n>_speedup_median_x, dash_<n>_speedup_min_x over the panels. With
+// demo data also dash_<n>_submissions (what was generated, see
+// bench.Submissions), _demo_s, _demo_writes_per_s, _ingest_s,
+// _ingest_events and _pg_copy_s.
 func benchDashboards(ctx context.Context, args []string) (map[string]float64, error) {
 	fs := flag.NewFlagSet("bench dashboards", flag.ContinueOnError)
 	sizes := fs.String("sizes", "1000000,5000000", "submissions per run, comma-separated")
@@ -54,6 +62,7 @@ func benchDashboards(ctx context.Context, args []string) (map[string]float64, er
 	pg := fs.String("database-url", envOr("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"),
 		"Postgres server to create the throwaway baseline database on; empty skips the baseline")
 	dir := fs.String("dir", "", "folder for the throwaway warehouse files (default: a temp dir)")
+	data := fs.String("data", "demo", "demo: civicpulse demo through the store and the ingester; synthetic: facts written straight in")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -63,11 +72,96 @@ func benchDashboards(ctx context.Context, args []string) (map[string]float64, er
 	defer os.RemoveAll(*dir)
 	out := map[string]float64{}
 	for _, s := range splitInts(*sizes) {
-		if err := benchDashSize(ctx, filepath.Join(*dir, fmt.Sprintf("w%d.duckdb", s)), *pg, s, *runs, *pgRuns, out); err != nil {
+		var err error
+		switch *data {
+		case "demo":
+			err = benchDashDemo(ctx, filepath.Join(*dir, fmt.Sprintf("d%d", s)), *pg, s, *runs, *pgRuns, out)
+		case "synthetic":
+			err = benchDashSize(ctx, filepath.Join(*dir, fmt.Sprintf("w%d.duckdb", s)), *pg, s, *runs, *pgRuns, out)
+		default:
+			err = fmt.Errorf("bench: --data is demo or synthetic, not %q", *data)
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// benchDemoNow is the demo's "now" and the dashboards' clock: fixed, so the
+// same seed gives the same data and the panels the same view.
+var benchDemoNow = time.Date(2027, 2, 18, 9, 30, 0, 0, time.UTC)
+
+// benchDashDemo generates at least n submissions with the demo into SQLite,
+// ingests them, copies the baseline's tables to a throwaway Postgres
+// database and measures both sides over the demo's main process.
+func benchDashDemo(ctx context.Context, dir, pgServer string, n, runs, pgRuns int, out map[string]float64) error {
+	key := func(f string) string { return fmt.Sprintf("dash_%d_%s", n, f) }
+	data, err := bench.GenerateDemo(ctx, bench.DemoOptions{Submissions: n, Dir: dir, Now: benchDemoNow, Seed: 1, Log: slog.Info})
+	if err != nil {
+		return err
+	}
+	defer data.Store.Close()
+	out[key("submissions")] = float64(data.Submissions)
+	out[key("demo_s")] = data.Generate.Seconds()
+	out[key("demo_writes_per_s")] = float64(data.Result.Writes) / data.Generate.Seconds()
+
+	wh, err := warehouse.Open(filepath.Join(dir, "w.duckdb"))
+	if err != nil {
+		return err
+	}
+	defer wh.Close()
+	t0 := time.Now()
+	events, err := data.Ingest(ctx, wh)
+	if err != nil {
+		return err
+	}
+	out[key("ingest_s")] = time.Since(t0).Seconds()
+	out[key("ingest_events")] = float64(events)
+	slog.Info("bench dashboards: demo ingested", "events", events, "took", time.Since(t0).Round(time.Millisecond))
+
+	var pg *sql.DB
+	if pgServer != "" {
+		db, drop, err := newBaselineDB(ctx, pgServer)
+		if err != nil {
+			return err
+		}
+		defer drop()
+		pg = db
+		t0 := time.Now()
+		rows, err := data.CopyToPostgres(ctx, pg)
+		if err != nil {
+			return err
+		}
+		if _, err := pg.ExecContext(ctx, "VACUUM ANALYZE"); err != nil {
+			return fmt.Errorf("bench: unable to analyse the baseline database: %w", err)
+		}
+		out[key("pg_copy_s")] = time.Since(t0).Seconds()
+		out[key("pg_copy_rows")] = float64(rows)
+		slog.Info("bench dashboards: demo copied to Postgres", "rows", rows, "took", time.Since(t0).Round(time.Millisecond))
+	}
+	return measureDash(ctx, wh, pg, benchDemoNow, data.Result.ProcessID, n, runs, pgRuns, out)
+}
+
+// newBaselineDB creates a throwaway Postgres database with the store's own
+// migrations (the participation schema) and opens it.
+func newBaselineDB(ctx context.Context, server string) (*sql.DB, func(), error) {
+	dsn, drop, err := bench.TempPostgres(ctx, server)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := sqlstore.Open(ctx, dsn)
+	if err != nil {
+		drop()
+		return nil, nil, err
+	}
+	st.Close()
+	pg, err := sql.Open("postgres", dsn)
+	if err != nil {
+		drop()
+		return nil, nil, err
+	}
+	return pg, func() { pg.Close(); drop() }, nil
 }
 
 func benchDashSize(ctx context.Context, path, pgServer string, n, runs, pgRuns int, out map[string]float64) error {
@@ -78,21 +172,12 @@ func benchDashSize(ctx context.Context, path, pgServer string, n, runs, pgRuns i
 	defer wh.Close()
 	var pg *sql.DB
 	if pgServer != "" {
-		dsn, drop, err := bench.TempPostgres(ctx, pgServer)
+		db, drop, err := newBaselineDB(ctx, pgServer)
 		if err != nil {
 			return err
 		}
 		defer drop()
-		// The store's own migrations make the participation schema.
-		st, err := sqlstore.Open(ctx, dsn)
-		if err != nil {
-			return err
-		}
-		st.Close()
-		if pg, err = sql.Open("postgres", dsn); err != nil {
-			return err
-		}
-		defer pg.Close()
+		pg = db
 	}
 	end := time.Date(2024, 3, 29, 0, 0, 0, 0, time.UTC)
 	start := end.Add(-28 * 24 * time.Hour)
@@ -126,12 +211,17 @@ func benchDashSize(ctx context.Context, path, pgServer string, n, runs, pgRuns i
 		out[fmt.Sprintf("dash_%d_pg_load_s", n)] = (pgTime + time.Since(t0)).Seconds()
 	}
 	slog.Info("bench dashboards: data loaded", "submissions", n, "warehouse", whTime.Round(time.Millisecond), "postgres", pgTime.Round(time.Millisecond))
+	return measureDash(ctx, wh, pg, end, 1, n, runs, pgRuns, out)
+}
 
-	d, err := dashboards.New(ctx, wh.Read(), func() time.Time { return end })
+// measureDash times every monitor and proposals panel of process over wh as
+// of now and, when pg is set, the baseline over the same view.
+func measureDash(ctx context.Context, wh *warehouse.Warehouse, pg *sql.DB, now time.Time, process int64, n, runs, pgRuns int, out map[string]float64) error {
+	d, err := dashboards.New(ctx, wh.Read(), func() time.Time { return now })
 	if err != nil {
 		return err
 	}
-	f := dashboards.Filter{Process: 1, Bucket: "day"}
+	f := dashboards.Filter{Process: process, Bucket: "day"}
 	p50 := map[string]float64{}
 	for _, db := range []*dashboards.Dashboard{dashboards.Monitor, dashboards.Proposals} {
 		for _, p := range db.Panels {
