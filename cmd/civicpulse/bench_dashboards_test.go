@@ -10,8 +10,9 @@ import (
 	"github.com/civicpulse/civicpulse/warehouse"
 )
 
-// TestBenchDashboardsFigures runs the dashboards bench small, with the
-// Postgres baseline, and checks it reports every panel on both sides.
+// TestBenchDashboardsFigures runs the dashboards bench small on synthetic
+// data, with the Postgres baseline, and checks it reports every panel on
+// both sides.
 func TestBenchDashboardsFigures(t *testing.T) {
 	if testing.Short() {
 		t.Skip("fills a warehouse and a Postgres database")
@@ -20,7 +21,7 @@ func TestBenchDashboardsFigures(t *testing.T) {
 	if pg == "" {
 		pg = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
 	}
-	out, err := benchDashboards(context.Background(), []string{"--sizes", "3000", "--runs", "2", "--baseline-runs", "1", "--database-url", pg, "--dir", t.TempDir()})
+	out, err := benchDashboards(context.Background(), []string{"--data", "synthetic", "--sizes", "3000", "--runs", "2", "--baseline-runs", "1", "--database-url", pg, "--dir", t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,6 +39,53 @@ func TestBenchDashboardsFigures(t *testing.T) {
 	}
 	if out["dash_3000_speedup_median_x"] <= 0 {
 		t.Error("no median speed-up")
+	}
+}
+
+// TestBenchDashboardsDemo runs the dashboards bench end to end on 10,000
+// submissions of demo data: generated through the store, ingested, copied
+// to Postgres, then every panel and baseline timed over the demo's process.
+func TestBenchDashboardsDemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates a demo and fills a warehouse and a Postgres database")
+	}
+	pg := os.Getenv("DATABASE_URL")
+	if pg == "" {
+		pg = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+	}
+	out, err := benchDashboards(context.Background(), []string{"--data", "demo", "--sizes", "10000", "--runs", "2", "--baseline-runs", "1", "--database-url", pg, "--dir", t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const k = "dash_10000_"
+	if n := out[k+"submissions"]; n < 10000 || n > 11500 {
+		t.Errorf("asked 10000 submissions, the demo made %.0f", n)
+	}
+	if out[k+"ingest_events"] <= out[k+"submissions"] {
+		t.Errorf("ingested %.0f events for %.0f submissions and their visits", out[k+"ingest_events"], out[k+"submissions"])
+	}
+	if out[k+"pg_copy_rows"] < out[k+"submissions"] {
+		t.Errorf("copied %.0f rows to Postgres for %.0f submissions", out[k+"pg_copy_rows"], out[k+"submissions"])
+	}
+	for _, db := range []*dashboards.Dashboard{dashboards.Monitor, dashboards.Proposals} {
+		for _, p := range db.Panels {
+			if _, ok := out[k+p.Name+"_p95_ms"]; !ok {
+				t.Errorf("no figure for panel %s", p.Name)
+			}
+		}
+	}
+	for _, name := range baselinePanels {
+		if out[k+name+"_pg_p50_ms"] <= 0 || out[k+name+"_speedup_x"] <= 0 {
+			t.Errorf("no baseline for %s", name)
+		}
+	}
+}
+
+// TestBenchDashboardsRejectsUnknownData keeps a typo from silently running
+// the slow default.
+func TestBenchDashboardsRejectsUnknownData(t *testing.T) {
+	if _, err := benchDashboards(context.Background(), []string{"--data", "real", "--sizes", "10", "--database-url", "", "--dir", t.TempDir()}); err == nil {
+		t.Fatal("--data real accepted")
 	}
 }
 
