@@ -56,7 +56,7 @@ var baselinePanels = []string{"inputs", "participants", "regions", "funnel", "ch
 // _ingest_events and _pg_copy_s.
 func benchDashboards(ctx context.Context, args []string) (map[string]float64, error) {
 	fs := flag.NewFlagSet("bench dashboards", flag.ContinueOnError)
-	sizes := fs.String("sizes", "1000000,5000000", "submissions per run, comma-separated")
+	sizes := fs.String("sizes", "1000000,5000000", "submissions per run, comma-separated: proposals, comments, comment votes, supports and survey responses (answers and visits not counted)")
 	runs := fs.Int("runs", 30, "timed runs per panel")
 	pgRuns := fs.Int("baseline-runs", 5, "timed runs per baseline query (they take seconds)")
 	pg := fs.String("database-url", envOr("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"),

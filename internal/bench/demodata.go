@@ -71,6 +71,7 @@ func GenerateDemo(ctx context.Context, opts DemoOptions) (*DemoData, error) {
 	d := &DemoData{Store: store, Result: res, Submissions: Submissions(res), Generate: time.Since(began)}
 	if opts.Log != nil {
 		opts.Log("bench: demo generated into SQLite", "participants", res.Participants, "submissions", d.Submissions,
+			"counted", "proposals+comments+votes+supports+survey responses",
 			"writes", res.Writes, "writes_per_s", int(float64(res.Writes)/d.Generate.Seconds()), "took", d.Generate.Round(time.Millisecond))
 	}
 	return d, nil
