@@ -10,9 +10,8 @@ import (
 	"strings"
 	"time"
 
-	duckdb "github.com/duckdb/duckdb-go/v2"
-
 	"github.com/civicpulse/civicpulse/analysis/campaign"
+	"github.com/civicpulse/civicpulse/warehouse"
 )
 
 // memo is what the campaign and opinion jobs remember between passes.
@@ -222,78 +221,15 @@ func (r *Runner) writeCampaigns(ctx context.Context, process int64, found []camp
 			members = append(members, []driver.Value{process, ids[c], k.kind, k.id, k.qid, id == f.TemplateID})
 		}
 	}
-	return r.inWriteTx(ctx, func(conn driver.Conn) error {
+	return r.wh.InTx(ctx, func(tx *warehouse.Tx) error {
 		for _, q := range []string{"campaign-delete", "campaign-delete-members"} {
-			if err := execOn(ctx, conn, r.q.Get(q), process); err != nil {
+			if err := tx.Exec(r.q.Get(q), process); err != nil {
 				return fmt.Errorf("insights: unable to clear the campaigns of process %d: %w", process, err)
 			}
 		}
-		if err := appendTo(conn, "campaigns", camps); err != nil {
+		if err := tx.Append("campaigns", camps); err != nil {
 			return err
 		}
-		return appendTo(conn, "campaign_members", members)
+		return tx.Append("campaign_members", members)
 	})
-}
-
-// inWriteTx runs fn in one transaction on a connection of its own, so that
-// readers see a scope's old rows or its new ones, never a mix; fn may use
-// appenders, which write into that transaction.
-func (r *Runner) inWriteTx(ctx context.Context, fn func(conn driver.Conn) error) error {
-	c, err := r.db.Conn(ctx)
-	if err != nil {
-		return fmt.Errorf("insights: unable to get a connection: %w", err)
-	}
-	defer c.Close()
-	return c.Raw(func(dc any) error {
-		conn, ok := dc.(driver.Conn)
-		if !ok {
-			return fmt.Errorf("insights: not a driver connection")
-		}
-		if err := execOn(ctx, conn, "BEGIN TRANSACTION"); err != nil {
-			return fmt.Errorf("insights: unable to begin: %w", err)
-		}
-		if err := fn(conn); err != nil {
-			if rerr := execOn(context.WithoutCancel(ctx), conn, "ROLLBACK"); rerr != nil {
-				r.log.Error("insights: rollback failed", "err", rerr)
-			}
-			return err
-		}
-		if err := execOn(ctx, conn, "COMMIT"); err != nil {
-			_ = execOn(context.WithoutCancel(ctx), conn, "ROLLBACK")
-			return fmt.Errorf("insights: unable to commit: %w", err)
-		}
-		return nil
-	})
-}
-
-func execOn(ctx context.Context, conn driver.Conn, query string, args ...any) error {
-	nv := make([]driver.NamedValue, len(args))
-	for i, a := range args {
-		nv[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
-	}
-	_, err := conn.(driver.ExecerContext).ExecContext(ctx, query, nv)
-	return err
-}
-
-// appendTo appends rows through a DuckDB appender, inside conn's open
-// transaction: far faster than one INSERT per row for campaign members and
-// opinion-map points.
-func appendTo(conn driver.Conn, table string, rows [][]driver.Value) error {
-	if len(rows) == 0 {
-		return nil
-	}
-	a, err := duckdb.NewAppenderFromConn(conn, "", table)
-	if err != nil {
-		return fmt.Errorf("insights: unable to open an appender for %s: %w", table, err)
-	}
-	for _, row := range rows {
-		if err := a.AppendRow(row...); err != nil {
-			a.Close()
-			return fmt.Errorf("insights: unable to append to %s: %w", table, err)
-		}
-	}
-	if err := a.Close(); err != nil {
-		return fmt.Errorf("insights: unable to flush %s: %w", table, err)
-	}
-	return nil
 }

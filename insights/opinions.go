@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/civicpulse/civicpulse/analysis/opinion"
+	"github.com/civicpulse/civicpulse/warehouse"
 )
 
 // A conversation is a document component's comments with their votes
@@ -328,18 +329,18 @@ func (r *Runner) writeOpinion(ctx context.Context, key convKey, st *conv, res *o
 		}
 	}
 	run := [][]driver.Value{{runID, key.process, key.component, participants, clustered, items, int32(k), sil, st.seq, r.opt.Now().UTC()}}
-	return r.inWriteTx(ctx, func(conn driver.Conn) error {
+	return r.wh.InTx(ctx, func(tx *warehouse.Tx) error {
 		for _, q := range []string{"opinion-delete-runs", "opinion-delete-participants", "opinion-delete-groups",
 			"opinion-delete-repness", "opinion-delete-consensus"} {
-			if err := execOn(ctx, conn, r.q.Get(q), key.process, key.component); err != nil {
+			if err := tx.Exec(r.q.Get(q), key.process, key.component); err != nil {
 				return fmt.Errorf("insights: unable to clear the opinion groups of component %d: %w", key.component, err)
 			}
 		}
-		if err := appendTo(conn, "opinion_runs", run); err != nil {
+		if err := tx.Append("opinion_runs", run); err != nil {
 			return err
 		}
 		for _, t := range []string{"opinion_participants", "opinion_groups", "opinion_repness", "opinion_consensus"} {
-			if err := appendTo(conn, t, rows[t]); err != nil {
+			if err := tx.Append(t, rows[t]); err != nil {
 				return err
 			}
 		}

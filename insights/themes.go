@@ -15,6 +15,7 @@ import (
 
 	"github.com/civicpulse/civicpulse/analysis/cluster"
 	"github.com/civicpulse/civicpulse/analysis/text"
+	"github.com/civicpulse/civicpulse/warehouse"
 )
 
 // Errors of the officials' theme edits; the API wraps them with context, so
@@ -879,31 +880,31 @@ func (r *Runner) writeScope(ctx context.Context, job scopeJob, runID int64, run 
 		}
 		memberRows = append(memberRows, []driver.Value{k.process, k.scope, k.id, t.key.kind, t.key.id, t.key.qid, mr.theme, int32(mr.rep), mr.how, mr.seq})
 	}
-	err := r.inWriteTx(ctx, func(conn driver.Conn) error {
+	err := r.wh.InTx(ctx, func(tx *warehouse.Tx) error {
 		if run != nil {
-			if err := execOn(ctx, conn, r.q.Get("themes-insert-run"), run.id, k.process, k.scope, k.id,
+			if err := tx.Exec(r.q.Get("themes-insert-run"), run.id, k.process, k.scope, k.id,
 				int64(len(job.texts)), int32(run.k), run.silhouette, run.fittedSeq, now, run.model); err != nil {
 				return fmt.Errorf("insights: unable to record the run: %w", err)
 			}
-			if err := execOn(ctx, conn, r.q.Get("themes-drop-old-models"), k.process, k.scope, k.id, run.id); err != nil {
+			if err := tx.Exec(r.q.Get("themes-drop-old-models"), k.process, k.scope, k.id, run.id); err != nil {
 				return fmt.Errorf("insights: unable to drop old models: %w", err)
 			}
 		}
 		if e := job.pending; e != nil {
-			if err := execOn(ctx, conn, r.q.Get("themes-insert-edit"), e.id, k.process, k.scope, k.id, e.kind,
+			if err := tx.Exec(r.q.Get("themes-insert-edit"), e.id, k.process, k.scope, k.id, e.kind,
 				e.theme, e.other, e.label, job.staffID, now); err != nil {
 				return fmt.Errorf("insights: unable to record the edit: %w", err)
 			}
 		}
 		for _, q := range []string{"themes-delete-themes", "themes-delete-members"} {
-			if err := execOn(ctx, conn, r.q.Get(q), k.process, k.scope, k.id); err != nil {
+			if err := tx.Exec(r.q.Get(q), k.process, k.scope, k.id); err != nil {
 				return fmt.Errorf("insights: unable to clear the scope: %w", err)
 			}
 		}
-		if err := appendTo(conn, "themes", themeRows); err != nil {
+		if err := tx.Append("themes", themeRows); err != nil {
 			return err
 		}
-		return appendTo(conn, "theme_members", memberRows)
+		return tx.Append("theme_members", memberRows)
 	})
 	if err != nil {
 		return err
