@@ -8,6 +8,8 @@ import (
 	"io"
 	"strconv"
 	"time"
+
+	"github.com/civicpulse/civicpulse/internal/csvcell"
 )
 
 // Document is the document consultation overview.
@@ -115,7 +117,7 @@ func WriteCSV(w io.Writer, r *Result) error {
 				case c.Suppressed:
 					rec[j] = "<5"
 				case c.Text != "":
-					rec[j] = csvSafe(c.Text)
+					rec[j] = csvcell.Safe(c.Text)
 				case c.Null:
 					rec[j] = ""
 				default:
@@ -143,13 +145,4 @@ func WriteCSV(w io.Writer, r *Result) error {
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// csvSafe defuses participant text that a spreadsheet would run as a
-// formula.
-func csvSafe(s string) string {
-	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') {
-		return "'" + s
-	}
-	return s
 }

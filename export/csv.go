@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"time"
+
+	"github.com/civicpulse/civicpulse/internal/csvcell"
 )
 
 // writeCSV writes one file per table.
@@ -93,9 +95,9 @@ func csvValue(v any) string {
 	case nil:
 		return ""
 	case string:
-		return csvSafe(x)
+		return csvcell.Safe(x)
 	case []byte:
-		return csvSafe(string(x))
+		return csvcell.Safe(string(x))
 	case bool:
 		return strconv.FormatBool(x)
 	case int64:
@@ -117,15 +119,5 @@ func csvValue(v any) string {
 	case time.Time:
 		return x.UTC().Format("2006-01-02T15:04:05Z")
 	}
-	return csvSafe(fmt.Sprint(v))
-}
-
-// csvSafe defuses participant text that a spreadsheet would run as a
-// formula: the guard of dashboards.WriteCSV, repeated here because export
-// reads the warehouse only and does not import the dashboards.
-func csvSafe(s string) string {
-	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') {
-		return "'" + s
-	}
-	return s
+	return csvcell.Safe(fmt.Sprint(v))
 }
