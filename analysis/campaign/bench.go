@@ -2,9 +2,10 @@ package campaign
 
 import (
 	"fmt"
-	"runtime"
 	"strings"
 	"time"
+
+	"github.com/civicpulse/civicpulse/internal/peakheap"
 )
 
 // Synthetic makes n texts for benchmarks: 30% are copies of 200 templates
@@ -92,29 +93,9 @@ type BenchResult struct {
 // accuracy, for `civicpulse bench text`.
 func Bench(n int) BenchResult {
 	items, truth := Synthetic(n, 1)
-	runtime.GC()
-	stop, peak := make(chan struct{}), make(chan uint64)
-	go func() {
-		var ms runtime.MemStats
-		var top uint64
-		tick := time.NewTicker(100 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			runtime.ReadMemStats(&ms)
-			top = max(top, ms.HeapInuse)
-			select {
-			case <-stop:
-				peak <- top
-				return
-			case <-tick.C:
-			}
-		}
-	}()
-	start := time.Now()
-	found := Detect(items, Options{})
-	took := time.Since(start)
-	close(stop)
-	res := BenchResult{Texts: n, Campaigns: len(found), Seconds: took.Seconds(), PeakHeapMiB: float64(<-peak) / (1 << 20)}
+	var found []Campaign
+	took, peak := peakheap.Measure(func() { found = Detect(items, Options{}) })
+	res := BenchResult{Texts: n, Campaigns: len(found), Seconds: took.Seconds(), PeakHeapMiB: float64(peak) / (1 << 20)}
 	index := make(map[string]int, n)
 	planted := 0
 	for i, it := range items {

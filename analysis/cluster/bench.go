@@ -2,9 +2,9 @@ package cluster
 
 import (
 	"fmt"
-	"runtime"
 	"strings"
-	"time"
+
+	"github.com/civicpulse/civicpulse/internal/peakheap"
 )
 
 // Synthetic makes n texts on 40 topics for benchmarks: each text mixes
@@ -65,30 +65,9 @@ type BenchResult struct {
 // taken, for `civicpulse bench text`.
 func Bench(n int) (BenchResult, error) {
 	texts, _ := Synthetic(n, 1)
-	runtime.GC()
-	stop := make(chan struct{})
-	peak := make(chan uint64)
-	go func() {
-		var ms runtime.MemStats
-		var top uint64
-		tick := time.NewTicker(100 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			runtime.ReadMemStats(&ms)
-			top = max(top, ms.HeapInuse)
-			select {
-			case <-stop:
-				peak <- top
-				return
-			case <-tick.C:
-			}
-		}
-	}()
-	start := time.Now()
-	m, _, err := Fit(texts, Options{})
-	took := time.Since(start)
-	close(stop)
-	top := <-peak
+	var m *Model
+	var err error
+	took, top := peakheap.Measure(func() { m, _, err = Fit(texts, Options{}) })
 	if err != nil {
 		return BenchResult{}, fmt.Errorf("cluster: bench: %w", err)
 	}
