@@ -50,7 +50,10 @@ type Store struct {
 	txs *txState // inside a transaction: what it has done so far
 }
 
-var _ participation.Store = (*Store)(nil)
+var (
+	_ participation.Store = (*Store)(nil)
+	_ participation.Setup = (*Store)(nil)
+)
 
 // queryer is what *sqlx.DB and *sqlx.Tx have in common, so every method runs
 // unchanged on the pool or inside a Batch transaction.
@@ -158,7 +161,7 @@ func loadQueries(db *sqldb.DB) (set, raw sqlfile.Set, err error) {
 			set[name], raw[name] = db.Rebind(q), q
 		}
 	}
-	if err := set.Require(statementNames...); err != nil {
+	if err := set.Require(append(append([]string{}, statementNames...), setupStatementNames...)...); err != nil {
 		return nil, nil, fmt.Errorf("store: %w", err)
 	}
 	if db.Dialect == sqldb.Postgres {
