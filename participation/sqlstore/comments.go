@@ -65,8 +65,15 @@ func (s *Store) CreateComment(ctx context.Context, c participation.Comment) (int
 			if err != nil && !noRows(err) {
 				return fmt.Errorf("store: unable to find parent comment: %w", err)
 			}
-			if noRows(err) || parent.TargetKind != c.TargetKind || parent.TargetID != c.TargetID ||
-				parent.ParentID != nil || parent.Status != participation.StatusPublished {
+			sameTarget := err == nil && parent.TargetKind == c.TargetKind && parent.TargetID == c.TargetID
+			if err == nil && !sameTarget && c.TargetKind == participation.TargetSection && parent.TargetKind == participation.TargetSection {
+				// A reply on a later version of the section answers a
+				// comment of the same lineage.
+				if sameTarget, err = w.sameLineage(ctx, parent.TargetID, c.TargetID); err != nil {
+					return err
+				}
+			}
+			if !sameTarget || parent.ParentID != nil || parent.Status != participation.StatusPublished {
 				return participation.ValidationErrors{participation.Errorf(participation.CodeInvalid, "parent_id", "err.bad_parent",
 					"a reply must answer a top-level comment on the same %s", string(c.TargetKind))}
 			}
@@ -183,6 +190,22 @@ func (s *Store) ListComments(ctx context.Context, kind participation.TargetKind,
 		}
 	}
 	return top, nil
+}
+
+// sameLineage reports whether two sections descend from the same one.
+func (s *Store) sameLineage(ctx context.Context, a, b int64) (bool, error) {
+	sa, err := s.GetSection(ctx, a)
+	if err != nil {
+		return false, err
+	}
+	sb, err := s.GetSection(ctx, b)
+	if participation.IsNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return sa.ComponentID == sb.ComponentID && sa.LineageID == sb.LineageID, nil
 }
 
 func (s *Store) lineageComments(ctx context.Context, sectionID int64) ([]participation.Comment, error) {

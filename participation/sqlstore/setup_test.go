@@ -393,6 +393,13 @@ func TestDocumentLineage(t *testing.T) {
 		if len(list) != 2 || list[0].ID != c1 || !list[0].OnEarlierVersion || list[1].ID != c2 || list[1].OnEarlierVersion {
 			t.Fatalf("roads comments = %+v", list)
 		}
+		// A reply on the new version to a comment on the old one threads under it.
+		reply := must(x.s.CreateComment(x.ctx, participation.Comment{TargetKind: participation.TargetSection, TargetID: r2.ID, ParentID: &c1, ParticipantID: x.citizen2.ID, Body: "Agreed"}))(t)
+		if l := must(x.s.ListComments(x.ctx, participation.TargetSection, r2.ID))(t); len(l) != 2 || len(l[0].Replies) != 1 || l[0].Replies[0].ID != reply {
+			t.Fatalf("reply across versions: %+v", l)
+		}
+		_, err := x.s.CreateComment(x.ctx, participation.Comment{TargetKind: participation.TargetSection, TargetID: w2.ID, ParentID: &c1, ParticipantID: x.citizen2.ID, Body: "Wrong thread"})
+		wantField(t, err, "parent_id", "err.bad_parent")
 		wl := must(x.s.ListComments(x.ctx, participation.TargetSection, w2.ID))(t)
 		if len(wl) != 1 || wl[0].OnEarlierVersion {
 			t.Fatalf("water comments (unchanged text) = %+v", wl)
