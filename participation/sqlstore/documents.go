@@ -54,6 +54,17 @@ func (s *Store) PublishDocument(ctx context.Context, d participation.Document) (
 				if _, err := w.exec(ctx, "set-section-lineage", id, id); err != nil {
 					return fmt.Errorf("store: unable to start section lineage: %w", err)
 				}
+				continue
+			}
+			if sec.Changed {
+				continue
+			}
+			for _, p := range prev {
+				if p.LineageID == sec.LineageID {
+					if _, err := w.exec(ctx, "copy-section-translations", id, p.ID); err != nil {
+						return fmt.Errorf("store: unable to keep section translations: %w", err)
+					}
+				}
 			}
 		}
 		return w.emit(ctx, event{typ: participation.EvDocumentPublished, processID: c.ProcessID, componentID: c.ID,

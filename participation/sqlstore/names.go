@@ -156,6 +156,7 @@ var hotStatements = []string{
 // setupStatementNames are the set-up statements of setup.sql (and
 // lock-process-state, which each dialect writes its own way).
 var setupStatementNames = []string{
+	"copy-section-translations",
 	"answered-questions",
 	"component-contributions",
 	"component-support-limit",

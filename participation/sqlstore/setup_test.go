@@ -374,6 +374,9 @@ func TestDocumentLineage(t *testing.T) {
 		}
 		c1 := must(x.s.CreateComment(x.ctx, participation.Comment{TargetKind: participation.TargetSection, TargetID: roads.ID, ParticipantID: x.citizen.ID, Body: "More roads please"}))(t)
 		must(x.s.CreateComment(x.ctx, participation.Comment{TargetKind: participation.TargetSection, TargetID: water.ID, ParticipantID: x.citizen.ID, Body: "Boreholes first"}))(t)
+		ok(t, x.s.SetTranslations(x.ctx, x.proc, []participation.Translation{
+			{Entity: participation.EntitySection, EntityID: water.ID, Field: "body", Lang: "sw", Text: "Visima kumi."},
+			{Entity: participation.EntitySection, EntityID: roads.ID, Field: "body", Lang: "sw", Text: "Lami km 40."}}))
 		d := participation.SplitMarkdown("Draft plan v2", "Intro text.\n\n## Water\nTen boreholes.\n\n## Roads\nTarmac 60 km.\n")
 		d.ComponentID = x.doc
 		must(x.s.PublishDocument(x.ctx, d))(t)
@@ -384,6 +387,14 @@ func TestDocumentLineage(t *testing.T) {
 		intro, w2, r2 := v2.Sections[0], v2.Sections[1], v2.Sections[2]
 		if intro.LineageID != intro.ID || w2.LineageID != water.ID || w2.Changed || r2.LineageID != roads.ID || !r2.Changed {
 			t.Fatalf("lineage: intro %+v water %+v roads %+v", intro, w2, r2)
+		}
+		// The unchanged section keeps its translation; the changed one needs a new one.
+		kept := map[int64]bool{}
+		for _, tr := range must(x.s.Translations(x.ctx, x.proc))(t) {
+			kept[tr.EntityID] = true
+		}
+		if !kept[w2.ID] || kept[r2.ID] {
+			t.Fatalf("translations after v2: water %v roads %v", kept[w2.ID], kept[r2.ID])
 		}
 		if r2.CommentCount != 1 || w2.CommentCount != 1 || intro.CommentCount != 0 {
 			t.Fatalf("lineage comment counts %d %d %d", intro.CommentCount, w2.CommentCount, r2.CommentCount)

@@ -141,3 +141,8 @@ SELECT component_id, page FROM questions WHERE id = ?
 
 -- name: set-question-position
 UPDATE questions SET position = ? WHERE id = ?
+
+-- An unchanged section of a new document version keeps its translations.
+-- name: copy-section-translations
+INSERT INTO translations (process_id, entity, entity_id, field, lang, text)
+SELECT process_id, entity, ?, field, lang, text FROM translations WHERE entity = 'section' AND entity_id = ?
