@@ -18,6 +18,11 @@ const Personal = "[personal]"
 // moderation entry may carry one).
 var emailRE = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+`)
 
+// phoneRE finds phone numbers inside text: international (+254 712 345 678)
+// or local with a trunk zero (0712 345 678). Amounts seldom start with + or
+// 0, so budget figures in a summary stay readable.
+var phoneRE = regexp.MustCompile(`(\+\d{1,3}|\b0)[ \-]?\d{2,4}([ \-]?\d{2,4}){2,3}\b`)
+
 // personalWords make a key personal wherever they appear in it
 // ("email", "contact_phone", "msisdn", "ipAddress").
 var personalWords = map[string]bool{
@@ -59,7 +64,7 @@ func looksLikeContact(s string) bool {
 // so does the "name" beside it, since that object is about a person. A
 // personal key whose value is ordinary text stays: the reason a process
 // gives for asking for an email ({"field_reasons": {"email": "…"}}) is not
-// anyone's email. Email addresses inside any other text are replaced too.
+// anyone's email. Email addresses and phone numbers inside any other text are replaced too.
 func scrub(v any) any {
 	switch t := v.(type) {
 	case map[string]any:
@@ -90,7 +95,7 @@ func scrub(v any) any {
 			t[i] = scrub(x)
 		}
 	case string:
-		return emailRE.ReplaceAllString(t, Personal)
+		return phoneRE.ReplaceAllString(emailRE.ReplaceAllString(t, Personal), Personal)
 	}
 	return v
 }
