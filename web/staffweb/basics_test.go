@@ -191,9 +191,9 @@ func TestAuditBeforeAfterShown(t *testing.T) {
 		api.Bearer = fx.SignIn(t, "admin").Token
 		var body struct {
 			Records []struct {
-				ProcessID int64            `json:"process_id"`
-				Before    map[string]any   `json:"before"`
-				Changes   []staff.Change   `json:"changes"`
+				ProcessID int64          `json:"process_id"`
+				Before    map[string]any `json:"before"`
+				Changes   []staff.Change `json:"changes"`
 			} `json:"records"`
 		}
 		a := api.Get(fmt.Sprintf("/api/v1/staff/audit?action=process.update&process=%d", fx.ProcessA))
