@@ -137,7 +137,7 @@ func New(db *sqldb.DB, opts ...Option) (*Store, error) {
 // loadQueries reads the shared statements and the dialect's own, rebinds
 // them to its placeholders and checks that every name the code uses exists.
 func loadQueries(db *sqldb.DB) (set, raw sqlfile.Set, err error) {
-	common, err := sqlfile.Load(queryFiles, "sql/queries.sql")
+	common, err := sqlfile.Load(queryFiles, "sql/queries*.sql")
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: %w", err)
 	}
