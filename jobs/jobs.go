@@ -101,6 +101,12 @@ func Open(ctx context.Context, dsn string, phases participation.PhaseJobs, o Opt
 		FetchPollInterval: poll,
 		FetchCooldown:     min(poll, 100*time.Millisecond),
 		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
+		// A job whose server died while it ran stays "running" until the
+		// leader rescues it; River's default waits an hour. Phase jobs take
+		// milliseconds, so two minutes is plenty (a worker that needs more
+		// sets its own Timeout).
+		JobTimeout:           30 * time.Second,
+		RescueStuckJobsAfter: 2 * time.Minute,
 		Workers:           workers,
 		PeriodicJobs: []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(every),
 			func() (river.JobArgs, *river.InsertOpts) { return ReconcileArgs{}, nil },

@@ -128,6 +128,7 @@ type boundaryWorker struct {
 // clock runs ahead of this server's), and then it snoozes until then.
 func (w *boundaryWorker) Work(ctx context.Context, job *river.Job[BoundaryArgs]) error {
 	if wait := time.Until(job.Args.At); wait > 0 {
+		w.s.log.Debug("jobs: phase boundary job early, snoozing", "job_id", job.ID, "wait_ms", wait.Milliseconds())
 		return river.JobSnooze(wait)
 	}
 	changes, err := w.s.phases.AdvancePhases(ctx)

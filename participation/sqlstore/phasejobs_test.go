@@ -219,4 +219,3 @@ func TestPhaseBoundaryAppliedOnceConcurrently(t *testing.T) {
 		}
 	})
 }
-
