@@ -107,7 +107,7 @@ func Open(ctx context.Context, dsn string, phases participation.PhaseJobs, o Opt
 		// sets its own Timeout).
 		JobTimeout:           30 * time.Second,
 		RescueStuckJobsAfter: 2 * time.Minute,
-		Workers:           workers,
+		Workers:              workers,
 		PeriodicJobs: []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(every),
 			func() (river.JobArgs, *river.InsertOpts) { return ReconcileArgs{}, nil },
 			&river.PeriodicJobOpts{ID: "phase_reconcile", RunOnStart: true})},
