@@ -10,8 +10,8 @@ import (
 
 var _ participation.PhaseJobs = (*Store)(nil)
 
-// phaseStatements are the statements of sql/queries_phases.sql; New checks
-// them with the rest.
+// phaseStatements are the statements of sql/phases.sql; New loads the file
+// with the shared ones and checks them with the rest.
 var phaseStatements = []string{
 	"applied-phase-boundaries",
 	"due-phase-boundaries",
@@ -20,7 +20,10 @@ var phaseStatements = []string{
 	"upcoming-phase-boundaries",
 }
 
-func init() { statementNames = append(statementNames, phaseStatements...) }
+func init() {
+	sharedQueryFiles = append(sharedQueryFiles, "phases.sql")
+	statementNames = append(statementNames, phaseStatements...)
+}
 
 // UpcomingPhaseBoundaries returns up to limit boundaries at or after from,
 // not applied yet, of published processes, in time order.
@@ -138,8 +141,8 @@ func (s *Store) AdvancePhases(ctx context.Context) ([]participation.PhaseChange,
 
 // closeAfterLastPhase moves a published process to closed when its last
 // phase has ended, inside AdvancePhases's transaction.
+// It is Transition itself, bound to this transaction, so the same rules and
+// the same process.state event apply as when an official closes it.
 func (s *Store) closeAfterLastPhase(ctx context.Context, processID int64) error {
-	// The process lifecycle (State, Transition) comes from branch store;
-	// until it is merged there is no closed state to move to.
-	return nil
+	return s.Transition(ctx, processID, participation.StateClosed, participation.ClosedByLastPhase)
 }

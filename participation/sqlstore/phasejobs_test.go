@@ -144,6 +144,28 @@ func TestPhaseBoundariesUpcomingAndAdvance(t *testing.T) {
 		if n := len(phaseEvents(t, s)); n != 4 {
 			t.Fatalf("%d phase events after the last close, want 4", n)
 		}
+		// The close of the last phase closed the process, through
+		// Transition, in the same transaction.
+		p := must(s.GetProcess(ctx, proc, false))(t)
+		if p.State != participation.StateClosed || p.ClosedReason != participation.ClosedByLastPhase || p.ClosedAt == nil || !p.ClosedAt.Equal(date(4, 2)) {
+			t.Fatalf("after its last phase the process is %s (reason %q, closed at %v), want closed by %q on 2 April", p.State, p.ClosedReason, p.ClosedAt, participation.ClosedByLastPhase)
+		}
+		if d := must(s.GetProcess(ctx, draft, false))(t); d.State != participation.StateDraft {
+			t.Fatalf("the draft is %s", d.State)
+		}
+		var states []participation.Event
+		for _, e := range allEvents(t, s) {
+			if e.Type == participation.EvProcessState && e.ProcessID == proc {
+				states = append(states, e)
+			}
+		}
+		if len(states) == 0 {
+			t.Fatal("no process.state event")
+		}
+		sameJSON(t, states[len(states)-1].Payload, `{"from": "published", "to": "closed", "reason": "last phase ended"}`)
+		if again := must(s.AdvancePhases(ctx))(t); len(again) != 0 {
+			t.Fatalf("after closing, AdvancePhases applied %+v", again)
+		}
 	})
 }
 
