@@ -143,6 +143,12 @@ func (s *Store) AdvancePhases(ctx context.Context) ([]participation.PhaseChange,
 // phase has ended, inside AdvancePhases's transaction.
 // It is Transition itself, bound to this transaction, so the same rules and
 // the same process.state event apply as when an official closes it.
+// A refusal (a rule of the lifecycle says no) leaves the process as it is
+// and the boundary applied: it must not hold up every other boundary.
 func (s *Store) closeAfterLastPhase(ctx context.Context, processID int64) error {
-	return s.Transition(ctx, processID, participation.StateClosed, participation.ClosedByLastPhase)
+	err := s.Transition(ctx, processID, participation.StateClosed, participation.ClosedByLastPhase)
+	if err != nil && isDomain(err) {
+		return nil
+	}
+	return err
 }
