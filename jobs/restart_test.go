@@ -85,7 +85,7 @@ func TestPhaseJobsTwoServersOnOnePostgres(t *testing.T) {
 	store := openStore(t, sqldbtest.Backend{Name: "postgres", URL: url})
 	a := startServer(t, url, "server A")
 	b := startServer(t, url, "server B")
-	t0 := time.Now().Add(2 * time.Second)
+	t0 := time.Now().Add(2 * time.Second).Truncate(time.Millisecond) // Postgres keeps microseconds
 	step := 500 * time.Millisecond
 	proc, phases := publishedProcess(t, store, "two-servers",
 		span{t0, t0.Add(step)}, span{t0.Add(step), t0.Add(2 * step)}, span{t0.Add(2 * step), t0.Add(3 * step)})
