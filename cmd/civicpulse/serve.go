@@ -53,6 +53,12 @@ func runServe(ctx context.Context, args []string) error {
 		}
 	}
 
+	scheduler, err := startJobs(ctx, &cfg, store)
+	if err != nil {
+		return err
+	}
+	defer stopJobs(scheduler)
+
 	secret, err := cfg.secret("CIVICPULSE_SECRET", "secret.key")
 	if err != nil {
 		return err
