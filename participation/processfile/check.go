@@ -155,11 +155,11 @@ func check(out *problems, f File) {
 		}
 		checkTexts(at+"/translations", c.Translations, 0)
 		if c.Proposals != nil && c.Kind != participation.KindProposals {
-			out.add(at+"/proposals", "pf.wrong_block", "only a proposals component has proposal settings")
+			out.add(at+"/proposals", "pf.proposals_block", "only a proposals component has proposal settings")
 		}
 		if c.Document != nil {
 			if c.Kind != participation.KindDocument {
-				out.add(at+"/document", "pf.wrong_block", "only a document component has a document")
+				out.add(at+"/document", "pf.document_block", "only a document component has a document")
 			}
 			for j, s := range c.Document.Sections {
 				if strings.TrimSpace(s.Body) == "" {
@@ -170,7 +170,7 @@ func check(out *problems, f File) {
 		}
 		if c.Survey != nil {
 			if c.Kind != participation.KindSurvey {
-				out.add(at+"/survey", "pf.wrong_block", "only a survey component has questions")
+				out.add(at+"/survey", "pf.survey_block", "only a survey component has questions")
 			}
 			checkSurvey(out, at+"/survey", *c.Survey, checkTexts)
 		}

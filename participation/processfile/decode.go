@@ -81,7 +81,7 @@ func Decode(r io.Reader) (File, error) {
 func notJSON(data []byte, err error) *participation.Error {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		line, col := position(data, se.Offset)
+		line, col := position(data, se.Offset-1) // Offset is just past the culprit
 		return participation.Errorf(participation.CodeInvalid, "", "pf.syntax", "is not JSON: %v (line %d, column %d)", se.Error(), line, col)
 	}
 	return participation.Errorf(participation.CodeInvalid, "", "pf.not_json", "cannot be read: %v", err)
