@@ -2,8 +2,6 @@ package participation
 
 import (
 	"context"
-	"encoding/json"
-	"io"
 )
 
 // State is where a process is in its life: officials set it up as a draft,
@@ -202,29 +200,4 @@ type Setup interface {
 	// Translations: SetTranslations upserts, an empty Text deletes.
 	SetTranslations(ctx context.Context, processID int64, tr []Translation) error
 	Translations(ctx context.Context, processID int64) ([]Translation, error)
-}
-
-// Untranslated lists the fields of the process, its documents and surveys
-// that are set in the first language but have no translation into one of
-// the other languages.
-func Untranslated(p Process, docs []Document, surveys []Survey, tr []Translation) []Missing {
-	panic("todo")
-}
-
-// ParseRegionCSV reads a region set's regions from CSV with the header
-// code,name,population[,parent_code].
-func ParseRegionCSV(r io.Reader) ([]Region, error) {
-	panic("todo")
-}
-
-// CheckGeoJSON checks that data is a FeatureCollection with a feature per
-// code and returns it normalised, each feature's code in property "code".
-func CheckGeoJSON(data []byte, codes []string, maxBytes int) (json.RawMessage, error) {
-	panic("todo")
-}
-
-// SplitMarkdown splits a Markdown text into a document's ordered sections at
-// its headings.
-func SplitMarkdown(title, markdown string) Document {
-	panic("todo")
 }
