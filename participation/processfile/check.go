@@ -273,7 +273,12 @@ func storeChecks(found *problems, f File) {
 			addStoreErrors(&more, at+"/document", participation.ValidateDocument(doc).Err(), true)
 		}
 		if c.Survey != nil {
-			addStoreErrors(&more, at+"/survey", participation.ValidateSurvey(survey(0, *c.Survey)).Err(), true)
+			sv := survey(0, *c.Survey)
+			addStoreErrors(&more, at+"/survey", participation.ValidateSurvey(sv).Err(), true)
+			addStoreErrors(&more, at+"/survey", participation.ValidateConditions(participation.OrderSurvey(sv)).Err(), true)
+		}
+		if c.Proposals != nil {
+			addStoreErrors(&more, at, participation.ValidateProposalSettings(*c.Proposals).Err(), true)
 		}
 	}
 	for i, ph := range f.Phases {
@@ -306,7 +311,7 @@ func addStoreErrors(out *problems, prefix string, err error, fieldsArePaths bool
 	for _, e := range list {
 		path := prefix
 		if fieldsArePaths && e.Field != "" {
-			path += "/" + e.Field
+			path += "/" + strings.ReplaceAll(e.Field, ".", "/") // "proposals.support_limit"
 		}
 		c := *e
 		c.Field, c.Code = path, participation.CodeInvalid

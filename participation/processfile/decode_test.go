@@ -352,3 +352,47 @@ func TestCatalogs(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeStoreRules: what only the store's validators know is refused by
+// Decode too, at a path inside the file.
+func TestDecodeStoreRules(t *testing.T) {
+	data := mutate(t, func(m map[string]any) {
+		p := obj(m, "components", 0, "proposals")
+		p["support_limit"] = 100000
+	})
+	_, err := Decode(bytes.NewReader(data))
+	if err == nil || !strings.Contains(err.Error(), "/components/0/proposals/support_limit: must be between 0 and") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestDecodeGeoJSON(t *testing.T) {
+	shape := func(code string, x float64) map[string]any {
+		return map[string]any{"type": "Feature", "properties": map[string]any{"ward": code, "label": "x"},
+			"geometry": map[string]any{"type": "Polygon", "coordinates": []any{[]any{[]any{x, 0}, []any{x + 1, 0}, []any{x + 1, 1}, []any{x, 0}}}}}
+	}
+	data := mutate(t, func(m map[string]any) {
+		obj(m, "region_set")["geojson"] = map[string]any{"type": "FeatureCollection",
+			"features": []any{shape("W2a", 2), shape("W1", 0), shape("W2", 1)}}
+	})
+	f, err := Decode(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fc struct {
+		Features []struct {
+			Properties map[string]any `json:"properties"`
+		} `json:"features"`
+	}
+	if err := json.Unmarshal(f.RegionSet.GeoJSON, &fc); err != nil || len(fc.Features) != 3 || fc.Features[0].Properties["code"] != "W1" {
+		t.Fatalf("normalised shapes %s (%v)", f.RegionSet.GeoJSON, err)
+	}
+	data = mutate(t, func(m map[string]any) {
+		obj(m, "region_set")["geojson"] = map[string]any{"type": "FeatureCollection", "features": []any{shape("W1", 0)}}
+	})
+	_, err = Decode(bytes.NewReader(data))
+	if err == nil || !strings.HasPrefix(err.Error(), "/region_set/geojson: ") {
+		t.Fatalf("shapes lacking two regions: err = %v", err)
+	}
+	t.Log(err)
+}
