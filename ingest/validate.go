@@ -206,7 +206,8 @@ func Validate(e participation.Event) (any, error) {
 		}
 		return p, nil
 	case participation.EvProcessChanged, participation.EvSurveyChanged, participation.EvDocumentPublished,
-		participation.EvParticipantJoined:
+		participation.EvParticipantJoined,
+		participation.EvProcessState:
 		if !json.Valid(payloadOrEmpty(e.Payload)) {
 			return nil, invalid("payload is not JSON")
 		}

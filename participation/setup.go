@@ -94,11 +94,11 @@ const (
 // process's first: base columns hold the first language. Field is the json
 // name of the translated field ("title", "prompt", "option.0", …).
 type Translation struct {
-	Entity   EntityKind `json:"entity"`
-	EntityID int64      `json:"entity_id"`
-	Field    string     `json:"field"`
-	Lang     string     `json:"lang"`
-	Text     string     `json:"text"`
+	Entity   EntityKind `db:"entity" json:"entity"`
+	EntityID int64      `db:"entity_id" json:"entity_id"`
+	Field    string     `db:"field" json:"field"`
+	Lang     string     `db:"lang" json:"lang"`
+	Text     string     `db:"text" json:"text"`
 }
 
 // Missing is a field not translated yet into a language of the process.
