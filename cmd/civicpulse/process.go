@@ -69,11 +69,7 @@ func runProcessExport(ctx context.Context, out io.Writer, args []string) error {
 		return err
 	}
 	defer store.Close()
-	st, err := setupStore(store)
-	if err != nil {
-		return err
-	}
-	f, err := processfile.Export(ctx, st, id)
+	f, err := processfile.Export(ctx, store, id)
 	if err != nil {
 		if participation.IsNotFound(err) {
 			return fmt.Errorf("process export: no process %d", id)
@@ -109,11 +105,7 @@ func runProcessApply(ctx context.Context, out io.Writer, args []string) error {
 		return err
 	}
 	defer store.Close()
-	st, err := setupStore(store)
-	if err != nil {
-		return err
-	}
-	id, changed, err := processfile.Apply(ctx, st, f)
+	id, changed, err := processfile.Apply(ctx, store, f)
 	if err != nil {
 		return problemsError(path, err)
 	}
@@ -141,12 +133,3 @@ func problemsError(path string, err error) error {
 	return errors.New(msg)
 }
 
-// setupStore is the store as the process file needs it.
-func setupStore(s *sqlstore.Store) (processfile.Store, error) {
-	var v any = s
-	st, ok := v.(processfile.Store)
-	if !ok {
-		return nil, errors.New("process: this store lacks the set-up API")
-	}
-	return st, nil
-}

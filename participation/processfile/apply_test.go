@@ -275,6 +275,25 @@ func TestApplyRefusedByStore(t *testing.T) {
 		st := setup(t, s)
 		f := fixtureFile(t)
 		f.Process.Mode, f.Process.PersonalFields, f.Process.FieldReasons = participation.ModeOpen, nil, nil
+		// One language, so that publishing needs no translations.
+		f.Process.Languages, f.Process.Translations = []string{"en"}, nil
+		for i := range f.Components {
+			c := &f.Components[i]
+			c.Translations = nil
+			if c.Document != nil {
+				for j := range c.Document.Sections {
+					c.Document.Sections[j].Translations = nil
+				}
+			}
+			if c.Survey != nil {
+				for j := range c.Survey.Questions {
+					c.Survey.Questions[j].Translations = nil
+				}
+			}
+		}
+		for i := range f.Phases {
+			f.Phases[i].Translations = nil
+		}
 		id, _ := apply(t, st, f)
 		for _, to := range []participation.State{participation.StatePreview, participation.StatePublished} {
 			if err := st.Transition(ctx, id, to, ""); err != nil {
