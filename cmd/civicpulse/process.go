@@ -132,4 +132,3 @@ func problemsError(path string, err error) error {
 	}
 	return errors.New(msg)
 }
-
