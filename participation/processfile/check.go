@@ -219,6 +219,12 @@ func checkSurvey(out *problems, at string, s Survey, checkTexts func(string, Tex
 			out.add(qat+"/page", "pf.page_range", "the survey has only %d pages", s.Pages)
 		}
 		choice := q.Type == participation.QSingle || q.Type == participation.QMulti || q.Type == participation.QRanking
+		switch q.Type {
+		case participation.QSingle, participation.QMulti, participation.QRanking, participation.QLikert,
+			participation.QNumeric, participation.QText:
+		default:
+			continue // the schema reports the type; what fits it cannot be said
+		}
 		switch {
 		case choice && len(q.Options) < 2:
 			out.add(qat+"/options", "pf.options", "a %s question needs at least two options", string(q.Type))
