@@ -22,6 +22,7 @@ import (
 func (s *Server) registerAPI(reg Registrar) {
 	const v1 = "/api/v1"
 	reg.HandleFunc("api.openapi", "GET", v1+"/openapi.json", Public, s.apiOpenAPI)
+	reg.HandleFunc("api.schema.process_file", "GET", v1+"/schemas/process-file.json", Public, apiProcessFileSchema)
 	reg.HandleFunc("api.participants.create", "POST", v1+"/participants", Public, s.apiCreateParticipant)
 	reg.HandleFunc("api.processes", "GET", v1+"/processes", Public, s.apiProcesses)
 	reg.HandleFunc("api.process", "GET", v1+"/processes/{id:[0-9]+}", Public, s.apiProcess)
