@@ -179,16 +179,8 @@ func (a *Area) send(ctx context.Context, l Link) {
 	}
 }
 
-func (a *Area) baseURL(r *http.Request) string {
-	if a.opts.BaseURL != "" {
-		return strings.TrimRight(a.opts.BaseURL, "/")
-	}
-	scheme := "http"
-	if a.opts.Secure || r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
-}
+// baseURL starts every link that leaves the site; never the Host header.
+func (a *Area) baseURL(*http.Request) string { return a.opts.BaseURL }
 
 func (a *Area) resetPage(w http.ResponseWriter, r *http.Request) {
 	noReferrer(w)

@@ -60,6 +60,11 @@ func link(t *testing.T, fx *staffwebtest.Fixture, kind string) staffweb.Link {
 // pathOf turns a sent link into a path on the test server.
 func pathOf(t *testing.T, l staffweb.Link) (string, string) {
 	t.Helper()
+	// Links start with the configured site address, never with the Host
+	// the request came with (the test server's 127.0.0.1:port).
+	if !strings.HasPrefix(l.URL, staffwebtest.BaseURL+"/staff/") {
+		t.Fatalf("link %q does not start with the configured base URL %s", l.URL, staffwebtest.BaseURL)
+	}
 	u, err := url.Parse(l.URL)
 	if err != nil {
 		t.Fatal(err)
