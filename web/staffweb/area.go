@@ -72,6 +72,8 @@ type Area struct {
 	pages map[string]*template.Template
 	tz    *time.Location
 	links []ProcessLink
+	// renewCSRF is the web server's RenewCSRF (Attach sets it).
+	renewCSRF func(http.ResponseWriter)
 }
 
 // New builds the Area over a staff service. It fails when its templates or
@@ -114,6 +116,7 @@ func New(svc *staff.Service, opts Options) (*Area, error) {
 // staff area looks like the citizen pages.
 func (a *Area) Attach(srv *web.Server) {
 	a.opts.AssetURL = srv.AssetURL
+	a.renewCSRF = srv.RenewCSRF
 	srv.Mount(a.Mount)
 }
 

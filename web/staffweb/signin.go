@@ -44,6 +44,18 @@ func (a *Area) signIn(w http.ResponseWriter, r *http.Request) {
 	var locked *staff.LockedError
 	switch {
 	case err == nil:
+		// The session this browser held before (another account's, or an
+		// earlier one of the same) ends here rather than living on beside
+		// the new one, and the CSRF token is renewed with the session.
+		if old, err := r.Cookie(a.cookieName()); err == nil && old.Value != "" {
+			if err := a.svc.SignOut(r.Context(), old.Value); err != nil {
+				a.fail(w, r, err)
+				return
+			}
+		}
+		if a.renewCSRF != nil {
+			a.renewCSRF(w)
+		}
 		a.setSession(w, sess.Token)
 		redirect(w, r, d.Next)
 		return
