@@ -263,33 +263,12 @@ func (g *generator) sectionReply(ctx context.Context, tx participation.Store, a 
 	return nil
 }
 
-// formLetter writes one copy of the campaign's template: most words as
-// sent, some swapped for the alternatives, sometimes a line of one's own.
+// formLetter posts one copy of the campaign's letter on section 5.
 func (g *generator) formLetter(ctx context.Context, tx participation.Store, a *action) error {
-	r := g.rng
-	var b strings.Builder
-	for _, part := range formLetter {
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		switch v := part.(type) {
-		case string:
-			b.WriteString(v)
-		case []string:
-			w := v[0]
-			if r.Float64() < 0.25 {
-				w = v[1+r.IntN(len(v)-1)]
-			}
-			b.WriteString(w)
-		}
-	}
-	if r.Float64() < 0.3 {
-		fmt.Fprintf(&b, " "+formLetterSignoffs[r.IntN(len(formLetterSignoffs))], g.counties[a.p.county].Name)
-	}
 	const section = 4 // retirement age
 	cm := participation.Comment{
 		ProcessID: g.res.ProcessID, ComponentID: g.res.DocumentComponent, TargetKind: participation.TargetSection,
-		TargetID: g.sectionIDs[section], Kind: participation.CommentPlain, Body: b.String(),
+		TargetID: g.sectionIDs[section], Kind: participation.CommentPlain, Body: g.writeFormLetter(a.p),
 	}
 	if err := g.addSectionComment(ctx, tx, a, cm, commentMeta{section: section, stance: -1, quality: -0.3}); err != nil {
 		return err

@@ -120,6 +120,10 @@ type generator struct {
 	sectionTop     []commentMeta
 	bySection      [8][]int
 
+	// what has been written, for the texts (see finish and draw)
+	written map[uint64]int
+	used    map[string]int
+
 	res     Result
 	lastAt  time.Time
 	pending int // writes in the current transaction
@@ -134,6 +138,8 @@ func newGenerator(opts Options) (*generator, error) {
 		opts:     opts,
 		rng:      rand.New(rand.NewPCG(opts.Seed, 0x5eedc1c1)),
 		counties: cs,
+		written:  map[uint64]int{},
+		used:     map[string]int{},
 		start:    opts.Start,
 		end:      opts.Start.Add(time.Duration(opts.Days) * day),
 	}

@@ -1,10 +1,13 @@
 package demo
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/civicpulse/civicpulse/analysis/text"
 )
 
 // The texts the synthetic participants write are composed from the phrase
@@ -78,7 +81,7 @@ type fill struct {
 	lang        string
 	county      string
 	town, town2 string
-	crop        string
+	crop, plant string
 }
 
 func (g *generator) fillFor(p *person, lang string) *fill {
@@ -95,15 +98,17 @@ func (g *generator) fillFor(p *person, lang string) *fill {
 	f.town, f.town2 = towns[i], towns[j]
 	crops := countyLivelihoods[c.Code]
 	cr := crops[r.IntN(len(crops))]
-	f.crop = cr.En
+	plants := plantsOf(c.Code)
+	pl := plants[r.IntN(len(plants))]
+	f.crop, f.plant = cr.En, pl.En
 	if lang == langSw || (lang == langMix && r.Float64() < 0.5) {
-		f.crop = cr.Sw
+		f.crop, f.plant = cr.Sw, pl.Sw
 	}
 	return f
 }
 
 // expand resolves a template: [a|b|c] picks one alternative, then {town},
-// {town2}, {county}, {crop}, {n} (2–9) and {km} (3–40) are filled in.
+// {town2}, {county}, {crop}, {plant}, {n} (2–9) and {km} (3–40) are filled in.
 func (g *generator) expand(tmpl string, f *fill) string {
 	return capFirst(g.fillIn(tmpl, f))
 }
@@ -147,6 +152,8 @@ func (g *generator) fillIn(tmpl string, f *fill) string {
 			b.WriteString(f.county)
 		case "crop":
 			b.WriteString(f.crop)
+		case "plant":
+			b.WriteString(f.plant)
 		case "n":
 			b.WriteString(strconv.Itoa(2 + r.IntN(8)))
 		case "km":
@@ -160,8 +167,28 @@ func (g *generator) fillIn(tmpl string, f *fill) string {
 
 // one draws a template from a pool in lang and expands it.
 func (g *generator) one(pool byLang, f *fill) string {
-	ts := pool.of(f.lang)
-	return g.expand(ts[g.rng.IntN(len(ts))], f)
+	lang := f.lang
+	if lang == langMix { // code-switching: some sentences wholly in one language
+		switch x := g.rng.Float64(); {
+		case x < 0.2:
+			lang = langEn
+		case x < 0.45:
+			lang = langSw
+		}
+	}
+	return g.expand(g.draw(pool.of(lang)), f)
+}
+
+// draw picks a template, the less used of two random ones: every line of a
+// pool then comes back about equally often, instead of a few lines
+// clustering by chance into what looks like a form letter.
+func (g *generator) draw(ts []string) string {
+	a, b := ts[g.rng.IntN(len(ts))], ts[g.rng.IntN(len(ts))]
+	if g.used[b] < g.used[a] {
+		a = b
+	}
+	g.used[a]++
+	return a
 }
 
 // another draws from pool a sentence other than prev (a writer who makes
@@ -211,6 +238,44 @@ func (g *generator) maybe(p float64, s func() string) string {
 	return ""
 }
 
+// ask is a request about c, often with the reason it matters.
+func (g *generator) ask(c *concern, f *fill) string {
+	a := g.one(c.Ask, f)
+	if g.rng.Float64() < 0.45 && strings.HasSuffix(a, ".") {
+		a = strings.TrimSuffix(a, ".") + ", " + g.fillIn(g.pick(reasons, f), f) + "."
+	}
+	return a
+}
+
+// pick draws a template from pool in the writer's register, unexpanded.
+func (g *generator) pick(pool byLang, f *fill) string {
+	return g.draw(pool.of(f.lang))
+}
+
+// finish signs a text now and then and types it the writer's way.
+func (g *generator) finish(v *voice, f *fill, s string) string {
+	if g.rng.Float64() < 0.2 {
+		s = g.sentences(s, g.one(signOffs, f))
+	}
+	out := g.roughen(v, s, v.typos)
+	// Many people write the same few words, but a dozen identical copies
+	// are what the campaign detector (and an official) takes for a form
+	// letter: past two, a writer says who they are or where they write from.
+	for try := 0; try < 3 && g.written[text.Hash(out)] >= 2; try++ {
+		switch try {
+		case 0:
+			s = g.sentences(g.one(whoIAm, f), s)
+		case 1:
+			s = g.sentences(s, g.one(signOffs, f))
+		default:
+			s = g.sentences(s, g.one(closers, f))
+		}
+		out = g.roughen(v, s, v.typos)
+	}
+	g.written[text.Hash(out)]++
+	return out
+}
+
 // concernText is the body of a proposal or a longer answer about c: a
 // greeting sometimes, the problem (once or twice), the request, sometimes a
 // complaint about past promises and a closing.
@@ -219,12 +284,17 @@ func (g *generator) concernText(c *concern, f *fill, long bool) string {
 	if long {
 		opener, second, repeat, closer = 0.6, 0.6, 0.4, 0.6
 	}
+	who := 0.3
+	if long {
+		who = 0.6
+	}
 	core := g.one(c.Core, f)
 	return g.sentences(
 		g.maybe(opener, func() string { return g.one(openers, f) }),
+		g.maybe(who, func() string { return g.one(whoIAm, f) }),
 		core,
 		g.maybe(second, func() string { return g.another(c.Core, f, core) }),
-		g.one(c.Ask, f),
+		g.ask(c, f),
 		g.maybe(repeat, func() string { return g.one(repeats, f) }),
 		g.maybe(closer, func() string { return g.one(closers, f) }),
 	)
@@ -239,7 +309,7 @@ func (g *generator) writeProposal(p *person, ci int) (title, body string) {
 	body = g.concernText(c, f, g.rng.Float64() < 0.4)
 	// Titles are typed with more care than bodies: capitals and SMS
 	// spelling, but no typos.
-	return g.roughen(v, title, 0), g.roughen(v, body, v.typos)
+	return g.roughen(v, title, 0), g.finish(v, f, body)
 }
 
 // writeOpenAnswer answers "What one change would you make to this budget?":
@@ -256,13 +326,13 @@ func (g *generator) writeOpenAnswer(p *person, ci int) string {
 			s = g.sentences(s, g.another(c.Short, f, s))
 		}
 	case x < 0.65:
-		s = g.one(c.Ask, f)
-	case x < 0.88:
-		s = g.sentences(g.one(c.Core, f), g.one(c.Ask, f))
+		s = g.sentences(g.ask(c, f), g.maybe(0.5, func() string { return g.one(whoIAm, f) }))
+	case x < 0.85:
+		s = g.sentences(g.maybe(0.3, func() string { return g.one(whoIAm, f) }), g.one(c.Core, f), g.ask(c, f))
 	default:
 		s = g.concernText(c, f, true)
 	}
-	return g.roughen(v, s, v.typos)
+	return g.finish(v, f, s)
 }
 
 // writeProposalComment reacts to a proposal about concern ci: support or doubt,
@@ -272,22 +342,23 @@ func (g *generator) writeProposalComment(p *person, ci int) string {
 	f := g.fillFor(p, v.lang)
 	c := &concerns[ci]
 	r := g.rng
-	var s string
+	s := g.maybe(0.2, func() string { return g.one(whoIAm, f) })
 	switch x := r.Float64(); {
 	case x < 0.45:
-		s = g.sentences(g.one(reactSupport, f), g.maybe(0.5, func() string { return g.one(sameHere, f) + " " + g.one(c.Core, f) }))
+		s = g.sentences(s, g.one(reactSupport, f), g.maybe(0.5, func() string { return g.one(sameHere, f) + " " + g.one(c.Core, f) }))
 	case x < 0.7:
-		s = g.sentences(g.one(reactDoubt, f), g.maybe(0.3, func() string { return g.one(c.Ask, f) }))
+		s = g.sentences(s, g.one(reactDoubt, f), g.maybe(0.5, func() string { return g.ask(c, f) }))
 	default:
-		s = g.sentences(g.one(sameHere, f)+" "+g.one(c.Core, f), g.maybe(0.5, func() string { return g.one(c.Ask, f) }))
+		s = g.sentences(s, g.one(sameHere, f)+" "+g.one(c.Core, f), g.maybe(0.5, func() string { return g.ask(c, f) }))
 	}
-	return g.roughen(v, s, v.typos)
+	return g.finish(v, f, s)
 }
 
 // roughen writes s the way the writer types: SMS spelling in lower case
 // without full stops, or capitals, dropped commas, and typos at rate typos.
 func (g *generator) roughen(v *voice, s string, typos float64) string {
 	r := g.rng
+	s = g.paraphrase(s, v.lang, 0.4)
 	if v.terse {
 		s = strings.ReplaceAll(s, ", ", " ")
 	}
@@ -309,6 +380,47 @@ func (g *generator) roughen(v *voice, s string, typos float64) string {
 	}
 	return s
 }
+
+// paraphrase swaps about rate of the words that have synonyms in the
+// writer's registers for one of them, keeping a capital where there was one.
+func (g *generator) paraphrase(s, lang string, rate float64) string {
+	maps := []map[string][]string{synonyms[lang]}
+	if lang == langMix {
+		maps = []map[string][]string{synonyms[langMix], synonyms[langEn], synonyms[langSw]}
+	}
+	words := strings.Split(s, " ")
+	for i, w := range words {
+		lo, hi := 0, len(w)
+		for lo < hi && !isLetter(w[lo]) {
+			lo++
+		}
+		for hi > lo && !isLetter(w[hi-1]) {
+			hi--
+		}
+		if lo == hi {
+			continue
+		}
+		core := w[lo:hi]
+		key := strings.ToLower(core)
+		for _, m := range maps {
+			alts, ok := m[key]
+			if !ok {
+				continue
+			}
+			if g.rng.Float64() < rate {
+				rep := alts[g.rng.IntN(len(alts))]
+				if core[0] >= 'A' && core[0] <= 'Z' {
+					rep = capFirst(rep)
+				}
+				words[i] = w[:lo] + rep + w[hi:]
+			}
+			break
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 var smsSpelling = strings.NewReplacer(
 	"please", "pls", "because", "coz", " you ", " u ", "thanks", "thnx", "people", "ppl",
@@ -352,14 +464,17 @@ var (
 	reactSupport = byLang{
 		En: []string{"I support this proposal.", "Fully support this.", "This is long overdue.", "Yes! We need the same in {town}.",
 			"Good idea, but make sure the money reaches the ground.", "Strongly agree.", "Please fund this one first.", "I support. {county} has waited too long."},
-		Sw:  []string{"Naunga mkono.", "Hili ni wazo zuri sana.", "Tunahitaji hii pia {town}.", "Ni kweli kabisa.", "Naunga mkono pendekezo hili kwa asilimia mia.", "Hili lifanyike mwaka huu."},
+		Sw: []string{"Naunga mkono.", "Hili ni wazo zuri sana.", "Tunahitaji hii pia {town}.", "Ni kweli kabisa.", "Naunga mkono pendekezo hili kwa asilimia mia.",
+			"Hili lifanyike mwaka huu.", "Mradi huu ni muhimu kwa [wananchi|wakazi|akina mama] wa {county}.", "Hongera kwa wazo hili.", "Tunaunga mkono kwa dhati."},
 		Mix: []string{"Hii ni poa sana, support!", "Tunahitaji hii pia huku {town}.", "100% naunga mkono.", "Hii iko sawa, wafanye haraka.", "Support kabisa bana."},
 	}
 	reactDoubt = byLang{
 		En: []string{"Who will maintain it after the contractor leaves?", "The cost is too high for what it is.", "This is the county's job, why is it in the national budget?",
 			"Publish the tender so that we can follow the money.", "Good idea but the last one in {town2} was never finished.", "How many people will this really serve?"},
-		Sw:  []string{"Nani atatunza mradi huu baada ya mkandarasi kuondoka?", "Gharama hii ni kubwa mno.", "Hii ni kazi ya serikali ya kaunti.", "Mradi kama huu wa {town2} haukukamilika."},
-		Mix: []string{"Hii budget iko juu sana, kuna mtu anataka kukula.", "Nani ata-maintain hii kitu?", "Tender ipublishiwe tuone pesa inaenda wapi."},
+		Sw: []string{"Nani atatunza mradi huu baada ya mkandarasi kuondoka?", "Gharama hii ni kubwa mno.", "Hii ni kazi ya serikali ya kaunti.", "Mradi kama huu wa {town2} haukukamilika.",
+			"Zabuni itangazwe ili tujue pesa zinaenda wapi.", "Mradi huu utawasaidia watu wangapi kweli?", "Wazo zuri, lakini [MCA|mbunge|kaunti] atauiba."},
+		Mix: []string{"Hii budget iko juu sana, kuna mtu anataka kukula.", "Nani ata-maintain hii kitu?", "Tender ipublishiwe tuone pesa inaenda wapi.",
+			"Poa lakini ile ya {town2} haikuisha.", "Hii ni ya county, si Treasury."},
 	}
 	sameHere = byLang{
 		En:  []string{"Same problem here in {town}:", "It is the same in {town}.", "In {town} too.", "We face this in {county} as well."},
@@ -378,20 +493,36 @@ func (g *generator) writeSectionComment(p *person, s int, stance int8) string {
 		arg = sv.Con
 	}
 	local := sv.Local[g.rng.IntN(len(sv.Local))]
-	txt := g.sentences(
-		g.maybe(0.5, func() string { return g.one(stanceIntro[stance], f) }),
-		g.one(arg, f),
-		g.maybe(0.3, func() string { return g.one(concerns[local].Core, f) }),
-		g.maybe(0.2, func() string { return g.one(closers, f) }),
-	)
-	return g.roughen(v, txt, v.typos)
+	intro := g.maybe(0.5, func() string { return g.one(stanceIntro[stance], f) })
+	who := g.maybe(0.3, func() string { return g.one(whoIAm, f) })
+	home := g.maybe(0.45, func() string { return g.one(concerns[local].Core, f) })
+	if intro == "" && who == "" && home == "" {
+		// An argument alone is the sentence everyone on that side writes.
+		home = g.one(concerns[local].Core, f)
+	}
+	point := g.one(arg, f)
+	if g.rng.Float64() < 0.35 {
+		// Many answer a budget line with what it means at home: the problem
+		// there and what they want done about it.
+		point, home = g.one(concerns[local].Core, f), g.ask(&concerns[local], f)
+	}
+	txt := g.sentences(intro, who, point, home, g.maybe(0.25, func() string { return g.one(closers, f) }))
+	return g.finish(v, f, txt)
 }
 
 // writeAmendment is the reason given with a proposed new wording.
 func (g *generator) writeAmendment(p *person, s int) string {
 	v := g.voice(p)
 	f := g.fillFor(p, v.lang)
-	return g.roughen(v, g.sentences(g.one(sectionVoices[s].Con, f), g.one(amendIntro, f)), v.typos)
+	sv := &sectionVoices[s]
+	local := sv.Local[g.rng.IntN(len(sv.Local))]
+	txt := g.sentences(
+		g.maybe(0.3, func() string { return g.one(whoIAm, f) }),
+		g.one(sv.Con, f),
+		g.maybe(0.3, func() string { return g.one(concerns[local].Core, f) }),
+		g.one(amendIntro, f),
+	)
+	return g.finish(v, f, txt)
 }
 
 // writeQuestion asks one of the questions people have about section s.
@@ -402,7 +533,12 @@ func (g *generator) writeQuestion(p *person, s int) string {
 	if v.lang != langEn {
 		qs = sectionVoices[s].Questions.Sw
 	}
-	return g.roughen(v, g.one(askPrefix, f)+qs[g.rng.IntN(len(qs))], 0)
+	txt := g.sentences(
+		g.maybe(0.35, func() string { return g.one(whoIAm, f) }),
+		g.one(askPrefix, f)+qs[g.rng.IntN(len(qs))],
+		g.maybe(0.2, func() string { return g.one(closers, f) }),
+	)
+	return g.finish(v, f, txt)
 }
 
 // writeSectionReply answers a comment: agreeing or not, then the writer's own
@@ -419,6 +555,42 @@ func (g *generator) writeSectionReply(p *person, s int, stance int8, agrees bool
 	if stance < 0 {
 		arg = sv.Con
 	}
-	txt := g.sentences(g.one(lead, f), g.maybe(0.7, func() string { return g.one(arg, f) }))
-	return g.roughen(v, txt, v.typos)
+	local := sv.Local[g.rng.IntN(len(sv.Local))]
+	point := g.maybe(0.75, func() string { return g.one(arg, f) })
+	if point != "" && g.rng.Float64() < 0.35 {
+		point = g.one(concerns[local].Core, f)
+	}
+	txt := g.sentences(
+		g.one(lead, f),
+		g.maybe(0.3, func() string { return g.one(whoIAm, f) }),
+		point,
+		g.maybe(0.3, func() string { return g.another(concerns[local].Core, f, point) }),
+	)
+	return g.finish(v, f, txt)
+}
+
+// writeFormLetter writes one copy of the campaign's template: most words as
+// sent, some swapped for the alternatives, sometimes a line of one's own.
+func (g *generator) writeFormLetter(p *person) string {
+	r := g.rng
+	var b strings.Builder
+	for _, part := range formLetter {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		switch v := part.(type) {
+		case string:
+			b.WriteString(v)
+		case []string:
+			w := v[0]
+			if r.Float64() < 0.25 {
+				w = v[1+r.IntN(len(v)-1)]
+			}
+			b.WriteString(w)
+		}
+	}
+	if r.Float64() < 0.3 {
+		fmt.Fprintf(&b, " "+formLetterSignoffs[r.IntN(len(formLetterSignoffs))], shortCounty(g.counties[p.county].Name))
+	}
+	return b.String()
 }
