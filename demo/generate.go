@@ -80,8 +80,11 @@ type commentMeta struct {
 }
 
 type generator struct {
-	opts     Options
-	rng      *rand.Rand
+	opts Options
+	rng  *rand.Rand
+	// trng writes the texts: a stream of its own, so that rewording a
+	// phrase pool changes no one's votes, visits or answers.
+	trng     *rand.Rand
 	seedKey  [8]byte
 	day0     time.Time // local midnight of the first day
 	start    time.Time
@@ -137,6 +140,7 @@ func newGenerator(opts Options) (*generator, error) {
 	g := &generator{
 		opts:     opts,
 		rng:      rand.New(rand.NewPCG(opts.Seed, 0x5eedc1c1)),
+		trng:     rand.New(rand.NewPCG(opts.Seed, 0x7e575)),
 		counties: cs,
 		written:  map[uint64]int{},
 		used:     map[string]int{},

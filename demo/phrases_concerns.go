@@ -61,7 +61,7 @@ var concerns = []concern{
 		},
 		Core: byLang{
 			En: []string{
-				"Women in {town} walk [two|three|four] hours to fetch water in the dry season.",
+				"[Women|Mothers|Girls] in {town} walk [two|three|four] hours to fetch water [in the dry season|every morning|from the river].",
 				"The borehole at {town} has been broken since [last year|January|2024] and nobody has come to repair it.",
 				"We buy a 20 litre jerrycan for KES {n}0 from vendors in {town}, and the water is not clean.",
 				"The taps in {town} run only [twice a week|on Sundays|at night], so families store water in old drums.",
@@ -70,7 +70,7 @@ var concerns = []concern{
 				"Cholera came to {town} [last year|twice] because there is no clean water and no toilets at the market.",
 			},
 			Sw: []string{
-				"Wanawake wa {town} hutembea masaa [mawili|matatu|manne] kutafuta maji wakati wa kiangazi.",
+				"[Wanawake|Akina mama|Wasichana] wa {town} hutembea masaa [mawili|matatu|manne] kutafuta maji [wakati wa kiangazi|kila asubuhi|mtoni].",
 				"Kisima cha {town} kimeharibika tangu [mwaka jana|Januari] na hakuna aliyekuja kukitengeneza.",
 				"Tunanunua mtungi wa lita ishirini kwa shilingi {n}0 na maji hayo si safi.",
 				"Maji ya bomba {town} yanatoka [mara mbili kwa wiki|usiku tu|siku ya Jumapili tu] na watu wanateseka sana.",
@@ -146,17 +146,17 @@ var concerns = []concern{
 		},
 		Core: byLang{
 			En: []string{
-				"The dispensary at {town} has had no drugs for [three|four|six] months; patients are told to buy them in town.",
-				"Mothers in {town} give birth on the floor because the health centre has [one bed|no maternity ward|no electricity].",
-				"There is one nurse for the whole of {town} ward and the clinical officer comes twice a week.",
-				"The nearest hospital with a doctor is in {town2}, {km} km away, and there is no ambulance.",
+				"The [dispensary|health centre|clinic] at {town} has had no [drugs|medicine|paracetamol even] for [three|four|six] months; patients are told to buy them [in town|at the chemist|in {town2}].",
+				"[Mothers|Women] in {town} give birth [on the floor|at home|on the way] because the health centre has [one bed|no maternity ward|no electricity|no midwife].",
+				"There is [one nurse|a single nurse|only one nurse] for the whole of {town} ward and the [clinical officer|doctor] comes [twice a week|once a week|when he wants].",
+				"The nearest hospital with a [doctor|theatre|laboratory] is in {town2}, {km} km away, and there is no [ambulance|transport at night|road for a car].",
 				"Patients from {county} travel to Nairobi for dialysis and cancer treatment and sell their land to pay.",
 				"Nurses at {town} went on strike [twice|three times] this year because they were not paid.",
 			},
 			Sw: []string{
-				"Zahanati ya {town} haina dawa kwa miezi [mitatu|minne|sita]; wagonjwa wanaambiwa wakanunue mjini.",
+				"[Zahanati|Kituo cha afya] ya {town} haina dawa kwa miezi [mitatu|minne|sita]; wagonjwa wanaambiwa wakanunue [mjini|kwa kemia|{town2}].",
 				"Akina mama wa {town} hujifungulia sakafuni kwa sababu kituo cha afya hakina vitanda vya kutosha.",
-				"Kuna muuguzi mmoja tu kwa wadi nzima ya {town} na daktari hufika mara moja kwa wiki.",
+				"Kuna muuguzi mmoja tu kwa wadi nzima ya {town} na [daktari|afisa wa kliniki] hufika [mara moja kwa wiki|mara mbili kwa mwezi|akitaka].",
 				"Hospitali iliyo karibu iko {town2}, kilomita {km}, na hakuna gari la wagonjwa.",
 				"Wagonjwa wa {county} husafiri hadi Nairobi kwa matibabu ya figo na saratani.",
 			},
@@ -187,7 +187,7 @@ var concerns = []concern{
 		},
 		Core: byLang{
 			En: []string{
-				"{town} Primary School has {n}0 pupils in one classroom and some learn under a tree.",
+				"{town} [Primary|Junior] School has {n}0 pupils in one classroom and [some learn under a tree|many sit on the floor|three share one book].",
 				"Bright children in {town} drop out of secondary school because parents cannot pay the fees.",
 				"The junior school at {town} has no laboratory and only [two|three] teachers for all subjects.",
 				"The bursary money in {county} goes to the children of people who know the MCA.",
@@ -303,14 +303,14 @@ var concerns = []concern{
 		},
 		Core: byLang{
 			En: []string{
-				"Young people in {town} finish college and sit at home for years without work.",
+				"Young people in {town} finish [college|university|Form Four] and sit at home for [years|a long time|five years] without [work|a job|anything to do].",
 				"Most youth in {town} ride boda boda because there is nothing else, and many have no licence or insurance.",
 				"The youth fund loans go to the same few groups in {county} every year.",
 				"I am a graduate from {town}; I have applied for [forty|over fifty|many] jobs and the answer is always 'experience'.",
 				"There is no place in {town} where a young person can get internet or learn a trade.",
 			},
 			Sw: []string{
-				"Vijana wa {town} humaliza chuo na kukaa nyumbani miaka mingi bila kazi.",
+				"Vijana wa {town} humaliza [chuo|chuo kikuu|kidato cha nne] na kukaa nyumbani [miaka mingi|muda mrefu] bila [kazi|ajira].",
 				"Vijana wengi wa {town} huendesha boda boda kwa sababu hakuna kazi nyingine.",
 				"Mikopo ya hazina ya vijana hupewa vikundi vile vile kila mwaka {county}.",
 				"Mimi ni mhitimu kutoka {town}; nimeomba kazi nyingi lakini jibu ni 'uzoefu'.",

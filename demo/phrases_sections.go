@@ -154,8 +154,8 @@ var sectionVoices = [8]sectionVoice{
 	{ // 4. water towers and biodiversity
 		Pro: byLang{
 			En: []string{
-				"The Mau, Mt Kenya and the Aberdares feed our rivers. Restore them or there will be no water in {town}.",
-				"Counting seedlings that survive instead of seedlings planted is the right change. Most of what we plant in {county} dies.",
+				"[The Mau, Mt Kenya and the Aberdares|Our water towers|The forests on the hills] [feed|fill] our rivers. [Restore|Protect|Save] them or there will be no water in {town} [one day|in ten years|soon].",
+				"Counting seedlings that survive instead of seedlings planted is the right change. [Most|Half|Much] of what we plant in {county} dies [in the first dry season|within a year|because nobody waters it].",
 				"Make polluters pay. The river at {town} is dying from factory waste.",
 				"Paying counties that protect their catchments is good, but the community must get a share.",
 			},
@@ -365,12 +365,12 @@ var (
 		},
 	}
 	replyAgree = byLang{
-		En:  []string{"Exactly.", "Well said.", "I agree with you.", "True, and it is the same in {town}."},
+		En:  []string{"Exactly.", "Well said.", "I agree with you.", "True, and it is the same in {town}.", "You are right.", "Correct.", "This is the truth.", "I second this."},
 		Sw:  []string{"Kweli kabisa.", "Umesema ukweli.", "Nakubaliana nawe.", "Ndivyo ilivyo.", "Sawa kabisa ndugu yangu.", "Nakuunga mkono."},
 		Mix: []string{"Hapo umeongea ukweli.", "Uko sawa bro.", "Facts."},
 	}
 	replyDisagree = byLang{
-		En:  []string{"I don't agree.", "That is not the whole story.", "With respect, you are wrong.", "Not in {town}."},
+		En:  []string{"I don't agree.", "That is not the whole story.", "With respect, you are wrong.", "Not in {town}.", "That is not true.", "I beg to differ.", "Not everyone sees it that way."},
 		Sw:  []string{"Sikubaliani nawe.", "Hiyo si kweli.", "Si hivyo huku {town}.", "Umekosea ndugu.", "Hapo sikubaliani.", "Hilo si sahihi."},
 		Mix: []string{"Hapana, hiyo si kweli.", "Bro, si hivyo.", "Wacha hiyo."},
 	}

@@ -94,3 +94,14 @@ var signOffs = byLang{
 	Sw:  []string{"Kutoka {town}.", "Mkazi wa {town}.", "Mwananchi wa {county}.", "– {town}"},
 	Mix: []string{"– {town} hustler", "Kutoka {town}.", "Huku {town}."},
 }
+
+// toFrames come before an English imperative request; askHeadings before any.
+var (
+	toFrames = []string{"We ask the Government to", "We are requesting the Treasury to", "Kindly", "I humbly request you to",
+		"The national government should", "It is time to", "Our ward is asking you to", "We beg the Treasury to"}
+	askHeadings = byLang{
+		En:  []string{"My request:", "Request:", "To the Treasury:", "One thing only:", "Our prayer:", "Simply put:"},
+		Sw:  []string{"Ombi letu:", "Ombi langu ni hili:", "Kwa Hazina ya Taifa:", "Jambo moja tu:", "Mheshimiwa,", "Tunachoomba ni hiki:"},
+		Mix: []string{"Ombi langu:", "Request yetu ni hii:", "Kwa Treasury:", "Kitu moja tu:"},
+	}
+)

@@ -37,7 +37,7 @@ func (g *generator) voice(p *person) *voice {
 	if p.voice != nil {
 		return p.voice
 	}
-	r := g.rng
+	r := g.trng
 	c := g.counties[p.county]
 	sw, mix := 0.26, 0.14
 	if s, ok := swCounties[c.Code]; ok {
@@ -85,7 +85,7 @@ type fill struct {
 }
 
 func (g *generator) fillFor(p *person, lang string) *fill {
-	r := g.rng
+	r := g.trng
 	c := g.counties[p.county]
 	towns := countyTowns[c.Code]
 	f := &fill{lang: lang, county: shortCounty(c.Name)}
@@ -116,7 +116,7 @@ func (g *generator) expand(tmpl string, f *fill) string {
 // fillIn is expand without the capital: an alternative in the middle of a
 // sentence stays as written.
 func (g *generator) fillIn(tmpl string, f *fill) string {
-	r := g.rng
+	r := g.trng
 	var b strings.Builder
 	for s := tmpl; s != ""; {
 		i := strings.IndexAny(s, "[{")
@@ -169,7 +169,7 @@ func (g *generator) fillIn(tmpl string, f *fill) string {
 func (g *generator) one(pool byLang, f *fill) string {
 	lang := f.lang
 	if lang == langMix { // code-switching: some sentences wholly in one language
-		switch x := g.rng.Float64(); {
+		switch x := g.trng.Float64(); {
 		case x < 0.2:
 			lang = langEn
 		case x < 0.45:
@@ -183,7 +183,7 @@ func (g *generator) one(pool byLang, f *fill) string {
 // pool then comes back about equally often, instead of a few lines
 // clustering by chance into what looks like a form letter.
 func (g *generator) draw(ts []string) string {
-	a, b := ts[g.rng.IntN(len(ts))], ts[g.rng.IntN(len(ts))]
+	a, b := ts[g.trng.IntN(len(ts))], ts[g.trng.IntN(len(ts))]
 	if g.used[b] < g.used[a] {
 		a = b
 	}
@@ -219,7 +219,7 @@ func (g *generator) sentences(parts ...string) string {
 			continue
 		}
 		if b.Len() > 0 {
-			if b.Len() > 160 && g.rng.Float64() < 0.25 {
+			if b.Len() > 160 && g.trng.Float64() < 0.25 {
 				b.WriteString("\n\n")
 			} else {
 				b.WriteByte(' ')
@@ -232,7 +232,7 @@ func (g *generator) sentences(parts ...string) string {
 
 // maybe returns s with probability p, else "".
 func (g *generator) maybe(p float64, s func() string) string {
-	if g.rng.Float64() < p {
+	if g.trng.Float64() < p {
 		return s()
 	}
 	return ""
@@ -241,10 +241,26 @@ func (g *generator) maybe(p float64, s func() string) string {
 // ask is a request about c, often with the reason it matters.
 func (g *generator) ask(c *concern, f *fill) string {
 	a := g.one(c.Ask, f)
-	if g.rng.Float64() < 0.45 && strings.HasSuffix(a, ".") {
+	if g.trng.Float64() < 0.4 {
+		a = g.frame(a, f)
+	}
+	if g.trng.Float64() < 0.45 && strings.HasSuffix(a, ".") {
 		a = strings.TrimSuffix(a, ".") + ", " + g.fillIn(g.pick(reasons, f), f) + "."
 	}
 	return a
+}
+
+// frame puts a request the way a letter would: "We ask the Government to
+// build…", "Ombi letu: …". English requests are imperatives and take a
+// "to" frame; any request takes a heading.
+func (g *generator) frame(a string, f *fill) string {
+	r, n := utf8.DecodeRuneInString(a)
+	if f.lang == langEn && g.trng.Float64() < 0.6 && unicode.IsUpper(r) {
+		a = strings.TrimPrefix(a, "Please ")
+		r, n = utf8.DecodeRuneInString(a)
+		return g.draw(toFrames) + " " + string(unicode.ToLower(r)) + a[n:]
+	}
+	return g.one(askHeadings, f) + " " + a
 }
 
 // pick draws a template from pool in the writer's register, unexpanded.
@@ -254,7 +270,7 @@ func (g *generator) pick(pool byLang, f *fill) string {
 
 // finish signs a text now and then and types it the writer's way.
 func (g *generator) finish(v *voice, f *fill, s string) string {
-	if g.rng.Float64() < 0.2 {
+	if g.trng.Float64() < 0.2 {
 		s = g.sentences(s, g.one(signOffs, f))
 	}
 	out := g.roughen(v, s, v.typos)
@@ -306,7 +322,7 @@ func (g *generator) writeProposal(p *person, ci int) (title, body string) {
 	f := g.fillFor(p, v.lang)
 	c := &concerns[ci]
 	title = g.one(c.Title, f)
-	body = g.concernText(c, f, g.rng.Float64() < 0.4)
+	body = g.concernText(c, f, g.trng.Float64() < 0.4)
 	// Titles are typed with more care than bodies: capitals and SMS
 	// spelling, but no typos.
 	return g.roughen(v, title, 0), g.finish(v, f, body)
@@ -319,10 +335,10 @@ func (g *generator) writeOpenAnswer(p *person, ci int) string {
 	f := g.fillFor(p, v.lang)
 	c := &concerns[ci]
 	var s string
-	switch x := g.rng.Float64(); {
+	switch x := g.trng.Float64(); {
 	case x < 0.35:
 		s = g.one(c.Short, f)
-		if g.rng.Float64() < 0.4 { // a second thought, as SMS answers often have
+		if g.trng.Float64() < 0.4 { // a second thought, as SMS answers often have
 			s = g.sentences(s, g.another(c.Short, f, s))
 		}
 	case x < 0.65:
@@ -341,7 +357,7 @@ func (g *generator) writeProposalComment(p *person, ci int) string {
 	v := g.voice(p)
 	f := g.fillFor(p, v.lang)
 	c := &concerns[ci]
-	r := g.rng
+	r := g.trng
 	s := g.maybe(0.2, func() string { return g.one(whoIAm, f) })
 	switch x := r.Float64(); {
 	case x < 0.45:
@@ -357,7 +373,7 @@ func (g *generator) writeProposalComment(p *person, ci int) string {
 // roughen writes s the way the writer types: SMS spelling in lower case
 // without full stops, or capitals, dropped commas, and typos at rate typos.
 func (g *generator) roughen(v *voice, s string, typos float64) string {
-	r := g.rng
+	r := g.trng
 	s = g.paraphrase(s, v.lang, 0.4)
 	if v.terse {
 		s = strings.ReplaceAll(s, ", ", " ")
@@ -407,8 +423,8 @@ func (g *generator) paraphrase(s, lang string, rate float64) string {
 			if !ok {
 				continue
 			}
-			if g.rng.Float64() < rate {
-				rep := alts[g.rng.IntN(len(alts))]
+			if g.trng.Float64() < rate {
+				rep := alts[g.trng.IntN(len(alts))]
 				if core[0] >= 'A' && core[0] <= 'Z' {
 					rep = capFirst(rep)
 				}
@@ -430,7 +446,7 @@ var smsSpelling = strings.NewReplacer(
 // typo misspells about rate of the words: a swapped, dropped or doubled
 // letter, as thumbs on a small keyboard do.
 func (g *generator) typo(s string, rate float64) string {
-	r := g.rng
+	r := g.trng
 	words := strings.Split(s, " ")
 	for i, w := range words {
 		if len(w) < 4 || r.Float64() >= rate || !isASCIIWord(w) {
@@ -492,7 +508,7 @@ func (g *generator) writeSectionComment(p *person, s int, stance int8) string {
 	if stance < 0 {
 		arg = sv.Con
 	}
-	local := sv.Local[g.rng.IntN(len(sv.Local))]
+	local := sv.Local[g.trng.IntN(len(sv.Local))]
 	intro := g.maybe(0.5, func() string { return g.one(stanceIntro[stance], f) })
 	who := g.maybe(0.3, func() string { return g.one(whoIAm, f) })
 	home := g.maybe(0.45, func() string { return g.one(concerns[local].Core, f) })
@@ -501,7 +517,7 @@ func (g *generator) writeSectionComment(p *person, s int, stance int8) string {
 		home = g.one(concerns[local].Core, f)
 	}
 	point := g.one(arg, f)
-	if g.rng.Float64() < 0.35 {
+	if g.trng.Float64() < 0.35 {
 		// Many answer a budget line with what it means at home: the problem
 		// there and what they want done about it.
 		point, home = g.one(concerns[local].Core, f), g.ask(&concerns[local], f)
@@ -515,7 +531,7 @@ func (g *generator) writeAmendment(p *person, s int) string {
 	v := g.voice(p)
 	f := g.fillFor(p, v.lang)
 	sv := &sectionVoices[s]
-	local := sv.Local[g.rng.IntN(len(sv.Local))]
+	local := sv.Local[g.trng.IntN(len(sv.Local))]
 	txt := g.sentences(
 		g.maybe(0.3, func() string { return g.one(whoIAm, f) }),
 		g.one(sv.Con, f),
@@ -535,7 +551,7 @@ func (g *generator) writeQuestion(p *person, s int) string {
 	}
 	txt := g.sentences(
 		g.maybe(0.35, func() string { return g.one(whoIAm, f) }),
-		g.one(askPrefix, f)+qs[g.rng.IntN(len(qs))],
+		g.one(askPrefix, f)+qs[g.trng.IntN(len(qs))],
 		g.maybe(0.2, func() string { return g.one(closers, f) }),
 	)
 	return g.finish(v, f, txt)
@@ -555,9 +571,9 @@ func (g *generator) writeSectionReply(p *person, s int, stance int8, agrees bool
 	if stance < 0 {
 		arg = sv.Con
 	}
-	local := sv.Local[g.rng.IntN(len(sv.Local))]
+	local := sv.Local[g.trng.IntN(len(sv.Local))]
 	point := g.maybe(0.75, func() string { return g.one(arg, f) })
-	if point != "" && g.rng.Float64() < 0.35 {
+	if point != "" && g.trng.Float64() < 0.35 {
 		point = g.one(concerns[local].Core, f)
 	}
 	txt := g.sentences(
@@ -572,7 +588,7 @@ func (g *generator) writeSectionReply(p *person, s int, stance int8, agrees bool
 // writeFormLetter writes one copy of the campaign's template: most words as
 // sent, some swapped for the alternatives, sometimes a line of one's own.
 func (g *generator) writeFormLetter(p *person) string {
-	r := g.rng
+	r := g.trng
 	var b strings.Builder
 	for _, part := range formLetter {
 		if b.Len() > 0 {

@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"regexp"
@@ -12,6 +13,7 @@ import (
 	formletter "github.com/civicpulse/civicpulse/analysis/campaign"
 	"github.com/civicpulse/civicpulse/analysis/cluster"
 	"github.com/civicpulse/civicpulse/analysis/text"
+	"github.com/civicpulse/civicpulse/participation"
 )
 
 // newTextGenerator is a generator without a store: enough to write texts.
@@ -201,10 +203,11 @@ func TestTextsVary(t *testing.T) {
 	}
 }
 
-// falseCampaignTexts is about what 7,000 participants write, more than
-// twice the default demo: beyond, the pools' most common short sentences
-// ("Naunga mkono.") come back often enough to look planted.
-var falseCampaignTexts = 4000
+// falseCampaignTexts is about what 5,000 participants write, well above
+// the default demo's 3,000: from about 8,000 participants on, the pools'
+// most used sentences come back often enough (ten near copies) to look
+// planted.
+var falseCampaignTexts = 3000
 
 // The campaign detector must find the planted form letter and nothing in
 // the texts people wrote on their own, though these come from shared
@@ -274,5 +277,76 @@ func TestTextsMakeRecognisableThemes(t *testing.T) {
 	purity := float64(major) / float64(total)
 	if purity < 0.6 || len(led) < 7 {
 		t.Errorf("themes %.2f pure, %d of %d concerns lead a theme", purity, len(led), len(concerns))
+	}
+}
+
+// writtenTexts collects what people wrote in the main process, as the
+// outbox carries it: proposal titles and descriptions, comment bodies and
+// survey text answers.
+func writtenTexts(t *testing.T, res Result, evs []participation.Event) []string {
+	var out []string
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, e := range x {
+				if s, ok := e.(string); ok && s != "" {
+					switch k {
+					case "title", "description", "body", "text":
+						out = append(out, s)
+					}
+					continue
+				}
+				walk(e)
+			}
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		}
+	}
+	for _, e := range evs {
+		if e.ProcessID != res.ProcessID {
+			continue
+		}
+		switch e.Type {
+		case participation.EvProposalCreated, participation.EvCommentCreated, participation.EvSurveyAnswered, participation.EvSurveyCompleted:
+			var v any
+			if err := json.Unmarshal(e.Payload, &v); err != nil {
+				t.Fatal(err)
+			}
+			walk(v)
+		}
+	}
+	return out
+}
+
+// checkTexts: the demo as stored is a Kenyan consultation — no debate
+// corpus, English and Kiswahili, texts that differ from one another.
+func checkTexts(t *testing.T, res Result, evs []participation.Event) {
+	all := writtenTexts(t, res, evs)
+	var own []string
+	for _, s := range all {
+		if w := debateWords.FindString(s); w != "" {
+			t.Errorf("stored text %q has the debate corpus word %q", s, w)
+		}
+		if !strings.Contains(s, "mandatory retirement age for specialists") {
+			own = append(own, s)
+		}
+	}
+	if len(own) < 80 {
+		t.Fatalf("%d texts written besides the form letters", len(own))
+	}
+	en, sw, mixed := languageShares(own)
+	distinct := map[string]bool{}
+	for _, s := range own {
+		distinct[s] = true
+	}
+	t.Logf("%d texts: English %.2f, Kiswahili %.2f, mixed %.2f, %d distinct", len(own), en, sw, mixed, len(distinct))
+	if sw < 0.15 || en < 0.3 {
+		t.Errorf("English %.2f, Kiswahili %.2f of the stored texts", en, sw)
+	}
+	if float64(len(distinct)) < 0.9*float64(len(own)) {
+		t.Errorf("%d distinct of %d stored texts", len(distinct), len(own))
 	}
 }
