@@ -89,11 +89,9 @@ func (g *generator) fillFor(p *person, lang string) *fill {
 	c := g.counties[p.county]
 	towns := countyTowns[c.Code]
 	f := &fill{lang: lang, county: shortCounty(c.Name)}
-	// The county town is named most, then the others alike.
-	i := 0
-	if r.Float64() > 0.35 {
-		i = r.IntN(len(towns))
-	}
+	// Any of the county's towns alike: one town named in every other text
+	// of a county would become a theme of its own.
+	i := r.IntN(len(towns))
 	j := (i + 1 + r.IntN(len(towns)-1)) % len(towns)
 	f.town, f.town2 = towns[i], towns[j]
 	crops := countyLivelihoods[c.Code]
@@ -270,7 +268,7 @@ func (g *generator) pick(pool byLang, f *fill) string {
 
 // finish signs a text now and then and types it the writer's way.
 func (g *generator) finish(v *voice, f *fill, s string) string {
-	if g.trng.Float64() < 0.2 {
+	if g.trng.Float64() < 0.12 {
 		s = g.sentences(s, g.one(signOffs, f))
 	}
 	out := g.roughen(v, s, v.typos)
