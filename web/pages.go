@@ -85,6 +85,10 @@ func (s *Server) loadProcess(r *http.Request) (processCtx, error) {
 	if err != nil {
 		return processCtx{}, err
 	}
+	return s.newProcessCtx(p), nil
+}
+
+func (s *Server) newProcessCtx(p participation.Process) processCtx {
 	pc := processCtx{P: p, Loc: zone(p.TimeZone), Now: s.now().UTC()}
 	for i := range p.Phases {
 		if p.Phases[i].IsOpenAt(pc.Now) {
@@ -92,7 +96,7 @@ func (s *Server) loadProcess(r *http.Request) (processCtx, error) {
 			break
 		}
 	}
-	return pc, nil
+	return pc
 }
 
 func varID(r *http.Request, name string) int64 {
@@ -455,6 +459,10 @@ func (s *Server) toggle(w http.ResponseWriter, r *http.Request, what string) {
 			return
 		}
 		s.renderBlock(w, r, http.StatusOK, "proposal", "actions", "", d)
+		return
+	}
+	if r.PostFormValue("back") == "me" { // withdrawn from "my submissions"
+		redirect(w, r, "/me#h-my-supports")
 		return
 	}
 	redirect(w, r, fmt.Sprintf("/p/%s/proposals/%d", pc.P.Slug, p.ID))

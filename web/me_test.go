@@ -1,0 +1,75 @@
+package web_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/civicpulse/civicpulse/web/webtest"
+)
+
+// TestMySubmissionsNamesAndSupports: "my submissions" names a survey by its
+// title and lists the proposals the citizen supports, each with a way to
+// withdraw the support that comes back to the list.
+func TestMySubmissionsNamesAndSupports(t *testing.T) {
+	each(t, func(t *testing.T, fx *webtest.Fixture) {
+		b := newBrowser(t, fx)
+		sp := fmt.Sprintf("/p/budget-2026/c/%d", fx.Survey)
+		tok := b.token(sp)
+		q := func(name string) string { return fmt.Sprintf("question_%d", fx.Questions[name]) }
+		p := b.post(sp+"/answers", tok, url.Values{"page": {"1"}, q("single"): {"1"}, q("likert"): {"4"}})
+		want(t, p.Status, http.StatusSeeOther, p.Body)
+		proposal := fmt.Sprintf("/p/budget-2026/proposals/%d", fx.Proposal)
+		p = b.post(proposal+"/support", tok, url.Values{"on": {"1"}})
+		want(t, p.Status, http.StatusSeeOther, p.Body)
+
+		me := b.get("/me")
+		want(t, me.Status, http.StatusOK, me.Body)
+		surveys := between(t, me.Body, `id="h-my-surveys"`, "</section>")
+		if !strings.Contains(surveys, ">Priorities survey</a>") || strings.Contains(surveys, "Survey ") || !strings.Contains(surveys, "in progress, 1 page saved") {
+			t.Fatalf("the survey is not named by its title, or its progress is wrong:\n%s", surveys)
+		}
+		supports := between(t, me.Body, `id="h-my-supports"`, "</section>")
+		for _, s := range []string{"Proposals I support (1)", `href="` + proposal + `">Borehole for Kiambu market</a>`, "1 support<",
+			`action="` + proposal + `/support"`, `name="on" value="0"`, `name="csrf_token"`, "Withdraw my support"} {
+			if !strings.Contains(supports, s) {
+				t.Fatalf("supports list lacks %q:\n%s", s, supports)
+			}
+		}
+		if sw := b.get("/me?lang=sw"); !strings.Contains(sw.Body, "Ondoa uungaji mkono wangu") || !strings.Contains(sw.Body, "Mwungaji mkono 1") ||
+			!strings.Contains(sw.Body, "ukurasa 1 umehifadhiwa") {
+			t.Fatal("my submissions is not in Kiswahili")
+		}
+		b.get("/?lang=en")
+
+		// Withdraw from the list: back to the list, the proposal gone from it.
+		p = b.post(proposal+"/support", b.token("/me"), url.Values{"on": {"0"}, "back": {"me"}})
+		want(t, p.Status, http.StatusSeeOther, p.Body)
+		if loc := p.Header.Get("Location"); loc != "/me#h-my-supports" {
+			t.Fatalf("withdrawal from my submissions goes to %q", loc)
+		}
+		supports = between(t, b.get("/me").Body, `id="h-my-supports"`, "</section>")
+		if strings.Contains(supports, "Borehole") || !strings.Contains(supports, "Proposals I support (0)") {
+			t.Fatalf("withdrawn support still listed:\n%s", supports)
+		}
+		if d := b.get(proposal); !d.has("<strong>0 supports</strong>") {
+			t.Fatal("the support was not withdrawn")
+		}
+	})
+}
+
+// between returns the text of body from the first from to the next to.
+func between(t *testing.T, body, from, to string) string {
+	t.Helper()
+	i := strings.Index(body, from)
+	if i < 0 {
+		t.Fatalf("no %q in the page", from)
+	}
+	j := strings.Index(body[i:], to)
+	if j < 0 {
+		return body[i:]
+	}
+	return body[i : i+j]
+}
