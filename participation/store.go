@@ -66,6 +66,10 @@ type Store interface {
 	// with its published replies, and how many top-level comments it has in
 	// all: a document page shows a page per section however many there are.
 	ListSectionComments(ctx context.Context, sectionID int64, q CommentQuery) ([]Comment, int, error)
+	// SectionCommentOffset returns how many top-level comments come before
+	// the top-level comment commentID of the section's lineage, newest first
+	// (so a link to a comment opens the page that shows it).
+	SectionCommentOffset(ctx context.Context, sectionID, commentID int64) (int, error)
 	// VoteComment records or changes the participant's vote on a section
 	// comment (proposal comments take no votes: CodeInvalid).
 	VoteComment(ctx context.Context, commentID, participantID int64, v Vote) error

@@ -185,6 +185,10 @@ func (s *Server) myVotes(r *http.Request, ids []int64) (map[int64]participation.
 }
 
 func (s *Server) documentPage(w http.ResponseWriter, r *http.Request, pc processCtx, c participation.Component, status int, edit func(*documentData)) {
+	if id := r.URL.Query().Get("comment"); id != "" && r.Method == http.MethodGet {
+		s.findComment(w, r, pc, c, id)
+		return
+	}
 	if r.Header.Get("HX-Request") != "" && r.URL.Query().Get("section") != "" {
 		s.commentPage(w, r, pc, c)
 		return
@@ -223,6 +227,55 @@ func (s *Server) commentPage(w http.ResponseWriter, r *http.Request, pc processC
 	}
 	w.Header().Add("Vary", "HX-Request")
 	s.renderBlock(w, r, http.StatusOK, "document", "comment-page", "", sectionBlock{D: d, S: sv})
+}
+
+// findComment sends a link to one comment (?comment=ID, from "my
+// submissions") to the page of its section that shows it, newest first: a
+// plain #comment-ID anchor would miss every comment past the first page.
+func (s *Server) findComment(w http.ResponseWriter, r *http.Request, pc processCtx, c participation.Component, raw string) {
+	id, _ := strconv.ParseInt(raw, 10, 64)
+	cm, err := s.store.GetComment(r.Context(), id)
+	if err != nil || cm.ComponentID != c.ID || cm.TargetKind != participation.TargetSection || cm.Status != participation.StatusPublished {
+		s.fail(w, r, errNotFound)
+		return
+	}
+	top := cm
+	if cm.ParentID != nil { // a reply shows under its comment
+		if top, err = s.store.GetComment(r.Context(), *cm.ParentID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	written, err := s.store.GetSection(r.Context(), top.TargetID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	doc, err := s.store.GetDocument(r.Context(), c.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// The comment may be written on an earlier version: it shows under
+	// the current section of the same lineage.
+	var sec *participation.Section
+	for i := range doc.Sections {
+		if doc.Sections[i].LineageID == written.LineageID {
+			sec = &doc.Sections[i]
+		}
+	}
+	if sec == nil { // its section was removed from the document
+		s.fail(w, r, errNotFound)
+		return
+	}
+	before, err := s.store.SectionCommentOffset(r.Context(), sec.ID, top.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := commentView{order: participation.CommentsNewest}
+	u := v.url(fmt.Sprintf("/p/%s/c/%d", pc.P.Slug, c.ID), sec.ID, before/commentsPerPage+1, v.order)
+	http.Redirect(w, r, u[:strings.LastIndexByte(u, '#')]+fmt.Sprintf("#comment-%d", cm.ID), http.StatusFound)
 }
 
 func (s *Server) loadSection(r *http.Request, pc processCtx) (participation.Section, participation.Component, error) {

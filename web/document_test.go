@@ -258,6 +258,31 @@ func TestDocumentCommentPages(t *testing.T) {
 		want(t, p.Status, http.StatusNotFound, p.Body)
 		// A fragment for a section that is not this document's.
 		want(t, b.get(docPath+"?section=999999&page=2", "HX-Request", "true").Status, http.StatusNotFound, nil)
+		// A link to one comment opens the page that shows it, a reply's too.
+		deep := newest[45].id
+		p = b.get(fmt.Sprintf("%s?comment=%d", docPath, deep))
+		want(t, p.Status, http.StatusFound, p.Body)
+		if loc := p.Header.Get("Location"); loc != fmt.Sprintf("%s?page=3&section=%d#comment-%d", docPath, sec, deep) {
+			t.Fatalf("link to comment %d goes to %q", deep, loc)
+		}
+		author, err := fx.Store.CreateParticipant(context.Background(), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		reply, err := fx.Store.CreateComment(context.Background(), participation.Comment{ProcessID: fx.Open.ID, ComponentID: fx.Document,
+			TargetKind: participation.TargetSection, TargetID: sec, ParentID: &deep, ParticipantID: author.ID, Body: "A reply deep in the list."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p = b.get(fmt.Sprintf("%s?comment=%d", docPath, reply))
+		if loc := p.Header.Get("Location"); loc != fmt.Sprintf("%s?page=3&section=%d#comment-%d", docPath, sec, reply) {
+			t.Fatalf("link to reply goes to %q", loc)
+		}
+		if pg := b.get(strings.TrimPrefix(p.Header.Get("Location"), fx.URL)); !pg.has(fmt.Sprintf(`id="comment-%d"`, reply)) {
+			t.Fatal("the page a reply's link opens does not show it")
+		}
+		want(t, b.get(fmt.Sprintf("%s?comment=%d", docPath, fx.Comment)).Status, http.StatusNotFound, nil) // a proposal's comment
+		want(t, b.get(docPath+"?comment=nope").Status, http.StatusNotFound, nil)
 		// A page past the end shows the last one.
 		last := sectionHTML(t, b.get(fmt.Sprintf("%s?section=%d&page=500", docPath, sec)).Body, sec)
 		if got := shownIDs(last); !slices.Equal(got, ids(newest[2000:])) || moreLink(t, last) != "" {

@@ -1,12 +1,15 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/civicpulse/civicpulse/participation"
 	"github.com/civicpulse/civicpulse/web/webtest"
 )
 
@@ -43,6 +46,28 @@ func TestMySubmissionsNamesAndSupports(t *testing.T) {
 			t.Fatal("my submissions is not in Kiswahili")
 		}
 		b.get("/?lang=en")
+
+		// A comment on a document links to the page of comments showing it;
+		// a hidden one is listed without a link that would lead nowhere.
+		p = b.post(fmt.Sprintf("/p/budget-2026/sections/%d/comments", fx.Sections[1]), tok, url.Values{"body": {"Clinics need nurses first."}})
+		want(t, p.Status, http.StatusSeeOther, p.Body)
+		comments := between(t, b.get("/me").Body, `id="h-my-comments"`, "</section>")
+		m := regexp.MustCompile(`href="(/p/budget-2026/c/\d+\?comment=(\d+))">Clinics need nurses first.</a>`).FindStringSubmatch(comments)
+		if m == nil {
+			t.Fatalf("the section comment has no link to its place:\n%s", comments)
+		}
+		if at := b.get(m[1]); at.Status != http.StatusFound || !strings.HasSuffix(at.Header.Get("Location"), "#comment-"+m[2]) {
+			t.Fatalf("the comment link answers %d %q", at.Status, at.Header.Get("Location"))
+		}
+		var id int64
+		fmt.Sscan(m[2], &id)
+		if err := fx.Store.SetCommentStatus(context.Background(), id, participation.StatusHidden); err != nil {
+			t.Fatal(err)
+		}
+		comments = between(t, b.get("/me").Body, `id="h-my-comments"`, "</section>")
+		if strings.Contains(comments, "?comment="+m[2]) || !strings.Contains(comments, "Clinics need nurses first. <span class=\"meta\">(not shown publicly)</span>") {
+			t.Fatalf("a hidden comment is linked or not explained:\n%s", comments)
+		}
 
 		// Withdraw from the list: back to the list, the proposal gone from it.
 		p = b.post(proposal+"/support", b.token("/me"), url.Values{"on": {"0"}, "back": {"me"}})

@@ -11,6 +11,7 @@ import (
 var commentPageStatements = []string{
 	"count-lineage-top-comments",
 	"list-section-replies",
+	"newer-lineage-comments",
 	"page-lineage-comments-newest",
 	"page-lineage-comments-votes",
 }
@@ -91,4 +92,18 @@ func (s *Store) ListSectionComments(ctx context.Context, sectionID int64, q part
 		}
 	}
 	return out, total, nil
+}
+
+// SectionCommentOffset returns how many top-level comments come before a
+// top-level comment of the section's lineage, newest first.
+func (s *Store) SectionCommentOffset(ctx context.Context, sectionID, commentID int64) (int, error) {
+	sec, err := s.GetSection(ctx, sectionID)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	if err := s.get(ctx, &n, "newer-lineage-comments", commentID, sec.ComponentID, sec.LineageID, sec.Version); err != nil {
+		return 0, fmt.Errorf("store: unable to place comment: %w", err)
+	}
+	return n, nil
 }

@@ -35,3 +35,12 @@ SELECT c.id, c.process_id, c.component_id, c.target_kind, c.target_id, c.parent_
 FROM comments c JOIN sections x ON x.id = c.target_id
 WHERE c.target_kind = 'section' AND c.parent_id IN (?) AND c.status = 'published'
 ORDER BY c.created_at, c.id
+
+-- How many top-level comments of a section lineage come before a comment,
+-- newest first: where a link to the comment finds it.
+-- name: newer-lineage-comments
+SELECT COUNT(*)
+FROM comments c JOIN sections x ON x.id = c.target_id JOIN comments t ON t.id = ?
+WHERE c.target_kind = 'section' AND x.component_id = ? AND x.lineage_id = ? AND x.version <= ?
+  AND c.status = 'published' AND c.parent_id IS NULL
+  AND (c.created_at > t.created_at OR (c.created_at = t.created_at AND c.id > t.id))
