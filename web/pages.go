@@ -172,6 +172,9 @@ type proposalsData struct {
 	Regions   []participation.Region
 	PrevURL   string
 	NextURL   string
+	// RegionError says the ?region= asked for is none of the process's
+	// regions (a hand-edited or stale link), rather than showing nothing.
+	RegionError string
 }
 
 const proposalsPerPage = 12
@@ -206,13 +209,21 @@ func (s *Server) proposalsPage(w http.ResponseWriter, r *http.Request, pc proces
 	default:
 		f.Order = "recent"
 	}
+	regions := s.regions(r, pc.P)
+	status, regionErr := http.StatusOK, ""
+	if f.RegionCode != "" && !hasRegion(regions, f.RegionCode) {
+		// Filtering by a code the process does not have would list
+		// nothing and not say why: say it, and list without that filter.
+		status, regionErr = http.StatusUnprocessableEntity, state(r).loc.T("filter.unknown_region", f.RegionCode)
+		f.RegionCode = ""
+	}
 	list, total, err := s.store.ListProposals(r.Context(), f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	d := proposalsData{processCtx: pc, C: c, Proposals: list, Total: total, Filter: f, Page: page,
-		Pages: max(1, (total+proposalsPerPage-1)/proposalsPerPage), Regions: s.regions(r, pc.P)}
+		Pages: max(1, (total+proposalsPerPage-1)/proposalsPerPage), Regions: regions, RegionError: regionErr}
 	link := func(p int) string {
 		v := url.Values{}
 		for k, val := range map[string]string{"tag": f.Tag, "region": f.RegionCode, "q": f.Query, "order": f.Order} {
@@ -229,7 +240,16 @@ func (s *Server) proposalsPage(w http.ResponseWriter, r *http.Request, pc proces
 	if page < d.Pages {
 		d.NextURL = link(page + 1)
 	}
-	s.render(w, r, http.StatusOK, "proposals", c.Title, d)
+	s.render(w, r, status, "proposals", c.Title, d)
+}
+
+func hasRegion(regions []participation.Region, code string) bool {
+	for _, rg := range regions {
+		if rg.Code == code {
+			return true
+		}
+	}
+	return false
 }
 
 type proposalData struct {

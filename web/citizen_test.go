@@ -98,3 +98,26 @@ func between(t *testing.T, body, from, to string) string {
 	}
 	return body[i : i+j]
 }
+
+// TestProposalListRefusesUnknownRegion: a region code the process does not
+// have is refused with a message (and the list shows every region), instead
+// of an empty list that does not say why.
+func TestProposalListRefusesUnknownRegion(t *testing.T) {
+	each(t, func(t *testing.T, fx *webtest.Fixture) {
+		b := newBrowser(t, fx)
+		list := fmt.Sprintf("/p/budget-2026/c/%d", fx.Proposals)
+		p := b.get(list + "?region=022")
+		want(t, p.Status, http.StatusOK, p.Body)
+		if !p.has("Borehole for Kiambu market") || !p.has(`<option value="022" selected>Kiambu</option>`) {
+			t.Fatal("a known region does not filter")
+		}
+		p = b.get(list + "?region=zz")
+		want(t, p.Status, http.StatusUnprocessableEntity, p.Body)
+		if !p.has("There is no region “zz” in this process: showing all regions.") || !p.has(`aria-invalid="true"`) || !p.has("Borehole for Kiambu market") {
+			t.Fatalf("unknown region not explained:\n%s", p.Body)
+		}
+		if p = b.get(list + "?region=zz&lang=sw"); !p.has("Hakuna eneo “zz” katika mchakato huu") {
+			t.Fatal("unknown region message not in Kiswahili")
+		}
+	})
+}
