@@ -13,7 +13,11 @@ import (
 // commentsPerPage is the page of top-level comments each section shows.
 // A document page shows every section, so this bounds the page's weight:
 // a section with thousands of comments costs what one with twenty does.
-const commentsPerPage = 20
+const commentsPerPage = 15
+
+// repliesShown is how many replies a comment shows on the page; a link
+// opens the rest, so one popular comment cannot make the page heavy.
+const repliesShown = 3
 
 // commentOrders are the orders a reader can choose, the default first.
 var commentOrders = []participation.CommentOrder{participation.CommentsNewest, participation.CommentsMostVoted}
@@ -41,6 +45,10 @@ type sectionView struct {
 	PrevURL  string
 	NextURL  string
 	OrderURL map[participation.CommentOrder]string
+	// MoreReplies maps a comment whose replies were cut to the link that
+	// shows them all, and Hidden to how many were cut.
+	MoreReplies map[int64]string
+	Hidden      map[int64]int
 }
 
 // Last is the position of the page's last comment.
@@ -65,6 +73,7 @@ type commentView struct {
 	order   participation.CommentOrder
 	section int64
 	page    int
+	replies int64 // the comment whose replies all show
 }
 
 // readCommentView reads ?order=, ?section= and ?page=. They come from the
@@ -76,6 +85,7 @@ func readCommentView(q url.Values) commentView {
 		v.order = participation.CommentsMostVoted
 	}
 	v.section, _ = strconv.ParseInt(q.Get("section"), 10, 64)
+	v.replies, _ = strconv.ParseInt(q.Get("replies"), 10, 64)
 	if p, err := strconv.Atoi(q.Get("page")); err == nil && p > 1 && v.section > 0 {
 		v.page = p
 	}
@@ -124,6 +134,22 @@ func (s *Server) sectionPage(r *http.Request, path string, v commentView, sec pa
 		}
 	}
 	sv.Page, sv.First = page, (page-1)*commentsPerPage+1
+	sv.MoreReplies, sv.Hidden = map[int64]string{}, map[int64]int{}
+	for i, c := range sv.Comments {
+		if len(c.Replies) <= repliesShown || c.ID == v.replies {
+			continue
+		}
+		sv.Hidden[c.ID] = len(c.Replies) - repliesShown
+		u := v.url(path, sec.ID, page, v.order)
+		u = u[:strings.LastIndexByte(u, '#')]
+		if strings.Contains(u, "?") {
+			u += "&"
+		} else {
+			u += "?"
+		}
+		sv.MoreReplies[c.ID] = fmt.Sprintf("%sreplies=%d#comment-%d", u, c.ID, c.Replies[repliesShown].ID)
+		sv.Comments[i].Replies = c.Replies[:repliesShown]
+	}
 	if page > 1 {
 		sv.PrevURL = v.url(path, sec.ID, page-1, v.order)
 	}
@@ -275,7 +301,15 @@ func (s *Server) findComment(w http.ResponseWriter, r *http.Request, pc processC
 	}
 	v := commentView{order: participation.CommentsNewest}
 	u := v.url(fmt.Sprintf("/p/%s/c/%d", pc.P.Slug, c.ID), sec.ID, before/commentsPerPage+1, v.order)
-	http.Redirect(w, r, u[:strings.LastIndexByte(u, '#')]+fmt.Sprintf("#comment-%d", cm.ID), http.StatusFound)
+	u = u[:strings.LastIndexByte(u, '#')]
+	if cm.ParentID != nil { // the reply may be past the ones a comment shows
+		sep := "?"
+		if strings.Contains(u, "?") {
+			sep = "&"
+		}
+		u += fmt.Sprintf("%sreplies=%d", sep, top.ID)
+	}
+	http.Redirect(w, r, u+fmt.Sprintf("#comment-%d", cm.ID), http.StatusFound)
 }
 
 func (s *Server) loadSection(r *http.Request, pc processCtx) (participation.Section, participation.Component, error) {

@@ -138,6 +138,9 @@ func moreLink(t *testing.T, body string) string {
 	return html.UnescapeString(m[2])
 }
 
+// perPage is the page of comments a section shows (web.commentsPerPage).
+const perPage = 15
+
 func TestDocumentCommentPages(t *testing.T) {
 	each(t, func(t *testing.T, fx *webtest.Fixture) {
 		sec := fx.Sections[0]
@@ -147,7 +150,7 @@ func TestDocumentCommentPages(t *testing.T) {
 		b := newBrowser(t, fx)
 		docPath := fmt.Sprintf("/p/budget-2026/c/%d", fx.Document)
 
-		// The first view: 20 comments, newest first, light enough for a phone.
+		// The first view: a page of comments, newest first, light enough for a phone.
 		page := b.get(docPath)
 		want(t, page.Status, http.StatusOK, page.Body)
 		t.Logf("document page with %d comments in a section: %d bytes, %d forms", len(all), len(page.Body), strings.Count(page.Body, "<form"))
@@ -158,14 +161,14 @@ func TestDocumentCommentPages(t *testing.T) {
 			t.Fatalf("%d forms on the page, want at most two per section", n)
 		}
 		first := sectionHTML(t, page.Body, sec)
-		if got := shownIDs(first); !slices.Equal(got, ids(newest[:20])) {
-			t.Fatalf("first page shows %v, want the 20 newest %v", got, ids(newest[:20]))
+		if got := shownIDs(first); !slices.Equal(got, ids(newest[:perPage])) {
+			t.Fatalf("first page shows %v, want the %d newest %v", got, perPage, ids(newest[:perPage]))
 		}
-		if !strings.Contains(first, "Comments 1–20 of 2001") || !strings.Contains(first, "Comments (2001)") {
+		if !strings.Contains(first, "Comments 1–15 of 2001") || !strings.Contains(first, "Comments (2001)") {
 			t.Fatal("the section does not say which comments it shows of how many")
 		}
 
-		// Without JavaScript the "more" link opens the page with the next 20.
+		// Without JavaScript the "more" link opens the page with the next ones.
 		next := moreLink(t, first)
 		if next == "" || !strings.Contains(next, fmt.Sprintf("section=%d", sec)) || !strings.HasSuffix(next, fmt.Sprintf("#section-%d", sec)) {
 			t.Fatalf("more link %q", next)
@@ -173,10 +176,10 @@ func TestDocumentCommentPages(t *testing.T) {
 		page2 := b.get(strings.TrimPrefix(next, fx.URL))
 		want(t, page2.Status, http.StatusOK, page2.Body)
 		second := sectionHTML(t, page2.Body, sec)
-		if got := shownIDs(second); !slices.Equal(got, ids(newest[20:40])) {
-			t.Fatalf("page 2 shows %v, want %v", got, ids(newest[20:40]))
+		if got := shownIDs(second); !slices.Equal(got, ids(newest[perPage:2*perPage])) {
+			t.Fatalf("page 2 shows %v, want %v", got, ids(newest[perPage:2*perPage]))
 		}
-		if !strings.Contains(second, "Comments 21–40 of 2001") || !strings.Contains(second, "Previous comments") {
+		if !strings.Contains(second, "Comments 16–30 of 2001") || !strings.Contains(second, "Previous comments") {
 			t.Fatal("page 2 does not say where it is or lead back")
 		}
 		if other := sectionHTML(t, page2.Body, fx.Sections[1]); !strings.Contains(other, "No comments yet") {
@@ -220,7 +223,7 @@ func TestDocumentCommentPages(t *testing.T) {
 		}
 		// Kiswahili.
 		sw := b.get(docPath + "?lang=sw")
-		if s := sectionHTML(t, sw.Body, sec); !strings.Contains(s, "Maoni zaidi") || !strings.Contains(s, "Mapya kwanza") || !strings.Contains(s, "Maoni 1–20 kati ya 2001") {
+		if s := sectionHTML(t, sw.Body, sec); !strings.Contains(s, "Maoni zaidi") || !strings.Contains(s, "Mapya kwanza") || !strings.Contains(s, "Maoni 1–15 kati ya 2001") {
 			t.Fatal("the comment pager is not in Kiswahili")
 		}
 		b.get(docPath + "?lang=en")
@@ -228,7 +231,7 @@ func TestDocumentCommentPages(t *testing.T) {
 		// Voting through the section's one form, without JavaScript, from
 		// page 2: back to page 2 at the comment, the vote shown as mine.
 		tok := b.token(docPath)
-		target := newest[25].id
+		target := newest[20].id
 		votes := fmt.Sprintf("/p/budget-2026/sections/%d/votes", sec)
 		p := b.post(votes, tok, url.Values{"vote": {fmt.Sprintf("%d:agree", target)}, "section": {fmt.Sprint(sec)}, "page": {"2"}})
 		want(t, p.Status, http.StatusSeeOther, p.Body)
@@ -259,7 +262,7 @@ func TestDocumentCommentPages(t *testing.T) {
 		// A fragment for a section that is not this document's.
 		want(t, b.get(docPath+"?section=999999&page=2", "HX-Request", "true").Status, http.StatusNotFound, nil)
 		// A link to one comment opens the page that shows it, a reply's too.
-		deep := newest[45].id
+		deep := newest[35].id
 		p = b.get(fmt.Sprintf("%s?comment=%d", docPath, deep))
 		want(t, p.Status, http.StatusFound, p.Body)
 		if loc := p.Header.Get("Location"); loc != fmt.Sprintf("%s?page=3&section=%d#comment-%d", docPath, sec, deep) {
@@ -275,7 +278,7 @@ func TestDocumentCommentPages(t *testing.T) {
 			t.Fatal(err)
 		}
 		p = b.get(fmt.Sprintf("%s?comment=%d", docPath, reply))
-		if loc := p.Header.Get("Location"); loc != fmt.Sprintf("%s?page=3&section=%d#comment-%d", docPath, sec, reply) {
+		if loc := p.Header.Get("Location"); loc != fmt.Sprintf("%s?page=3&section=%d&replies=%d#comment-%d", docPath, sec, deep, reply) {
 			t.Fatalf("link to reply goes to %q", loc)
 		}
 		if pg := b.get(strings.TrimPrefix(p.Header.Get("Location"), fx.URL)); !pg.has(fmt.Sprintf(`id="comment-%d"`, reply)) {
@@ -283,9 +286,36 @@ func TestDocumentCommentPages(t *testing.T) {
 		}
 		want(t, b.get(fmt.Sprintf("%s?comment=%d", docPath, fx.Comment)).Status, http.StatusNotFound, nil) // a proposal's comment
 		want(t, b.get(docPath+"?comment=nope").Status, http.StatusNotFound, nil)
+		// A comment shows its first replies and a link to all of them.
+		top := newest[0].id
+		var replies []int64
+		for i := range 5 {
+			id, err := fx.Store.CreateComment(context.Background(), participation.Comment{ProcessID: fx.Open.ID, ComponentID: fx.Document,
+				TargetKind: participation.TargetSection, TargetID: sec, ParentID: &top, ParticipantID: author.ID, Body: fmt.Sprintf("Reply %d to the newest.", i)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			replies = append(replies, id)
+		}
+		thread := between(t, sectionHTML(t, b.get(docPath).Body, sec), fmt.Sprintf(`id="comment-%d"`, top), `<li class="comment kind`)
+		if strings.Count(thread, `class="comment reply"`) != 3 || !strings.Contains(thread, "Show 2 more replies") {
+			t.Fatalf("the replies are not cut at three with a link to the rest:\n%s", thread)
+		}
+		rest := regexp.MustCompile(`<li class="more"><a href="([^"]+)">Show 2 more replies`).FindStringSubmatch(thread)
+		if rest == nil || !strings.HasSuffix(html.UnescapeString(rest[1]), fmt.Sprintf("replies=%d#comment-%d", top, replies[3])) {
+			t.Fatalf("link to all replies: %v", rest)
+		}
+		thread = between(t, sectionHTML(t, b.get(strings.SplitN(html.UnescapeString(rest[1]), "#", 2)[0]).Body, sec), fmt.Sprintf(`id="comment-%d"`, top), `<li class="comment kind`)
+		if strings.Count(thread, `class="comment reply"`) != 5 || strings.Contains(thread, "more replies") {
+			t.Fatal("the link does not show every reply")
+		}
+		p = b.get(fmt.Sprintf("%s?comment=%d", docPath, replies[4]))
+		if loc := p.Header.Get("Location"); loc != fmt.Sprintf("%s?replies=%d#comment-%d", docPath, top, replies[4]) {
+			t.Fatalf("link to a cut reply goes to %q", loc)
+		}
 		// A page past the end shows the last one.
 		last := sectionHTML(t, b.get(fmt.Sprintf("%s?section=%d&page=500", docPath, sec)).Body, sec)
-		if got := shownIDs(last); !slices.Equal(got, ids(newest[2000:])) || moreLink(t, last) != "" {
+		if got := shownIDs(last); !slices.Equal(got, ids(newest[2000/perPage*perPage:])) || moreLink(t, last) != "" {
 			t.Fatalf("page past the end shows %v", got)
 		}
 	})
