@@ -74,9 +74,21 @@ func TestBrowserMoreCommentsAndVote(t *testing.T) {
 	if marker, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`window.__marker || "reloaded"`)); marker != "same page" {
 		t.Fatal("the vote reloaded the page")
 	}
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(80))
+	// What the reader sees where the new page begins (the focused comment).
+	if err := chromedp.Do(ctx, chromedp.ScrollIntoView(chromedp.CSS(fmt.Sprintf("#comment-%d", newest[14].id)))); err != nil {
+		t.Fatal(err)
+	}
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 	if err != nil {
 		t.Fatal(err)
 	}
 	browsertest.Artifact(t, "document-more-comments-phone.png", png)
+	// The section's comment heading: count, sort choice, range.
+	if err := chromedp.Do(ctx, chromedp.ScrollIntoView(chromedp.CSS(fmt.Sprintf("#section-%d h3", sec)))); err != nil {
+		t.Fatal(err)
+	}
+	if png, err = chromedp.Run(ctx, chromedp.CaptureScreenshot()); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.Artifact(t, "document-comments-head-phone.png", png)
 }
