@@ -129,7 +129,7 @@ func New(t testing.TB, dsn string, mounts ...Mount) *Fixture {
 	if err != nil {
 		t.Fatalf("staffwebtest: %v", err)
 	}
-	f.Area, err = staffweb.New(f.Staff, staffweb.Options{Store: f.Store, Logger: logger, Clock: f.Clock.Now,
+	f.Area, err = staffweb.New(f.Staff, staffweb.Options{Store: f.Store, Logger: logger, Clock: f.Clock.Now, BaseURL: BaseURL,
 		SendLink: func(_ context.Context, l staffweb.Link) error {
 			f.Links <- l
 			return nil
@@ -145,6 +145,10 @@ func New(t testing.TB, dsn string, mounts ...Mount) *Fixture {
 	f.people(t, ctx)
 	return f
 }
+
+// BaseURL is the site address the fixture's staff area puts in its links;
+// deliberately not the test server's, so a test sees where a link points.
+const BaseURL = "https://engage.county.example"
 
 func (f *Fixture) people(t testing.TB, ctx context.Context) {
 	t.Helper()
