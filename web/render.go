@@ -64,6 +64,8 @@ func (s *Server) funcs() template.FuncMap {
 		"agebands":  func() []string { return []string{"under 18", "18-24", "25-34", "35-44", "45-54", "55-64", "65+"} },
 		"genders":   func() []string { return []string{"female", "male", "other", "prefer_not"} },
 		"sectionOf": func(d documentData, sv sectionView) sectionBlock { return sectionBlock{D: d, S: sv} },
+		"corders":   func() []participation.CommentOrder { return commentOrders },
+		"numbered":  numberedHeading,
 		"money":     money,
 		"seq": func(from, to int) []int {
 			var out []int
