@@ -17,6 +17,7 @@ import (
 	"github.com/civicpulse/civicpulse/demo"
 	"github.com/civicpulse/civicpulse/ingest"
 	"github.com/civicpulse/civicpulse/insights"
+	"github.com/civicpulse/civicpulse/participation"
 	"github.com/civicpulse/civicpulse/participation/sqlstore"
 	"github.com/civicpulse/civicpulse/staff"
 	"github.com/civicpulse/civicpulse/warehouse"
@@ -158,11 +159,17 @@ func mountDashboards(ctx context.Context, site *web.Server, area *staffweb.Area,
 		}
 	}()
 	site.Mount(dashweb.New(dashweb.Config{Dash: d, Live: wh, Assets: site, Logger: slog.Default()}).Routes)
+	// A dashboard about one tool is linked only from processes that have
+	// it (a survey dashboard of a survey-less process answers 404).
+	needs := map[string]participation.ComponentKind{
+		"survey": participation.KindSurvey, "document": participation.KindDocument, "proposals": participation.KindProposals,
+	}
 	for _, db := range dashboards.All() {
 		area.AddProcessLink(staffweb.ProcessLink{
 			Label: db.Title,
 			Perm:  staff.ViewDashboard,
 			Path:  func(id int64) string { return fmt.Sprintf("/staff/p/%d/dashboards/%s", id, db.Name) },
+			Needs: needs[db.Name],
 		})
 	}
 	wg.Add(1)

@@ -98,6 +98,7 @@ func (f *Fixture) WalkRoutes(t *testing.T, extra map[string]string) {
 	base := map[string]string{
 		"process": fmt.Sprint(f.ProcessA),
 		"user":    fmt.Sprint(f.Target.ID),
+		"invite":  fmt.Sprint(f.PendingInvite),
 		"slug":    f.Open.Slug,
 		"cid":     fmt.Sprint(f.Proposals),
 		"id":      fmt.Sprint(f.Proposal),
