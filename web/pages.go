@@ -45,6 +45,7 @@ type processCtx struct {
 	Loc   *time.Location
 	Now   time.Time
 	Phase *participation.Phase // the phase running now, if any
+	content                    // the language of the texts (content.go)
 }
 
 func (pc processCtx) Open(componentID int64) bool {
@@ -80,11 +81,15 @@ func (pc processCtx) PhaseState(ph participation.Phase) string {
 }
 
 func (s *Server) loadProcess(r *http.Request) (processCtx, error) {
-	p, err := s.store.GetProcessBySlug(r.Context(), mux.Vars(r)["slug"], true)
+	p, preview, err := s.processBySlug(r, mux.Vars(r)["slug"])
 	if err != nil {
 		return processCtx{}, err
 	}
 	pc := processCtx{P: p, Loc: zone(p.TimeZone), Now: s.now().UTC()}
+	pc.Preview = preview
+	if err := s.localise(r, &pc); err != nil {
+		return processCtx{}, err
+	}
 	for i := range p.Phases {
 		if p.Phases[i].IsOpenAt(pc.Now) {
 			pc.Phase = &p.Phases[i]
@@ -599,9 +604,9 @@ func (s *Server) documentData(r *http.Request, pc processCtx, c participation.Co
 	if err != nil {
 		return d, err
 	}
-	d.Doc = doc
+	d.Doc = d.localDocument(doc)
 	var ids []int64
-	for _, sec := range doc.Sections {
+	for _, sec := range d.Doc.Sections {
 		cs, err := s.store.ListComments(r.Context(), participation.TargetSection, sec.ID)
 		if err != nil {
 			return d, err

@@ -23,6 +23,7 @@ func (ws *Workspace) routes(reg web.Registrar) {
 	up := web.MaxBody(ws.cfg.MaxUpload)
 	const P = "/staff/processes/{process:[0-9]+}"
 
+	reg.HandleFunc("ws.static", get, "/ws-static/{hash}/{name}", web.Public, serveStatic)
 	reg.HandleFunc("ws.new", get, "/staff/processes/new", edit, ws.newPage)
 	reg.HandleFunc("ws.create", post, "/staff/processes", edit, ws.create)
 

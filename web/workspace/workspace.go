@@ -25,6 +25,7 @@ import (
 	"github.com/civicpulse/civicpulse/staff"
 	"github.com/civicpulse/civicpulse/web"
 	"github.com/civicpulse/civicpulse/web/i18n"
+	"github.com/civicpulse/civicpulse/web/staffweb"
 )
 
 // Processes is the part of the store that reads and writes a process's
@@ -215,3 +216,18 @@ func (ws *Workspace) audit(r *http.Request, action string, processID int64, targ
 }
 
 var nowFunc = time.Now
+
+// Attach mounts the workspace on the site and hangs its entry links on each
+// process's staff page (the workspace group, for those who may edit it).
+func (ws *Workspace) Attach(site *web.Server, area *staffweb.Area) {
+	if ws.cfg.AssetURL == nil {
+		ws.cfg.AssetURL = site.AssetURL
+	}
+	site.Mount(ws.Mount)
+	for _, l := range []struct{ label, path string }{
+		{"workspace.setup", "/setup"}, {"workspace.strategy", "/strategy"}, {"workspace.phases", "/phases"},
+	} {
+		area.AddProcessLink(staffweb.ProcessLink{Label: l.label, Perm: staff.EditProcess, Group: staffweb.GroupWorkspace,
+			Path: func(id int64) string { return processPath(id) + l.path }})
+	}
+}
