@@ -2,8 +2,6 @@ package participation
 
 import (
 	"context"
-	"encoding/json"
-	"io"
 )
 
 // State is where a process is in its life: officials set it up as a draft,
@@ -96,11 +94,11 @@ const (
 // process's first: base columns hold the first language. Field is the json
 // name of the translated field ("title", "prompt", "option.0", …).
 type Translation struct {
-	Entity   EntityKind `json:"entity"`
-	EntityID int64      `json:"entity_id"`
-	Field    string     `json:"field"`
-	Lang     string     `json:"lang"`
-	Text     string     `json:"text"`
+	Entity   EntityKind `db:"entity" json:"entity"`
+	EntityID int64      `db:"entity_id" json:"entity_id"`
+	Field    string     `db:"field" json:"field"`
+	Lang     string     `db:"lang" json:"lang"`
+	Text     string     `db:"text" json:"text"`
 }
 
 // Missing is a field not translated yet into a language of the process.
@@ -202,29 +200,4 @@ type Setup interface {
 	// Translations: SetTranslations upserts, an empty Text deletes.
 	SetTranslations(ctx context.Context, processID int64, tr []Translation) error
 	Translations(ctx context.Context, processID int64) ([]Translation, error)
-}
-
-// Untranslated lists the fields of the process, its documents and surveys
-// that are set in the first language but have no translation into one of
-// the other languages.
-func Untranslated(p Process, docs []Document, surveys []Survey, tr []Translation) []Missing {
-	panic("todo")
-}
-
-// ParseRegionCSV reads a region set's regions from CSV with the header
-// code,name,population[,parent_code].
-func ParseRegionCSV(r io.Reader) ([]Region, error) {
-	panic("todo")
-}
-
-// CheckGeoJSON checks that data is a FeatureCollection with a feature per
-// code and returns it normalised, each feature's code in property "code".
-func CheckGeoJSON(data []byte, codes []string, maxBytes int) (json.RawMessage, error) {
-	panic("todo")
-}
-
-// SplitMarkdown splits a Markdown text into a document's ordered sections at
-// its headings.
-func SplitMarkdown(title, markdown string) Document {
-	panic("todo")
 }

@@ -41,11 +41,11 @@ const maxUploadBody = participation.MaxImagesPerProposal*imageMaxBytes + 1<<20
 
 // processCtx is what every page inside a process needs.
 type processCtx struct {
-	P     participation.Process
-	Loc   *time.Location
-	Now   time.Time
-	Phase *participation.Phase // the phase running now, if any
-	content                    // the language of the texts (content.go)
+	P       participation.Process
+	Loc     *time.Location
+	Now     time.Time
+	Phase   *participation.Phase // the phase running now, if any
+	content                      // the language of the texts (content.go)
 }
 
 func (pc processCtx) Open(componentID int64) bool {
@@ -531,10 +531,13 @@ func (s *Server) createProposal(w http.ResponseWriter, r *http.Request) {
 	status := http.StatusUnprocessableEntity
 	if r.MultipartForm != nil {
 		files := r.MultipartForm.File["images"]
-		imgs, imgErrs, tooLarge := readImages(files)
+		imgs, imgErrs, st := readImages(r.Context(), files)
 		ve = append(ve, imgErrs...)
-		if tooLarge {
-			status = http.StatusRequestEntityTooLarge
+		if st != 0 {
+			status = st
+		}
+		if st == http.StatusServiceUnavailable {
+			w.Header().Set("Retry-After", imageRetryAfter)
 		}
 		p.Images = imgs
 	}

@@ -58,4 +58,6 @@ func (a *Area) routes(reg web.Registrar) {
 	reg.HandleFunc("api.staff.me", get, "/api/v1/staff/me", SignedIn, a.apiMe)
 	reg.HandleFunc("api.staff.process", get, "/api/v1/staff/processes/{process:[0-9]+}", Rule(staff.ViewDashboard), a.apiProcess)
 	reg.HandleFunc("api.staff.audit", get, "/api/v1/staff/audit", Rule(staff.ViewAudit), a.apiAudit)
+
+	a.processFileRoutes(reg) // processfile.go
 }

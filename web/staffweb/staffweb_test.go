@@ -86,6 +86,8 @@ func TestStaffRouteRules(t *testing.T) {
 		"staff.admin.user.totp_off": "staff:manage_staff", "staff.admin.user.signout": "staff:manage_staff",
 		"staff.admin.audit": "staff:view_audit",
 		"api.staff.me":      "staff:signed_in", "api.staff.process": "staff:view_dashboard", "api.staff.audit": "staff:view_audit",
+		"staff.process.file": "staff:edit_process", "api.staff.process.file": "staff:edit_process", // processfile.go
+		"api.staff.process.apply": "staff:signed_in", "api.staff.process.apply.post": "staff:signed_in",
 	}
 	seen := map[string]bool{}
 	for _, rt := range fx.Server.Routes() {

@@ -110,7 +110,8 @@ func (ws *Workspace) funcs() template.FuncMap {
 			}
 			return ws.cfg.AssetURL(name)
 		},
-		"md": markdown.Render,
+		"own": ownAsset,
+		"md":  markdown.Render,
 		// dict passes several values to a sub-template.
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {
