@@ -246,3 +246,5 @@ func must(t *testing.T, err error) {
 }
 
 var _ = fmt.Sprint
+
+func sqliteURLFor(t *testing.T) string { return sqldbtest.NewSQLiteURL(t) }
