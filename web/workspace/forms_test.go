@@ -27,6 +27,12 @@ const goodGeoJSON = `{"type":"FeatureCollection","features":[
 func TestProcessThroughTheForms(t *testing.T) {
 	each(t, func(t *testing.T, fx *fixture) {
 		admin := fx.browser(t, "admin")
+		if home := admin.open("/staff"); !home.Has(`href="/staff/processes/new"`) {
+			t.Fatal("the staff home does not offer admins a new process")
+		}
+		if home := fx.browser(t, "official").open("/staff"); home.Has(`href="/staff/processes/new"`) {
+			t.Fatal("the staff home offers a new process to an official, who may not create one")
+		}
 
 		// Create: a half-finished form comes back with what was typed.
 		p := admin.submit("/staff/processes/new", "/staff/processes", url.Values{"title": {""}, "slug": {"water-2027"},
