@@ -343,4 +343,3 @@ func (ws *Workspace) apiRegions(w http.ResponseWriter, r *http.Request) {
 	}
 	ws.apiSetup(w, r)
 }
-
