@@ -176,13 +176,25 @@ func regionForms(t *testing.T, fx *fixture, b *browser, id int64) {
 			t.Fatalf("CSV with %s: a region set was saved", c.name)
 		}
 	}
-	p := b.upload(P+"/regions", P+"/regions/upload", map[string]string{"name": "Wards"},
-		map[string][]byte{"csv": []byte(goodCSV), "geojson": []byte(`{"type":"FeatureCollection","features":[]}`)})
-	wantRefused(t, p, http.StatusUnprocessableEntity, "N", "GeoJSON without the codes' features")
-	if sets() != n {
-		t.Fatal("a region set with a bad GeoJSON was saved")
+	for what, geo := range map[string]string{
+		"without the codes' features": `{"type":"FeatureCollection","features":[]}`,
+		"that is not GeoJSON":         `{"hello":"world"}`,
+		"that is not JSON":            `<kml></kml>`,
+		"too large":                   `{"type":"FeatureCollection","features":[` + strings.Repeat(" ", participation.MaxGeoJSONBytes) + `]}`,
+	} {
+		p := b.upload(P+"/regions", P+"/regions/upload", map[string]string{"name": "Wards"},
+			map[string][]byte{"csv": []byte(goodCSV), "geojson": []byte(geo)})
+		if p.Status != http.StatusUnprocessableEntity && p.Status != http.StatusRequestEntityTooLarge {
+			t.Fatalf("GeoJSON %s: got %d, want 422 or 413\n%s", what, p.Status, errorsIn(p.Body))
+		}
+		if errorsIn(p.Body) == "" && p.Status == http.StatusUnprocessableEntity {
+			t.Fatalf("GeoJSON %s: refused without a message", what)
+		}
+		if sets() != n {
+			t.Fatalf("a region set with a GeoJSON %s was saved", what)
+		}
 	}
-	p = b.upload(P+"/regions", P+"/regions/upload", map[string]string{"name": "Wards", "source": "County survey office"},
+	p := b.upload(P+"/regions", P+"/regions/upload", map[string]string{"name": "Wards", "source": "County survey office"},
 		map[string][]byte{"csv": []byte(goodCSV), "geojson": []byte(goodGeoJSON)})
 	wantRedirect(t, p, P+"/regions", "region upload")
 	got := fx.process(t, id)
