@@ -173,10 +173,10 @@ func (s *Server) documentData(r *http.Request, pc processCtx, c participation.Co
 	if err != nil {
 		return d, err
 	}
-	d.Doc = doc
+	d.Doc = d.localDocument(doc)
 	path := fmt.Sprintf("/p/%s/c/%d", pc.P.Slug, c.ID)
 	var ids []int64
-	for _, sec := range doc.Sections {
+	for _, sec := range d.Doc.Sections {
 		sv, err := s.sectionPage(r, path, v, sec)
 		if err != nil {
 			return d, err

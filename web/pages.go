@@ -42,10 +42,11 @@ const maxUploadBody = participation.MaxImagesPerProposal*imageMaxBytes + 1<<20
 
 // processCtx is what every page inside a process needs.
 type processCtx struct {
-	P     participation.Process
-	Loc   *time.Location
-	Now   time.Time
-	Phase *participation.Phase // the phase running now, if any
+	P       participation.Process
+	Loc     *time.Location
+	Now     time.Time
+	Phase   *participation.Phase // the phase running now, if any
+	content                      // the language of the texts (content.go)
 }
 
 func (pc processCtx) Open(componentID int64) bool {
@@ -81,11 +82,16 @@ func (pc processCtx) PhaseState(ph participation.Phase) string {
 }
 
 func (s *Server) loadProcess(r *http.Request) (processCtx, error) {
-	p, err := s.store.GetProcessBySlug(r.Context(), mux.Vars(r)["slug"], true)
+	p, preview, err := s.processBySlug(r, mux.Vars(r)["slug"])
 	if err != nil {
 		return processCtx{}, err
 	}
-	return s.newProcessCtx(p), nil
+	pc := s.newProcessCtx(p)
+	pc.Preview = preview
+	if err := s.localise(r, &pc); err != nil {
+		return processCtx{}, err
+	}
+	return pc, nil
 }
 
 func (s *Server) newProcessCtx(p participation.Process) processCtx {

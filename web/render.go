@@ -13,6 +13,7 @@ import (
 
 	"github.com/gorilla/csrf"
 
+	"github.com/civicpulse/civicpulse/internal/markdown"
 	"github.com/civicpulse/civicpulse/participation"
 	"github.com/civicpulse/civicpulse/web/i18n"
 )
@@ -67,6 +68,9 @@ func (s *Server) funcs() template.FuncMap {
 		"corders":   func() []participation.CommentOrder { return commentOrders },
 		"numbered":  numberedHeading,
 		"money":     money,
+		// md renders an official's Markdown text, sanitised (internal/markdown).
+		"md":     markdown.Render,
+		"inline": markdown.Inline,
 		"seq": func(from, to int) []int {
 			var out []int
 			for i := from; i <= to; i++ {

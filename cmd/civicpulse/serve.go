@@ -26,6 +26,7 @@ import (
 	"github.com/civicpulse/civicpulse/web"
 	"github.com/civicpulse/civicpulse/web/dashweb"
 	"github.com/civicpulse/civicpulse/web/staffweb"
+	"github.com/civicpulse/civicpulse/web/workspace"
 )
 
 func runServe(ctx context.Context, args []string) error {
@@ -105,18 +106,28 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	// End of the staff wiring (continued by Attach below).
 
+	// The officials' workspace (issue 10): its phase edits and transitions
+	// reschedule the phase jobs.
+	ws, err := workspace.New(workspace.Config{Store: store, Audit: staffSvc, Scheduler: scheduler,
+		Guard: staffArea.Guard, Logger: log})
+	if err != nil {
+		return err
+	}
+
 	site, err := web.New(web.Config{
-		Store:      store,
-		Logger:     log,
-		SecretKey:  secret,
-		Secure:     *secure,
-		BaseURL:    *baseURL,
-		StaffGuard: staffArea.Guard,
+		Store:          store,
+		Logger:         log,
+		SecretKey:      secret,
+		Secure:         *secure,
+		BaseURL:        *baseURL,
+		StaffGuard:     staffArea.Guard,
+		PreviewAllowed: ws.PreviewAllowed,
 	})
 	if err != nil {
 		return err
 	}
 	staffArea.Attach(site)
+	ws.Attach(site, staffArea)
 	if wh != nil {
 		if err := mountDashboards(runCtx, site, staffArea, wh, &wg); err != nil {
 			return err
