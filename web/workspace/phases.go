@@ -22,15 +22,37 @@ func phaseValues(ph participation.Phase, loc *time.Location) url.Values {
 	v.Set("name", ph.Name)
 	v.Set("description", ph.Description)
 	if !ph.StartsAt.IsZero() {
-		v.Set("starts_at", ph.StartsAt.In(loc).Format(minuteLayout))
+		v.Set("starts_at", formatPhaseTime(ph.StartsAt.In(loc)))
 	}
 	if !ph.EndsAt.IsZero() {
-		v.Set("ends_at", ph.EndsAt.In(loc).Format(minuteLayout))
+		v.Set("ends_at", formatPhaseTime(ph.EndsAt.In(loc)))
 	}
 	for _, id := range ph.OpenComponents {
 		v.Add("open_components", itoa(id))
 	}
 	return v
+}
+
+// secondLayout is what a datetime-local field sends when its value holds
+// seconds (a phase set to the second by the API or a process file, or a
+// browser with step="1").
+const secondLayout = "2006-01-02T15:04:05"
+
+// formatPhaseTime shows a time to the minute, or to the second when it has
+// seconds, so that saving the form again does not move the phase.
+func formatPhaseTime(t time.Time) string {
+	if t.Second() != 0 {
+		return t.Format(secondLayout)
+	}
+	return t.Format(minuteLayout)
+}
+
+// parsePhaseTime reads a datetime-local value, with or without seconds.
+func parsePhaseTime(s string, tz *time.Location) (time.Time, error) {
+	if t, err := time.ParseInLocation(minuteLayout, s, tz); err == nil {
+		return t, nil
+	}
+	return time.ParseInLocation(secondLayout, s, tz)
 }
 
 type phasesData struct {
@@ -70,7 +92,7 @@ func (ws *Workspace) readPhase(r *http.Request, f *form, p participation.Process
 		f.Errors["name"] = loc.T("err.required")
 	}
 	for _, k := range []string{"starts_at", "ends_at"} {
-		t, err := time.ParseInLocation(minuteLayout, strings.TrimSpace(f.Get(k)), tz)
+		t, err := parsePhaseTime(strings.TrimSpace(f.Get(k)), tz)
 		if err != nil {
 			f.Errors[k] = loc.T("err.datetime")
 			continue
