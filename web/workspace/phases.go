@@ -61,6 +61,9 @@ type phasesData struct {
 	F    map[int64]*form
 	New  *form
 	Zone string
+	// Applied holds, per phase, the boundaries the job queue applied, as
+	// "open"/"close" → time in the process's zone.
+	Applied map[int64]map[string]string
 }
 
 func (ws *Workspace) phasesPage(w http.ResponseWriter, r *http.Request) {
@@ -74,7 +77,18 @@ func (ws *Workspace) renderPhases(w http.ResponseWriter, r *http.Request, status
 		return
 	}
 	loc := zone(p.TimeZone)
-	d := phasesData{P: p, Loc: loc, F: map[int64]*form{}, New: newForm(nil), Zone: loc.String()}
+	d := phasesData{P: p, Loc: loc, F: map[int64]*form{}, New: newForm(nil), Zone: loc.String(), Applied: map[int64]map[string]string{}}
+	changes, err := ws.store.PhaseChanges(r.Context(), p.ID)
+	if err != nil {
+		ws.fail(w, r, err)
+		return
+	}
+	for _, c := range changes {
+		if d.Applied[c.PhaseID] == nil {
+			d.Applied[c.PhaseID] = map[string]string{}
+		}
+		d.Applied[c.PhaseID][c.Kind] = c.AppliedAt.In(loc).Format("2006-01-02 15:04:05")
+	}
 	for _, ph := range p.Phases {
 		d.F[ph.ID] = newForm(phaseValues(ph, loc))
 	}
