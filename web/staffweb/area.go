@@ -61,13 +61,14 @@ type Options struct {
 
 // Area is the staff area: its guard and its pages.
 type Area struct {
-	svc   *staff.Service
-	opts  Options
-	log   *slog.Logger
-	i18n  *i18n.Bundle
-	pages map[string]*template.Template
-	tz    *time.Location
-	links []ProcessLink
+	svc       *staff.Service
+	opts      Options
+	log       *slog.Logger
+	i18n      *i18n.Bundle
+	pages     map[string]*template.Template
+	tz        *time.Location
+	links     []ProcessLink
+	homeLinks []HomeLink
 }
 
 // New builds the Area over a staff service. It fails when its templates or

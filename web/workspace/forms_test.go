@@ -27,6 +27,12 @@ const goodGeoJSON = `{"type":"FeatureCollection","features":[
 func TestProcessThroughTheForms(t *testing.T) {
 	each(t, func(t *testing.T, fx *fixture) {
 		admin := fx.browser(t, "admin")
+		if home := admin.open("/staff"); !home.Has(`href="/staff/processes/new"`) {
+			t.Fatal("the staff home does not offer admins a new process")
+		}
+		if home := fx.browser(t, "official").open("/staff"); home.Has(`href="/staff/processes/new"`) {
+			t.Fatal("the staff home offers a new process to an official, who may not create one")
+		}
 
 		// Create: a half-finished form comes back with what was typed.
 		p := admin.submit("/staff/processes/new", "/staff/processes", url.Values{"title": {""}, "slug": {"water-2027"},
@@ -76,6 +82,33 @@ func TestProcessThroughTheForms(t *testing.T) {
 		phaseForms(t, fx, b, id, comps)
 		lifeForms(t, fx, b, id, comps)
 
+		// Save as template, then a new process from the template.
+		wantRedirect(t, b.submit(P+"/setup", P+"/copy", url.Values{"as_template": {"yes"}, "copy_title": {"Water template"},
+			"copy_slug": {"water-template"}}), P+"/setup", "save as template")
+		tpls, err := fx.Store.ListTemplates(fx.ctx)
+		must(t, err)
+		if len(tpls) != 1 || tpls[0].Title != "Water template" || !tpls[0].IsTemplate {
+			t.Fatalf("templates: %d", len(tpls))
+		}
+		if page := admin.open("/staff/processes/new"); !page.Has("Water template") {
+			t.Fatal("the new process page does not offer the template")
+		}
+		p = admin.submit("/staff/processes/new", "/staff/processes", url.Values{"title": {"Water plan 2028"}, "slug": {"water-2028"},
+			"template": {fmt.Sprint(tpls[0].ID)}})
+		wantRedirect(t, p, "/staff/processes/", "new from template")
+		copied := fx.process(t, lastID(t, p.Location()))
+		if copied.State != participation.StateDraft || copied.IsTemplate || len(copied.Components) != 3 || len(copied.Phases) != 1 ||
+			copied.Title != "Water plan 2028" || copied.RegionSetID != fx.process(t, id).RegionSetID {
+			t.Fatalf("copy: %s template=%v %d components %d phases %q", copied.State, copied.IsTemplate, len(copied.Components), len(copied.Phases), copied.Title)
+		}
+		for _, c := range copied.Components {
+			if c.Kind == participation.KindSurvey {
+				if sv, err := fx.Store.GetSurvey(fx.ctx, c.ID); err != nil || len(sv.Questions) != 3 {
+					t.Fatalf("copied survey: %d questions, %v", len(sv.Questions), err)
+				}
+			}
+		}
+
 		// Every write is in the audit log with the values before and after.
 		recs := fx.audited(t, id)
 		seen := map[string]bool{}
@@ -83,6 +116,14 @@ func TestProcessThroughTheForms(t *testing.T) {
 			seen[r.Action] = true
 			if r.ActorID == 0 {
 				t.Errorf("audit %s has no actor", r.Action)
+			}
+			if r.Action != "role.grant" && len(r.After) == 0 && len(r.Before) == 0 {
+				t.Errorf("audit %s records neither before nor after", r.Action)
+			}
+			if strings.HasSuffix(r.Action, ".update") || r.Action == "process.strategy" || r.Action == "process.state" {
+				if len(r.Before) == 0 || len(r.After) == 0 {
+					t.Errorf("audit %s lacks before or after", r.Action)
+				}
 			}
 		}
 		for _, a := range []string{"process.create", "process.strategy", "region_set.create", "process.region_set", "component.add", "component.update",
@@ -169,6 +210,16 @@ func componentForms(t *testing.T, fx *fixture, b *browser, id int64) map[partici
 	}
 	C := func(k participation.ComponentKind) string { return fmt.Sprintf("%s/components/%d", P, out[k]) }
 
+	// A component without contributions is deleted once confirmed.
+	p = b.submit(P+"/setup", P+"/components", url.Values{"kind": {"proposals"}, "title": {"Spare"}})
+	wantRedirect(t, p, P+"/components/", "add a spare")
+	spare := p.Location()[:strings.IndexByte(p.Location(), '?')]
+	wantRefused(t, b.submit(spare, spare+"/delete", nil), http.StatusUnprocessableEntity, "Tick the box to confirm.", "delete unconfirmed")
+	wantRedirect(t, b.submit(spare, spare+"/delete", url.Values{"confirm": {"yes"}}), P+"/setup", "delete the spare")
+	if _, err := fx.Store.GetComponent(fx.ctx, lastID(t, spare)); !participation.IsNotFound(err) {
+		t.Fatalf("the spare component is still there: %v", err)
+	}
+
 	// Proposals settings.
 	wantRedirect(t, b.submit(C("proposals"), C("proposals"), url.Values{"title": {"Water point ideas"}, "budget": {"on"},
 		"max_budget": {"500000"}, "map_point": {"on"}, "support_limit": {"3"}, "support_threshold": {"50"}}), C("proposals"), "proposal settings")
@@ -186,6 +237,13 @@ func componentForms(t *testing.T, fx *fixture, b *browser, id int64) map[partici
 	must(t, err)
 	if len(d.Sections) != 2 || d.Sections[0].Heading != "Where" {
 		t.Fatalf("document sections: %s", dump(d.Sections))
+	}
+	// A new version from a .md file.
+	p = b.upload(C("document"), C("document")+"/document/import", map[string]string{"title": "Siting rules"},
+		map[string][]byte{"file": []byte("# Where\n\nNear schools.\n\n# How\n\nBoreholes first.\n\n# Who pays\n\nThe county.")})
+	wantRedirect(t, p, C("document"), "document file")
+	if d, _ := fx.Store.GetDocument(fx.ctx, out[participation.KindDocument]); d.Version != 2 || len(d.Sections) != 3 {
+		t.Fatalf("document from a file: version %d, %d sections", d.Version, len(d.Sections))
 	}
 	p = b.upload(C("document"), C("document")+"/document/import", map[string]string{"title": "Siting rules"},
 		map[string][]byte{"file": []byte("\xff\xfe bad")})

@@ -227,6 +227,7 @@ func (ws *Workspace) Attach(site *web.Server, area *staffweb.Area) {
 		ws.cfg.AssetURL = site.AssetURL
 	}
 	site.Mount(ws.Mount)
+	area.AddHomeLink(staffweb.HomeLink{Label: "workspace.new", Perm: staff.EditProcess, Path: "/staff/processes/new"})
 	for _, l := range []struct{ label, path string }{
 		{"workspace.setup", "/setup"}, {"workspace.strategy", "/strategy"}, {"workspace.phases", "/phases"},
 	} {
