@@ -22,15 +22,37 @@ func phaseValues(ph participation.Phase, loc *time.Location) url.Values {
 	v.Set("name", ph.Name)
 	v.Set("description", ph.Description)
 	if !ph.StartsAt.IsZero() {
-		v.Set("starts_at", ph.StartsAt.In(loc).Format(minuteLayout))
+		v.Set("starts_at", formatPhaseTime(ph.StartsAt.In(loc)))
 	}
 	if !ph.EndsAt.IsZero() {
-		v.Set("ends_at", ph.EndsAt.In(loc).Format(minuteLayout))
+		v.Set("ends_at", formatPhaseTime(ph.EndsAt.In(loc)))
 	}
 	for _, id := range ph.OpenComponents {
 		v.Add("open_components", itoa(id))
 	}
 	return v
+}
+
+// secondLayout is what a datetime-local field sends when its value holds
+// seconds (a phase set to the second by the API or a process file, or a
+// browser with step="1").
+const secondLayout = "2006-01-02T15:04:05"
+
+// formatPhaseTime shows a time to the minute, or to the second when it has
+// seconds, so that saving the form again does not move the phase.
+func formatPhaseTime(t time.Time) string {
+	if t.Second() != 0 {
+		return t.Format(secondLayout)
+	}
+	return t.Format(minuteLayout)
+}
+
+// parsePhaseTime reads a datetime-local value, with or without seconds.
+func parsePhaseTime(s string, tz *time.Location) (time.Time, error) {
+	if t, err := time.ParseInLocation(minuteLayout, s, tz); err == nil {
+		return t, nil
+	}
+	return time.ParseInLocation(secondLayout, s, tz)
 }
 
 type phasesData struct {
@@ -39,6 +61,9 @@ type phasesData struct {
 	F    map[int64]*form
 	New  *form
 	Zone string
+	// Applied holds, per phase, the boundaries the job queue applied, as
+	// "open"/"close" → time in the process's zone.
+	Applied map[int64]map[string]string
 }
 
 func (ws *Workspace) phasesPage(w http.ResponseWriter, r *http.Request) {
@@ -52,7 +77,18 @@ func (ws *Workspace) renderPhases(w http.ResponseWriter, r *http.Request, status
 		return
 	}
 	loc := zone(p.TimeZone)
-	d := phasesData{P: p, Loc: loc, F: map[int64]*form{}, New: newForm(nil), Zone: loc.String()}
+	d := phasesData{P: p, Loc: loc, F: map[int64]*form{}, New: newForm(nil), Zone: loc.String(), Applied: map[int64]map[string]string{}}
+	changes, err := ws.store.PhaseChanges(r.Context(), p.ID)
+	if err != nil {
+		ws.fail(w, r, err)
+		return
+	}
+	for _, c := range changes {
+		if d.Applied[c.PhaseID] == nil {
+			d.Applied[c.PhaseID] = map[string]string{}
+		}
+		d.Applied[c.PhaseID][c.Kind] = c.AppliedAt.In(loc).Format("2006-01-02 15:04:05")
+	}
 	for _, ph := range p.Phases {
 		d.F[ph.ID] = newForm(phaseValues(ph, loc))
 	}
@@ -70,7 +106,7 @@ func (ws *Workspace) readPhase(r *http.Request, f *form, p participation.Process
 		f.Errors["name"] = loc.T("err.required")
 	}
 	for _, k := range []string{"starts_at", "ends_at"} {
-		t, err := time.ParseInLocation(minuteLayout, strings.TrimSpace(f.Get(k)), tz)
+		t, err := parsePhaseTime(strings.TrimSpace(f.Get(k)), tz)
 		if err != nil {
 			f.Errors[k] = loc.T("err.datetime")
 			continue

@@ -53,6 +53,9 @@ type Phases interface {
 	AddPhase(ctx context.Context, ph participation.Phase) (int64, error)
 	UpdatePhase(ctx context.Context, ph participation.Phase) error
 	DeletePhase(ctx context.Context, id int64) error
+	// PhaseChanges lists the boundaries the job queue has applied, so
+	// the phases page shows that a phase did open and close by itself.
+	PhaseChanges(ctx context.Context, processID int64) ([]participation.PhaseChange, error)
 }
 
 // Components is the part of the store that keeps the tools of a process and
