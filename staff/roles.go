@@ -29,15 +29,19 @@ const (
 	EditProcess   Permission = "edit_process"
 	ManageStaff   Permission = "manage_staff"
 	ViewAudit     Permission = "view_audit"
+	// CreateProcess is global but not admins' alone: an official of one
+	// process may open the next (a county's officials run several
+	// consultations a year), and becomes an official of the one created.
+	CreateProcess Permission = "create_process"
 )
 
 // Permissions lists every permission, for tests that walk the matrix.
-var Permissions = []Permission{ViewDashboard, Export, Moderate, EditProcess, ManageStaff, ViewAudit}
+var Permissions = []Permission{ViewDashboard, Export, Moderate, EditProcess, ManageStaff, ViewAudit, CreateProcess}
 
 // rolePermissions is the whole authorisation policy for per-process roles.
 // Admins pass every check; ManageStaff and ViewAudit are theirs alone.
 var rolePermissions = map[Role][]Permission{
-	RoleOfficial:  {ViewDashboard, Export, Moderate, EditProcess},
+	RoleOfficial:  {ViewDashboard, Export, Moderate, EditProcess, CreateProcess},
 	RoleModerator: {ViewDashboard, Moderate},
 	RoleAnalyst:   {ViewDashboard, Export},
 }
@@ -79,6 +83,9 @@ func (s *Service) Authorize(ctx context.Context, u User, perm Permission, proces
 	if u.Admin {
 		return nil
 	}
+	if processID == 0 && perm == CreateProcess {
+		return s.authorizeAnywhere(ctx, u, perm)
+	}
 	if processID == 0 {
 		return ErrForbidden
 	}
@@ -95,6 +102,51 @@ func (s *Service) Authorize(ctx context.Context, u User, perm Permission, proces
 		}
 	}
 	return ErrForbidden
+}
+
+// authorizeAnywhere passes a user whose role on some process grants perm.
+func (s *Service) authorizeAnywhere(ctx context.Context, u User, perm Permission) error {
+	var roles []Role
+	if err := s.db.SelectContext(ctx, &roles, s.q["roles-anywhere"], u.ID); err != nil {
+		return fmt.Errorf("staff: unable to read roles: %w", err)
+	}
+	for _, r := range roles {
+		if r.Can(perm) {
+			return nil
+		}
+	}
+	return ErrForbidden
+}
+
+// AdoptProcess makes u, who has just created processID, an official of it,
+// recorded in the audit log as u's own grant. Admins need no role. It
+// refuses a process that already has staff: it is for the creator of a new
+// process only, never a way into someone else's.
+func (s *Service) AdoptProcess(ctx context.Context, u User, processID int64) error {
+	if u.Admin {
+		return nil
+	}
+	if err := s.Authorize(ctx, u, CreateProcess, 0); err != nil {
+		return err
+	}
+	if processID <= 0 {
+		return fmt.Errorf("%w: no process to adopt", ErrInvalid)
+	}
+	g := Grant{ProcessID: processID, Role: RoleOfficial}
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var staffed int
+		if err := tx.GetContext(ctx, &staffed, s.q["process-staffed"], processID); err != nil {
+			return fmt.Errorf("staff: unable to read the staff of process %d: %w", processID, err)
+		}
+		if staffed > 0 {
+			return ErrForbidden
+		}
+		if _, err := tx.ExecContext(ctx, s.q["role-insert"], u.ID, processID, string(g.Role), u.ID, s.now()); err != nil {
+			return fmt.Errorf("staff: unable to grant a role: %w", err)
+		}
+		return s.auditTx(ctx, tx, Entry{ActorID: u.ID, Action: "role.grant", ProcessID: processID,
+			Target: userTarget(u.ID), After: g})
+	})
 }
 
 func (s *Service) rolesOn(ctx context.Context, userID, processID int64) ([]Role, error) {

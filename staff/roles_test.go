@@ -15,17 +15,18 @@ func TestAuthorizationMatrixOnProcessA(t *testing.T) {
 	ok, forbidden, notFound := error(nil), staff.ErrForbidden, staff.ErrNotFound
 	// want[who][perm] on process A.
 	want := map[string]map[staff.Permission]error{
-		"admin": {staff.ViewDashboard: ok, staff.Export: ok, staff.Moderate: ok, staff.EditProcess: ok, staff.ManageStaff: ok, staff.ViewAudit: ok},
+		"admin": {staff.ViewDashboard: ok, staff.Export: ok, staff.Moderate: ok, staff.EditProcess: ok, staff.ManageStaff: ok, staff.ViewAudit: ok,
+			staff.CreateProcess: ok},
 		"official of A": {staff.ViewDashboard: ok, staff.Export: ok, staff.Moderate: ok, staff.EditProcess: ok,
-			staff.ManageStaff: forbidden, staff.ViewAudit: forbidden},
+			staff.ManageStaff: forbidden, staff.ViewAudit: forbidden, staff.CreateProcess: ok},
 		"moderator of A": {staff.ViewDashboard: ok, staff.Export: forbidden, staff.Moderate: ok, staff.EditProcess: forbidden,
-			staff.ManageStaff: forbidden, staff.ViewAudit: forbidden},
+			staff.ManageStaff: forbidden, staff.ViewAudit: forbidden, staff.CreateProcess: forbidden},
 		"analyst of A": {staff.ViewDashboard: ok, staff.Export: ok, staff.Moderate: forbidden, staff.EditProcess: forbidden,
-			staff.ManageStaff: forbidden, staff.ViewAudit: forbidden},
+			staff.ManageStaff: forbidden, staff.ViewAudit: forbidden, staff.CreateProcess: forbidden},
 		"official of B": {staff.ViewDashboard: notFound, staff.Export: notFound, staff.Moderate: notFound, staff.EditProcess: notFound,
-			staff.ManageStaff: notFound, staff.ViewAudit: notFound},
+			staff.ManageStaff: notFound, staff.ViewAudit: notFound, staff.CreateProcess: notFound},
 		"no role": {staff.ViewDashboard: notFound, staff.Export: notFound, staff.Moderate: notFound, staff.EditProcess: notFound,
-			staff.ManageStaff: notFound, staff.ViewAudit: notFound},
+			staff.ManageStaff: notFound, staff.ViewAudit: notFound, staff.CreateProcess: notFound},
 	}
 	sqldbtest.Each(t, func(t *testing.T, b sqldbtest.Backend) {
 		e := newEnv(t, b)
@@ -114,6 +115,44 @@ func TestAuthorizationMatrixOnProcessA(t *testing.T) {
 		members, err := e.svc.StaffOf(ctx, B)
 		if err != nil || len(members) != 1 || members[0].UserID != ob.ID || members[0].Role != staff.RoleOfficial {
 			t.Errorf("StaffOf(B) = %+v, %v", members, err)
+		}
+	})
+}
+
+// TestCreateProcessAndAdopt: an official of any process may create one and
+// becomes its official; a moderator or analyst may not; a process that has
+// staff cannot be adopted by anyone.
+func TestCreateProcessAndAdopt(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, b sqldbtest.Backend) {
+		e := newEnv(t, b)
+		ctx := context.Background()
+		admin := e.admin(t)
+		official := e.member(t, admin.ID, "creator@example.org", "password of creator 1", staff.Grant{ProcessID: 1, Role: staff.RoleOfficial})
+		analyst := e.member(t, admin.ID, "reader@example.org", "password of reader 1", staff.Grant{ProcessID: 1, Role: staff.RoleAnalyst})
+		nobody := e.member(t, admin.ID, "nobody@example.org", "password of nobody 1")
+		if err := e.svc.Authorize(ctx, official, staff.CreateProcess, 0); err != nil {
+			t.Fatalf("an official may not create a process: %v", err)
+		}
+		for _, u := range []staff.User{analyst, nobody} {
+			if err := e.svc.Authorize(ctx, u, staff.CreateProcess, 0); !errors.Is(err, staff.ErrForbidden) {
+				t.Fatalf("%s creating a process: %v, want ErrForbidden", u.Email, err)
+			}
+		}
+		if err := e.svc.Authorize(ctx, official, staff.ManageStaff, 0); !errors.Is(err, staff.ErrForbidden) {
+			t.Fatalf("an official holds another global permission: %v", err)
+		}
+		if err := e.svc.AdoptProcess(ctx, official, 2); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.svc.Authorize(ctx, official, staff.EditProcess, 2); err != nil {
+			t.Errorf("the creator cannot edit the process created: %v", err)
+		}
+		if err := e.svc.AdoptProcess(ctx, analyst, 3); !errors.Is(err, staff.ErrForbidden) {
+			t.Errorf("an analyst adopted a process: %v", err)
+		}
+		other := e.member(t, admin.ID, "other@example.org", "password of other 1", staff.Grant{ProcessID: 9, Role: staff.RoleOfficial})
+		if err := e.svc.AdoptProcess(ctx, other, 2); !errors.Is(err, staff.ErrForbidden) {
+			t.Errorf("an official adopted a process that has its official: %v", err)
 		}
 	})
 }

@@ -288,8 +288,11 @@ func TestBrowserWorkspaceJourney(t *testing.T) {
 	section := citizen.eval(`document.querySelector("section.section").id`)
 	const comment = "Barabara za vijijini zipewe kipaumbele kabla ya za mjini."
 	citizen.eval(`document.querySelector("#` + section + ` details").open = true, ""`)
-	citizen.fill("#"+section+" form", map[string]any{"body": comment})
-	citizen.clickAndWait("#"+section+" form button[type=submit]",
+	// The section's comments sit in a vote form; the comment form is the one
+	// that posts to …/comments.
+	commentForm := "#" + section + ` form[action$="/comments"]`
+	citizen.fill(commentForm, map[string]any{"body": comment})
+	citizen.clickAndWait(commentForm+" button[type=submit]",
 		fmt.Sprintf(`(document.querySelector("#%s .comment-list") || {innerText: ""}).innerText.includes(%q)`, section, comment))
 	shot(citizen, "citizen-comment")
 

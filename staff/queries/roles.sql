@@ -15,3 +15,9 @@ SELECT role FROM staff_roles WHERE user_id = ? AND process_id = ?
 
 -- name: staff-of-process
 SELECT user_id, role FROM staff_roles WHERE process_id = ? ORDER BY user_id, role
+
+-- name: roles-anywhere
+SELECT DISTINCT role FROM staff_roles WHERE user_id = ?
+
+-- name: process-staffed
+SELECT COUNT(*) FROM staff_roles WHERE process_id = ?

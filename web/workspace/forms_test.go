@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -30,8 +31,13 @@ func TestProcessThroughTheForms(t *testing.T) {
 		if home := admin.open("/staff"); !home.Has(`href="/staff/processes/new"`) {
 			t.Fatal("the staff home does not offer admins a new process")
 		}
-		if home := fx.browser(t, "official").open("/staff"); home.Has(`href="/staff/processes/new"`) {
-			t.Fatal("the staff home offers a new process to an official, who may not create one")
+		if home := fx.browser(t, "official").open("/staff"); !home.Has(`href="/staff/processes/new"`) {
+			t.Fatal("the staff home does not offer an official a new process")
+		}
+		for _, who := range []string{"moderator", "analyst"} {
+			if home := fx.browser(t, who).open("/staff"); home.Has(`href="/staff/processes/new"`) {
+				t.Fatalf("the staff home offers a new process to a %s, who may not create one", who)
+			}
 		}
 
 		// Create: a half-finished form comes back with what was typed.
@@ -41,15 +47,34 @@ func TestProcessThroughTheForms(t *testing.T) {
 		if !p.Has(`value="water-2027"`) {
 			t.Fatal("the refused create form lost the slug typed")
 		}
-		p = admin.submit("/staff/processes/new", "/staff/processes", url.Values{"title": {"Water plan 2027"}, "slug": {"water-2027"},
+		// An official of another process opens this one and becomes its
+		// official, recorded as their own grant; nobody else gains a role.
+		b := fx.browser(t, "official")
+		p = b.submit("/staff/processes/new", "/staff/processes", url.Values{"title": {"Water plan 2027"}, "slug": {"water-2027"},
 			"time_zone": {"Africa/Nairobi"}, "languages": {"en, sw"}})
 		wantRedirect(t, p, "/staff/processes/", "create")
 		id := lastID(t, p.Location())
 		P := fmt.Sprintf("/staff/processes/%d", id)
-
-		// The creating admin hands the process to the official, who does the rest.
-		must(t, fx.Staff.Grant(fx.ctx, fx.People["admin"].ID, fx.People["official"].ID, staff.Grant{ProcessID: id, Role: staff.RoleOfficial}))
-		b := fx.browser(t, "official")
+		roles, err := fx.Staff.RolesOf(fx.ctx, fx.People["official"].ID)
+		must(t, err)
+		if !slices.Contains(roles, staff.Grant{ProcessID: id, Role: staff.RoleOfficial}) {
+			t.Fatalf("the creating official's roles %v lack official of the new process %d", roles, id)
+		}
+		granted := false
+		for _, rec := range fx.audited(t, id) {
+			granted = granted || rec.Action == "role.grant" && rec.ActorID == fx.People["official"].ID
+		}
+		if !granted {
+			t.Error("the creator's role on the new process is not in the audit log")
+		}
+		if err := fx.Staff.AdoptProcess(fx.ctx, staff.User{ID: fx.People["official_b"].ID}, id); err == nil {
+			t.Error("another official adopted a process that already has its official")
+		}
+		mod := fx.browser(t, "moderator")
+		mod.open("/staff")
+		if pg := mod.Post("/staff/processes", mod.tok, url.Values{"title": {"Sneaky"}, "slug": {"sneaky"}}); pg.Status != http.StatusForbidden {
+			t.Errorf("a moderator created a process: %d", pg.Status)
+		}
 		if page := b.open("/staff/processes/" + fmt.Sprint(id)); !page.Has(P + "/setup") {
 			t.Fatal("the staff process page does not link the workspace set-up page")
 		}

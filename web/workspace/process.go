@@ -112,6 +112,10 @@ func (ws *Workspace) create(w http.ResponseWriter, r *http.Request) {
 		ws.fail(w, r, err)
 		return
 	}
+	if err := ws.adopt(r, id); err != nil {
+		ws.fail(w, r, err)
+		return
+	}
 	if err := ws.audit(r, "process.create", id, target(id), nil, after); err != nil {
 		ws.fail(w, r, err)
 		return

@@ -13,19 +13,20 @@ const maxForm = 1 << 20
 
 // routes is the workspace's part of the route table. Each route names its
 // rule here and nowhere else: creating a process is a global permission
-// (admins: nobody holds a role on a process that does not exist yet);
-// everything on one process needs edit_process there, so its officials
+// that admins and the officials of any process hold (the creator becomes
+// the new process's official: Workspace.adopt); everything on one process needs edit_process there, so its officials
 // (and admins) pass, analysts and moderators get 403 and the officials of
 // other processes 404.
 func (ws *Workspace) routes(reg web.Registrar) {
 	const get, post, put, del = http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete
 	edit := staffweb.Rule(staff.EditProcess)
+	create := staffweb.Rule(staff.CreateProcess)
 	up := web.MaxBody(ws.cfg.MaxUpload)
 	const P = "/staff/processes/{process:[0-9]+}"
 
 	reg.HandleFunc("ws.static", get, "/ws-static/{hash}/{name}", web.Public, serveStatic)
-	reg.HandleFunc("ws.new", get, "/staff/processes/new", edit, ws.newPage)
-	reg.HandleFunc("ws.create", post, "/staff/processes", edit, ws.create)
+	reg.HandleFunc("ws.new", get, "/staff/processes/new", create, ws.newPage)
+	reg.HandleFunc("ws.create", post, "/staff/processes", create, ws.create)
 
 	reg.HandleFunc("ws.setup", get, P+"/setup", edit, ws.setupPage)
 	reg.HandleFunc("ws.state", post, P+"/state", edit, ws.transition)
@@ -60,7 +61,7 @@ func (ws *Workspace) routes(reg web.Registrar) {
 
 	// The staff API: the same operations as JSON (bearer session token).
 	const A = "/api/v1/staff/processes/{process:[0-9]+}"
-	reg.HandleFunc("api.ws.create", post, "/api/v1/staff/processes", edit, ws.apiCreate)
+	reg.HandleFunc("api.ws.create", post, "/api/v1/staff/processes", create, ws.apiCreate)
 	reg.HandleFunc("api.ws.setup", get, A+"/setup", edit, ws.apiSetup)
 	reg.HandleFunc("api.ws.strategy", put, A+"/strategy", edit, ws.apiStrategy)
 	reg.HandleFunc("api.ws.privacy", post, A+"/privacy-notice", edit, ws.apiPrivacy)

@@ -97,9 +97,12 @@ type PhaseScheduler interface {
 	SchedulePhases(ctx context.Context, processID int64) error
 }
 
-// Auditor appends to the staff audit log (*staff.Service).
+// Auditor is the staff service's part the workspace writes to
+// (*staff.Service): the audit log, and the creator's role on a new process.
 type Auditor interface {
 	Audit(ctx context.Context, e staff.Entry) error
+	// AdoptProcess makes the official who created a process its official.
+	AdoptProcess(ctx context.Context, u staff.User, processID int64) error
 }
 
 // Config wires the workspace.
@@ -204,6 +207,16 @@ func (ws *Workspace) schedule(ctx context.Context, r *http.Request, processID in
 	}
 }
 
+// adopt gives the creator of a new process its official role, so that an
+// official (not only an admin) who opens a process can then set it up.
+func (ws *Workspace) adopt(r *http.Request, processID int64) error {
+	u, ok := userFrom(r)
+	if !ok {
+		return errors.New("workspace: a process was created without a signed-in user")
+	}
+	return ws.cfg.Audit.AdoptProcess(r.Context(), u, processID)
+}
+
 // audit records a write. A failure to audit is an internal error: the
 // footer promises every change is recorded.
 func (ws *Workspace) audit(r *http.Request, action string, processID int64, target string, before, after any) error {
@@ -227,7 +240,7 @@ func (ws *Workspace) Attach(site *web.Server, area *staffweb.Area) {
 		ws.cfg.AssetURL = site.AssetURL
 	}
 	site.Mount(ws.Mount)
-	area.AddHomeLink(staffweb.HomeLink{Label: "workspace.new", Perm: staff.EditProcess, Path: "/staff/processes/new"})
+	area.AddHomeLink(staffweb.HomeLink{Label: "workspace.new", Perm: staff.CreateProcess, Path: "/staff/processes/new"})
 	for _, l := range []struct{ label, path string }{
 		{"workspace.setup", "/setup"}, {"workspace.strategy", "/strategy"}, {"workspace.phases", "/phases"},
 	} {
