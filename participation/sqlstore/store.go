@@ -141,12 +141,16 @@ func loadQueries(db *sqldb.DB) (set, raw sqlfile.Set, err error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: %w", err)
 	}
+	decisions, err := sqlfile.Load(queryFiles, "sql/decisions.sql")
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: %w", err)
+	}
 	dialect, err := sqlfile.Load(queryFiles, "sql/"+string(db.Dialect)+".sql")
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: %w", err)
 	}
 	set, raw = sqlfile.Set{}, sqlfile.Set{}
-	for _, part := range []sqlfile.Set{common, dialect} {
+	for _, part := range []sqlfile.Set{common, decisions, dialect} {
 		for name, q := range part {
 			if _, dup := set[name]; dup {
 				return nil, nil, fmt.Errorf("store: statement %q defined in queries.sql and %s.sql", name, db.Dialect)
@@ -155,6 +159,9 @@ func loadQueries(db *sqldb.DB) (set, raw sqlfile.Set, err error) {
 		}
 	}
 	if err := set.Require(statementNames...); err != nil {
+		return nil, nil, fmt.Errorf("store: %w", err)
+	}
+	if err := set.Require(decisionStatements...); err != nil {
 		return nil, nil, fmt.Errorf("store: %w", err)
 	}
 	if db.Dialect == sqldb.Postgres {
