@@ -48,8 +48,8 @@ var (
 
 // Config wires the handlers.
 type Config struct {
-	Dash   *dashboards.Dashboards
-	Live   dashboards.Source // the warehouse; nil: no live updates
+	Dash *dashboards.Dashboards
+	Live dashboards.Source // the warehouse; nil: no live updates
 	// Decisions keeps what officials decide on these pages (the
 	// participation store): alert rules, published panels, theme edits,
 	// campaign counting. nil: the forms answer 404.
