@@ -48,6 +48,9 @@ func TestValidateDropsWithReason(t *testing.T) {
 		{"theme rename without a name", ev(18, participation.EvThemeEdited, 9, 0, map[string]any{"scope": "process", "kind": "rename", "theme_id": 2}), warehouse.ReasonInvalid},
 		{"decision without process", participation.Event{Seq: 19, Type: participation.EvCampaignCountingSet, OccurredAt: t0, Payload: json.RawMessage(`{"count_once":true}`)}, warehouse.ReasonInvalid},
 		{"counting", ev(20, participation.EvCampaignCountingSet, 0, 0, map[string]any{"count_once": true}), ""},
+		{"phase opened", ev(21, participation.EvPhaseOpened, 7, 0, map[string]any{"phase_id": 7, "name": "Ideas"}), ""},
+		{"phase closed", ev(22, participation.EvPhaseClosed, 7, 0, map[string]any{"phase_id": 7, "name": "Ideas"}), ""},
+		{"phase change of another phase", ev(23, participation.EvPhaseClosed, 7, 0, map[string]any{"phase_id": 8}), warehouse.ReasonInvalid},
 	}
 	for _, c := range cases {
 		p, err := Validate(c.e)

@@ -17,6 +17,11 @@ var decisionStatements = []string{
 	"get-campaign-counting", "set-campaign-counting",
 }
 
+func init() {
+	sharedQueryFiles = append(sharedQueryFiles, "decisions.sql")
+	statementNames = append(statementNames, decisionStatements...)
+}
+
 var _ participation.Decisions = (*Store)(nil)
 
 // Payloads of the decision events, as the ingester reads them.
