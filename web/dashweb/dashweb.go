@@ -31,6 +31,7 @@ import (
 	"github.com/civicpulse/civicpulse/participation"
 	"github.com/civicpulse/civicpulse/staff"
 	"github.com/civicpulse/civicpulse/web"
+	"github.com/civicpulse/civicpulse/web/i18n"
 )
 
 //go:embed templates/*.html
@@ -193,10 +194,11 @@ type pageData struct {
 	Publish []string // publishable panels (for officials' form)
 	Alerts  bool     // show the officials' alert-rule form
 	Rules   []dashboards.AlertRule
+	L       *i18n.Localizer // the decision forms' texts (catalog/)
 }
 
 func (h *Handlers) base(r *http.Request, p *dashboards.Process, title string) pageData {
-	return pageData{Title: title, Process: p, CSRF: csrf.Token(r), Asset: h.cfg.Assets.AssetURL, Own: h.own}
+	return pageData{L: pick(formTexts, r), Title: title, Process: p, CSRF: csrf.Token(r), Asset: h.cfg.Assets.AssetURL, Own: h.own}
 }
 
 func filterMap(f dashboards.Filter) map[string]string {
@@ -461,7 +463,7 @@ func (h *Handlers) deleteAlert(w http.ResponseWriter, r *http.Request) {
 	}
 	rule := formID(r, "rule")
 	if rule == 0 {
-		http.Error(w, "Choose an alert rule.", http.StatusUnprocessableEntity)
+		refuse(w, r, http.StatusUnprocessableEntity, "dash.err.choose_rule")
 		return
 	}
 	process := processID(r)
@@ -470,6 +472,11 @@ func (h *Handlers) deleteAlert(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	before, done, err := h.cfg.Decisions.DeleteAlertRule(r.Context(), process, rule, staffID)
+	if participation.IsNotFound(err) {
+		// Most likely deleted a moment ago, in another tab or by a colleague.
+		refuse(w, r, http.StatusNotFound, "dash.err.no_rule")
+		return
+	}
 	if err != nil {
 		h.failDecision(w, r, err)
 		return

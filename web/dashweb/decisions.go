@@ -2,8 +2,10 @@ package dashweb
 
 import (
 	"context"
+	"embed"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"strings"
 	"time"
@@ -12,8 +14,49 @@ import (
 	"github.com/civicpulse/civicpulse/participation"
 	"github.com/civicpulse/civicpulse/staff"
 	"github.com/civicpulse/civicpulse/web"
+	"github.com/civicpulse/civicpulse/web/i18n"
 	"github.com/civicpulse/civicpulse/web/staffweb"
 )
+
+// The decision forms' texts and refusals, English and Kiswahili. The
+// store's refusals carry web/i18n keys (err.*), read from its catalogue.
+//
+//go:embed catalog/*.json
+var catalogFS embed.FS
+
+var formTexts, storeTexts = func() (*i18n.Bundle, *i18n.Bundle) {
+	sub, err := fs.Sub(catalogFS, "catalog")
+	if err != nil {
+		panic(err) // the embedded folder is there or the build fails
+	}
+	forms, err := i18n.LoadFS(sub, "en")
+	if err != nil {
+		panic(err) // a broken embedded catalogue: caught by any test
+	}
+	store, err := i18n.Load("en")
+	if err != nil {
+		panic(err)
+	}
+	return forms, store
+}()
+
+// pick chooses a bundle's language as the staff and citizen pages do:
+// ?lang=, the lang cookie (the choice a person made on any page), then
+// Accept-Language.
+func pick(b *i18n.Bundle, r *http.Request) *i18n.Localizer {
+	var cookie string
+	if c, err := r.Cookie("lang"); err == nil {
+		cookie = c.Value
+	}
+	return b.Pick(r.URL.Query().Get("lang"), cookie, r.Header.Get("Accept-Language"))
+}
+
+// refuse answers a bad decision form in the viewer's language.
+func refuse(w http.ResponseWriter, r *http.Request, status int, key string, args ...any) {
+	l := pick(formTexts, r)
+	w.Header().Set("Content-Language", l.Lang())
+	http.Error(w, l.T(key, args...), status)
+}
 
 // Decisions is what the officials' forms write: their decisions are store
 // writes with outbox events (participation.Decisions, which the store
@@ -74,16 +117,19 @@ func (h *Handlers) decided(r *http.Request, seq int64, e staff.Entry) {
 	}
 }
 
-// failDecision answers a refused decision: 422 with the store's reasons, 404
-// for what is not there, 500 (logged) for the rest.
+// failDecision answers a refused decision: 422 with the store's reasons
+// (in the viewer's language), 404 for what is not there, 500 (logged) for
+// the rest.
 func (h *Handlers) failDecision(w http.ResponseWriter, r *http.Request, err error) {
 	var v participation.ValidationErrors
 	switch {
 	case errors.As(err, &v):
-		msgs := make([]string, len(v))
-		for i, e := range v {
-			msgs[i] = e.Error()
+		l, sl := pick(formTexts, r), pick(storeTexts, r)
+		msgs := []string{l.T("dash.err.refused")}
+		for _, e := range v {
+			msgs = append(msgs, e.Field+": "+sl.T(e.Key, e.Args...))
 		}
+		w.Header().Set("Content-Language", l.Lang())
 		http.Error(w, strings.Join(msgs, "\n"), http.StatusUnprocessableEntity)
 	case participation.IsNotFound(err):
 		h.fail(w, r, dashboards.ErrNotFound)
