@@ -113,6 +113,27 @@ func (d *Dashboards) ApplyThemeEdits(ctx context.Context, process int64) error {
 	return e.ApplyThemeEdits(ctx, process)
 }
 
+// ThemeState is a theme as officials see it before an edit: what the audit
+// log records as the edit's "before".
+type ThemeState struct {
+	ID         int64  `json:"theme_id"`
+	Label      string `json:"label"`
+	MergedInto int64  `json:"merged_into"`
+}
+
+// ThemeState reads a theme of the process as it stands (ErrNotFound: none).
+func (d *Dashboards) ThemeState(ctx context.Context, process, theme int64) (ThemeState, error) {
+	var t ThemeState
+	err := d.queryRow(ctx, "insight-theme-state", map[string]any{"process": process, "theme": theme}).Scan(&t.ID, &t.Label, &t.MergedInto)
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, fmt.Errorf("%w: no theme %d", ErrNotFound, theme)
+	}
+	if err != nil {
+		return t, fmt.Errorf("dashboards: unable to read theme %d: %w", theme, err)
+	}
+	return t, nil
+}
+
 type themeRow struct {
 	scope  Scope
 	merged int64

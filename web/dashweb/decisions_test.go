@@ -30,7 +30,7 @@ func auditOf(t *testing.T, fx *staffwebtest.Fixture, process int64, action strin
 	}
 	decode := func(raw json.RawMessage) map[string]any {
 		m := map[string]any{}
-		if len(raw) > 0 && string(raw) != "null" {
+		if len(raw) > 0 && string(raw) != "null" && raw[0] == '{' {
 			if err := json.Unmarshal(raw, &m); err != nil {
 				t.Fatalf("%s: %v in %s", action, err, raw)
 			}
@@ -131,8 +131,11 @@ func TestDecisionsThroughTheForms(t *testing.T) {
 		if !official.Get(insights + "/panels/themes").Has("Clean water") {
 			t.Error("the renamed theme is not shown under its new name")
 		}
-		if _, _, after = auditOf(t, fx, p, "theme.rename"); after["label"] != "Clean water" || after["theme_id"] != float64(thWater) {
-			t.Errorf("audit of the rename: after %v", after)
+		rec, _, after = auditOf(t, fx, p, "theme.rename")
+		var was []map[string]any
+		if err := json.Unmarshal(rec.Before, &was); err != nil || len(was) != 1 || was[0]["label"] != "water supply" ||
+			after["label"] != "Clean water" || after["theme_id"] != float64(thWater) {
+			t.Errorf("audit of the rename: before %s (%v) after %v", rec.Before, err, after)
 		}
 		if res := official.Post(base+"/campaign-counting", tok, url.Values{"count_once": {"1"}}); res.Status != http.StatusSeeOther {
 			t.Fatalf("counting: %d %s", res.Status, res.Body)

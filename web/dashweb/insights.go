@@ -121,6 +121,20 @@ func (h *Handlers) editTheme(w http.ResponseWriter, r *http.Request) {
 		h.failEdit(w, r, err)
 		return
 	}
+	// The themes as they stood, for the audit log: the edited one, and for
+	// a merge the one it joins.
+	var before []dashboards.ThemeState
+	for _, id := range []int64{e.Theme, e.Into} {
+		if id == 0 {
+			continue
+		}
+		th, err := h.cfg.Dash.ThemeState(r.Context(), process, id)
+		if err != nil {
+			h.failEdit(w, r, err)
+			return
+		}
+		before = append(before, th)
+	}
 	stored := participation.ThemeEdit{ProcessID: process, Scope: scope.Kind, ScopeID: scope.ID, Kind: e.Kind, ThemeID: e.Theme,
 		OtherID: e.Into, Label: e.Label, StaffID: staffID}
 	done, err := h.cfg.Decisions.AddThemeEdit(r.Context(), stored)
@@ -129,7 +143,7 @@ func (h *Handlers) editTheme(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	stored.ID = done.ID
-	h.decided(r, done.Seq, staff.Entry{ActorID: staffID, Action: "theme." + e.Kind, ProcessID: process, Target: fmt.Sprintf("theme:%d", theme), After: stored})
+	h.decided(r, done.Seq, staff.Entry{ActorID: staffID, Action: "theme." + e.Kind, ProcessID: process, Target: fmt.Sprintf("theme:%d", theme), Before: before, After: stored})
 	if err := h.cfg.Dash.ApplyThemeEdits(r.Context(), process); err != nil {
 		// Stored all the same: the job's next pass shows it.
 		h.cfg.Logger.Error("dashweb: unable to apply a theme edit now", "request_id", web.RequestID(r), "err", err)
