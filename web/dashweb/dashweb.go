@@ -432,11 +432,11 @@ func (h *Handlers) addAlert(w http.ResponseWriter, r *http.Request) {
 	th, err1 := strconv.ParseFloat(r.FormValue("threshold"), 64)
 	hours, err2 := strconv.Atoi(r.FormValue("window_hours"))
 	if err1 != nil {
-		http.Error(w, "threshold must be a number", http.StatusUnprocessableEntity)
+		refuse(w, r, http.StatusUnprocessableEntity, "dash.err.threshold")
 		return
 	}
 	if err2 != nil && r.FormValue("window_hours") != "" {
-		http.Error(w, "window_hours must be a whole number of hours", http.StatusUnprocessableEntity)
+		refuse(w, r, http.StatusUnprocessableEntity, "dash.err.window")
 		return
 	}
 	process := processID(r)

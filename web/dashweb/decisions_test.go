@@ -197,6 +197,10 @@ func TestDecisionsThroughTheForms(t *testing.T) {
 			t.Errorf("%d delete entries after a refused second delete", len(recs))
 		}
 
+		if res := official.Post(base+"/alerts", tok, url.Values{"kind": {"inputs_below"}, "threshold": {"many"}}); res.Status != http.StatusUnprocessableEntity ||
+			!res.Has("Kiwango lazima kiwe nambari.") {
+			t.Errorf("a threshold that is not a number, in Kiswahili: %d %q", res.Status, res.Body)
+		}
 		// A refusal of the store's own checks, in the viewer's language.
 		bad := official.Post(base+"/alerts?lang=sw", tok, url.Values{"kind": {"whenever"}, "threshold": {"1"}})
 		if bad.Status != http.StatusUnprocessableEntity || !strings.Contains(bad.Body, "Uamuzi haukuhifadhiwa") || !strings.Contains(bad.Body, "kind: Hili si mojawapo ya machaguo.") {

@@ -100,7 +100,7 @@ func (h *Handlers) editTheme(w http.ResponseWriter, r *http.Request) {
 	}
 	process, theme := processID(r), formID(r, "theme")
 	if theme == 0 {
-		http.Error(w, "Choose a theme.", http.StatusUnprocessableEntity)
+		refuse(w, r, http.StatusUnprocessableEntity, "dash.err.choose_theme")
 		return
 	}
 	if _, err := h.cfg.Dash.Process(r.Context(), process); err != nil {
@@ -111,7 +111,7 @@ func (h *Handlers) editTheme(w http.ResponseWriter, r *http.Request) {
 	show := theme
 	if e.Kind == dashboards.ThemeMerge {
 		if e.Into = formID(r, "into"); e.Into == 0 {
-			http.Error(w, "Choose the theme to merge into.", http.StatusUnprocessableEntity)
+			refuse(w, r, http.StatusUnprocessableEntity, "dash.err.choose_into")
 			return
 		}
 		show = e.Into
@@ -181,7 +181,7 @@ func (h *Handlers) setCounting(w http.ResponseWriter, r *http.Request) {
 		once = true
 	case "0":
 	default:
-		http.Error(w, "Choose how campaigns count.", http.StatusUnprocessableEntity)
+		refuse(w, r, http.StatusUnprocessableEntity, "dash.err.choose_counting")
 		return
 	}
 	process := processID(r)
