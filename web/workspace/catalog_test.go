@@ -94,7 +94,9 @@ func TestCatalogues(t *testing.T) {
 		must(t, err)
 		for _, m := range used.FindAllStringSubmatch(string(raw), -1) {
 			n++
-			if _, ok := en[m[1]]; !ok {
+			_, plain := en[m[1]]
+			_, counted := en[m[1]+".other"] // T picks .one/.other by its count
+			if !plain && !counted {
 				t.Errorf("%s names %s, which is not in the catalogue", f, m[1])
 			}
 		}

@@ -374,7 +374,10 @@ func lifeForms(t *testing.T, fx *fixture, b *browser, id int64, comps map[partic
 	}
 	wantRedirect(t, b.submit(P+"/setup", P+"/state", url.Values{"to": {"preview"}}), P+"/setup", "to preview")
 	p := b.submit(P+"/setup", P+"/state", url.Values{"to": {"published"}})
-	wantRefused(t, p, http.StatusUnprocessableEntity, "title is not translated into sw", "publish untranslated")
+	wantRefused(t, p, http.StatusUnprocessableEntity, "texts are not translated into Kiswahili yet", "publish untranslated")
+	if p.Has("is not translated into sw") {
+		t.Error("the set-up page lists each untranslated field in the store's words")
+	}
 	if fx.process(t, id).State != participation.StatePreview {
 		t.Fatal("a refused publish changed the state")
 	}

@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -159,7 +160,7 @@ func (ws *Workspace) renderSetup(w http.ResponseWriter, r *http.Request, status 
 	}
 	if p.State == participation.StateDraft || p.State == participation.StatePreview {
 		if err := ws.store.ValidateForPublish(r.Context(), p.ID); err != nil {
-			m, ok := ws.fieldErrors(r, err)
+			m, ok := ws.fieldErrors(r, withoutUntranslated(err))
 			if !ok {
 				ws.fail(w, r, err)
 				return
@@ -167,12 +168,23 @@ func (ws *Workspace) renderSetup(w http.ResponseWriter, r *http.Request, status 
 			for field, msg := range m {
 				d.Problems = append(d.Problems, problem{Message: msg, Fix: fixPath(p, field)})
 			}
-			sortProblems(d.Problems)
 		}
 	}
 	if d.Missing, err = ws.missingByLang(r, p); err != nil {
 		ws.fail(w, r, err)
 		return
+	}
+	if p.State == participation.StateDraft || p.State == participation.StatePreview {
+		// One line per language, not one per untranslated field: the
+		// translations page lists the fields.
+		loc := ws.loc(r)
+		for _, l := range p.Languages {
+			if n := d.Missing[l]; n > 0 {
+				d.Problems = append(d.Problems, problem{Message: loc.T("setup.untranslated", n, loc.T("lang."+l)),
+					Fix: processPath(p.ID) + "/translations/" + l})
+			}
+		}
+		sortProblems(d.Problems)
 	}
 	title := ws.loc(r).T("setup.title")
 	if status == http.StatusOK {
@@ -180,6 +192,25 @@ func (ws *Workspace) renderSetup(w http.ResponseWriter, r *http.Request, status 
 		return
 	}
 	ws.refuse(w, r, f, []string{"reason", "to", "copy_slug", "copy_title", "kind", "title", "description"}, "setup", title, d)
+}
+
+// withoutUntranslated drops the store's untranslated-field refusals, which
+// the set-up page counts per language instead; nil when nothing else is left.
+func withoutUntranslated(err error) error {
+	var ve participation.ValidationErrors
+	if !errors.As(err, &ve) {
+		return err
+	}
+	var rest participation.ValidationErrors
+	for _, e := range ve {
+		if e.Key != "err.untranslated" {
+			rest = append(rest, e)
+		}
+	}
+	if len(rest) == 0 {
+		return participation.ValidationErrors{}
+	}
+	return rest
 }
 
 // fixPath is the page where the problem named by a store field is fixed.
@@ -237,7 +268,12 @@ func (ws *Workspace) transition(w http.ResponseWriter, r *http.Request) {
 	}
 	reason := strings.TrimSpace(f.Get("reason"))
 	if err := ws.store.Transition(r.Context(), before.ID, to, reason); err != nil {
-		if ws.absorb(r, f, err) {
+		// Untranslated fields are counted per language in the page's list
+		// of what blocks publication; the form says only where to look.
+		if ws.absorb(r, f, withoutUntranslated(err)) {
+			if len(f.Errors) == 0 {
+				f.Errors["to"] = ws.loc(r).T("setup.publish_blocked")
+			}
 			ws.renderSetup(w, r, http.StatusUnprocessableEntity, f)
 			return
 		}
