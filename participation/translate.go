@@ -23,6 +23,7 @@ func translatable(p Process, docs []Document, surveys []Survey) []fieldText {
 	}
 	add(EntityProcess, p.ID, "title", p.Title)
 	add(EntityProcess, p.ID, "summary", p.Summary)
+	add(EntityProcess, p.ID, "sector", p.Sector)
 	add(EntityProcess, p.ID, "objective", p.Objective)
 	add(EntityProcess, p.ID, "expected_outcome", p.ExpectedOutcome)
 	add(EntityProcess, p.ID, "feedback_method", p.FeedbackMethod)
@@ -38,6 +39,7 @@ func translatable(p Process, docs []Document, surveys []Survey) []fieldText {
 		add(EntityComponent, c.ID, "description", c.Description)
 	}
 	for _, d := range docs {
+		add(EntityComponent, d.ComponentID, "document_title", d.Title)
 		for _, s := range d.Sections {
 			add(EntitySection, s.ID, "heading", s.Heading)
 			add(EntitySection, s.ID, "body", s.Body)
@@ -61,13 +63,13 @@ func TranslatableField(e EntityKind, field string) bool {
 	switch e {
 	case EntityProcess:
 		switch field {
-		case "title", "summary", "objective", "expected_outcome", "feedback_method", "privacy_notice":
+		case "title", "summary", "sector", "objective", "expected_outcome", "feedback_method", "privacy_notice":
 			return true
 		}
 	case EntityPhase:
 		return field == "name" || field == "description"
 	case EntityComponent:
-		return field == "title" || field == "description"
+		return field == "title" || field == "description" || field == "document_title"
 	case EntitySection:
 		return field == "heading" || field == "body"
 	case EntityQuestion:

@@ -76,6 +76,7 @@ func (s *Server) localise(r *http.Request, pc *processCtx) error {
 	P := participation.EntityProcess
 	p.Title = c.text(P, p.ID, "title", p.Title)
 	p.Summary = c.text(P, p.ID, "summary", p.Summary)
+	p.Sector = c.text(P, p.ID, "sector", p.Sector)
 	p.Objective = c.text(P, p.ID, "objective", p.Objective)
 	p.ExpectedOutcome = c.text(P, p.ID, "expected_outcome", p.ExpectedOutcome)
 	p.FeedbackMethod = c.text(P, p.ID, "feedback_method", p.FeedbackMethod)
@@ -102,6 +103,7 @@ func (s *Server) localise(r *http.Request, pc *processCtx) error {
 
 // localDocument puts a document's sections into the page's language.
 func (c *content) localDocument(d participation.Document) participation.Document {
+	d.Title = c.text(participation.EntityComponent, d.ComponentID, "document_title", d.Title)
 	d.Sections = append([]participation.Section(nil), d.Sections...)
 	for i := range d.Sections {
 		sec := &d.Sections[i]

@@ -284,7 +284,7 @@ func TestBrowserWorkspaceJourney(t *testing.T) {
 
 	citizen.step = "comment on a section"
 	citizen.open(fmt.Sprintf("/p/%s/c/%d", slug, components["document"]))
-	citizen.has("Barabara", "Toa maoni kuhusu sehemu hii")
+	citizen.has("Barabara", "Toa maoni kuhusu sehemu hii", "Rasimu ya sera ya bajeti ya kata 2027")
 	section := citizen.eval(`document.querySelector("section.section").id`)
 	const comment = "Barabara za vijijini zipewe kipaumbele kabla ya za mjini."
 	citizen.eval(`document.querySelector("#` + section + ` details").open = true, ""`)

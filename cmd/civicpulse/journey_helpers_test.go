@@ -330,13 +330,15 @@ func (b *tab) shot(n int, name string) {
 // writes, keyed by the English text the translations page shows beside
 // each field.
 var sw = map[string]string{
+	"Draft ward budget policy 2027":                                      "Rasimu ya sera ya bajeti ya kata 2027",
+	"Public finance":                                                     "Fedha za umma",
 	"Western wards budget 2027":                                          "Bajeti ya kata za magharibi 2027",
 	"Tell the county how to spend the ward development fund.":            "Iambie kaunti jinsi ya kutumia mfuko wa maendeleo wa kata.",
 	"Choose the projects the ward development fund pays for in 2027.":    "Kuchagua miradi ambayo mfuko wa maendeleo wa kata utagharamia mwaka 2027.",
 	"A ranked list of projects that the county assembly votes on.":       "Orodha ya miradi kwa mpangilio wa kipaumbele ambayo bunge la kaunti litaipigia kura.",
 	"The county publishes its decision on each proposal within 30 days.": "Kaunti itachapisha uamuzi wake kuhusu kila pendekezo ndani ya siku 30.",
-	"Ideas and comments": "Mawazo na maoni",
-	"Propose projects, comment on the draft and answer the survey.": "Pendekeza miradi, toa maoni kuhusu rasimu na ujibu utafiti.",
+	"Ideas and comments":                                                 "Mawazo na maoni",
+	"Propose projects, comment on the draft and answer the survey.":      "Pendekeza miradi, toa maoni kuhusu rasimu na ujibu utafiti.",
 	"Survey week":                               "Wiki ya utafiti",
 	"Only the survey stays open.":               "Utafiti pekee ndio unabaki wazi.",
 	"Project ideas":                             "Mawazo ya miradi",

@@ -38,10 +38,10 @@ func (ws *Workspace) content(r *http.Request, p participation.Process) ([]textFi
 		}
 		out = append(out, textField{Entity: e, EntityID: id, Field: field, Label: label, Base: base, Long: long})
 	}
-	for _, k := range []string{"title", "summary", "objective", "expected_outcome", "feedback_method"} {
+	for _, k := range []string{"title", "summary", "sector", "objective", "expected_outcome", "feedback_method"} {
 		addf(participation.EntityProcess, p.ID, k, loc.T("field."+k), map[string]string{
-			"title": p.Title, "summary": p.Summary, "objective": p.Objective, "expected_outcome": p.ExpectedOutcome,
-			"feedback_method": p.FeedbackMethod}[k], k != "title")
+			"title": p.Title, "summary": p.Summary, "sector": p.Sector, "objective": p.Objective, "expected_outcome": p.ExpectedOutcome,
+			"feedback_method": p.FeedbackMethod}[k], k != "title" && k != "sector")
 	}
 	if p.PrivacyNotice != nil {
 		addf(participation.EntityProcess, p.ID, "privacy_notice", loc.T("field.privacy_notice"), p.PrivacyNotice.Text, true)
@@ -67,6 +67,7 @@ func (ws *Workspace) content(r *http.Request, p participation.Process) ([]textFi
 				return nil, nil, nil, err
 			}
 			docs = append(docs, d)
+			addf(participation.EntityComponent, c.ID, "document_title", label+" · "+loc.T("field.document_title"), d.Title, false)
 			for i, s := range d.Sections {
 				sl := label + " · " + loc.T("tr.section", i+1)
 				addf(participation.EntitySection, s.ID, "heading", sl+" · "+loc.T("field.heading"), s.Heading, false)
