@@ -100,6 +100,7 @@ var statementNames = []string{
 	"set-comment-status",
 	"set-participant-kind",
 	"set-participant-region",
+	"region-code-known",
 	"set-proposal-status",
 	"set-published",
 	"slug-taken",

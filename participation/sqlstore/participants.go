@@ -56,9 +56,22 @@ func hashSecret(parts ...string) string {
 	return hex.EncodeToString(h[:])
 }
 
-func checkRegionCode(code string) error {
+// checkRegionCode refuses a region code no region set knows: a code is
+// shown on staff and public pages and counted in the engagement rates, so
+// an invented one ("zz", or a line of text) must not get in.
+func (s *Store) checkRegionCode(ctx context.Context, code string) error {
+	if code == "" {
+		return nil
+	}
 	if utf8.RuneCountInString(code) > participation.RegionCodeMax {
 		return participation.ValidationErrors{participation.Errorf(participation.CodeInvalid, "region_code", "err.too_long", "must be at most %d characters", participation.RegionCodeMax)}
+	}
+	var n int
+	if err := s.get(ctx, &n, "region-code-known", code); err != nil {
+		return fmt.Errorf("store: unable to check a region code: %w", err)
+	}
+	if n == 0 {
+		return participation.ValidationErrors{participation.Errorf(participation.CodeInvalid, "region_code", "err.unknown_region", "is not a region of any region set")}
 	}
 	return nil
 }
@@ -67,7 +80,7 @@ func checkRegionCode(code string) error {
 // once, here; the store keeps only its hash.
 func (s *Store) CreateParticipant(ctx context.Context, regionCode string) (participation.Participant, error) {
 	regionCode = strings.TrimSpace(regionCode)
-	if err := checkRegionCode(regionCode); err != nil {
+	if err := s.checkRegionCode(ctx, regionCode); err != nil {
 		return participation.Participant{}, err
 	}
 	p := participation.Participant{Kind: participation.ParticipantAnonymous, Token: randomToken(), RegionCode: regionCode}
@@ -106,7 +119,7 @@ func (s *Store) ParticipantByToken(ctx context.Context, id int64, token string) 
 // SetParticipantRegion records the participant's self-declared region.
 func (s *Store) SetParticipantRegion(ctx context.Context, participantID int64, regionCode string) error {
 	regionCode = strings.TrimSpace(regionCode)
-	if err := checkRegionCode(regionCode); err != nil {
+	if err := s.checkRegionCode(ctx, regionCode); err != nil {
 		return err
 	}
 	return s.write(ctx, func(w *Store) error {

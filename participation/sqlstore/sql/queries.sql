@@ -451,6 +451,9 @@ INSERT INTO participants (kind, token, region_code, created_at) VALUES (?, ?, ?,
 -- name: get-participant
 SELECT id, kind, token, region_code, created_at FROM participants WHERE id = ?
 
+-- name: region-code-known
+SELECT COUNT(*) FROM regions WHERE code = ?
+
 -- name: set-participant-region
 UPDATE participants SET region_code = ? WHERE id = ?
 
