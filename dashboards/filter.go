@@ -92,3 +92,27 @@ func parseID(s string) int64 {
 	}
 	return n
 }
+
+// Refusal is a filter or request the dashboards refuse, with its message
+// as a catalogue key and arguments, so the page says it in the viewer's
+// language. It is an ErrInvalid.
+type Refusal struct {
+	Key  string
+	Args []any
+}
+
+func (e *Refusal) Error() string { return "dashboards: invalid: " + Messages("en").T(e.Key, e.Args...) }
+
+func (e *Refusal) Is(target error) bool { return target == ErrInvalid }
+
+// Check refuses what the process cannot have: a region outside its region
+// set (an unknown code used to show everything, as if no region were asked).
+func (v View) Check() error {
+	if v.Region == "" {
+		return nil
+	}
+	if _, ok := v.P.RegionNames[v.Region]; !ok {
+		return &Refusal{Key: "dash.err.region", Args: []any{v.Region}}
+	}
+	return nil
+}

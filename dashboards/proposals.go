@@ -23,9 +23,9 @@ var Proposals = &Dashboard{
 		{Name: "proposal-ranking", Title: "Most supported proposals", Queries: []string{"proposal-ranking", "supports-after", "proposal-ranking-at"}, ChartKind: "bar",
 			Live: []string{"proposal.created", "support.added", "support.removed"}, Publishable: true, build: buildRanking},
 		{Name: "proposal-budget-tags", Title: "Budget asked per tag", Queries: []string{"proposal-budget-by-tag", "proposal-budget-by-tag-at"}, ChartKind: "bar",
-			Live: []string{"proposal.created"}, Publishable: true, build: budgetBy("proposal-budget-by-tag", "Tag", false)},
+			Live: []string{"proposal.created"}, Publishable: true, build: budgetBy("proposal-budget-by-tag", "dash.col.tag", false)},
 		{Name: "proposal-budget-regions", Title: "Budget asked per region", Queries: []string{"proposal-budget-by-region", "proposal-budget-by-region-at"}, ChartKind: "bar",
-			Live: []string{"proposal.created"}, Publishable: true, build: budgetBy("proposal-budget-by-region", "Region", true)},
+			Live: []string{"proposal.created"}, Publishable: true, build: budgetBy("proposal-budget-by-region", "dash.col.region", true)},
 		{Name: "proposal-map", Title: "Located proposals", Queries: []string{"proposal-locations-count", "proposal-locations", "proposal-location-cells"}, ChartKind: "geo",
 			Live: []string{"proposal.created"}, build: buildProposalMap},
 	},
@@ -48,13 +48,10 @@ func buildProposalActivity(ctx context.Context, d *Dashboards, v View) (*Result,
 	}}, nil
 }
 
-func money(minor int64, currency string) string {
-	return strings.TrimSpace(fmt.Sprintf("%s %s", currency, thousands(minor/100)))
-}
-
 func buildRanking(ctx context.Context, d *Dashboards, v View) (*Result, error) {
-	t := Table{Columns: []Column{{Label: "Proposal", Kind: Text}, {Label: "Region", Kind: Text}, {Label: "Budget", Kind: Text},
-		{Label: "Supports", Kind: Count}, {Label: "Supporters", Kind: Count}}}
+	t := Table{Columns: []Column{{Label: v.T("dash.col.proposal"), Kind: Text}, {Label: v.T("dash.col.region"), Kind: Text},
+		{Label: v.T("dash.col.budget"), Kind: Money, Unit: v.P.Currency},
+		{Label: v.T("dash.col.supports"), Kind: Count}, {Label: v.T("dash.col.supporters"), Kind: Count}}}
 	// The rollup holds supports to date; a range that ends before the last
 	// support (an earlier phase, a date asked) ranks from the facts.
 	query := "proposal-ranking"
@@ -71,7 +68,7 @@ func buildRanking(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 		if err := r.Scan(&id, &title, &region, &budget, &sup, &supporters); err != nil {
 			return err
 		}
-		t.Rows = append(t.Rows, []Cell{text(title), text(region), text(money(budget, v.P.Currency)), count(sup), count(supporters)})
+		t.Rows = append(t.Rows, []Cell{text(title), text(v.P.RegionName(v.L, region)), num(float64(budget) / 100), count(sup), count(supporters)})
 		return nil
 	})
 	if err != nil {
@@ -93,28 +90,25 @@ type budgetRow struct {
 func budgetBy(query, label string, byRegion bool) func(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 	return func(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 		rows, earlier, err := budgetFromRollup(ctx, d, query, v)
-		switch {
-		case err != nil:
-		case earlier:
+		if err == nil && earlier {
 			// The rollup counts authors new in the range; when proposals
 			// came before it, distinct authors come from the facts.
 			rows, err = budgetFromFacts(ctx, d, query+"-at", v)
-		case byRegion:
-			nameRegions(rows, v.P.RegionNames)
-		}
-		if !earlier {
-			slices.SortFunc(rows, byBudget)
 		}
 		if err != nil {
 			return nil, err
 		}
-		t := Table{Columns: []Column{{Label: label, Kind: Text}, {Label: "Proposals", Kind: Count}, {Label: "Authors", Kind: Count},
-			{Label: "Budget asked (" + v.P.Currency + ")", Kind: Derived}}}
+		if byRegion {
+			nameRegions(rows, v)
+		}
+		slices.SortFunc(rows, byBudget)
+		t := Table{Columns: []Column{{Label: v.T(label), Kind: Text}, {Label: v.T("dash.col.proposals"), Kind: Count}, {Label: v.T("dash.col.authors"), Kind: Count},
+			{Label: v.T("dash.col.budget_asked"), Kind: Money, Unit: v.P.Currency}}}
 		for _, r := range rows {
-			t.Rows = append(t.Rows, []Cell{text(r.name), count(r.n), count(r.authors), num(float64(r.budget / 100))})
+			t.Rows = append(t.Rows, []Cell{text(r.name), count(r.n), count(r.authors), num(float64(r.budget) / 100)})
 		}
 		return &Result{Table: t, chart: func(t *Table) *Chart {
-			return largestBars(t, 3, "Budget asked")
+			return largestBars(t, 3, v.T("dash.col.budget_asked")+" ("+v.P.Currency+")")
 		}}, nil
 	}
 }
@@ -159,16 +153,10 @@ func budgetFromFacts(ctx context.Context, d *Dashboards, query string, v View) (
 	return rows, err
 }
 
-// nameRegions turns region codes into names ('(none)': no region, shown
-// blank; a code the region set lacks stays a code).
-func nameRegions(rows []budgetRow, names map[string]string) {
+// nameRegions turns region codes into names (Process.RegionName).
+func nameRegions(rows []budgetRow, v View) {
 	for i, r := range rows {
-		switch n, ok := names[r.name]; {
-		case ok:
-			rows[i].name = n
-		case r.name == "(none)":
-			rows[i].name = ""
-		}
+		rows[i].name = v.P.RegionName(v.L, r.name)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -316,28 +317,11 @@ func buildCrosstab(ctx context.Context, d *Dashboards, v View) (*Result, error) 
 		qb = nil
 	}
 	query := "survey-by-region"
-	colLabel := func(s string) string { return s }
 	if qb != nil {
 		query = "survey-crosstab"
 		v.Question2 = qb.ID
-	} else {
-		names := map[string]string{}
-		_ = d.each(ctx, "regions", v.args(), func(r *sql.Rows) error {
-			var code, name string
-			var pop int64
-			if err := r.Scan(&code, &name, &pop); err != nil {
-				return err
-			}
-			names[code] = name
-			return nil
-		})
-		colLabel = func(s string) string {
-			if n, ok := names[s]; ok {
-				return n
-			}
-			return s
-		}
 	}
+	noRegion := v.P.RegionName(v.L, "")
 	type cell struct {
 		r, c string
 		n    int64
@@ -355,7 +339,7 @@ func buildCrosstab(ctx context.Context, d *Dashboards, v View) (*Result, error) 
 		case float64:
 			cs = answerLabel(*qb, x)
 		case string:
-			cs = colLabel(x)
+			cs = v.P.RegionName(v.L, x)
 		default:
 			cs = fmt.Sprint(x)
 		}
@@ -366,6 +350,12 @@ func buildCrosstab(ctx context.Context, d *Dashboards, v View) (*Result, error) 
 		return nil, err
 	}
 	rows, cols := orderedLabels(cells, func(c cell) string { return c.r }), orderedLabels(cells, func(c cell) string { return c.c })
+	if qb == nil {
+		// Respondents without a region come last, under a name of their own.
+		if i := slices.Index(cols, noRegion); i >= 0 {
+			cols = append(slices.Delete(cols, i, i+1), noRegion)
+		}
+	}
 	ct := stats.NewCrosstab(rows, cols)
 	for _, c := range cells {
 		ct.Add(c.r, c.c, float64(c.n))

@@ -60,7 +60,7 @@ func writeSheet(wb *excelize.File, sheet string, bold int, t *Table) error {
 	}
 	head := make([]any, len(t.Columns))
 	for i, c := range t.Columns {
-		head[i] = excelize.Cell{StyleID: bold, Value: c.Label}
+		head[i] = excelize.Cell{StyleID: bold, Value: c.Header()}
 	}
 	if err := sw.SetRow("A1", head); err != nil {
 		return fmt.Errorf("dashboards: unable to write sheet %q: %w", sheet, err)
@@ -68,7 +68,7 @@ func writeSheet(wb *excelize.File, sheet string, bold int, t *Table) error {
 	for i, row := range t.Rows {
 		vals := make([]any, len(t.Columns))
 		for j := range t.Columns {
-			vals[j] = xlsxCell(row[j])
+			vals[j] = xlsxCell(row[j], t.Columns[j].Kind)
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, i+2)
 		if err := sw.SetRow(cell, vals); err != nil {
@@ -83,11 +83,11 @@ func writeSheet(wb *excelize.File, sheet string, bold int, t *Table) error {
 
 // xlsxCell follows WriteCSV's order: suppressed, then text, then null,
 // then the number.
-func xlsxCell(c Cell) any {
+func xlsxCell(c Cell, kind ColumnKind) any {
 	switch {
 	case c.Suppressed:
 		return "<5"
-	case c.Text != "":
+	case c.Text != "" || kind == Text:
 		return c.Text
 	case c.Null:
 		return nil
