@@ -20,6 +20,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -29,6 +30,7 @@ import (
 
 	"github.com/civicpulse/civicpulse/dashboards"
 	"github.com/civicpulse/civicpulse/web"
+	"github.com/civicpulse/civicpulse/web/i18n"
 )
 
 //go:embed templates/*.html
@@ -61,6 +63,7 @@ type Handlers struct {
 	cfg    Config
 	tpl    *template.Template
 	static map[string]asset
+	i18n   *i18n.Bundle // the dashboards' catalogue (dashboards.Catalog)
 }
 
 type asset struct {
@@ -78,6 +81,11 @@ func New(cfg Config) *Handlers {
 		cfg.LiveFor = 10 * time.Minute
 	}
 	h := &Handlers{cfg: cfg, static: map[string]asset{}}
+	b, err := i18n.LoadFS(dashboards.Catalog(), "en")
+	if err != nil {
+		panic(err) // the embedded catalogue is broken: a build error, caught by any test
+	}
+	h.i18n = b
 	h.tpl = template.Must(template.New("").ParseFS(templateFS, "templates/*.html"))
 	fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -140,20 +148,43 @@ func (h *Handlers) serveStatic(w http.ResponseWriter, r *http.Request) {
 	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(a.body))
 }
 
+// loc picks the language as the staff and citizen pages do: ?lang=, the
+// lang cookie (the choice a person made on any page), then
+// Accept-Language.
+func (h *Handlers) loc(r *http.Request) *i18n.Localizer {
+	var cookie string
+	if c, err := r.Cookie("lang"); err == nil {
+		cookie = c.Value
+	}
+	return h.i18n.Pick(r.URL.Query().Get("lang"), cookie, r.Header.Get("Accept-Language"))
+}
+
 func processID(r *http.Request) int64 {
 	n, _ := strconv.ParseInt(mux.Vars(r)["process"], 10, 64)
 	return n
 }
 
-// fail answers an error once: 404 for what does not exist (or is not
-// published), 500 with the cause logged otherwise.
+// fail answers an error once, in the viewer's language: 400 with the
+// reason for a request the dashboards refuse (a region not the process's),
+// 404 for what does not exist (or is not published), 500 with the cause
+// logged otherwise.
 func (h *Handlers) fail(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, dashboards.ErrNotFound) {
-		http.Error(w, "Not found", http.StatusNotFound)
-		return
+	status, msg := h.failure(r, err)
+	w.Header().Set("Content-Language", h.loc(r).Lang())
+	http.Error(w, msg, status)
+}
+
+func (h *Handlers) failure(r *http.Request, err error) (int, string) {
+	loc := h.loc(r)
+	var ref *dashboards.Refusal
+	switch {
+	case errors.As(err, &ref):
+		return http.StatusBadRequest, loc.T(ref.Key, ref.Args...)
+	case errors.Is(err, dashboards.ErrNotFound):
+		return http.StatusNotFound, loc.T("dash.err.not_found")
 	}
 	h.cfg.Logger.Error("dashweb: request failed", "request_id", web.RequestID(r), "err", err)
-	http.Error(w, "Something went wrong", http.StatusInternalServerError)
+	return http.StatusInternalServerError, loc.T("dash.err.internal")
 }
 
 type navItem struct {
@@ -164,6 +195,9 @@ type navItem struct {
 type panelLink struct{ Name, Title, URL string }
 
 type pageData struct {
+	L       *i18n.Localizer
+	Error   string // why the view was refused (shown instead of the panels)
+	Regions []regionOption
 	Title   string
 	Process *dashboards.Process
 	Nav     []navItem
@@ -179,8 +213,20 @@ type pageData struct {
 	Alerts  bool     // show the officials' alert-rule form
 }
 
+// regionOption is one region of the filter's choice.
+type regionOption struct{ Code, Name string }
+
+func regionOptions(p *dashboards.Process) []regionOption {
+	var out []regionOption
+	for code, name := range p.RegionNames {
+		out = append(out, regionOption{code, name})
+	}
+	slices.SortFunc(out, func(a, b regionOption) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
 func (h *Handlers) base(r *http.Request, p *dashboards.Process, title string) pageData {
-	return pageData{Title: title, Process: p, CSRF: csrf.Token(r), Asset: h.cfg.Assets.AssetURL, Own: h.own}
+	return pageData{L: h.loc(r), Title: title, Process: p, CSRF: csrf.Token(r), Asset: h.cfg.Assets.AssetURL, Own: h.own}
 }
 
 func filterMap(f dashboards.Filter) map[string]string {
@@ -207,19 +253,32 @@ func (h *Handlers) page(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	loc := h.loc(r)
 	f := dashboards.ParseFilter(p.ID, r.URL.Query())
+	d := h.base(r, p, db.TitleIn(loc))
+	d.Filters, d.Regions = true, regionOptions(p)
+	status := http.StatusOK
+	v := h.cfg.Dash.Resolve(p, f)
+	v.L = loc
+	if err := v.Check(); err != nil {
+		// The refused choice is dropped from the form and the links; the
+		// page says why instead of showing panels for another view.
+		status, d.Error = h.failure(r, err)
+		f.Region = ""
+	}
+	d.F = filterMap(f)
 	q := f.Values().Encode()
 	if q != "" {
 		q = "?" + q
 	}
-	d := h.base(r, p, db.Title)
-	d.Filters, d.F = true, filterMap(f)
 	prefix := fmt.Sprintf("/staff/p/%d/dashboards/", p.ID)
 	for _, x := range dashboards.All() {
-		d.Nav = append(d.Nav, navItem{x.Title, prefix + x.Name + q, x == db})
+		d.Nav = append(d.Nav, navItem{x.TitleIn(loc), prefix + x.Name + q, x == db})
 	}
 	for _, pn := range db.Panels {
-		d.Panels = append(d.Panels, panelLink{pn.Name, pn.Title, prefix + db.Name + "/panels/" + pn.Name + q})
+		if d.Error == "" {
+			d.Panels = append(d.Panels, panelLink{pn.Name, pn.TitleIn(loc), prefix + db.Name + "/panels/" + pn.Name + q})
+		}
 		if pn.Publishable {
 			d.Publish = append(d.Publish, pn.Name)
 		}
@@ -228,10 +287,14 @@ func (h *Handlers) page(w http.ResponseWriter, r *http.Request) {
 	if db == dashboards.Monitor && h.cfg.Live != nil {
 		d.Live = prefix + db.Name + "/live"
 	}
-	h.render(w, "page", d)
+	h.renderStatus(w, status, "page", d)
 }
 
 func (h *Handlers) render(w http.ResponseWriter, name string, data any) {
+	h.renderStatus(w, http.StatusOK, name, data)
+}
+
+func (h *Handlers) renderStatus(w http.ResponseWriter, status int, name string, data any) {
 	var buf bytes.Buffer
 	if err := h.tpl.ExecuteTemplate(&buf, name, data); err != nil {
 		h.cfg.Logger.Error("dashweb: template failed", "template", name, "err", err)
@@ -240,6 +303,7 @@ func (h *Handlers) render(w http.ResponseWriter, name string, data any) {
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }
 
@@ -308,7 +372,13 @@ func (h *Handlers) runPanel(r *http.Request) (*dashboards.Dashboard, *dashboards
 		return nil, nil, nil, dashboards.Filter{}, dashboards.ErrNotFound
 	}
 	f := dashboards.ParseFilter(processID(r), r.URL.Query())
-	res, err := h.cfg.Dash.Run(r.Context(), pn, f)
+	p, err := h.cfg.Dash.Process(r.Context(), f.Process)
+	if err != nil {
+		return nil, nil, nil, f, err
+	}
+	v := h.cfg.Dash.Resolve(p, f)
+	v.L = h.loc(r)
+	res, err := h.cfg.Dash.RunView(r.Context(), pn, v)
 	return db, pn, res, f, err
 }
 
