@@ -10,7 +10,7 @@ import (
 	"sort"
 	"time"
 
-	"github.com/civicpulse/civicpulse/internal/bench"
+	"github.com/civicpulse/civicpulse/bench"
 )
 
 // benchmarks are the parts of civicpulse that `civicpulse bench` measures.

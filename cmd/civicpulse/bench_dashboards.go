@@ -19,8 +19,8 @@ import (
 
 	"github.com/lib/pq"
 
+	"github.com/civicpulse/civicpulse/bench"
 	"github.com/civicpulse/civicpulse/dashboards"
-	"github.com/civicpulse/civicpulse/internal/bench"
 	"github.com/civicpulse/civicpulse/internal/sqlfile"
 	"github.com/civicpulse/civicpulse/participation/sqlstore"
 	"github.com/civicpulse/civicpulse/warehouse"

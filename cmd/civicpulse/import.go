@@ -8,8 +8,8 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/civicpulse/civicpulse/internal/polisimport"
 	"github.com/civicpulse/civicpulse/participation"
+	"github.com/civicpulse/civicpulse/participation/polisimport"
 	"github.com/civicpulse/civicpulse/participation/sqlstore"
 )
 

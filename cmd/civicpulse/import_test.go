@@ -17,7 +17,7 @@ import (
 
 // trimmedExport copies the real scoop-hivemind export, keeping only the
 // comments with id below maxComment and the votes on them, so that the
-// command's test stays quick on both stores (internal/polisimport imports
+// command's test stays quick on both stores (participation/polisimport imports
 // the whole conversation).
 func trimmedExport(t *testing.T, maxComment int) string {
 	t.Helper()

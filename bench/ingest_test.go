@@ -18,7 +18,7 @@ var (
 // BenchmarkIngest runs the bench harness, small by default; `civicpulse
 // bench ingest` runs it at 1,000,000 events:
 //
-//	go test ./internal/bench -run '^$' -bench Ingest -benchtime 1x -ingest.events 1000000 -ingest.participants 1000 -ingest.duration 20s
+//	go test ./bench -run '^$' -bench Ingest -benchtime 1x -ingest.events 1000000 -ingest.participants 1000 -ingest.duration 20s
 func BenchmarkIngest(b *testing.B) {
 	for range b.N {
 		res, err := Ingest(context.Background(), IngestOptions{Events: *benchEvents, Participants: *benchParticipants,
