@@ -12,7 +12,7 @@ import (
 
 // Document is the document consultation overview.
 var Document = &Dashboard{
-	Name: "document", Title: "Document consultation", Audience: "analysts",
+	Name: "document", Title: "Document consultation", Audience: "analysts", Needs: "document",
 	Panels: []*Panel{
 		{Name: "document-sections", Title: "Sections at a glance", Queries: []string{"document-sections"}, ChartKind: "table",
 			Live: []string{"comment.created", "comment.voted", "contribution.hidden"}, Publishable: true, build: buildSections},

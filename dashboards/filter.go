@@ -3,6 +3,7 @@ package dashboards
 import (
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -42,6 +43,18 @@ func ParseFilter(process int64, v url.Values) Filter {
 	f.Question2 = parseID(v.Get("question2"))
 	f.Section = parseID(v.Get("section"))
 	f.Theme = parseID(v.Get("theme"))
+	// The themes' scope picker names one scope: it stands for the
+	// section, question or component it names.
+	if kind, id, ok := strings.Cut(v.Get("scope"), ":"); ok {
+		switch n := parseID(id); kind {
+		case "section":
+			f.Section, f.Question = n, 0
+		case "question":
+			f.Section, f.Question = 0, n
+		case "component":
+			f.Section, f.Question, f.Component = 0, 0, n
+		}
+	}
 	if b := v.Get("bucket"); b == "hour" || b == "day" {
 		f.Bucket = b
 	}

@@ -16,7 +16,7 @@ var Insights = &Dashboard{
 	Name: "insights", Title: "Themes, campaigns and opinions", Audience: "analysts",
 	Panels: []*Panel{
 		{Name: "themes", Title: "Themes", ChartKind: "bar", Publishable: true, build: buildThemes,
-			Queries: []string{"insight-counting", "insight-themes", "insight-theme-counts", "regions"},
+			Queries: []string{"insight-counting", "insight-themes", "insight-theme-counts", "insight-theme-scopes"},
 			Live:    []string{"proposal.created", "comment.created", "survey.completed", "contribution.hidden"}},
 		{Name: "theme-detail", Title: "Theme", ChartKind: "table", build: buildThemeDetail,
 			Queries: []string{"insight-counting", "insight-themes", "insight-theme", "insight-theme-counts", "insight-theme-reps", "insight-theme-stance", "regions"},

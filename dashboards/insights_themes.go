@@ -175,6 +175,11 @@ func buildThemes(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 		return nil, err
 	}
 	r := &Result{}
+	pick, err := d.scopePicker(ctx, v, s)
+	if err != nil {
+		return nil, err
+	}
+	r.Pickers = []Picker{pick}
 	if note != "" {
 		r.Warnings = append(r.Warnings, note)
 	}

@@ -36,6 +36,8 @@ type Result struct {
 	// first and then the other themes of its scope (an official may merge
 	// it into one of them).
 	Themes []ThemeRef
+	// Pickers are the panel's own choices (see Picker).
+	Pickers []Picker
 
 	chart func(t *Table) *Chart
 }
@@ -45,8 +47,12 @@ type Dashboard struct {
 	Name     string
 	Title    string
 	Audience string // officials, analysts, public
+	Needs    string // the component kind it reads ("" for none): a process without one has no such dashboard
 	Panels   []*Panel
 }
+
+// For reports whether the process has what the dashboard reads.
+func (d *Dashboard) For(p *Process) bool { return d.Needs == "" || p.Has(d.Needs) }
 
 // Panel finds a panel by name.
 func (d *Dashboard) Panel(name string) *Panel {

@@ -16,7 +16,7 @@ import (
 
 // Proposals is the overview of all proposals.
 var Proposals = &Dashboard{
-	Name: "proposals", Title: "Proposals overview", Audience: "analysts",
+	Name: "proposals", Title: "Proposals overview", Audience: "analysts", Needs: "proposals",
 	Panels: []*Panel{
 		{Name: "proposal-activity", Title: "Proposals and supports over time", Queries: []string{"proposal-activity-by-hour"}, ChartKind: "line",
 			Live: []string{"proposal.created", "support.added", "support.removed"}, Publishable: true, build: buildProposalActivity},

@@ -17,7 +17,7 @@ import (
 
 // Survey is the analysts' survey statistics dashboard.
 var Survey = &Dashboard{
-	Name: "survey", Title: "Survey statistics", Audience: "analysts",
+	Name: "survey", Title: "Survey statistics", Audience: "analysts", Needs: "survey",
 	Panels: []*Panel{
 		{Name: "survey-questions", Title: "Answers per question", Queries: []string{"survey-questions", "survey-respondents", "survey-choices", "survey-numbers"},
 			ChartKind: "bar", Live: []string{"survey.answered", "survey.completed"}, Publishable: true, build: buildQuestions},
@@ -371,7 +371,7 @@ func buildCrosstab(ctx context.Context, d *Dashboards, v View) (*Result, error) 
 		}
 		t.Rows = append(t.Rows, row)
 	}
-	res := &Result{Table: t}
+	res := &Result{Table: t, Pickers: crosstabPickers(v, qs, categorical, qa, qb)}
 	other := "region"
 	if qb != nil {
 		other = fmt.Sprintf("%q", qb.Prompt)

@@ -19,6 +19,7 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -194,6 +195,17 @@ type navItem struct {
 
 type panelLink struct{ Name, Title, URL string }
 
+// nav links the dashboards the process has (none for a tool it lacks).
+func (h *Handlers) nav(p *dashboards.Process, loc *i18n.Localizer, current *dashboards.Dashboard, q string) []navItem {
+	var out []navItem
+	for _, x := range dashboards.All() {
+		if x.For(p) {
+			out = append(out, navItem{x.TitleIn(loc), fmt.Sprintf("/staff/p/%d/dashboards/%s%s", p.ID, x.Name, q), x == current})
+		}
+	}
+	return out
+}
+
 type pageData struct {
 	L       *i18n.Localizer
 	Error   string // why the view was refused (shown instead of the panels)
@@ -256,6 +268,13 @@ func (h *Handlers) page(w http.ResponseWriter, r *http.Request) {
 	loc := h.loc(r)
 	f := dashboards.ParseFilter(p.ID, r.URL.Query())
 	d := h.base(r, p, db.TitleIn(loc))
+	if !db.For(p) {
+		// No dead end: the page says what is missing and leads on.
+		d.Error = loc.T("dash.err.no_tool."+db.Needs)
+		d.Nav = h.nav(p, loc, nil, "")
+		h.renderStatus(w, http.StatusNotFound, "page", d)
+		return
+	}
 	d.Filters, d.Regions = true, regionOptions(p)
 	status := http.StatusOK
 	v := h.cfg.Dash.Resolve(p, f)
@@ -272,9 +291,7 @@ func (h *Handlers) page(w http.ResponseWriter, r *http.Request) {
 		q = "?" + q
 	}
 	prefix := fmt.Sprintf("/staff/p/%d/dashboards/", p.ID)
-	for _, x := range dashboards.All() {
-		d.Nav = append(d.Nav, navItem{x.TitleIn(loc), prefix + x.Name + q, x == db})
-	}
+	d.Nav = h.nav(p, loc, db, q)
 	for _, pn := range db.Panels {
 		if d.Error == "" {
 			d.Panels = append(d.Panels, panelLink{pn.Name, pn.TitleIn(loc), prefix + db.Name + "/panels/" + pn.Name + q})
@@ -309,8 +326,30 @@ func (h *Handlers) renderStatus(w http.ResponseWriter, status int, name string, 
 
 type cellView struct{ Text, Class, Link, Target string }
 
+// pickForm is where a panel's pickers send their choice: the dashboard
+// page (without JavaScript) or the panel (htmx), with the view's other
+// filters as hidden fields.
+type pickForm struct {
+	Page, Panel string
+	Hidden      [][2]string
+}
+
+func pickerForm(f dashboards.Filter, page, panel string) *pickForm {
+	q := f.Values()
+	for _, k := range dashboards.PickerParams {
+		q.Del(k)
+	}
+	pf := &pickForm{Page: page, Panel: panel}
+	for _, k := range slices.Sorted(maps.Keys(q)) {
+		pf.Hidden = append(pf.Hidden, [2]string{k, q.Get(k)})
+	}
+	return pf
+}
+
 type resultView struct {
+	L      *i18n.Localizer
 	R      *dashboards.Result
+	Pick   *pickForm
 	Rows   [][]cellView
 	MapURL string
 	CSV    string
@@ -405,6 +444,8 @@ func (h *Handlers) panel(w http.ResponseWriter, r *http.Request) {
 		drill = base + "theme-detail?" + drillQuery(f, "theme")
 	}
 	rv := h.view(res, drill, base+pn.Name+"/csv?"+f.Values().Encode())
+	rv.L = h.loc(r)
+	rv.Pick = pickerForm(f, fmt.Sprintf("/staff/p/%d/dashboards/%s", f.Process, db.Name), base+pn.Name)
 	h.officialsForms(r, &rv, pn, f)
 	h.render(w, "fragment", rv)
 }
