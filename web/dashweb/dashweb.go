@@ -270,7 +270,7 @@ func (h *Handlers) page(w http.ResponseWriter, r *http.Request) {
 	d := h.base(r, p, db.TitleIn(loc))
 	if !db.For(p) {
 		// No dead end: the page says what is missing and leads on.
-		d.Error = loc.T("dash.err.no_tool."+db.Needs)
+		d.Error = loc.T("dash.err.no_tool." + db.Needs)
 		d.Nav = h.nav(p, loc, nil, "")
 		h.renderStatus(w, http.StatusNotFound, "page", d)
 		return
