@@ -138,7 +138,7 @@ func (d *Dashboards) evaluate(ctx context.Context, a AlertRule, now time.Time) (
 		if len(low) == 0 {
 			return "", 0, false, nil
 		}
-		return fmt.Sprintf("%d regions under %.2f per 1,000: %s", len(low), a.Threshold, joinShort(low, 5)), worst, true, nil
+		return fmt.Sprintf("%d regions under %.2f per 1,000: %s", len(low), a.Threshold, joinShort(v, low, 5)), worst, true, nil
 	}
 	return "", 0, false, nil
 }
