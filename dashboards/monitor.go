@@ -369,7 +369,6 @@ func buildChannels(ctx context.Context, d *Dashboards, v View) (*Result, error) 
 	return r, nil
 }
 
-
 func buildVisitLength(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 	counts := make([]int64, 6)
 	err := d.each(ctx, "visit-length", v.args(), func(r *sql.Rows) error {

@@ -193,7 +193,12 @@ type navItem struct {
 	Current    bool
 }
 
-type panelLink struct{ Name, Title, URL string }
+// panelLink is a panel of a page, with its first view rendered on the
+// server (Body), so the page shows its numbers without JavaScript.
+type panelLink struct {
+	Name, Title, URL string
+	Body             template.HTML
+}
 
 // nav links the dashboards the process has (none for a tool it lacks).
 func (h *Handlers) nav(p *dashboards.Process, loc *i18n.Localizer, current *dashboards.Dashboard, q string) []navItem {
@@ -294,7 +299,8 @@ func (h *Handlers) page(w http.ResponseWriter, r *http.Request) {
 	d.Nav = h.nav(p, loc, db, q)
 	for _, pn := range db.Panels {
 		if d.Error == "" {
-			d.Panels = append(d.Panels, panelLink{pn.Name, pn.TitleIn(loc), prefix + db.Name + "/panels/" + pn.Name + q})
+			d.Panels = append(d.Panels, panelLink{Name: pn.Name, Title: pn.TitleIn(loc), URL: prefix + db.Name + "/panels/" + pn.Name + q,
+				Body: h.firstView(r, db, pn, f, v)})
 		}
 		if pn.Publishable {
 			d.Publish = append(d.Publish, pn.Name)
@@ -305,6 +311,23 @@ func (h *Handlers) page(w http.ResponseWriter, r *http.Request) {
 		d.Live = prefix + db.Name + "/live"
 	}
 	h.renderStatus(w, status, "page", d)
+}
+
+// firstView renders a panel's fragment for the page itself; a panel that
+// fails says so in its place (the rest of the page still shows).
+func (h *Handlers) firstView(r *http.Request, db *dashboards.Dashboard, pn *dashboards.Panel, f dashboards.Filter, v dashboards.View) template.HTML {
+	res, err := h.cfg.Dash.RunView(r.Context(), pn, v)
+	if err != nil {
+		_, msg := h.failure(r, err)
+		return template.HTML(`<p class="warn">` + template.HTMLEscapeString(msg) + `</p>`)
+	}
+	rv := h.staffView(r, db, pn, res, f)
+	var buf bytes.Buffer
+	if err := h.tpl.ExecuteTemplate(&buf, "fragment", rv); err != nil {
+		h.cfg.Logger.Error("dashweb: template failed", "template", "fragment", "err", err)
+		return ""
+	}
+	return template.HTML(buf.String())
 }
 
 func (h *Handlers) render(w http.ResponseWriter, name string, data any) {
@@ -325,6 +348,14 @@ func (h *Handlers) renderStatus(w http.ResponseWriter, status int, name string, 
 }
 
 type cellView struct{ Text, Class, Link, Target string }
+
+// setLoc gives a view and its parts the viewer's language.
+func (v *resultView) setLoc(l *i18n.Localizer) {
+	v.L = l
+	for i := range v.Parts {
+		v.Parts[i].setLoc(l)
+	}
+}
 
 // pickForm is where a panel's pickers send their choice: the dashboard
 // page (without JavaScript) or the panel (htmx), with the view's other
@@ -427,6 +458,12 @@ func (h *Handlers) panel(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	h.render(w, "fragment", h.staffView(r, db, pn, res, f))
+}
+
+// staffView is a staff panel's fragment: drill-down links, pickers, CSV and
+// the officials' forms.
+func (h *Handlers) staffView(r *http.Request, db *dashboards.Dashboard, pn *dashboards.Panel, res *dashboards.Result, f dashboards.Filter) resultView {
 	base := fmt.Sprintf("/staff/p/%d/dashboards/%s/panels/", f.Process, db.Name)
 	drill := ""
 	if pn.Name == "document-sections" {
@@ -444,10 +481,10 @@ func (h *Handlers) panel(w http.ResponseWriter, r *http.Request) {
 		drill = base + "theme-detail?" + drillQuery(f, "theme")
 	}
 	rv := h.view(res, drill, base+pn.Name+"/csv?"+f.Values().Encode())
-	rv.L = h.loc(r)
+	rv.setLoc(h.loc(r))
 	rv.Pick = pickerForm(f, fmt.Sprintf("/staff/p/%d/dashboards/%s", f.Process, db.Name), base+pn.Name)
 	h.officialsForms(r, &rv, pn, f)
-	h.render(w, "fragment", rv)
+	return rv
 }
 
 func (h *Handlers) csv(w http.ResponseWriter, r *http.Request) {
@@ -567,12 +604,36 @@ func (h *Handlers) results(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	d := h.base(r, p, "Results")
+	loc := h.loc(r)
+	d := h.base(r, p, loc.T("dash.page.results"))
 	d.Public = true
 	for _, pn := range panels {
-		d.Panels = append(d.Panels, panelLink{pn.Name, pn.Title, fmt.Sprintf("/results/%d/panels/%s", p.ID, pn.Name)})
+		body := template.HTML("")
+		if rv, err := h.publicView(r, p, pn); err == nil {
+			var buf bytes.Buffer
+			if err := h.tpl.ExecuteTemplate(&buf, "fragment", rv); err == nil {
+				body = template.HTML(buf.String())
+			}
+		} else {
+			_, msg := h.failure(r, err)
+			body = template.HTML(`<p class="warn">` + template.HTMLEscapeString(msg) + `</p>`)
+		}
+		d.Panels = append(d.Panels, panelLink{Name: pn.Name, Title: pn.TitleIn(loc), URL: fmt.Sprintf("/results/%d/panels/%s", p.ID, pn.Name), Body: body})
 	}
 	h.render(w, "page", d)
+}
+
+// publicView is a published panel over the whole process, suppressed.
+func (h *Handlers) publicView(r *http.Request, p *dashboards.Process, pn *dashboards.Panel) (resultView, error) {
+	v := h.cfg.Dash.Resolve(p, dashboards.Filter{Process: p.ID, Bucket: "day"})
+	v.L = h.loc(r)
+	res, err := h.cfg.Dash.RunPublic(r.Context(), pn, v)
+	if err != nil {
+		return resultView{}, err
+	}
+	rv := h.view(res, "", "")
+	rv.setLoc(v.L.(*i18n.Localizer))
+	return rv, nil
 }
 
 // resultsPanel serves a published panel over the whole process, with every
@@ -594,12 +655,11 @@ func (h *Handlers) resultsPanel(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, dashboards.ErrNotFound)
 		return
 	}
-	v := h.cfg.Dash.Resolve(p, dashboards.Filter{Process: p.ID, Bucket: "day"})
-	res, err := h.cfg.Dash.RunPublic(r.Context(), pn, v)
+	rv, err := h.publicView(r, p, pn)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	w.Header().Set("Cache-Control", "public, max-age=60")
-	h.render(w, "fragment", h.view(res, "", ""))
+	h.render(w, "fragment", rv)
 }
