@@ -95,10 +95,10 @@ func TestBrowserDashboardsWithoutJavaScript(t *testing.T) {
 		if js, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`typeof htmx`)); js != "" && js != "undefined" {
 			t.Errorf("%s: scripts ran (%q) with JavaScript disabled", name, js)
 		}
-		shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(80))
+		shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 		if err != nil {
 			t.Fatal(err)
 		}
-		browsertest.Artifact(t, "dash-sw-phone-"+name+".jpg", shot)
+		browsertest.Artifact(t, "dash-sw-phone-"+name+".png", shot)
 	}
 }
