@@ -37,8 +37,8 @@ func buildSections(ctx context.Context, d *Dashboards, v View) (*Result, error) 
 	if err != nil {
 		return nil, err
 	}
-	t := Table{Columns: []Column{{Label: "Section", Kind: Text}, {Label: "Comments", Kind: Count}, {Label: "Amendments", Kind: Count},
-		{Label: "Questions", Kind: Count}, {Label: "Agree", Kind: Count}, {Label: "Disagree", Kind: Count}}}
+	t := Table{Columns: []Column{{Label: v.T("dash.col.section"), Kind: Text}, {Label: v.T("dash.col.comments"), Kind: Count}, {Label: v.T("dash.col.amendments"), Kind: Count},
+		{Label: v.T("dash.col.questions"), Kind: Count}, {Label: v.T("dash.col.agree"), Kind: Count}, {Label: v.T("dash.col.disagree"), Kind: Count}}}
 	once, err := d.CountOnce(ctx, v.P.ID)
 	if err != nil {
 		return nil, err
@@ -73,8 +73,8 @@ func buildSectionComments(ctx context.Context, d *Dashboards, v View) (*Result, 
 	if err != nil {
 		return nil, err
 	}
-	t := Table{Columns: []Column{{Label: "Kind", Kind: Text}, {Label: "Comment", Kind: Text}, {Label: "Proposed text", Kind: Text},
-		{Label: "Region", Kind: Text}, {Label: "When", Kind: Text}, {Label: "Agree", Kind: Count}, {Label: "Disagree", Kind: Count}}}
+	t := Table{Columns: []Column{{Label: v.T("dash.col.kind"), Kind: Text}, {Label: v.T("dash.col.comment"), Kind: Text}, {Label: v.T("dash.col.proposed_text"), Kind: Text},
+		{Label: v.T("dash.col.region"), Kind: Text}, {Label: v.T("dash.col.when"), Kind: Text}, {Label: v.T("dash.col.agree"), Kind: Count}, {Label: v.T("dash.col.disagree"), Kind: Count}}}
 	err = d.each(ctx, "section-comments", v.args(), func(r *sql.Rows) error {
 		var id, ag, dis int64
 		var kind, body, proposed, region string
@@ -90,7 +90,7 @@ func buildSectionComments(ctx context.Context, d *Dashboards, v View) (*Result, 
 	}
 	r := &Result{Table: t}
 	if v.Section == 0 {
-		r.Summary = append(r.Summary, "Choose a section in the table above.")
+		r.Summary = append(r.Summary, v.T("dash.sum.choose_section"))
 	}
 	return r, nil
 }

@@ -38,12 +38,12 @@ func buildProposalActivity(ctx context.Context, d *Dashboards, v View) (*Result,
 	}
 	b := v.Buckets()
 	created, added, removed := b.Fill(pts["proposal.created"]), b.Fill(pts["support.added"]), b.Fill(pts["support.removed"])
-	t := Table{Columns: []Column{{Label: "Period", Kind: Text}, {Label: "Proposals", Kind: Count}, {Label: "Supports", Kind: Count}, {Label: "Withdrawn supports", Kind: Count}}}
+	t := Table{Columns: []Column{{Label: v.T("dash.col.period"), Kind: Text}, {Label: v.T("dash.col.proposals"), Kind: Count}, {Label: v.T("dash.col.supports"), Kind: Count}, {Label: v.T("dash.col.withdrawn"), Kind: Count}}}
 	for i, l := range b.Labels() {
 		t.Rows = append(t.Rows, []Cell{text(l), count(created[i]), count(added[i]), count(removed[i])})
 	}
 	return &Result{Table: t, chart: func(t *Table) *Chart {
-		c := LineChart(t.labels(0), []Series{{Name: "Proposals", Values: t.column(1)}, {Name: "Supports", Values: t.column(2)}, {Name: "Withdrawn supports", Values: t.column(3)}})
+		c := LineChart(t.labels(0), []Series{{Name: v.T("dash.col.proposals"), Values: t.column(1)}, {Name: v.T("dash.col.supports"), Values: t.column(2)}, {Name: v.T("dash.col.withdrawn"), Values: t.column(3)}})
 		return &c
 	}}, nil
 }
@@ -75,7 +75,7 @@ func buildRanking(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 		return nil, err
 	}
 	return &Result{Table: t, chart: func(t *Table) *Chart {
-		return largestBars(t, 3, "Supports")
+		return largestBars(t, 3, v.T("dash.col.supports"))
 	}}, nil
 }
 
@@ -201,7 +201,7 @@ func buildProposalMap(ctx context.Context, d *Dashboards, v View) (*Result, erro
 }
 
 func proposalPoints(ctx context.Context, d *Dashboards, v View) (*Result, error) {
-	t := Table{Columns: []Column{{Label: "Proposal", Kind: Text}, {Label: "Longitude", Kind: Number}, {Label: "Latitude", Kind: Number}}}
+	t := Table{Columns: []Column{{Label: v.T("dash.col.proposal"), Kind: Text}, {Label: v.T("dash.col.lng"), Kind: Number}, {Label: v.T("dash.col.lat"), Kind: Number}}}
 	err := d.each(ctx, "proposal-locations", v.args(), func(r *sql.Rows) error {
 		var lng, lat float64
 		var title string
@@ -221,7 +221,7 @@ func proposalPoints(ctx context.Context, d *Dashboards, v View) (*Result, error)
 		for i := range names {
 			pts[i] = [2]float64{lng[i], lat[i]}
 		}
-		c := GeoPoints("Proposals", names, pts)
+		c := GeoPoints(v.T("dash.col.proposals"), names, pts)
 		return &c
 	}}, nil
 }
@@ -230,8 +230,8 @@ func proposalPoints(ctx context.Context, d *Dashboards, v View) (*Result, error)
 // carries the cell's centre; the chart draws only the counts the table
 // shows, so a cell suppressed on a public page is not drawn either.
 func proposalCells(ctx context.Context, d *Dashboards, v View, located int64, cell float64) (*Result, error) {
-	t := Table{Columns: []Column{{Label: "Cell (centre)", Kind: Text}, {Label: "Longitude", Kind: Number}, {Label: "Latitude", Kind: Number},
-		{Label: "Proposals", Kind: Count}}}
+	t := Table{Columns: []Column{{Label: v.T("dash.col.cell"), Kind: Text}, {Label: v.T("dash.col.lng"), Kind: Number}, {Label: v.T("dash.col.lat"), Kind: Number},
+		{Label: v.T("dash.col.proposals"), Kind: Count}}}
 	args := v.args()
 	args["cell"] = cell
 	err := d.each(ctx, "proposal-location-cells", args, func(r *sql.Rows) error {
