@@ -48,15 +48,6 @@ func (d *Dashboards) regionNames(ctx context.Context, process int64) (map[string
 	return names, err
 }
 
-func regionName(names map[string]string, code string) string {
-	if n, ok := names[code]; ok {
-		return n
-	}
-	if code == "" {
-		return "unknown"
-	}
-	return code
-}
 
 // shorten cuts s to n characters on a word boundary where it can.
 func shorten(s string, n int) string {

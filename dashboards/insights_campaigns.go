@@ -65,10 +65,6 @@ func buildCampaigns(ctx context.Context, d *Dashboards, v View) (*Result, error)
 	if err != nil {
 		return nil, err
 	}
-	names, err := d.regionNames(ctx, v.P.ID)
-	if err != nil {
-		return nil, err
-	}
 	// Top regions is Derived and names no counts: a region's copies may be
 	// fewer than five when the campaign's are not.
 	t := Table{Columns: []Column{{Label: "Template", Kind: Text}, {Label: "Copies", Kind: Count}, {Label: "Exact copies", Kind: Count},
@@ -88,7 +84,7 @@ func buildCampaigns(ctx context.Context, d *Dashboards, v View) (*Result, error)
 		copies += n
 		t.Rows = append(t.Rows, []Cell{text(shorten(tmpl, templateShown)), count(n), count(exact),
 			text(first.In(v.P.TimeZone).Format("Jan 2 15:04")), text(last.In(v.P.TimeZone).Format("Jan 2 15:04")), count(peak),
-			text(topRegions(regions, names, 3))})
+			text(topRegions(v, regions, 3))})
 		return nil
 	})
 	if err != nil {
@@ -109,7 +105,7 @@ func buildCampaigns(ctx context.Context, d *Dashboards, v View) (*Result, error)
 	return r, nil
 }
 
-func topRegions(js string, names map[string]string, n int) string {
+func topRegions(v View, js string, n int) string {
 	var rs []campaignRegion
 	if json.Unmarshal([]byte(js), &rs) != nil || len(rs) == 0 {
 		return "–"
@@ -117,7 +113,7 @@ func topRegions(js string, names map[string]string, n int) string {
 	sort.SliceStable(rs, func(i, j int) bool { return rs[i].Copies > rs[j].Copies })
 	var out []string
 	for _, x := range rs[:min(n, len(rs))] {
-		out = append(out, regionName(names, x.Region))
+		out = append(out, v.P.RegionName(v.L, x.Region))
 	}
 	return strings.Join(out, ", ")
 }

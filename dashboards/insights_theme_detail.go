@@ -47,10 +47,6 @@ func buildThemeDetail(ctx context.Context, d *Dashboards, v View) (*Result, erro
 	if err != nil {
 		return nil, err
 	}
-	names, err := d.regionNames(ctx, v.P.ID)
-	if err != nil {
-		return nil, err
-	}
 	size := c.size[th.ID]
 	line := fmt.Sprintf("%s texts", thousands(size))
 	if th.Terms != "" {
@@ -76,14 +72,14 @@ func buildThemeDetail(ctx context.Context, d *Dashboards, v View) (*Result, erro
 			return err
 		}
 		rank++
-		r.Table.Rows = append(r.Table.Rows, []Cell{num(float64(rank)), text(strings.TrimSpace(body)), text(kind), text(regionName(names, region)),
+		r.Table.Rows = append(r.Table.Rows, []Cell{num(float64(rank)), text(strings.TrimSpace(body)), text(kind), text(v.P.RegionName(v.L, region)),
 			text(at.In(v.P.TimeZone).Format("Jan 2 15:04"))})
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	r.Parts = append(r.Parts, themeRegions(c, th.ID, names), themeDays(c, th.ID, v))
+	r.Parts = append(r.Parts, themeRegions(v, c, th.ID), themeDays(c, th.ID, v))
 	st, err := d.themeStance(ctx, args)
 	if err != nil {
 		return nil, err
@@ -120,13 +116,13 @@ func (d *Dashboards) shownTheme(ctx context.Context, process int64, s Scope, id 
 	return ThemeRef{}, "", fmt.Errorf("%w: theme %d is merged in a loop", ErrNotFound, id)
 }
 
-func themeRegions(c *themeCounts, id int64, names map[string]string) *Result {
+func themeRegions(v View, c *themeCounts, id int64) *Result {
 	p := &Result{Title: "By region", Table: Table{Columns: []Column{{Label: "Region", Kind: Text}, {Label: "Texts", Kind: Count},
 		{Label: "Share", Kind: Derived, Unit: "%"}}}}
 	size := c.size[id]
 	for _, code := range c.regionsByCount(id) {
 		n := c.regions[id][code]
-		p.Table.Rows = append(p.Table.Rows, []Cell{text(regionName(names, code)), count(n), share(float64(n) / float64(size))})
+		p.Table.Rows = append(p.Table.Rows, []Cell{text(v.P.RegionName(v.L, code)), count(n), share(float64(n) / float64(size))})
 	}
 	p.chart = func(t *Table) *Chart {
 		ch := BarChart(t.labels(0), []Series{{Name: "Texts", Values: t.column(1)}}, false)

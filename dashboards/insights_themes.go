@@ -194,10 +194,6 @@ func buildThemes(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	names, err := d.regionNames(ctx, v.P.ID)
-	if err != nil {
-		return nil, err
-	}
 	// Sizes come from the members as counted now (hidden texts and, with
 	// count-once, campaign copies left out), so order by them.
 	sort.SliceStable(themes, func(i, j int) bool { return c.size[themes[i].ID] > c.size[themes[j].ID] })
@@ -219,7 +215,7 @@ func buildThemes(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 		}
 		top := "–"
 		if rs := c.regionsByCount(th.ID); len(rs) > 0 {
-			top = regionName(names, rs[0])
+			top = v.P.RegionName(v.L, rs[0])
 		}
 		t.Rows = append(t.Rows, []Cell{text(th.Label), count(n), sh, text(sparkline(b.Fill(c.points[th.ID]))), text(top)})
 	}
