@@ -48,7 +48,6 @@ func (d *Dashboards) regionNames(ctx context.Context, process int64) (map[string
 	return names, err
 }
 
-
 // shorten cuts s to n characters on a word boundary where it can.
 func shorten(s string, n int) string {
 	s = strings.Join(strings.Fields(s), " ")
