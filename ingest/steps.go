@@ -174,7 +174,7 @@ func (in *Ingester) dimensions(ctx context.Context, b *batch) error {
 			continue
 		}
 		switch it.ev.Type {
-		case participation.EvProcessChanged:
+		case participation.EvProcessChanged, participation.EvProcessState:
 			procs[it.ev.ProcessID] = true
 		case participation.EvDocumentPublished:
 			docs[it.ev.ComponentID] = true

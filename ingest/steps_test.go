@@ -39,6 +39,9 @@ func TestValidateDropsWithReason(t *testing.T) {
 		{"link farm", ev(9, participation.EvCommentCreated, 5, 3, map[string]any{"target_kind": "proposal", "body": links}), warehouse.ReasonSpam},
 		{"registration with a value", ev(10, participation.EvRegistration, 0, 3, map[string]any{"fields": []string{"a@b.c"}}), warehouse.ReasonInvalid},
 		{"empty payload support", participation.Event{Seq: 11, Type: participation.EvSupportAdded, EntityID: 4, OccurredAt: t0}, ""},
+		{"phase opened", ev(12, participation.EvPhaseOpened, 7, 0, map[string]any{"phase_id": 7, "name": "Ideas"}), ""},
+		{"phase closed", ev(13, participation.EvPhaseClosed, 7, 0, map[string]any{"phase_id": 7, "name": "Ideas"}), ""},
+		{"phase change of another phase", ev(14, participation.EvPhaseClosed, 7, 0, map[string]any{"phase_id": 8}), warehouse.ReasonInvalid},
 	}
 	for _, c := range cases {
 		p, err := Validate(c.e)

@@ -66,6 +66,13 @@ type hiddenPayload struct {
 	Status string `json:"status"`
 }
 
+// phasePayload is a phase boundary's (the job queue's AdvancePhases): only
+// the events ledger keeps it, where the monitor marks it on its time axis.
+type phasePayload struct {
+	PhaseID int64  `json:"phase_id"`
+	Name    string `json:"name"`
+}
+
 type emptyPayload struct{}
 
 // item is one event travelling through the steps: the decoded payload, the
@@ -205,8 +212,18 @@ func Validate(e participation.Event) (any, error) {
 			return nil, invalid("moderation without entity")
 		}
 		return p, nil
+	case participation.EvPhaseOpened, participation.EvPhaseClosed:
+		var p phasePayload
+		if err := decode(e, &p); err != nil {
+			return nil, err
+		}
+		if e.ProcessID <= 0 || e.EntityID <= 0 || p.PhaseID != e.EntityID {
+			return nil, invalid("phase change without its process or phase")
+		}
+		return p, nil
 	case participation.EvProcessChanged, participation.EvSurveyChanged, participation.EvDocumentPublished,
-		participation.EvParticipantJoined:
+		participation.EvParticipantJoined,
+		participation.EvProcessState:
 		if !json.Valid(payloadOrEmpty(e.Payload)) {
 			return nil, invalid("payload is not JSON")
 		}

@@ -79,9 +79,21 @@ type Process struct {
 	PersonalFields     []PersonalField `db:"-" json:"personal_fields"` // registered mode only
 	RegionSetID        int64           `db:"region_set_id" json:"region_set_id"`
 	TargetParticipants int             `db:"target_participants" json:"target_participants"`
-	Published          bool            `db:"published" json:"published"`
-	CreatedAt          time.Time       `db:"created_at" json:"created_at"`
-	UpdatedAt          time.Time       `db:"updated_at" json:"updated_at"`
+	Published          bool            `db:"published" json:"published"` // derived: State == StatePublished
+	State              State           `db:"state" json:"state"`
+	ClosedReason       string          `db:"closed_reason" json:"closed_reason,omitempty"`
+	ClosedAt           *time.Time      `db:"closed_at" json:"closed_at,omitempty"`
+	// FaceToFace names the offline formats (meetings, barazas, …) the online
+	// process complements.
+	FaceToFace []string `db:"-" json:"face_to_face"`
+	// FieldReasons gives, per asked personal field, why it is asked; citizens
+	// see it beside the field.
+	FieldReasons map[PersonalField]string `db:"-" json:"field_reasons"`
+	// IsTemplate marks a set-up kept for copying: never leaves draft, never
+	// listed to citizens.
+	IsTemplate bool      `db:"is_template" json:"is_template"`
+	CreatedAt  time.Time `db:"created_at" json:"created_at"`
+	UpdatedAt  time.Time `db:"updated_at" json:"updated_at"`
 
 	// Filled by GetProcess; ignored by CreateProcess (use the dedicated calls).
 	PrivacyNotice *PrivacyNotice `db:"-" json:"privacy_notice,omitempty"`
@@ -130,6 +142,9 @@ type Component struct {
 	Position    int           `db:"position" json:"position"`
 	Title       string        `db:"title" json:"title"`
 	Description string        `db:"description" json:"description"`
+	// Proposals holds the settings of a proposals component (nil for the
+	// other kinds, and for proposals components it means the defaults).
+	Proposals *ProposalSettings `db:"-" json:"proposals,omitempty"`
 }
 
 // Region is one area of a region set with its resident population, the
@@ -138,6 +153,7 @@ type Region struct {
 	Code       string `db:"code" json:"code"`
 	Name       string `db:"name" json:"name"`
 	Population int64  `db:"population" json:"population"`
+	ParentCode string `db:"parent_code" json:"parent_code,omitempty"` // e.g. a sub-county's county
 }
 
 // RegionSet is a named list of regions (the demo: Kenya's 47 counties).
@@ -146,6 +162,9 @@ type RegionSet struct {
 	Name    string   `db:"name" json:"name"`
 	Source  string   `db:"source" json:"source"` // where the population figures come from
 	Regions []Region `db:"-" json:"regions"`
+	// GeoJSON is the FeatureCollection of the regions' shapes (property
+	// "code"), as normalised by CheckGeoJSON; empty when none was given.
+	GeoJSON json.RawMessage `db:"-" json:"geojson,omitempty"`
 }
 
 // Status of a citizen contribution; moderation hides without deleting.
@@ -229,7 +248,10 @@ type Comment struct {
 	Disagree      int         `db:"disagree" json:"disagree"`
 	Pass          int         `db:"pass" json:"pass"`
 	CreatedAt     time.Time   `db:"created_at" json:"created_at"`
-	Replies       []Comment   `db:"-" json:"replies,omitempty"`
+	// OnEarlierVersion marks a section comment written on a version of the
+	// section whose text has changed since (ListComments sets it).
+	OnEarlierVersion bool      `db:"-" json:"on_earlier_version,omitempty"`
+	Replies          []Comment `db:"-" json:"replies,omitempty"`
 }
 
 // Vote is a participant's stance on a document comment (Pol.is style).
@@ -259,6 +281,11 @@ type Section struct {
 	Heading      string `db:"heading" json:"heading"`
 	Body         string `db:"body" json:"body"`
 	CommentCount int    `db:"comment_count" json:"comment_count"`
+	// LineageID is the id of the first version's section this one descends
+	// from (its own id for a new section); comments follow the lineage.
+	LineageID int64 `db:"lineage_id" json:"lineage_id"`
+	// Changed says its text differs from the section it descends from.
+	Changed bool `db:"changed" json:"changed"`
 }
 
 // QuestionType is the kind of answer a survey question takes.
@@ -288,6 +315,7 @@ type Question struct {
 	MaxChoices  int          `db:"max_choices" json:"max_choices,omitempty"`
 	Min         *float64     `db:"min_value" json:"min,omitempty"`
 	Max         *float64     `db:"max_value" json:"max,omitempty"`
+	ShowIf      *Condition   `db:"-" json:"show_if,omitempty"`
 }
 
 // Survey is a survey component's questions, ordered by page and position.
@@ -412,6 +440,7 @@ const (
 	EvDocumentPublished  EventType = "document.published"
 	EvSurveyChanged      EventType = "survey.changed"
 	EvContributionHidden EventType = "contribution.hidden"
+	EvProcessState       EventType = "process.state" // payload: from, to, reason
 )
 
 // Cursor returns the event's position in the outbox.

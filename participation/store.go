@@ -18,6 +18,9 @@ import (
 // (invariant 1). Errors are *Error or ValidationErrors with a Code; anything
 // else is an internal failure.
 type Store interface {
+	// Setup is what officials use to set up and run a process.
+	Setup
+
 	// Region sets.
 	CreateRegionSet(ctx context.Context, rs RegionSet) (int64, error)
 	GetRegionSet(ctx context.Context, id int64) (RegionSet, error)

@@ -266,10 +266,13 @@ type tokenRow struct {
 	CreatedAt time.Time     `db:"created_at"`
 	ExpiresAt time.Time     `db:"expires_at"`
 	UsedAt    sql.NullTime  `db:"used_at"`
+	RevokedAt sql.NullTime  `db:"revoked_at"`
 }
 
 // liveToken finds an unused, unexpired token of kind; every other case is
-// ErrInvalidToken, so a link never tells why it failed.
+// ErrInvalidToken, so a link never tells why it failed — except a revoked
+// invitation (ErrRevoked): its invitee was told to expect an account and
+// should learn that an admin withdrew it, not that the link broke.
 func (s *Service) liveToken(ctx context.Context, kind, token string) (tokenRow, error) {
 	var r tokenRow
 	err := s.db.GetContext(ctx, &r, s.q["token-by-hash"], hashToken(token), kind)
@@ -278,6 +281,9 @@ func (s *Service) liveToken(ctx context.Context, kind, token string) (tokenRow, 
 	}
 	if err != nil {
 		return r, fmt.Errorf("staff: unable to read a link: %w", err)
+	}
+	if r.RevokedAt.Valid && !r.UsedAt.Valid {
+		return r, ErrRevoked
 	}
 	if r.UsedAt.Valid || !s.now().Before(r.ExpiresAt) {
 		return r, ErrInvalidToken

@@ -1,7 +1,6 @@
 package staff
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -42,27 +41,37 @@ type Record struct {
 const Redacted = "[redacted]"
 
 // Audit appends e to the audit log. Other packages call it for every staff
-// action that changes something; actions of this package audit themselves
-// inside their own transaction.
+// action that changes something (e.g. a workspace edit, with the process's
+// fields before and after). Before and After go through the same filter as
+// every entry — secret-looking keys are redacted — and, since these values
+// come from outside the staff package, citizens' personal data is stripped
+// too (see scrub: emails, phone numbers and the names beside them become
+// "[personal]"). Actions of this package audit themselves inside their own
+// transaction, with staff emails kept: those are staff, not citizens.
 func (s *Service) Audit(ctx context.Context, e Entry) error {
-	return s.inTx(ctx, func(tx *sqlx.Tx) error { return s.auditTx(ctx, tx, e) })
+	return s.inTx(ctx, func(tx *sqlx.Tx) error { return s.record(ctx, tx, e, true) })
 }
 
-// AuditTx appends e inside the caller's transaction on the same database,
+// AuditTx is Audit inside the caller's transaction on the same database,
 // so that the change and its record commit together.
 func (s *Service) AuditTx(ctx context.Context, tx *sqlx.Tx, e Entry) error {
-	return s.auditTx(ctx, tx, e)
+	return s.record(ctx, tx, e, true)
 }
 
+// auditTx records an entry of this package.
 func (s *Service) auditTx(ctx context.Context, tx *sqlx.Tx, e Entry) error {
+	return s.record(ctx, tx, e, false)
+}
+
+func (s *Service) record(ctx context.Context, tx *sqlx.Tx, e Entry, personal bool) error {
 	if strings.TrimSpace(e.Action) == "" {
 		return fmt.Errorf("%w: an audit entry needs an action", ErrInvalid)
 	}
-	before, err := redactedJSON(e.Before)
+	before, err := auditJSON(e.Before, personal)
 	if err != nil {
 		return fmt.Errorf("staff: unable to record %s: %w", e.Action, err)
 	}
-	after, err := redactedJSON(e.After)
+	after, err := auditJSON(e.After, personal)
 	if err != nil {
 		return fmt.Errorf("staff: unable to record %s: %w", e.Action, err)
 	}
@@ -136,29 +145,6 @@ func (s *Service) ListAudit(ctx context.Context, f AuditFilter) ([]Record, int64
 	return out, next, nil
 }
 
-// redactedJSON marshals v and replaces the value of every key that names a
-// secret, at any depth. nil stays SQL NULL.
-func redactedJSON(v any) (sql.NullString, error) {
-	if v == nil {
-		return sql.NullString{}, nil
-	}
-	raw, err := json.Marshal(v)
-	if err != nil {
-		return sql.NullString{}, err
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var tree any
-	if err := dec.Decode(&tree); err != nil {
-		return sql.NullString{}, err
-	}
-	out, err := json.Marshal(redact(tree))
-	if err != nil {
-		return sql.NullString{}, err
-	}
-	return sql.NullString{String: string(out), Valid: true}, nil
-}
-
 func redact(v any) any {
 	switch t := v.(type) {
 	case map[string]any:
@@ -191,6 +177,23 @@ var secretWords = map[string]bool{
 // words at underscores, dashes, dots and camel-case humps, so "region_code"
 // is kept while "totp_code" and "sessionToken" are redacted.
 func SecretKey(k string) bool {
+	words := keyWords(k)
+	for i, w := range words {
+		if secretWords[w] || (w == "api" && i+1 < len(words) && words[i+1] == "key") {
+			return true
+		}
+	}
+	return secretWords[strings.ToLower(strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) {
+			return r
+		}
+		return -1
+	}, k))]
+}
+
+// keyWords splits a JSON key into lower-case words at underscores, dashes,
+// dots and camel-case humps ("sessionToken" → session, token).
+func keyWords(k string) []string {
 	var words []string
 	var cur []rune
 	rs := []rune(k)
@@ -212,15 +215,5 @@ func SecretKey(k string) bool {
 		}
 	}
 	flush()
-	for i, w := range words {
-		if secretWords[w] || (w == "api" && i+1 < len(words) && words[i+1] == "key") {
-			return true
-		}
-	}
-	return secretWords[strings.ToLower(strings.Map(func(r rune) rune {
-		if unicode.IsLetter(r) {
-			return r
-		}
-		return -1
-	}, k))]
+	return words
 }

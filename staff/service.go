@@ -39,7 +39,9 @@ var queryFiles embed.FS
 // Errors. Handlers map them to statuses: ErrNoSession 401, ErrForbidden 403,
 // ErrNotFound 404, ErrLocked 429, ErrInvalid and ErrWeakPassword 422,
 // ErrExists and ErrConflict 409; ErrBadCredentials, ErrTOTPRequired,
-// ErrDisabled and ErrInvalidToken re-render their form with a message.
+// ErrDisabled and ErrInvalidToken re-render their form with a message;
+// ErrRevoked (a withdrawn invitation) is 410 like ErrInvalidToken, with its
+// own message.
 var (
 	ErrNotFound       = errors.New("staff: not found")
 	ErrForbidden      = errors.New("staff: not allowed")
@@ -49,6 +51,7 @@ var (
 	ErrLocked         = errors.New("staff: too many failed sign-ins; try again later")
 	ErrDisabled       = errors.New("staff: this account is disabled")
 	ErrInvalidToken   = errors.New("staff: this link is invalid, already used or expired")
+	ErrRevoked        = errors.New("staff: this invitation was revoked")
 	ErrWeakPassword   = errors.New("staff: password does not meet the policy")
 	ErrInvalid        = errors.New("staff: invalid input")
 	ErrExists         = errors.New("staff: an account with this email exists")

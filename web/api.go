@@ -22,6 +22,7 @@ import (
 func (s *Server) registerAPI(reg Registrar) {
 	const v1 = "/api/v1"
 	reg.HandleFunc("api.openapi", "GET", v1+"/openapi.json", Public, s.apiOpenAPI)
+	reg.HandleFunc("api.schema.process_file", "GET", v1+"/schemas/process-file.json", Public, apiProcessFileSchema)
 	reg.HandleFunc("api.participants.create", "POST", v1+"/participants", Public, s.apiCreateParticipant)
 	reg.HandleFunc("api.processes", "GET", v1+"/processes", Public, s.apiProcesses)
 	reg.HandleFunc("api.process", "GET", v1+"/processes/{id:[0-9]+}", Public, s.apiProcess)
@@ -238,24 +239,30 @@ func (s *Server) apiCreateProposal(w http.ResponseWriter, r *http.Request) {
 		RegionCode: in.RegionCode, Lat: in.Lat, Lng: in.Lng,
 	}
 	var ve participation.ValidationErrors
-	tooLarge := false
+	status := 0
 	if len(in.Images) > participation.MaxImagesPerProposal {
 		ve.Add("images", "err.too_many_images", "at most %d pictures", participation.MaxImagesPerProposal)
 	} else {
 		for i, im := range in.Images {
-			img, perr, big := checkImage(im.Data, i+1, fmt.Sprintf("images[%d]", i))
+			img, perr, st := checkImage(r.Context(), im.Data, i+1, fmt.Sprintf("images[%d]", i))
 			if perr != nil {
 				ve = append(ve, perr)
-				tooLarge = tooLarge || big
+				status = worse(status, st)
 				continue
 			}
 			p.Images = append(p.Images, img)
 		}
 	}
 	if len(ve) > 0 {
-		if tooLarge {
+		switch status {
+		case http.StatusServiceUnavailable:
 			fe, _ := validationErrors(state(r).loc, ve)
-			s.problem(w, r, http.StatusRequestEntityTooLarge, state(r).loc.T("err.image_too_large_any", imageMaxBytes>>20), fe)
+			w.Header().Set("Retry-After", imageRetryAfter)
+			s.problem(w, r, status, state(r).loc.T("err.image_busy_any"), fe)
+			return
+		case http.StatusRequestEntityTooLarge:
+			fe, _ := validationErrors(state(r).loc, ve)
+			s.problem(w, r, status, state(r).loc.T("err.image_too_large_any", imageMaxBytes>>20), fe)
 			return
 		}
 		s.fail(w, r, ve)

@@ -526,10 +526,13 @@ func (s *Server) createProposal(w http.ResponseWriter, r *http.Request) {
 	status := http.StatusUnprocessableEntity
 	if r.MultipartForm != nil {
 		files := r.MultipartForm.File["images"]
-		imgs, imgErrs, tooLarge := readImages(files)
+		imgs, imgErrs, st := readImages(r.Context(), files)
 		ve = append(ve, imgErrs...)
-		if tooLarge {
-			status = http.StatusRequestEntityTooLarge
+		if st != 0 {
+			status = st
+		}
+		if st == http.StatusServiceUnavailable {
+			w.Header().Set("Retry-After", imageRetryAfter)
 		}
 		p.Images = imgs
 	}

@@ -132,9 +132,13 @@ func TestProposalsEndToEnd(t *testing.T) {
 		// Support, a second support, withdrawal, follow.
 		p = b.post(fixtureLoc+"/support", tok, url.Values{"on": {"1"}})
 		want(t, p.Status, http.StatusSeeOther, p.Body)
-		if d := b.get(fixtureLoc); !d.has("1 supports") || !d.has("Withdraw my support") {
-			t.Fatal("support not shown")
+		if d := b.get(fixtureLoc); !d.has("<strong>1 support</strong>") || !d.has("Withdraw my support") {
+			t.Fatal("support not shown, or not in the singular")
 		}
+		if d := b.get(fixtureLoc + "?lang=sw"); !d.has("<strong>Mwungaji mkono 1</strong>") {
+			t.Fatal("Kiswahili singular not shown")
+		}
+		b.get(fixtureLoc + "?lang=en") // the choice sticks in a cookie: back to English
 		p = b.post(fixtureLoc+"/support", tok, url.Values{"on": {"1"}})
 		want(t, p.Status, http.StatusConflict, p.Body)
 		if !p.has("You already support this proposal") {
@@ -142,7 +146,7 @@ func TestProposalsEndToEnd(t *testing.T) {
 		}
 		p = b.post(fixtureLoc+"/support", tok, url.Values{"on": {"0"}}, "HX-Request", "true")
 		want(t, p.Status, http.StatusOK, p.Body)
-		if !p.has(`id="actions"`) || !p.has("0 supports") {
+		if !p.has(`id="actions"`) || !p.has("0 supports<") {
 			t.Fatalf("htmx unsupport fragment:\n%s", p.Body)
 		}
 		p = b.post(fixtureLoc+"/follow", tok, url.Values{"on": {"1"}})

@@ -8,6 +8,7 @@
 //	civicpulse ingest  [--rebuild]
 //	civicpulse bench   submit|ingest|... [--json]
 //	civicpulse admin   create --email E --role admin
+//	civicpulse process export ID > FILE.json | apply FILE.json
 //
 // Configuration comes from flags and environment variables (DATABASE_URL,
 // CIVICPULSE_DATA, CIVICPULSE_ADDR, CIVICPULSE_SECRET or CIVICPULSE_SECRET_FILE).
@@ -40,6 +41,7 @@ func commands() []command {
 		{"admin", "staff accounts: admin create --email E --role admin", runAdmin},
 		{"analyze", "analyze opinions|themes (offline analysis of exports)", runAnalyze},
 		{"import", "import polis DIR (a Pol.is export as a document consultation)", runImport},
+		{"process", "process export ID > FILE.json | process apply FILE.json (a process's set-up as a file)", runProcess},
 		{"export", "export --process ID --format csv|xlsx|parquet --out DIR (stop serve first)", runExport},
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/civicpulse/civicpulse/ingest"
 	"github.com/civicpulse/civicpulse/insights"
 	"github.com/civicpulse/civicpulse/internal/sqldb"
+	"github.com/civicpulse/civicpulse/jobs"
 	"github.com/civicpulse/civicpulse/participation/sqlstore"
 )
 
@@ -28,6 +29,9 @@ func runMigrate(ctx context.Context, args []string) error {
 	}
 	defer db.Close()
 	if err := sqlstore.Migrate(ctx, db); err != nil {
+		return err
+	}
+	if err := jobs.Migrate(ctx, cfg.storeURL(), slog.Default()); err != nil {
 		return err
 	}
 	slog.Info("migrated", "store", storeKind(cfg.storeURL()))

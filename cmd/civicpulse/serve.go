@@ -17,6 +17,7 @@ import (
 	"github.com/civicpulse/civicpulse/demo"
 	"github.com/civicpulse/civicpulse/ingest"
 	"github.com/civicpulse/civicpulse/insights"
+	"github.com/civicpulse/civicpulse/participation"
 	"github.com/civicpulse/civicpulse/participation/sqlstore"
 	"github.com/civicpulse/civicpulse/staff"
 	"github.com/civicpulse/civicpulse/warehouse"
@@ -51,6 +52,12 @@ func runServe(ctx context.Context, args []string) error {
 			return err
 		}
 	}
+
+	scheduler, err := startJobs(ctx, &cfg, store)
+	if err != nil {
+		return err
+	}
+	defer stopJobs(scheduler)
 
 	secret, err := cfg.secret("CIVICPULSE_SECRET", "secret.key")
 	if err != nil {
@@ -158,12 +165,8 @@ func mountDashboards(ctx context.Context, site *web.Server, area *staffweb.Area,
 		}
 	}()
 	site.Mount(dashweb.New(dashweb.Config{Dash: d, Live: wh, Assets: site, Logger: slog.Default()}).Routes)
-	for _, db := range dashboards.All() {
-		area.AddProcessLink(staffweb.ProcessLink{
-			Label: db.Title,
-			Perm:  staff.ViewDashboard,
-			Path:  func(id int64) string { return fmt.Sprintf("/staff/p/%d/dashboards/%s", id, db.Name) },
-		})
+	for _, l := range dashboardLinks() {
+		area.AddProcessLink(l)
 	}
 	wg.Add(1)
 	go func() {
@@ -171,6 +174,25 @@ func mountDashboards(ctx context.Context, site *web.Server, area *staffweb.Area,
 		d.RunAlerts(ctx, time.Minute, slog.Default())
 	}()
 	return nil
+}
+
+// dashboardLinks are the process page's links to the dashboards. A
+// dashboard about one tool is linked only from processes that have it: the
+// survey dashboard of a survey-less process answers 404.
+func dashboardLinks() []staffweb.ProcessLink {
+	needs := map[string]participation.ComponentKind{
+		"survey": participation.KindSurvey, "document": participation.KindDocument, "proposals": participation.KindProposals,
+	}
+	var out []staffweb.ProcessLink
+	for _, db := range dashboards.All() {
+		out = append(out, staffweb.ProcessLink{
+			Label: db.Title,
+			Perm:  staff.ViewDashboard,
+			Path:  func(id int64) string { return fmt.Sprintf("/staff/p/%d/dashboards/%s", id, db.Name) },
+			Needs: needs[db.Name],
+		})
+	}
+	return out
 }
 
 // demoOnFirstStart creates the demo processes when the store holds none, so

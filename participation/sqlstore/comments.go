@@ -65,8 +65,15 @@ func (s *Store) CreateComment(ctx context.Context, c participation.Comment) (int
 			if err != nil && !noRows(err) {
 				return fmt.Errorf("store: unable to find parent comment: %w", err)
 			}
-			if noRows(err) || parent.TargetKind != c.TargetKind || parent.TargetID != c.TargetID ||
-				parent.ParentID != nil || parent.Status != participation.StatusPublished {
+			sameTarget := err == nil && parent.TargetKind == c.TargetKind && parent.TargetID == c.TargetID
+			if err == nil && !sameTarget && c.TargetKind == participation.TargetSection && parent.TargetKind == participation.TargetSection {
+				// A reply on a later version of the section answers a
+				// comment of the same lineage.
+				if sameTarget, err = w.sameLineage(ctx, parent.TargetID, c.TargetID); err != nil {
+					return err
+				}
+			}
+			if !sameTarget || parent.ParentID != nil || parent.Status != participation.StatusPublished {
 				return participation.ValidationErrors{participation.Errorf(participation.CodeInvalid, "parent_id", "err.bad_parent",
 					"a reply must answer a top-level comment on the same %s", string(c.TargetKind))}
 			}
@@ -150,9 +157,18 @@ func (s *Store) GetComment(ctx context.Context, id int64) (participation.Comment
 
 // ListComments returns a target's published top-level comments, oldest
 // first, each with its published replies.
+//
+// For a section they are the comments of its whole lineage up to its
+// version; those written on an earlier version whose text has changed since
+// are marked OnEarlierVersion.
 func (s *Store) ListComments(ctx context.Context, kind participation.TargetKind, targetID int64) ([]participation.Comment, error) {
 	var all []participation.Comment
-	if err := s.sel(ctx, &all, "list-comments", string(kind), targetID); err != nil {
+	if kind == participation.TargetSection {
+		var err error
+		if all, err = s.lineageComments(ctx, targetID); err != nil {
+			return nil, err
+		}
+	} else if err := s.sel(ctx, &all, "list-comments", string(kind), targetID); err != nil {
 		return nil, fmt.Errorf("store: unable to list comments: %w", err)
 	}
 	top := []participation.Comment{}
@@ -174,6 +190,54 @@ func (s *Store) ListComments(ctx context.Context, kind participation.TargetKind,
 		}
 	}
 	return top, nil
+}
+
+// sameLineage reports whether two sections descend from the same one.
+func (s *Store) sameLineage(ctx context.Context, a, b int64) (bool, error) {
+	sa, err := s.GetSection(ctx, a)
+	if err != nil {
+		return false, err
+	}
+	sb, err := s.GetSection(ctx, b)
+	if participation.IsNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return sa.ComponentID == sb.ComponentID && sa.LineageID == sb.LineageID, nil
+}
+
+func (s *Store) lineageComments(ctx context.Context, sectionID int64) ([]participation.Comment, error) {
+	sec, err := s.GetSection(ctx, sectionID)
+	if participation.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var rows []struct {
+		participation.Comment
+		Version int `db:"section_version"`
+	}
+	if err := s.sel(ctx, &rows, "list-lineage-comments", sec.ComponentID, sec.LineageID, sec.Version); err != nil {
+		return nil, fmt.Errorf("store: unable to list comments: %w", err)
+	}
+	var changes []int
+	if err := s.sel(ctx, &changes, "lineage-changes", sec.ComponentID, sec.LineageID, sec.Version); err != nil {
+		return nil, fmt.Errorf("store: unable to read section changes: %w", err)
+	}
+	out := make([]participation.Comment, 0, len(rows))
+	for _, r := range rows {
+		c := r.Comment
+		for _, v := range changes {
+			if v > r.Version {
+				c.OnEarlierVersion = true
+			}
+		}
+		out = append(out, c)
+	}
+	return out, nil
 }
 
 // VoteComment records or changes a participant's vote on a section comment.

@@ -27,15 +27,44 @@ func (s *Store) PublishDocument(ctx context.Context, d participation.Document) (
 		if c.Kind != participation.KindDocument {
 			return participation.Errorf(participation.CodeInvalid, "component_id", "err.wrong_component", "this is not a document component")
 		}
+		if _, err := w.editable(ctx, c.ProcessID); err != nil {
+			return err
+		}
 		if err := w.get(ctx, &version, "next-document-version", d.ComponentID); err != nil {
 			return fmt.Errorf("store: unable to number document: %w", err)
 		}
+		// Each section descends from the previous version's, so comments
+		// stay on their lineage.
+		var prev []participation.Section
+		if version > 1 {
+			if err := w.sel(ctx, &prev, "list-sections", d.ComponentID, version-1); err != nil {
+				return fmt.Errorf("store: unable to read the previous version: %w", err)
+			}
+		}
+		d.Sections = participation.MatchSections(prev, d.Sections)
 		if _, err := w.exec(ctx, "insert-document", d.ComponentID, version, strings.TrimSpace(d.Title), w.now(ctx)); err != nil {
 			return fmt.Errorf("store: unable to publish document: %w", err)
 		}
 		for i, sec := range d.Sections {
-			if _, err := w.exec(ctx, "insert-section", d.ComponentID, version, i+1, strings.TrimSpace(sec.Heading), sec.Body); err != nil {
+			id, err := w.insertID(ctx, "insert-section", d.ComponentID, version, i+1, strings.TrimSpace(sec.Heading), sec.Body, sec.LineageID, sec.Changed)
+			if err != nil {
 				return fmt.Errorf("store: unable to store section: %w", err)
+			}
+			if sec.LineageID == 0 {
+				if _, err := w.exec(ctx, "set-section-lineage", id, id); err != nil {
+					return fmt.Errorf("store: unable to start section lineage: %w", err)
+				}
+				continue
+			}
+			if sec.Changed {
+				continue
+			}
+			for _, p := range prev {
+				if p.LineageID == sec.LineageID {
+					if _, err := w.exec(ctx, "copy-section-translations", id, p.ID); err != nil {
+						return fmt.Errorf("store: unable to keep section translations: %w", err)
+					}
+				}
 			}
 		}
 		return w.emit(ctx, event{typ: participation.EvDocumentPublished, processID: c.ProcessID, componentID: c.ID,

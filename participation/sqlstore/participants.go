@@ -122,10 +122,11 @@ func (s *Store) SetParticipantRegion(ctx context.Context, participantID int64, r
 }
 
 type processMode struct {
-	Published          bool               `db:"published"`
-	Mode               participation.Mode `db:"mode"`
-	PersonalFieldsJSON string             `db:"personal_fields"`
-	Notice             int                `db:"notice_version"`
+	Published          bool                `db:"published"`
+	State              participation.State `db:"state"`
+	Mode               participation.Mode  `db:"mode"`
+	PersonalFieldsJSON string              `db:"personal_fields"`
+	Notice             int                 `db:"notice_version"`
 }
 
 // Register records the participant's consent to the process's current
@@ -142,6 +143,9 @@ func (s *Store) Register(ctx context.Context, processID, participantID int64, c 
 				return notFound("process_id", "process")
 			}
 			return fmt.Errorf("store: unable to read process: %w", err)
+		}
+		if pm.State.ReadOnly() {
+			return participation.Errorf(participation.CodeClosed, "", "err.process_closed", "this process is %s; it takes no more registrations", string(pm.State))
 		}
 		if !pm.Published {
 			return participation.Errorf(participation.CodeUnpublished, "", "err.unpublished", "this process is not published")
@@ -165,7 +169,18 @@ func (s *Store) Register(ctx context.Context, processID, participantID int64, c 
 			return fmt.Errorf("store: unable to read profile: %w", err)
 		}
 		if verified > 0 {
-			return participation.Errorf(participation.CodeDuplicate, "", "err.already_registered", "you are already registered for this process")
+			// A new version of the notice asks registered participants to
+			// confirm again; their profile stays as verified.
+			var active []participation.Consent
+			if err := w.sel(ctx, &active, "active-consents", participantID, processID); err != nil {
+				return fmt.Errorf("store: unable to read consent: %w", err)
+			}
+			for _, a := range active {
+				if a.NoticeVersion == pm.Notice {
+					return participation.Errorf(participation.CodeDuplicate, "", "err.already_registered", "you are already registered for this process")
+				}
+			}
+			return w.consent(ctx, processID, participantID, region, c)
 		}
 		p = trimProfile(p)
 		regions, err := w.knownRegion(ctx, processID, p.RegionCode)
@@ -175,17 +190,9 @@ func (s *Store) Register(ctx context.Context, processID, participantID int64, c 
 		if v := participation.ValidateProfile(p, asked, regions); len(v) > 0 {
 			return v
 		}
-		purpose := strings.TrimSpace(c.Purpose)
-		if purpose == "" {
-			purpose = "participation"
-		}
 		now := w.now(ctx)
 		// Consent first: no personal field is stored without it.
-		if _, err := w.insertID(ctx, "insert-consent", participantID, processID, c.NoticeVersion, purpose, now); err != nil {
-			return fmt.Errorf("store: unable to record consent: %w", err)
-		}
-		if err := w.emit(ctx, event{typ: participation.EvConsentGiven, processID: processID, entityID: participantID,
-			participantID: participantID, region: region, payload: consentChanged{c.NoticeVersion, purpose}}); err != nil {
+		if err := w.consent(ctx, processID, participantID, region, c); err != nil {
 			return err
 		}
 		if _, err := w.exec(ctx, "upsert-profile", participantID, processID, p.Name, p.Email, p.Phone, p.RegionCode, p.AgeBand, p.Gender, now); err != nil {
@@ -211,6 +218,19 @@ func (s *Store) Register(ctx context.Context, processID, participantID int64, c 
 		return "", err
 	}
 	return secret, nil
+}
+
+// consent records a participant's consent to a notice version.
+func (w *Store) consent(ctx context.Context, processID, participantID int64, region string, c participation.Consent) error {
+	purpose := strings.TrimSpace(c.Purpose)
+	if purpose == "" {
+		purpose = "participation"
+	}
+	if _, err := w.insertID(ctx, "insert-consent", participantID, processID, c.NoticeVersion, purpose, w.now(ctx)); err != nil {
+		return fmt.Errorf("store: unable to record consent: %w", err)
+	}
+	return w.emit(ctx, event{typ: participation.EvConsentGiven, processID: processID, entityID: participantID,
+		participantID: participantID, region: region, payload: consentChanged{c.NoticeVersion, purpose}})
 }
 
 func trimProfile(p participation.Profile) participation.Profile {

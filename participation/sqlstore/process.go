@@ -10,19 +10,41 @@ import (
 )
 
 // CreateRegionSet stores a region set and its regions in the given order.
+// Parent codes must be codes of the set; GeoJSON, when given, is checked
+// and stored normalised (see participation.CheckGeoJSON).
 func (s *Store) CreateRegionSet(ctx context.Context, rs participation.RegionSet) (int64, error) {
-	if v := participation.ValidateRegionSet(rs); len(v) > 0 {
+	v := participation.ValidateRegionSet(rs)
+	codes := make([]string, 0, len(rs.Regions))
+	known := map[string]bool{}
+	for _, r := range rs.Regions {
+		codes = append(codes, r.Code)
+		known[r.Code] = true
+	}
+	for _, r := range rs.Regions {
+		if r.ParentCode != "" && (!known[r.ParentCode] || r.ParentCode == r.Code) {
+			v.Add("regions", "err.unknown_parent", "the parent %q of %q is not another region of the set", r.ParentCode, r.Code)
+		}
+	}
+	if len(v) > 0 {
 		return 0, v
+	}
+	geo := ""
+	if len(rs.GeoJSON) > 0 {
+		g, err := participation.CheckGeoJSON(rs.GeoJSON, codes, participation.MaxGeoJSONBytes)
+		if err != nil {
+			return 0, err
+		}
+		geo = string(g)
 	}
 	var id int64
 	err := s.write(ctx, func(w *Store) error {
 		var err error
-		id, err = w.insertID(ctx, "insert-region-set", rs.Name, rs.Source)
+		id, err = w.insertID(ctx, "insert-region-set", rs.Name, rs.Source, geo)
 		if err != nil {
 			return fmt.Errorf("store: unable to create region set: %w", err)
 		}
 		for i, r := range rs.Regions {
-			if _, err := w.exec(ctx, "insert-region", id, r.Code, r.Name, r.Population, i); err != nil {
+			if _, err := w.exec(ctx, "insert-region", id, r.Code, r.Name, r.Population, i, r.ParentCode); err != nil {
 				return fmt.Errorf("store: unable to add region %s: %w", r.Code, err)
 			}
 		}
@@ -33,12 +55,19 @@ func (s *Store) CreateRegionSet(ctx context.Context, rs participation.RegionSet)
 
 // GetRegionSet returns a region set with its regions in their stored order.
 func (s *Store) GetRegionSet(ctx context.Context, id int64) (participation.RegionSet, error) {
-	var rs participation.RegionSet
-	if err := s.get(ctx, &rs, "get-region-set", id); err != nil {
+	var row struct {
+		participation.RegionSet
+		GeoJSON string `db:"geojson"`
+	}
+	if err := s.get(ctx, &row, "get-region-set", id); err != nil {
 		if noRows(err) {
-			return rs, notFound("region_set_id", "region set")
+			return row.RegionSet, notFound("region_set_id", "region set")
 		}
-		return rs, fmt.Errorf("store: unable to get region set: %w", err)
+		return row.RegionSet, fmt.Errorf("store: unable to get region set: %w", err)
+	}
+	rs := row.RegionSet
+	if row.GeoJSON != "" {
+		rs.GeoJSON = json.RawMessage(row.GeoJSON)
 	}
 	if err := s.sel(ctx, &rs.Regions, "list-regions", id); err != nil {
 		return rs, fmt.Errorf("store: unable to list regions: %w", err)
@@ -66,6 +95,8 @@ type processRow struct {
 	OfficialsJSON      string `db:"officials"`
 	LanguagesJSON      string `db:"languages"`
 	PersonalFieldsJSON string `db:"personal_fields"`
+	FaceToFaceJSON     string `db:"face_to_face"`
+	FieldReasonsJSON   string `db:"field_reasons"`
 }
 
 func (r processRow) process() (participation.Process, error) {
@@ -73,12 +104,24 @@ func (r processRow) process() (participation.Process, error) {
 	for _, f := range []struct {
 		text string
 		dst  any
-	}{{r.OfficialsJSON, &p.Officials}, {r.LanguagesJSON, &p.Languages}, {r.PersonalFieldsJSON, &p.PersonalFields}} {
+	}{{r.OfficialsJSON, &p.Officials}, {r.LanguagesJSON, &p.Languages}, {r.PersonalFieldsJSON, &p.PersonalFields},
+		{r.FaceToFaceJSON, &p.FaceToFace}, {r.FieldReasonsJSON, &p.FieldReasons}} {
 		if err := json.Unmarshal([]byte(f.text), f.dst); err != nil {
 			return p, fmt.Errorf("store: process %d holds a broken list: %w", p.ID, err)
 		}
 	}
 	p.StartsAt, p.EndsAt, p.CreatedAt, p.UpdatedAt = p.StartsAt.UTC(), p.EndsAt.UTC(), p.CreatedAt.UTC(), p.UpdatedAt.UTC()
+	if p.ClosedAt != nil {
+		t := p.ClosedAt.UTC()
+		p.ClosedAt = &t
+	}
+	if p.FieldReasons == nil {
+		p.FieldReasons = map[participation.PersonalField]string{}
+	}
+	if p.FaceToFace == nil {
+		p.FaceToFace = []string{}
+	}
+	p.Published = p.State == participation.StatePublished
 	return p, nil
 }
 
@@ -99,6 +142,7 @@ func nullID(id int64) any {
 
 func (s *Store) checkProcess(ctx context.Context, p participation.Process) error {
 	v := participation.ValidateProcess(p)
+	v = append(v, participation.ValidateStrategy(p)...)
 	if p.RegionSetID != 0 {
 		var n int
 		if err := s.get(ctx, &n, "region-set-exists", p.RegionSetID); err != nil {
@@ -119,7 +163,15 @@ func processArgs(p participation.Process) []any {
 	return []any{p.Slug, strings.TrimSpace(p.Title), p.Summary, p.Objective, string(p.Level), p.Sector, string(p.Scope),
 		p.BudgetMinor, p.Currency, p.StartsAt.UTC(), p.EndsAt.UTC(), jsonList(p.Officials), p.ExpectedOutcome,
 		p.FeedbackMethod, jsonList(p.Languages), tz, string(p.Mode), jsonList(p.PersonalFields),
-		nullID(p.RegionSetID), p.TargetParticipants}
+		nullID(p.RegionSetID), p.TargetParticipants, jsonList(p.FaceToFace), jsonMap(p.FieldReasons), p.IsTemplate}
+}
+
+func jsonMap[K comparable, V any](m map[K]V) string {
+	if m == nil {
+		return "{}"
+	}
+	b, _ := json.Marshal(m)
+	return string(b)
 }
 
 // CreateProcess stores a draft process's strategy fields.
@@ -137,7 +189,13 @@ func (s *Store) CreateProcess(ctx context.Context, p participation.Process) (int
 			return participation.Errorf(participation.CodeDuplicate, "slug", "err.slug_taken", "another process uses this address")
 		}
 		now := w.now(ctx)
-		args := append(processArgs(p), p.Published, now, now)
+		// Processes start as drafts; Published (kept for importers and the
+		// demo) creates one published at once.
+		state := participation.StateDraft
+		if p.Published && !p.IsTemplate {
+			state = participation.StatePublished
+		}
+		args := append(processArgs(p), state == participation.StatePublished, string(state), now, now)
 		var err error
 		if id, err = w.insertID(ctx, "insert-process", args...); err != nil {
 			if isUnique(err) {
@@ -150,9 +208,18 @@ func (s *Store) CreateProcess(ctx context.Context, p participation.Process) (int
 	return id, err
 }
 
-// UpdateProcess replaces a process's strategy fields (not its publication).
+// UpdateProcess replaces a process's strategy fields (not its state). A
+// closed or archived process is read-only (CodeClosed); only a draft can
+// become a template.
 func (s *Store) UpdateProcess(ctx context.Context, p participation.Process) error {
 	return s.write(ctx, func(w *Store) error {
+		st, err := w.editable(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		if p.IsTemplate && st.State != participation.StateDraft {
+			return participation.Errorf(participation.CodeConflict, "is_template", "err.template_state", "only a draft can become a template")
+		}
 		if err := w.checkProcess(ctx, p); err != nil {
 			return err
 		}
@@ -175,10 +242,16 @@ func (s *Store) UpdateProcess(ctx context.Context, p participation.Process) erro
 	})
 }
 
-// SetPublished publishes or withdraws a process.
+// SetPublished publishes a process (state published) or takes it back to
+// draft, without the checks of Transition: importers, the demo and tests
+// load processes whose state they decide. Officials go through Transition.
 func (s *Store) SetPublished(ctx context.Context, processID int64, published bool) error {
+	state := participation.StateDraft
+	if published {
+		state = participation.StatePublished
+	}
 	return s.write(ctx, func(w *Store) error {
-		n, err := w.exec(ctx, "set-published", published, w.now(ctx), processID)
+		n, err := w.exec(ctx, "set-published", published, string(state), w.now(ctx), processID)
 		if err != nil {
 			return fmt.Errorf("store: unable to publish process: %w", err)
 		}
@@ -208,7 +281,7 @@ func (s *Store) getProcess(ctx context.Context, stmt string, key any, onlyPublis
 		}
 		return participation.Process{}, fmt.Errorf("store: unable to get process: %w", err)
 	}
-	if onlyPublished && !r.Published {
+	if onlyPublished && (!r.State.CitizenVisible() || r.IsTemplate) {
 		return participation.Process{}, notFound("id", "process")
 	}
 	p, err := r.process()
@@ -227,8 +300,8 @@ func (s *Store) getProcess(ctx context.Context, stmt string, key any, onlyPublis
 	if p.Phases, err = s.phases(ctx, p.ID); err != nil {
 		return p, err
 	}
-	if err := s.sel(ctx, &p.Components, "list-components", p.ID); err != nil {
-		return p, fmt.Errorf("store: unable to list components: %w", err)
+	if p.Components, err = s.components(ctx, p.ID); err != nil {
+		return p, err
 	}
 	return p, nil
 }
@@ -258,7 +331,8 @@ func (s *Store) phases(ctx context.Context, processID int64) ([]participation.Ph
 }
 
 // ListProcesses returns processes newest first, without their phases,
-// components or notice.
+// components or notice, and without templates. onlyPublished keeps those
+// citizens see: published, closed and archived.
 func (s *Store) ListProcesses(ctx context.Context, onlyPublished bool) ([]participation.Process, error) {
 	stmt := "list-processes"
 	if onlyPublished {
@@ -286,7 +360,7 @@ func (s *Store) PublishPrivacyNotice(ctx context.Context, processID int64, text 
 		return n, participation.ValidationErrors{participation.Errorf(participation.CodeInvalid, "text", "err.required", "is required")}
 	}
 	err := s.write(ctx, func(w *Store) error {
-		if err := w.processExists(ctx, processID); err != nil {
+		if _, err := w.editable(ctx, processID); err != nil {
 			return err
 		}
 		if err := w.get(ctx, &n.Version, "next-notice-version", processID); err != nil {
@@ -312,24 +386,16 @@ func (s *Store) processExists(ctx context.Context, id int64) error {
 	return nil
 }
 
-// AddPhase adds a phase; its OpenComponents must belong to the process.
+// AddPhase adds a phase; its OpenComponents must belong to the process
+// and it may not overlap another phase.
 func (s *Store) AddPhase(ctx context.Context, ph participation.Phase) (int64, error) {
 	if v := participation.ValidatePhase(ph); len(v) > 0 {
 		return 0, v
 	}
 	var id int64
 	err := s.write(ctx, func(w *Store) error {
-		if err := w.processExists(ctx, ph.ProcessID); err != nil {
+		if err := w.checkPhase(ctx, ph); err != nil {
 			return err
-		}
-		for _, c := range ph.OpenComponents {
-			var owner int64
-			if err := w.get(ctx, &owner, "component-process", c); err != nil && !noRows(err) {
-				return fmt.Errorf("store: unable to check component: %w", err)
-			}
-			if owner != ph.ProcessID {
-				return participation.ValidationErrors{participation.Errorf(participation.CodeInvalid, "open_components", "err.unknown_component", "component %d is not part of this process", c)}
-			}
 		}
 		pos := ph.Position
 		if pos == 0 {
@@ -341,29 +407,23 @@ func (s *Store) AddPhase(ctx context.Context, ph participation.Phase) (int64, er
 		if id, err = w.insertID(ctx, "insert-phase", ph.ProcessID, pos, strings.TrimSpace(ph.Name), ph.Description, ph.StartsAt.UTC(), ph.EndsAt.UTC()); err != nil {
 			return fmt.Errorf("store: unable to add phase: %w", err)
 		}
-		seen := map[int64]bool{}
-		for _, c := range ph.OpenComponents {
-			if seen[c] {
-				continue
-			}
-			seen[c] = true
-			if _, err := w.exec(ctx, "insert-phase-component", id, c); err != nil {
-				return fmt.Errorf("store: unable to open component in phase: %w", err)
-			}
+		if err := w.openComponents(ctx, id, ph.OpenComponents); err != nil {
+			return err
 		}
 		return w.emit(ctx, event{typ: participation.EvProcessChanged, processID: ph.ProcessID, entityID: id})
 	})
 	return id, err
 }
 
-// AddComponent adds a participation tool to a process.
+// AddComponent adds a participation tool to a process, with its settings.
 func (s *Store) AddComponent(ctx context.Context, c participation.Component) (int64, error) {
-	if v := participation.ValidateComponent(c); len(v) > 0 {
-		return 0, v
+	settings, limit, err := componentSettings(c)
+	if err != nil {
+		return 0, err
 	}
 	var id int64
-	err := s.write(ctx, func(w *Store) error {
-		if err := w.processExists(ctx, c.ProcessID); err != nil {
+	err = s.write(ctx, func(w *Store) error {
+		if _, err := w.editable(ctx, c.ProcessID); err != nil {
 			return err
 		}
 		pos := c.Position
@@ -373,7 +433,7 @@ func (s *Store) AddComponent(ctx context.Context, c participation.Component) (in
 			}
 		}
 		var err error
-		if id, err = w.insertID(ctx, "insert-component", c.ProcessID, string(c.Kind), pos, strings.TrimSpace(c.Title), c.Description); err != nil {
+		if id, err = w.insertID(ctx, "insert-component", c.ProcessID, string(c.Kind), pos, strings.TrimSpace(c.Title), c.Description, settings, limit); err != nil {
 			return fmt.Errorf("store: unable to add component: %w", err)
 		}
 		return w.emit(ctx, event{typ: participation.EvProcessChanged, processID: c.ProcessID, componentID: id, entityID: id})
@@ -381,16 +441,16 @@ func (s *Store) AddComponent(ctx context.Context, c participation.Component) (in
 	return id, err
 }
 
-// GetComponent returns one component.
+// GetComponent returns one component with its settings.
 func (s *Store) GetComponent(ctx context.Context, id int64) (participation.Component, error) {
-	var c participation.Component
-	if err := s.get(ctx, &c, "get-component", id); err != nil {
+	var r componentRow
+	if err := s.get(ctx, &r, "get-component", id); err != nil {
 		if noRows(err) {
-			return c, notFound("component_id", "component")
+			return r.Component, notFound("component_id", "component")
 		}
-		return c, fmt.Errorf("store: unable to get component: %w", err)
+		return r.Component, fmt.Errorf("store: unable to get component: %w", err)
 	}
-	return c, nil
+	return r.component()
 }
 
 func jsonInto(text string, dst any) error {

@@ -39,7 +39,13 @@ func (s *Store) CreateProposal(ctx context.Context, p participation.Proposal) (i
 		if err != nil {
 			return err
 		}
-		if v := participation.ValidateProposal(p, regions); len(v) > 0 {
+		v := participation.ValidateProposal(p, regions)
+		c, err := w.GetComponent(ctx, p.ComponentID)
+		if err != nil {
+			return err
+		}
+		v = append(v, participation.CheckProposalSettings(c.Proposals, p)...)
+		if len(v) > 0 {
 			return v
 		}
 		if id, err = w.insertID(ctx, "insert-proposal", t.ProcessID, p.ComponentID, p.ParticipantID, p.Title,
@@ -199,6 +205,18 @@ func (s *Store) Support(ctx context.Context, proposalID, participantID int64, on
 		}
 		if err := t.check(participation.KindProposals); err != nil {
 			return err
+		}
+		if on {
+			var lim struct {
+				Limit int `db:"support_limit"`
+				Used  int `db:"used"`
+			}
+			if err := w.get(ctx, &lim, "component-support-limit", participantID, t.ComponentID); err != nil {
+				return fmt.Errorf("store: unable to read the support limit: %w", err)
+			}
+			if lim.Limit > 0 && lim.Used >= lim.Limit {
+				return participation.Errorf(participation.CodeConflict, "", "err.support_limit", "you may support at most %d proposals here", lim.Limit)
+			}
 		}
 		typ, delta := participation.EvSupportAdded, 1
 		if !on {

@@ -14,6 +14,7 @@ type target struct {
 	Kind        participation.ComponentKind `db:"kind"`
 	ProcessID   int64                       `db:"process_id"`
 	Published   bool                        `db:"published"`
+	State       participation.State         `db:"state"`
 	Mode        participation.Mode          `db:"mode"`
 	IsOpen      bool                        `db:"is_open"`
 	Registered  bool                        `db:"registered"`
@@ -57,6 +58,8 @@ func (t target) check(kind participation.ComponentKind) error {
 	switch {
 	case t.Kind != kind:
 		return participation.Errorf(participation.CodeInvalid, "component_id", "err.wrong_component", "this is not a %s component", string(kind))
+	case t.State.ReadOnly():
+		return participation.Errorf(participation.CodeClosed, "", "err.process_closed", "this process is %s; it takes no more contributions", string(t.State))
 	case !t.Published:
 		return participation.Errorf(participation.CodeUnpublished, "", "err.unpublished", "this process is not published")
 	case !t.IsOpen:

@@ -30,6 +30,10 @@ var migrations embed.FS
 //go:embed sql/*.sql
 var queryFiles embed.FS
 
+// sharedQueryFiles hold the statements both dialects run; each dialect's
+// own file is added to them.
+var sharedQueryFiles = []string{"queries.sql", "setup.sql"}
+
 // Store implements participation.Store on Postgres and SQLite.
 type Store struct {
 	db    *sqldb.DB
@@ -46,7 +50,10 @@ type Store struct {
 	txs *txState // inside a transaction: what it has done so far
 }
 
-var _ participation.Store = (*Store)(nil)
+var (
+	_ participation.Store = (*Store)(nil)
+	_ participation.Setup = (*Store)(nil)
+)
 
 // queryer is what *sqlx.DB and *sqlx.Tx have in common, so every method runs
 // unchanged on the pool or inside a Batch transaction.
@@ -137,24 +144,24 @@ func New(db *sqldb.DB, opts ...Option) (*Store, error) {
 // loadQueries reads the shared statements and the dialect's own, rebinds
 // them to its placeholders and checks that every name the code uses exists.
 func loadQueries(db *sqldb.DB) (set, raw sqlfile.Set, err error) {
-	common, err := sqlfile.Load(queryFiles, "sql/queries.sql")
-	if err != nil {
-		return nil, nil, fmt.Errorf("store: %w", err)
-	}
-	dialect, err := sqlfile.Load(queryFiles, "sql/"+string(db.Dialect)+".sql")
-	if err != nil {
-		return nil, nil, fmt.Errorf("store: %w", err)
+	var parts []sqlfile.Set
+	for _, f := range append(append([]string{}, sharedQueryFiles...), string(db.Dialect)+".sql") {
+		part, err := sqlfile.Load(queryFiles, "sql/"+f)
+		if err != nil {
+			return nil, nil, fmt.Errorf("store: %w", err)
+		}
+		parts = append(parts, part)
 	}
 	set, raw = sqlfile.Set{}, sqlfile.Set{}
-	for _, part := range []sqlfile.Set{common, dialect} {
+	for _, part := range parts {
 		for name, q := range part {
 			if _, dup := set[name]; dup {
-				return nil, nil, fmt.Errorf("store: statement %q defined in queries.sql and %s.sql", name, db.Dialect)
+				return nil, nil, fmt.Errorf("store: statement %q defined twice (shared files and %s.sql)", name, db.Dialect)
 			}
 			set[name], raw[name] = db.Rebind(q), q
 		}
 	}
-	if err := set.Require(statementNames...); err != nil {
+	if err := set.Require(append(append([]string{}, statementNames...), setupStatementNames...)...); err != nil {
 		return nil, nil, fmt.Errorf("store: %w", err)
 	}
 	if db.Dialect == sqldb.Postgres {

@@ -70,5 +70,8 @@ UPDATE staff_sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL
 -- name: session-revoke-all
 UPDATE staff_sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL
 
+-- name: session-revoke-others
+UPDATE staff_sessions SET revoked_at = ? WHERE user_id = ? AND id <> ? AND revoked_at IS NULL
+
 -- name: session-purge
 DELETE FROM staff_sessions WHERE expires_at <= ? OR last_seen_at <= ? OR revoked_at IS NOT NULL

@@ -125,14 +125,15 @@ func (b *Bundle) For(lang string) *Localizer {
 	if _, ok := b.messages[lang]; !ok {
 		lang = b.fallback
 	}
-	return &Localizer{lang: lang, msgs: b.messages[lang], def: b.messages[b.fallback]}
+	return &Localizer{lang: lang, msgs: b.messages[lang], def: b.messages[b.fallback], defLang: b.fallback}
 }
 
 // Localizer translates for one language.
 type Localizer struct {
-	lang string
-	msgs map[string]string
-	def  map[string]string
+	lang    string
+	msgs    map[string]string
+	def     map[string]string
+	defLang string
 }
 
 // Lang is the BCP 47 tag, for <html lang> and Content-Language.
@@ -164,6 +165,12 @@ func (l *Localizer) T(key string, args ...any) string {
 			return key
 		}
 	}
+	return l.format(s, args)
+}
+
+// format fills a message's verbs; a message without verbs ignores its
+// arguments.
+func (l *Localizer) format(s string, args []any) string {
 	if len(args) == 0 || !strings.Contains(s, "%") {
 		return s
 	}

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 )
 
@@ -102,6 +103,85 @@ func TestEveryTemplateKeyIsTranslated(t *testing.T) {
 	}
 	if len(keys) < 100 {
 		t.Fatalf("found only %d keys: the pattern no longer matches the templates", len(keys))
+	}
+	// A counted message needs every plural form its language has (CLDR
+	// cardinal forms of 0…1000 cover them for English and Kiswahili).
+	counted := keysIn(t, "../templates/*.html", regexp.MustCompile(`\.N "([a-z_.0-9]+)"`))
+	if len(counted) == 0 {
+		t.Fatal("no counted messages found in the templates")
+	}
+	for k := range counted {
+		for _, lang := range []string{"en", "sw"} {
+			for n := range 1001 {
+				form := PluralForm(lang, int64(n))
+				if _, ok := b.messages[lang][k+"."+form]; !ok {
+					t.Errorf("%s: %s lacks %s.%s (for %d)", lang, k, k, form, n)
+					break
+				}
+			}
+		}
+	}
+}
+
+func TestPluralForms(t *testing.T) {
+	for _, c := range []struct {
+		lang string
+		n    int64
+		want string
+	}{
+		{"en", 0, "other"}, {"en", 1, "one"}, {"en", 2, "other"}, {"en", 11, "other"}, {"en", 21, "other"}, {"en", 101, "other"},
+		{"sw", 0, "other"}, {"sw", 1, "one"}, {"sw", 2, "other"}, {"sw", 21, "other"}, {"sw", 1_000_001, "other"},
+		{"en", -1, "one"},
+		// Other languages' rules come from CLDR too: French counts 0 as one,
+		// Russian has few and many, Arabic zero and two.
+		{"fr", 0, "one"}, {"ru", 3, "few"}, {"ru", 5, "many"}, {"ru", 21, "one"}, {"ar", 0, "zero"}, {"ar", 2, "two"},
+		{"not a language", 1, "other"},
+	} {
+		if got := PluralForm(c.lang, c.n); got != c.want {
+			t.Errorf("PluralForm(%s, %d) = %s, want %s", c.lang, c.n, got, c.want)
+		}
+	}
+	b := load(t)
+	en, sw := b.For("en"), b.For("sw")
+	for _, c := range []struct {
+		l    *Localizer
+		n    int
+		want string
+	}{
+		{en, 0, "0 supports"}, {en, 1, "1 support"}, {en, 2, "2 supports"},
+		{sw, 1, "Mwungaji mkono 1"}, {sw, 7, "Waungaji mkono 7"},
+	} {
+		if got := c.l.N("proposal.supports", c.n); got != c.want {
+			t.Errorf("%s N(proposal.supports, %d) = %q, want %q", c.l.Lang(), c.n, got, c.want)
+		}
+	}
+	if got := sw.N("me.in_progress", 1); got != "unaendelea, ukurasa 1 umehifadhiwa" {
+		t.Errorf("sw one page: %q", got)
+	}
+	// A key without forms shows itself and the number, not a blank.
+	if got := en.N("no.such.key", 3); got != "no.such.key 3" {
+		t.Errorf("unknown counted key: %q", got)
+	}
+}
+
+// A catalogue that has only the other form of a message (a new language
+// half translated) uses it for every number, and one that lacks the message
+// falls back to the default language with that language's rule.
+func TestPluralFallback(t *testing.T) {
+	fsys := fstest.MapFS{
+		"en.json": {Data: []byte(`{"n.files.one": "%d file", "n.files.other": "%d files", "n.dirs.one": "%d folder", "n.dirs.other": "%d folders"}`)},
+		"ru.json": {Data: []byte(`{"n.files.other": "файлов: %d"}`)},
+	}
+	b, err := LoadFS(fsys, "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ru := b.For("ru")
+	if got := ru.N("n.files", 3); got != "файлов: 3" {
+		t.Errorf("only other form: %q", got)
+	}
+	if got := ru.N("n.dirs", 1); got != "1 folder" {
+		t.Errorf("missing message: %q", got)
 	}
 }
 

@@ -10,11 +10,14 @@ package media
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	"image/jpeg"
 	"image/png"
+	"time"
 
 	"golang.org/x/image/draw"
 	"golang.org/x/image/webp"
@@ -22,13 +25,19 @@ import (
 
 // Limits bounds what Process accepts.
 type Limits struct {
-	MaxBytes   int64 // per file
-	MaxPixels  int   // width × height
-	ThumbWidth int
+	MaxBytes  int64 // per file
+	MaxPixels int   // width × height
+	// MaxDecodedBytes bounds width × height × bytes per pixel of the decoded
+	// image: a small file of a 16-bit RGBA picture decodes to 8 bytes a pixel,
+	// so the pixel count alone lets a 300 KB upload take hundreds of MB.
+	MaxDecodedBytes int64
+	ThumbWidth      int
 }
 
-// DefaultLimits suit phone photos: 5 MB, 40 megapixels, 320 px thumbnails.
-var DefaultLimits = Limits{MaxBytes: 5 << 20, MaxPixels: 40_000_000, ThumbWidth: 320}
+// DefaultLimits suit proposal pictures: 5 MB files, 16 megapixels (a phone's
+// 12 MP photo fits; 4096 × 4096 is the largest square), at most 64 MB once
+// decoded, 320 px thumbnails.
+var DefaultLimits = Limits{MaxBytes: 5 << 20, MaxPixels: 16_777_216, MaxDecodedBytes: 64 << 20, ThumbWidth: 320}
 
 // Reasons an upload is refused. The web layer maps them to messages.
 var (
@@ -37,6 +46,7 @@ var (
 	ErrNotImage  = errors.New("media: not a JPEG, PNG or WebP image")
 	ErrTooBig    = errors.New("media: too many pixels")
 	ErrCorrupted = errors.New("media: image data is damaged")
+	ErrBusy      = errors.New("media: too many pictures are being checked; try again shortly")
 )
 
 // Format is a picture format recognised by its magic bytes.
@@ -105,6 +115,9 @@ func Process(data []byte, lim Limits) (Image, error) {
 	if lim.MaxPixels > 0 && cfg.Width*cfg.Height > lim.MaxPixels {
 		return Image{}, ErrTooBig
 	}
+	if lim.MaxDecodedBytes > 0 && int64(cfg.Width)*int64(cfg.Height)*bytesPerPixel(cfg.ColorModel) > lim.MaxDecodedBytes {
+		return Image{}, ErrTooBig
+	}
 	img, err := decode(data)
 	if err != nil {
 		return Image{}, fmt.Errorf("%w: %v", ErrCorrupted, err)
@@ -129,6 +142,67 @@ func Process(data []byte, lim Limits) (Image, error) {
 		return Image{}, err
 	}
 	return out, nil
+}
+
+// bytesPerPixel is what the standard decoders allocate per pixel for a
+// colour model (YCbCr is counted at 4:4:4, its largest).
+func bytesPerPixel(m color.Model) int64 {
+	switch m {
+	case color.RGBA64Model, color.NRGBA64Model:
+		return 8
+	case color.RGBAModel, color.NRGBAModel, color.CMYKModel:
+		return 4
+	case color.YCbCrModel, color.NYCbCrAModel:
+		return 4
+	case color.Gray16Model:
+		return 2
+	case color.GrayModel, color.AlphaModel:
+		return 1
+	}
+	if _, ok := m.(color.Palette); ok {
+		return 1
+	}
+	return 8
+}
+
+// Gate bounds how many pictures are decoded at once, so that parallel
+// uploads cannot add their decoded sizes up past what the server holds.
+type Gate struct {
+	slots chan struct{}
+	wait  time.Duration
+}
+
+// NewGate lets n decodes run at once; a further one waits up to wait for a
+// slot and then fails with ErrBusy.
+func NewGate(n int, wait time.Duration) *Gate {
+	return &Gate{slots: make(chan struct{}, max(1, n)), wait: wait}
+}
+
+// Acquire takes a decode slot, waiting up to the gate's wait; release gives
+// it back.
+func (g *Gate) Acquire(ctx context.Context) (release func(), err error) {
+	t := time.NewTimer(g.wait)
+	defer t.Stop()
+	select {
+	case g.slots <- struct{}{}:
+		return func() { <-g.slots }, nil
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	return nil, ErrBusy
+}
+
+// Size is how many decodes may run at once.
+func (g *Gate) Size() int { return cap(g.slots) }
+
+// Process is Process under the gate.
+func (g *Gate) Process(ctx context.Context, data []byte, lim Limits) (Image, error) {
+	release, err := g.Acquire(ctx)
+	if err != nil {
+		return Image{}, err
+	}
+	defer release()
+	return Process(data, lim)
 }
 
 func opaque(img image.Image) bool {

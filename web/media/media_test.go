@@ -2,6 +2,7 @@ package media
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"hash/crc32"
@@ -11,6 +12,7 @@ import (
 	"image/png"
 	"os"
 	"testing"
+	"time"
 )
 
 func photo(t *testing.T, w, h int) image.Image {
@@ -211,5 +213,62 @@ func BenchmarkProcessPhoto(b *testing.B) {
 		if _, err := Process(data, DefaultLimits); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// pngHeader is a PNG holding only its IHDR: enough for DecodeConfig, so the
+// limits are judged without building the picture the header announces.
+func pngHeader(w, h uint32, depth, colourType byte) []byte {
+	var b bytes.Buffer
+	b.Write([]byte("\x89PNG\r\n\x1a\n"))
+	ihdr := make([]byte, 13)
+	binary.BigEndian.PutUint32(ihdr[0:], w)
+	binary.BigEndian.PutUint32(ihdr[4:], h)
+	ihdr[8], ihdr[9] = depth, colourType
+	binary.Write(&b, binary.BigEndian, uint32(13))
+	b.WriteString("IHDR")
+	b.Write(ihdr)
+	binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(append([]byte("IHDR"), ihdr...)))
+	return b.Bytes()
+}
+
+// The finding: a 6300×6300 16-bit RGBA PNG is ~300 KB to send and ~320 MB
+// decoded. Both the pixel ceiling and the decoded size must refuse it, and
+// the decoded size must refuse a 16-bit picture that an 8-bit one of the same
+// size would pass.
+func TestProcessBoundsDecodedSize(t *testing.T) {
+	cases := []struct {
+		name string
+		data []byte
+		want error
+	}{
+		{"6300x6300 16-bit RGBA", pngHeader(6300, 6300, 16, 6), ErrTooBig},
+		{"3000x3000 16-bit RGBA (72 MB decoded)", pngHeader(3000, 3000, 16, 6), ErrTooBig},
+		{"3000x3000 8-bit RGBA (36 MB decoded) passes the limits", pngHeader(3000, 3000, 8, 6), ErrCorrupted},
+		{"4096x4096 8-bit grey passes the limits", pngHeader(4096, 4096, 8, 0), ErrCorrupted},
+		{"4097x4096 over the pixel ceiling", pngHeader(4097, 4096, 8, 0), ErrTooBig},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if _, err := Process(c.data, DefaultLimits); !errors.Is(err, c.want) {
+				t.Fatalf("err = %v, want %v", err, c.want)
+			}
+		})
+	}
+}
+
+func TestGateBoundsConcurrentDecodes(t *testing.T) {
+	good := jpegBytes(t, photo(t, 32, 32))
+	g := NewGate(1, 20*time.Millisecond)
+	g.slots <- struct{}{} // a decode in flight holds the only slot
+	if _, err := g.Process(context.Background(), good, DefaultLimits); !errors.Is(err, ErrBusy) {
+		t.Fatalf("with the slot taken: err = %v, want ErrBusy", err)
+	}
+	<-g.slots
+	if _, err := g.Process(context.Background(), good, DefaultLimits); err != nil {
+		t.Fatalf("with the slot free: %v", err)
+	}
+	if len(g.slots) != 0 {
+		t.Fatal("the slot was not given back")
 	}
 }

@@ -11,140 +11,8 @@ import (
 
 	"github.com/gorilla/mux"
 
-	"github.com/civicpulse/civicpulse/participation"
 	"github.com/civicpulse/civicpulse/staff"
 )
-
-// ProcessLink is a page a later package hangs on a process (set-up,
-// moderation, dashboards): shown on the staff home and the process page to
-// those whose roles grant Perm there.
-type ProcessLink struct {
-	Label string // catalogue key of the staff area or plain text
-	Perm  staff.Permission
-	Path  func(processID int64) string
-}
-
-// AddProcessLink adds a link to every process's staff page. Call it before
-// serving.
-func (a *Area) AddProcessLink(l ProcessLink) { a.links = append(a.links, l) }
-
-type processRow struct {
-	Process participation.Process
-	Roles   []staff.Role
-	Links   []linkView
-}
-
-type linkView struct{ Label, URL string }
-
-// visibleProcesses lists the processes u can see with u's roles on each.
-func (a *Area) visibleProcesses(r *http.Request, u staff.User) ([]processRow, error) {
-	ctx := r.Context()
-	ids, all, err := a.svc.ProcessesVisibleTo(ctx, u)
-	if err != nil {
-		return nil, err
-	}
-	grants, err := a.svc.RolesOf(ctx, u.ID)
-	if err != nil {
-		return nil, err
-	}
-	ps, err := a.opts.Store.ListProcesses(ctx, false)
-	if err != nil {
-		return nil, err
-	}
-	var out []processRow
-	for _, p := range ps {
-		if !all && !slices.Contains(ids, p.ID) {
-			continue
-		}
-		row := processRow{Process: p}
-		if u.Admin {
-			row.Roles = append(row.Roles, staff.RoleAdmin)
-		}
-		for _, g := range grants {
-			if g.ProcessID == p.ID {
-				row.Roles = append(row.Roles, g.Role)
-			}
-		}
-		row.Links = a.linksFor(r, u, p.ID)
-		out = append(out, row)
-	}
-	return out, nil
-}
-
-func (a *Area) linksFor(r *http.Request, u staff.User, processID int64) []linkView {
-	loc := a.loc(r)
-	var out []linkView
-	for _, l := range a.links {
-		if a.svc.Authorize(r.Context(), u, l.Perm, processID) == nil {
-			out = append(out, linkView{Label: loc.T(l.Label), URL: l.Path(processID)})
-		}
-	}
-	return out
-}
-
-func (a *Area) home(w http.ResponseWriter, r *http.Request) {
-	u := callerOf(r).user
-	rows, err := a.visibleProcesses(r, u)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	a.render(w, r, http.StatusOK, "home", "home.title", rows)
-}
-
-func (a *Area) processPage(w http.ResponseWriter, r *http.Request) {
-	id, _ := strconv.ParseInt(mux.Vars(r)["process"], 10, 64)
-	p, err := a.opts.Store.GetProcess(r.Context(), id, false)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	u := callerOf(r).user
-	row := processRow{Process: p, Links: a.linksFor(r, u, id)}
-	grants, err := a.svc.RolesOf(r.Context(), u.ID)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	if u.Admin {
-		row.Roles = append(row.Roles, staff.RoleAdmin)
-	}
-	for _, g := range grants {
-		if g.ProcessID == id {
-			row.Roles = append(row.Roles, g.Role)
-		}
-	}
-	a.render(w, r, http.StatusOK, "process", "process.title", row)
-}
-
-type memberView struct {
-	User staff.User
-	Role staff.Role
-}
-
-func (a *Area) processStaff(w http.ResponseWriter, r *http.Request) {
-	id, _ := strconv.ParseInt(mux.Vars(r)["process"], 10, 64)
-	p, err := a.opts.Store.GetProcess(r.Context(), id, false)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	members, err := a.svc.StaffOf(r.Context(), id)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	var rows []memberView
-	for _, m := range members {
-		u, err := a.svc.GetUser(r.Context(), m.UserID)
-		if err != nil {
-			a.fail(w, r, err)
-			return
-		}
-		rows = append(rows, memberView{User: u, Role: m.Role})
-	}
-	a.render(w, r, http.StatusOK, "process_staff", "process.staff", map[string]any{"Process": p, "Members": rows})
-}
 
 type accountData struct {
 	Sessions      []staff.Session
@@ -153,10 +21,61 @@ type accountData struct {
 	Done          string
 	Message       string
 	PasswordError bool
+	Change        passwordChange
+}
+
+// passwordChange is the change-password form's state: which field is wrong
+// and why. It never holds what was typed: passwords are not echoed back.
+type passwordChange struct {
+	Message string
+	Arg     int
+	Field   string // "current", "password" or "confirm"
 }
 
 func (a *Area) account(w http.ResponseWriter, r *http.Request) {
-	a.renderAccount(w, r, http.StatusOK, accountData{Done: doneKey(r, "totp_on", "totp_off", "revoked")})
+	a.renderAccount(w, r, http.StatusOK, accountData{Done: doneKey(r, "totp_on", "totp_off", "revoked", "password")})
+}
+
+// changePassword checks the form field by field before the service does,
+// so each mistake gets its own message, then lets the service check the
+// current password, apply the policy and end the other sessions.
+func (a *Area) changePassword(w http.ResponseWriter, r *http.Request) {
+	c := callerOf(r)
+	current, pw, confirm := r.PostFormValue("current"), r.PostFormValue("password"), r.PostFormValue("confirm")
+	refuse := func(status int, field, msg string, arg int) {
+		a.renderAccount(w, r, status, accountData{Change: passwordChange{Message: msg, Arg: arg, Field: field}})
+	}
+	switch {
+	case current == "":
+		refuse(http.StatusUnprocessableEntity, "current", "password.need_current", 0)
+		return
+	case pw != confirm:
+		refuse(http.StatusUnprocessableEntity, "confirm", "password.mismatch", 0)
+		return
+	case pw == current:
+		refuse(http.StatusUnprocessableEntity, "password", "password.same", 0)
+		return
+	case staff.CheckPassword(c.user.Email, pw) != nil:
+		refuse(http.StatusUnprocessableEntity, "password", "err.weak_password", staff.MinPasswordLength)
+		return
+	}
+	err := a.svc.ChangePassword(r.Context(), c.user.ID, c.session.ID, current, pw)
+	var locked *staff.LockedError
+	switch {
+	case err == nil:
+		redirect(w, r, "/staff/account?done=password")
+	case errors.Is(err, staff.ErrBadCredentials):
+		refuse(http.StatusUnprocessableEntity, "current", "password.wrong_current", 0)
+	case errors.Is(err, staff.ErrSamePassword):
+		refuse(http.StatusUnprocessableEntity, "password", "password.same", 0)
+	case errors.Is(err, staff.ErrWeakPassword):
+		refuse(http.StatusUnprocessableEntity, "password", "err.weak_password", staff.MinPasswordLength)
+	case errors.As(err, &locked):
+		w.Header().Set("Retry-After", strconv.Itoa(max(int(locked.Until.Sub(a.now()).Seconds()+0.999), 1)))
+		refuse(http.StatusTooManyRequests, "current", "password.locked", 0)
+	default:
+		a.fail(w, r, err)
+	}
 }
 
 func doneKey(r *http.Request, allowed ...string) string {

@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gorilla/mux"
 
@@ -205,95 +204,62 @@ func (a *Area) userChange(w http.ResponseWriter, r *http.Request, change func(by
 	}
 }
 
-type auditData struct {
-	Records   []auditRow
-	Next      string // query of the next page, empty on the last
-	Users     []staff.User
-	Processes []participation.Process
-	Filter    auditForm
+type invitationsData struct {
+	Invitations []invitationRow
+	Titles      map[int64]string
+	Done        string
+	Message     string
 }
 
-type auditRow struct {
-	staff.Record
-	Actor   string
-	Process string
+type invitationRow struct {
+	staff.Invitation
+	By string // the admin who invited
 }
 
-type auditForm struct {
-	Actor, Process, Action, From, To string
+func (a *Area) invitations(w http.ResponseWriter, r *http.Request) {
+	d := invitationsData{}
+	if r.URL.Query().Get("done") == "revoked" {
+		d.Done = "invites.done_revoked"
+	}
+	a.renderInvitations(w, r, http.StatusOK, d)
 }
 
-// auditFilter reads the audit filters from the query: actor and process
-// ids, an action, and a day range (From and To inclusive, in the area's
-// time zone).
-func (a *Area) auditFilter(r *http.Request) (staff.AuditFilter, auditForm, bool) {
-	q := r.URL.Query()
-	form := auditForm{Actor: q.Get("actor"), Process: q.Get("process"), Action: strings.TrimSpace(q.Get("action")), From: q.Get("from"), To: q.Get("to")}
-	f := staff.AuditFilter{Action: form.Action}
-	ok := true
-	num := func(s string) int64 {
-		if s == "" {
-			return 0
-		}
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || n < 0 {
-			ok = false
-		}
-		return n
-	}
-	f.ActorID, f.ProcessID, f.BeforeID = num(form.Actor), num(form.Process), num(q.Get("before"))
-	if form.From != "" {
-		t, err := time.ParseInLocation("2006-01-02", form.From, a.tz)
-		ok = ok && err == nil
-		f.From = t
-	}
-	if form.To != "" {
-		t, err := time.ParseInLocation("2006-01-02", form.To, a.tz)
-		ok = ok && err == nil
-		f.To = t.AddDate(0, 0, 1)
-	}
-	if n := num(q.Get("limit")); n > 0 {
-		f.Limit = int(n)
-	}
-	return f, form, ok
-}
-
-func (a *Area) audit(w http.ResponseWriter, r *http.Request) {
-	f, form, ok := a.auditFilter(r)
-	if !ok {
-		a.failStatus(w, r, http.StatusUnprocessableEntity, "err.invalid")
-		return
-	}
-	recs, next, err := a.svc.ListAudit(r.Context(), f)
+func (a *Area) renderInvitations(w http.ResponseWriter, r *http.Request, status int, d invitationsData) {
+	invs, err := a.svc.PendingInvites(r.Context(), callerOf(r).user.ID)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	d := auditData{Filter: form}
-	if d.Users, err = a.svc.ListUsers(r.Context()); err != nil {
+	us, err := a.svc.ListUsers(r.Context())
+	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	var titles map[int64]string
-	if d.Processes, titles, err = a.processTitles(r); err != nil {
+	by := map[int64]string{0: a.loc(r).T("audit.system")}
+	for _, u := range us {
+		by[u.ID] = u.Email
+	}
+	for _, inv := range invs {
+		d.Invitations = append(d.Invitations, invitationRow{Invitation: inv, By: by[inv.CreatedBy]})
+	}
+	if _, d.Titles, err = a.processTitles(r); err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	emails := map[int64]string{0: a.loc(r).T("audit.system")}
-	for _, u := range d.Users {
-		emails[u.ID] = u.Email
+	a.render(w, r, status, "invitations", "invites.title", d)
+}
+
+// revokeInvite withdraws a pending invitation; one accepted, revoked or
+// expired meanwhile re-renders the list with a message (409).
+func (a *Area) revokeInvite(w http.ResponseWriter, r *http.Request) {
+	id, _ := strconv.ParseInt(mux.Vars(r)["invite"], 10, 64)
+	err := a.svc.RevokeInvite(r.Context(), callerOf(r).user.ID, id)
+	switch {
+	case err == nil:
+		redirect(w, r, "/staff/admin/invitations?done=revoked")
+	case isConflict(err):
+		a.renderInvitations(w, r, http.StatusConflict, invitationsData{Message: "invites.not_pending"})
+	default:
+		a.fail(w, r, err)
 	}
-	for _, rec := range recs {
-		row := auditRow{Record: rec, Actor: emails[rec.ActorID], Process: titles[rec.ProcessID]}
-		if row.Actor == "" {
-			row.Actor = fmt.Sprintf("#%d", rec.ActorID)
-		}
-		d.Records = append(d.Records, row)
-	}
-	if next != 0 {
-		q := r.URL.Query()
-		q.Set("before", strconv.FormatInt(next, 10))
-		d.Next = q.Encode()
-	}
-	a.render(w, r, http.StatusOK, "audit", "audit.title", d)
 }

@@ -80,6 +80,9 @@ type apiRecord struct {
 	Target    string          `json:"target,omitempty"`
 	Before    json.RawMessage `json:"before,omitempty"`
 	After     json.RawMessage `json:"after,omitempty"`
+	// Changes is the readable form of Before → After: one entry per changed
+	// key (staff.Diff), values whole.
+	Changes []staff.Change `json:"changes"`
 }
 
 func (a *Area) apiAudit(w http.ResponseWriter, r *http.Request) {
@@ -96,7 +99,8 @@ func (a *Area) apiAudit(w http.ResponseWriter, r *http.Request) {
 	out := make([]apiRecord, 0, len(recs))
 	for _, rec := range recs {
 		out = append(out, apiRecord{ID: rec.ID, At: rec.At, ActorID: rec.ActorID, Action: rec.Action,
-			ProcessID: rec.ProcessID, Target: rec.Target, Before: rec.Before, After: rec.After})
+			ProcessID: rec.ProcessID, Target: rec.Target, Before: rec.Before, After: rec.After,
+			Changes: append([]staff.Change{}, staff.Diff(rec.Before, rec.After)...)})
 	}
 	body := map[string]any{"records": out}
 	if next != 0 {

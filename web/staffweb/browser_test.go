@@ -69,3 +69,47 @@ func TestBrowserStaffSignIn(t *testing.T) {
 		t.Errorf("after accepting the invitation: %q", text)
 	}
 }
+
+// TestBrowserChangePassword changes the password through the account page's
+// form in a real browser: a wrong current password shows the message with
+// empty fields, the right one lands on the page's notice.
+func TestBrowserChangePassword(t *testing.T) {
+	ctx := browsertest.New(t)
+	fx := staffwebtest.New(t, sqliteURL(t))
+	const next = "a browser changed password"
+	fill := func(current string) []chromedp.Action[chromedp.Void] {
+		return []chromedp.Action[chromedp.Void]{
+			chromedp.WaitVisible(chromedp.CSS("#current")),
+			chromedp.SendKeys(chromedp.CSS("#current"), current),
+			chromedp.SendKeys(chromedp.CSS("#new-password"), next),
+			chromedp.SendKeys(chromedp.CSS("#new-confirm"), next),
+			chromedp.Click(chromedp.CSS(`form[action="/staff/account/password"] button[type=submit]`)),
+		}
+	}
+	steps := []chromedp.Action[chromedp.Void]{
+		chromedp.Navigate(fx.URL + "/staff/account"),
+		chromedp.WaitVisible(chromedp.CSS("#email")),
+		chromedp.SendKeys(chromedp.CSS("#email"), fx.People["official"].Email),
+		chromedp.SendKeys(chromedp.CSS("#password"), staffwebtest.Password),
+		chromedp.Click(chromedp.CSS(`form[action="/staff/sign-in"] button[type=submit]`)),
+	}
+	steps = append(steps, fill("not the right password")...)
+	err := chromedp.Do(ctx, append(steps, chromedp.WaitVisible(chromedp.CSS("#password-error")))...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#password-error")))
+	typed, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#current").value`))
+	if !strings.Contains(msg, "The current password is not right") || typed != "" {
+		t.Errorf("refused change: message %q, current field %q", msg, typed)
+	}
+	if err := chromedp.Do(ctx, append(fill(staffwebtest.Password), chromedp.WaitVisible(chromedp.CSS("p.note")))...); err != nil {
+		t.Fatal(err)
+	}
+	if text, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("p.note"))); !strings.Contains(text, "Your password was changed") {
+		t.Errorf("after the change: %q", text)
+	}
+	if p := fx.Client(t).SignIn(fx.People["official"].Email, next, ""); p.Status != 303 {
+		t.Errorf("the new password does not sign in: %d", p.Status)
+	}
+}

@@ -157,6 +157,8 @@ func (a *Area) fail(w http.ResponseWriter, r *http.Request, err error) {
 		a.failStatus(w, r, http.StatusConflict, "err.exists")
 	case errors.Is(err, staff.ErrConflict):
 		a.failStatus(w, r, http.StatusConflict, "err.conflict")
+	case errors.Is(err, staff.ErrRevoked):
+		a.failStatus(w, r, http.StatusGone, "err.invite_revoked")
 	case errors.Is(err, staff.ErrInvalidToken):
 		a.failStatus(w, r, http.StatusGone, "err.invalid_token")
 	default:

@@ -77,6 +77,9 @@ func (a *Area) funcs() template.FuncMap {
 			return []staff.Role{staff.RoleOfficial, staff.RoleModerator, staff.RoleAnalyst}
 		},
 		"str": func(v any) string { return fmt.Sprint(v) },
+		"changeset": func(l *i18n.Localizer, cs []changeView) map[string]any {
+			return map[string]any{"L": l, "Changes": cs}
+		},
 		"json": func(raw json.RawMessage) string {
 			if len(raw) == 0 || string(raw) == "null" {
 				return ""

@@ -32,10 +32,12 @@ func (a *Area) routes(reg web.Registrar) {
 	reg.HandleFunc("staff.totp.disable", post, "/staff/account/totp/disable", SignedIn, a.disableTOTP)
 	reg.HandleFunc("staff.recovery.regenerate", post, "/staff/account/recovery-codes", SignedIn, a.regenerateCodes)
 	reg.HandleFunc("staff.session.revoke", post, "/staff/account/sessions/{session:[0-9]+}/revoke", SignedIn, a.revokeSession)
+	reg.HandleFunc("staff.password.change", post, "/staff/account/password", SignedIn, a.changePassword)
 	reg.HandleFunc("staff.sessions.revoke_all", post, "/staff/account/sessions/revoke-all", SignedIn, a.revokeAllSessions)
 
 	// One process: the guard reads {process}.
 	reg.HandleFunc("staff.process", get, "/staff/processes/{process:[0-9]+}", Rule(staff.ViewDashboard), a.processPage)
+	reg.HandleFunc("staff.process.audit", get, "/staff/processes/{process:[0-9]+}/audit", Rule(staff.EditProcess), a.processAudit)
 	reg.HandleFunc("staff.process.staff", get, "/staff/processes/{process:[0-9]+}/staff", Rule(staff.ManageStaff), a.processStaff)
 
 	// Admins (global permissions: no {process}).
@@ -48,10 +50,14 @@ func (a *Area) routes(reg web.Registrar) {
 	reg.HandleFunc("staff.admin.user.enable", post, "/staff/admin/users/{user:[0-9]+}/enable", Rule(staff.ManageStaff), a.setDisabled(false))
 	reg.HandleFunc("staff.admin.user.totp_off", post, "/staff/admin/users/{user:[0-9]+}/totp/disable", Rule(staff.ManageStaff), a.adminDisableTOTP)
 	reg.HandleFunc("staff.admin.user.signout", post, "/staff/admin/users/{user:[0-9]+}/sessions/revoke", Rule(staff.ManageStaff), a.adminRevokeAll)
+	reg.HandleFunc("staff.admin.invites", get, "/staff/admin/invitations", Rule(staff.ManageStaff), a.invitations)
+	reg.HandleFunc("staff.admin.invite.revoke", post, "/staff/admin/invitations/{invite:[0-9]+}/revoke", Rule(staff.ManageStaff), a.revokeInvite)
 	reg.HandleFunc("staff.admin.audit", get, "/staff/admin/audit", Rule(staff.ViewAudit), a.audit)
 
 	// The staff API: bearer session token (or the cookie, for reads).
 	reg.HandleFunc("api.staff.me", get, "/api/v1/staff/me", SignedIn, a.apiMe)
 	reg.HandleFunc("api.staff.process", get, "/api/v1/staff/processes/{process:[0-9]+}", Rule(staff.ViewDashboard), a.apiProcess)
 	reg.HandleFunc("api.staff.audit", get, "/api/v1/staff/audit", Rule(staff.ViewAudit), a.apiAudit)
+
+	a.processFileRoutes(reg) // processfile.go
 }

@@ -15,7 +15,7 @@ import (
 
 // TestSecretsStayOutOfLogsAndAudit goes through every flow that handles a
 // secret — invitation, password, reset, TOTP enrolment, recovery codes,
-// session cookies — and then searches the captured logs (server, staff
+// session cookies, password change — and then searches the captured logs (server, staff
 // service, staff area) and the whole audit log for each of them.
 func TestSecretsStayOutOfLogsAndAudit(t *testing.T) {
 	each(t, func(t *testing.T, fx *staffwebtest.Fixture) {
@@ -58,6 +58,14 @@ func TestSecretsStayOutOfLogsAndAudit(t *testing.T) {
 		regen := c.Post("/staff/account/recovery-codes", c.Token("/staff/account"), nil)
 		for _, m := range codesRE.FindAllStringSubmatch(regen.Body, -1) {
 			secrets = append(secrets, m[1])
+		}
+
+		// Changing the password: refused once (wrong current), then done.
+		const pw3 = "third secret password 3"
+		secrets = append(secrets, pw3)
+		c.Post("/staff/account/password", c.Token("/staff/account"), url.Values{"current": {pw3}, "password": {pw3 + "x"}, "confirm": {pw3 + "x"}})
+		if p := c.Post("/staff/account/password", c.Token("/staff/account"), url.Values{"current": {pw2}, "password": {pw3}, "confirm": {pw3}}); p.Status != http.StatusSeeOther {
+			t.Fatalf("change password: %d", p.Status)
 		}
 
 		recs, _, err := fx.Staff.ListAudit(context.Background(), staff.AuditFilter{Limit: 500})

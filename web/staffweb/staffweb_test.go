@@ -77,13 +77,17 @@ func TestStaffRouteRules(t *testing.T) {
 		"staff.home": "staff:signed_in", "staff.signout": "staff:signed_in", "staff.account": "staff:signed_in",
 		"staff.totp.begin": "staff:signed_in", "staff.totp.confirm": "staff:signed_in", "staff.totp.disable": "staff:signed_in",
 		"staff.recovery.regenerate": "staff:signed_in", "staff.session.revoke": "staff:signed_in", "staff.sessions.revoke_all": "staff:signed_in",
-		"staff.process": "staff:view_dashboard", "staff.process.staff": "staff:manage_staff",
+		"staff.password.change": "staff:signed_in",
+		"staff.process":         "staff:view_dashboard", "staff.process.staff": "staff:manage_staff", "staff.process.audit": "staff:edit_process",
+		"staff.admin.invites": "staff:manage_staff", "staff.admin.invite.revoke": "staff:manage_staff",
 		"staff.admin.users": "staff:manage_staff", "staff.admin.invite": "staff:manage_staff", "staff.admin.user": "staff:manage_staff",
 		"staff.admin.user.grant": "staff:manage_staff", "staff.admin.user.revoke": "staff:manage_staff",
 		"staff.admin.user.disable": "staff:manage_staff", "staff.admin.user.enable": "staff:manage_staff",
 		"staff.admin.user.totp_off": "staff:manage_staff", "staff.admin.user.signout": "staff:manage_staff",
 		"staff.admin.audit": "staff:view_audit",
 		"api.staff.me":      "staff:signed_in", "api.staff.process": "staff:view_dashboard", "api.staff.audit": "staff:view_audit",
+		"staff.process.file": "staff:edit_process", "api.staff.process.file": "staff:edit_process", // processfile.go
+		"api.staff.process.apply": "staff:signed_in", "api.staff.process.apply.post": "staff:signed_in",
 	}
 	seen := map[string]bool{}
 	for _, rt := range fx.Server.Routes() {
@@ -494,7 +498,7 @@ func TestCSRFOnEveryStaffForm(t *testing.T) {
 				continue
 			}
 			n++
-			path := strings.NewReplacer("{process:[0-9]+}", fmt.Sprint(fx.ProcessA), "{user:[0-9]+}", fmt.Sprint(fx.Target.ID), "{session:[0-9]+}", "1").Replace(rt.Path)
+			path := strings.NewReplacer("{process:[0-9]+}", fmt.Sprint(fx.ProcessA), "{user:[0-9]+}", fmt.Sprint(fx.Target.ID), "{session:[0-9]+}", "1", "{invite:[0-9]+}", fmt.Sprint(fx.PendingInvite)).Replace(rt.Path)
 			for _, token := range []string{"", base64.StdEncoding.EncodeToString(forged)} {
 				c := fx.Client(t)
 				c.SetCookie("cp_staff", fx.SignIn(t, "admin").Token)

@@ -106,7 +106,8 @@ WITH r AS (
           OR (EXISTS (SELECT 1 FROM profiles pr WHERE pr.participant_id = $2 AND pr.process_id = c.process_id
                   AND pr.verified_at IS NOT NULL)
               AND EXISTS (SELECT 1 FROM consents co WHERE co.participant_id = $2 AND co.process_id = c.process_id
-                  AND co.withdrawn_at IS NULL)))
+                  AND co.withdrawn_at IS NULL AND co.notice_version = COALESCE((SELECT MAX(n.version)
+                      FROM privacy_notices n WHERE n.process_id = c.process_id), 0))))
 ), ok AS (
     SELECT * FROM r WHERE region IS NOT NULL
 ), c AS (
@@ -137,7 +138,8 @@ WITH r AS (
           OR (EXISTS (SELECT 1 FROM profiles pr WHERE pr.participant_id = $2 AND pr.process_id = c.process_id
                   AND pr.verified_at IS NOT NULL)
               AND EXISTS (SELECT 1 FROM consents co WHERE co.participant_id = $2 AND co.process_id = c.process_id
-                  AND co.withdrawn_at IS NULL)))
+                  AND co.withdrawn_at IS NULL AND co.notice_version = COALESCE((SELECT MAX(n.version)
+                      FROM privacy_notices n WHERE n.process_id = c.process_id), 0))))
 ), ok AS (
     SELECT * FROM r WHERE region IS NOT NULL
 ), c AS (
@@ -170,7 +172,8 @@ WITH r AS (
           OR (EXISTS (SELECT 1 FROM profiles pr WHERE pr.participant_id = $2 AND pr.process_id = c.process_id
                   AND pr.verified_at IS NOT NULL)
               AND EXISTS (SELECT 1 FROM consents co WHERE co.participant_id = $2 AND co.process_id = c.process_id
-                  AND co.withdrawn_at IS NULL)))
+                  AND co.withdrawn_at IS NULL AND co.notice_version = COALESCE((SELECT MAX(n.version)
+                      FROM privacy_notices n WHERE n.process_id = c.process_id), 0))))
 ), ok AS (
     SELECT * FROM r WHERE region IS NOT NULL
 ), prev AS (
@@ -210,7 +213,10 @@ WITH r AS (
           OR (EXISTS (SELECT 1 FROM profiles pr WHERE pr.participant_id = $2 AND pr.process_id = c.process_id
                   AND pr.verified_at IS NOT NULL)
               AND EXISTS (SELECT 1 FROM consents co WHERE co.participant_id = $2 AND co.process_id = c.process_id
-                  AND co.withdrawn_at IS NULL)))
+                  AND co.withdrawn_at IS NULL AND co.notice_version = COALESCE((SELECT MAX(n.version)
+                      FROM privacy_notices n WHERE n.process_id = c.process_id), 0))))
+      AND (c.support_limit = 0 OR (SELECT COUNT(*) FROM supports su JOIN proposals sp ON sp.id = su.proposal_id
+          WHERE su.participant_id = $2 AND sp.component_id = c.id) < c.support_limit)
 ), ok AS (
     SELECT * FROM r WHERE region IS NOT NULL
 ), s AS (
@@ -223,3 +229,7 @@ WITH r AS (
     SELECT $4, ok.process_id, ok.component_id, $1, $2, ok.region, $3, CAST('{}' AS JSONB) FROM s, ok
 )
 SELECT COUNT(*) FROM s
+
+-- The row lock makes concurrent transitions of one process take turns.
+-- name: lock-process-state
+SELECT state, is_template FROM processes WHERE id = ? FOR UPDATE

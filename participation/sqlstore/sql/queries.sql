@@ -4,16 +4,22 @@
 -- Region sets
 
 -- name: insert-region-set
-INSERT INTO region_sets (name, source) VALUES (?, ?) RETURNING id
+INSERT INTO region_sets (name, source, geojson) VALUES (?, ?, ?) RETURNING id
 
 -- name: insert-region
-INSERT INTO regions (region_set_id, code, name, population, position) VALUES (?, ?, ?, ?, ?)
+INSERT INTO regions (region_set_id, code, name, population, position, parent_code) VALUES (?, ?, ?, ?, ?, ?)
 
 -- name: get-region-set
-SELECT id, name, source FROM region_sets WHERE id = ?
+SELECT id, name, source, geojson FROM region_sets WHERE id = ?
 
 -- name: list-regions
-SELECT code, name, population FROM regions WHERE region_set_id = ? ORDER BY position, code
+SELECT code, name, population, parent_code FROM regions WHERE region_set_id = ? ORDER BY position, code
+
+-- name: list-region-sets
+SELECT id, name, source FROM region_sets ORDER BY id
+
+-- name: list-all-regions
+SELECT region_set_id, code, name, population, parent_code FROM regions ORDER BY region_set_id, position, code
 
 -- name: region-set-exists
 SELECT COUNT(*) FROM region_sets WHERE id = ?
@@ -30,49 +36,55 @@ SELECT COUNT(*) FROM processes WHERE slug = ? AND id <> ?
 -- name: insert-process
 INSERT INTO processes (slug, title, summary, objective, level, sector, scope, budget_minor, currency,
     starts_at, ends_at, officials, expected_outcome, feedback_method, languages, time_zone, mode,
-    personal_fields, region_set_id, target_participants, published, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    personal_fields, region_set_id, target_participants, face_to_face, field_reasons, is_template,
+    published, state, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 RETURNING id
 
 -- name: update-process
 UPDATE processes SET slug = ?, title = ?, summary = ?, objective = ?, level = ?, sector = ?, scope = ?,
     budget_minor = ?, currency = ?, starts_at = ?, ends_at = ?, officials = ?, expected_outcome = ?,
     feedback_method = ?, languages = ?, time_zone = ?, mode = ?, personal_fields = ?, region_set_id = ?,
-    target_participants = ?, updated_at = ?
+    target_participants = ?, face_to_face = ?, field_reasons = ?, is_template = ?, updated_at = ?
 WHERE id = ?
 
 -- name: set-published
-UPDATE processes SET published = ?, updated_at = ? WHERE id = ?
+UPDATE processes SET published = ?, state = ?, updated_at = ? WHERE id = ?
 
 -- name: get-process
 SELECT id, slug, title, summary, objective, level, sector, scope, budget_minor, currency, starts_at, ends_at,
     officials, expected_outcome, feedback_method, languages, time_zone, mode, personal_fields,
-    COALESCE(region_set_id, 0) AS region_set_id, target_participants, published, created_at, updated_at
+    COALESCE(region_set_id, 0) AS region_set_id, target_participants, published, state, closed_reason, closed_at,
+    face_to_face, field_reasons, is_template, created_at, updated_at
 FROM processes WHERE id = ?
 
 -- name: get-process-by-slug
 SELECT id, slug, title, summary, objective, level, sector, scope, budget_minor, currency, starts_at, ends_at,
     officials, expected_outcome, feedback_method, languages, time_zone, mode, personal_fields,
-    COALESCE(region_set_id, 0) AS region_set_id, target_participants, published, created_at, updated_at
+    COALESCE(region_set_id, 0) AS region_set_id, target_participants, published, state, closed_reason, closed_at,
+    face_to_face, field_reasons, is_template, created_at, updated_at
 FROM processes WHERE slug = ?
 
 -- name: list-processes
 SELECT id, slug, title, summary, objective, level, sector, scope, budget_minor, currency, starts_at, ends_at,
     officials, expected_outcome, feedback_method, languages, time_zone, mode, personal_fields,
-    COALESCE(region_set_id, 0) AS region_set_id, target_participants, published, created_at, updated_at
-FROM processes ORDER BY starts_at DESC, id DESC
+    COALESCE(region_set_id, 0) AS region_set_id, target_participants, published, state, closed_reason, closed_at,
+    face_to_face, field_reasons, is_template, created_at, updated_at
+FROM processes WHERE NOT is_template ORDER BY starts_at DESC, id DESC
 
 -- name: list-published-processes
 SELECT id, slug, title, summary, objective, level, sector, scope, budget_minor, currency, starts_at, ends_at,
     officials, expected_outcome, feedback_method, languages, time_zone, mode, personal_fields,
-    COALESCE(region_set_id, 0) AS region_set_id, target_participants, published, created_at, updated_at
-FROM processes WHERE published ORDER BY starts_at DESC, id DESC
+    COALESCE(region_set_id, 0) AS region_set_id, target_participants, published, state, closed_reason, closed_at,
+    face_to_face, field_reasons, is_template, created_at, updated_at
+FROM processes WHERE state IN ('published', 'closed', 'archived') AND NOT is_template
+ORDER BY starts_at DESC, id DESC
 
 -- name: process-exists
 SELECT COUNT(*) FROM processes WHERE id = ?
 
 -- name: process-registration
-SELECT p.published, p.mode, p.personal_fields,
+SELECT p.published, p.state, p.mode, p.personal_fields,
     COALESCE((SELECT MAX(n.version) FROM privacy_notices n WHERE n.process_id = p.id), 0) AS notice_version
 FROM processes p WHERE p.id = ?
 
@@ -111,13 +123,14 @@ ORDER BY pc.component_id
 SELECT COALESCE(MAX(position), 0) + 1 FROM components WHERE process_id = ?
 
 -- name: insert-component
-INSERT INTO components (process_id, kind, position, title, description) VALUES (?, ?, ?, ?, ?) RETURNING id
+INSERT INTO components (process_id, kind, position, title, description, settings, support_limit)
+VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id
 
 -- name: get-component
-SELECT id, process_id, kind, position, title, description FROM components WHERE id = ?
+SELECT id, process_id, kind, position, title, description, settings FROM components WHERE id = ?
 
 -- name: list-components
-SELECT id, process_id, kind, position, title, description FROM components
+SELECT id, process_id, kind, position, title, description, settings FROM components
 WHERE process_id = ? ORDER BY position, id
 
 -- name: component-process
@@ -131,7 +144,7 @@ SELECT process_id FROM components WHERE id = ?
 -- else from the profile) and whether they are registered with the process.
 -- Times are UTC on both backends, so SQLite's text comparison is in time order.
 -- name: write-rules
-SELECT c.id, c.kind, c.process_id, p.published, p.mode,
+SELECT c.id, c.kind, c.process_id, p.published, p.state, p.mode,
     EXISTS (SELECT 1 FROM phase_components pc JOIN phases ph ON ph.id = pc.phase_id
         WHERE pc.component_id = c.id AND ph.starts_at <= ? AND ph.ends_at > ?) AS is_open,
     (SELECT CASE WHEN pa.region_code <> '' THEN pa.region_code
@@ -141,14 +154,15 @@ SELECT c.id, c.kind, c.process_id, p.published, p.mode,
     (EXISTS (SELECT 1 FROM profiles pr WHERE pr.participant_id = ? AND pr.process_id = c.process_id
             AND pr.verified_at IS NOT NULL)
         AND EXISTS (SELECT 1 FROM consents co WHERE co.participant_id = ? AND co.process_id = c.process_id
-            AND co.withdrawn_at IS NULL)) AS registered
+            AND co.withdrawn_at IS NULL AND co.notice_version = COALESCE((SELECT MAX(n.version)
+                FROM privacy_notices n WHERE n.process_id = c.process_id), 0))) AS registered
 FROM components c JOIN processes p ON p.id = c.process_id WHERE c.id = ?
 
 -- write-rules for a write addressed by its target rather than its component:
 -- the lookup of the target and the rules in one round trip. No row: no such
 -- target (every target has its component).
 -- name: section-write-rules
-SELECT c.id, c.kind, c.process_id, p.published, p.mode,
+SELECT c.id, c.kind, c.process_id, p.published, p.state, p.mode,
     EXISTS (SELECT 1 FROM phase_components pc JOIN phases ph ON ph.id = pc.phase_id
         WHERE pc.component_id = c.id AND ph.starts_at <= ? AND ph.ends_at > ?) AS is_open,
     (SELECT CASE WHEN pa.region_code <> '' THEN pa.region_code
@@ -158,12 +172,13 @@ SELECT c.id, c.kind, c.process_id, p.published, p.mode,
     (EXISTS (SELECT 1 FROM profiles pr WHERE pr.participant_id = ? AND pr.process_id = c.process_id
             AND pr.verified_at IS NOT NULL)
         AND EXISTS (SELECT 1 FROM consents co WHERE co.participant_id = ? AND co.process_id = c.process_id
-            AND co.withdrawn_at IS NULL)) AS registered
+            AND co.withdrawn_at IS NULL AND co.notice_version = COALESCE((SELECT MAX(n.version)
+                FROM privacy_notices n WHERE n.process_id = c.process_id), 0))) AS registered
 FROM sections x JOIN components c ON c.id = x.component_id JOIN processes p ON p.id = c.process_id
 WHERE x.id = ?
 
 -- name: proposal-write-rules
-SELECT c.id, c.kind, c.process_id, p.published, p.mode,
+SELECT c.id, c.kind, c.process_id, p.published, p.state, p.mode,
     EXISTS (SELECT 1 FROM phase_components pc JOIN phases ph ON ph.id = pc.phase_id
         WHERE pc.component_id = c.id AND ph.starts_at <= ? AND ph.ends_at > ?) AS is_open,
     (SELECT CASE WHEN pa.region_code <> '' THEN pa.region_code
@@ -173,14 +188,15 @@ SELECT c.id, c.kind, c.process_id, p.published, p.mode,
     (EXISTS (SELECT 1 FROM profiles pr WHERE pr.participant_id = ? AND pr.process_id = c.process_id
             AND pr.verified_at IS NOT NULL)
         AND EXISTS (SELECT 1 FROM consents co WHERE co.participant_id = ? AND co.process_id = c.process_id
-            AND co.withdrawn_at IS NULL)) AS registered
+            AND co.withdrawn_at IS NULL AND co.notice_version = COALESCE((SELECT MAX(n.version)
+                FROM privacy_notices n WHERE n.process_id = c.process_id), 0))) AS registered
 FROM proposals x JOIN components c ON c.id = x.component_id JOIN processes p ON p.id = c.process_id
 WHERE x.id = ? AND x.status = 'published'
 
 -- A vote also needs the comment's status and target and the participant's
 -- previous vote ('' for none).
 -- name: vote-write-rules
-SELECT c.id, c.kind, c.process_id, p.published, p.mode,
+SELECT c.id, c.kind, c.process_id, p.published, p.state, p.mode,
     EXISTS (SELECT 1 FROM phase_components pc JOIN phases ph ON ph.id = pc.phase_id
         WHERE pc.component_id = c.id AND ph.starts_at <= ? AND ph.ends_at > ?) AS is_open,
     (SELECT CASE WHEN pa.region_code <> '' THEN pa.region_code
@@ -190,7 +206,8 @@ SELECT c.id, c.kind, c.process_id, p.published, p.mode,
     (EXISTS (SELECT 1 FROM profiles pr WHERE pr.participant_id = ? AND pr.process_id = c.process_id
             AND pr.verified_at IS NOT NULL)
         AND EXISTS (SELECT 1 FROM consents co WHERE co.participant_id = ? AND co.process_id = c.process_id
-            AND co.withdrawn_at IS NULL)) AS registered,
+            AND co.withdrawn_at IS NULL AND co.notice_version = COALESCE((SELECT MAX(n.version)
+                FROM privacy_notices n WHERE n.process_id = c.process_id), 0))) AS registered,
     x.status AS comment_status, x.target_kind,
     COALESCE((SELECT v.vote FROM comment_votes v WHERE v.comment_id = x.id AND v.participant_id = ?), '') AS previous
 FROM comments x JOIN components c ON c.id = x.component_id JOIN processes p ON p.id = c.process_id
@@ -357,18 +374,24 @@ SELECT COALESCE(MAX(version), 0) + 1 FROM documents WHERE component_id = ?
 INSERT INTO documents (component_id, version, title, created_at) VALUES (?, ?, ?, ?)
 
 -- name: insert-section
-INSERT INTO sections (component_id, version, position, heading, body) VALUES (?, ?, ?, ?, ?)
+INSERT INTO sections (component_id, version, position, heading, body, lineage_id, changed)
+VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id
 
 -- name: latest-document
 SELECT component_id, version, title, created_at FROM documents
 WHERE component_id = ? ORDER BY version DESC LIMIT 1
 
 -- name: list-sections
-SELECT id, component_id, version, position, heading, body, comment_count FROM sections
-WHERE component_id = ? AND version = ? ORDER BY position
+SELECT s.id, s.component_id, s.version, s.position, s.heading, s.body, s.lineage_id, s.changed,
+    (SELECT COALESCE(SUM(l.comment_count), 0) FROM sections l
+        WHERE l.component_id = s.component_id AND l.lineage_id = s.lineage_id AND l.version <= s.version) AS comment_count
+FROM sections s WHERE s.component_id = ? AND s.version = ? ORDER BY s.position
 
 -- name: get-section
-SELECT id, component_id, version, position, heading, body, comment_count FROM sections WHERE id = ?
+SELECT s.id, s.component_id, s.version, s.position, s.heading, s.body, s.lineage_id, s.changed,
+    (SELECT COALESCE(SUM(l.comment_count), 0) FROM sections l
+        WHERE l.component_id = s.component_id AND l.lineage_id = s.lineage_id AND l.version <= s.version) AS comment_count
+FROM sections s WHERE s.id = ?
 
 -- Surveys
 
@@ -384,14 +407,15 @@ ON CONFLICT (component_id) DO UPDATE SET pages = excluded.pages
 
 -- name: insert-question
 INSERT INTO questions (component_id, page, position, type, prompt, help, required, options, max_choices,
-    min_value, max_value)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    min_value, max_value, show_if_question, show_if_choices)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
 
 -- name: get-survey
 SELECT pages FROM surveys WHERE component_id = ?
 
 -- name: list-questions
-SELECT id, component_id, page, position, type, prompt, help, required, options, max_choices, min_value, max_value
+SELECT id, component_id, page, position, type, prompt, help, required, options, max_choices, min_value, max_value,
+    show_if_question, show_if_choices
 FROM questions WHERE component_id = ? ORDER BY page, position, id
 
 -- name: get-response
@@ -468,11 +492,12 @@ FROM profiles WHERE participant_id = ? AND process_id = ?
 -- name: verify-profile
 UPDATE profiles SET verified_at = ? WHERE participant_id = ? AND process_id = ?
 
--- Registered means a verified profile and a latest consent not withdrawn.
+-- Registered means a verified profile and a consent to the latest notice, not withdrawn.
 -- name: is-registered
 SELECT COUNT(*) FROM profiles pr
 WHERE pr.participant_id = ? AND pr.process_id = ? AND pr.verified_at IS NOT NULL
-  AND EXISTS (SELECT 1 FROM consents c WHERE c.participant_id = ? AND c.process_id = ? AND c.withdrawn_at IS NULL)
+  AND EXISTS (SELECT 1 FROM consents c WHERE c.participant_id = ? AND c.process_id = ? AND c.withdrawn_at IS NULL
+      AND c.notice_version = COALESCE((SELECT MAX(n.version) FROM privacy_notices n WHERE n.process_id = pr.process_id), 0))
 
 -- name: active-consents
 SELECT id, participant_id, process_id, notice_version, purpose, given_at, withdrawn_at FROM consents

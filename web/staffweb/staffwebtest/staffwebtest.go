@@ -92,6 +92,7 @@ type Fixture struct {
 	ProcessA, ProcessB int64
 	People             map[string]Person // by Who (staff only)
 	Target             Person            // an account admin routes act on
+	PendingInvite      int64             // an invitation nobody accepted yet (for {invite})
 	Citizen            string            // bearer credential "id.token"
 }
 
@@ -171,6 +172,14 @@ func (f *Fixture) people(t testing.TB, ctx context.Context) {
 			f.People[p.who] = u
 		}
 	}
+	if _, err := f.Staff.Invite(ctx, f.People["admin"].ID, "pending@county.example", []staff.Grant{{ProcessID: f.ProcessA, Role: staff.RoleAnalyst}}); err != nil {
+		t.Fatalf("staffwebtest: pending invitation: %v", err)
+	}
+	pending, err := f.Staff.PendingInvites(ctx, f.People["admin"].ID)
+	if err != nil || len(pending) != 1 {
+		t.Fatalf("staffwebtest: pending invitations: %d, %v", len(pending), err)
+	}
+	f.PendingInvite = pending[0].ID
 	citizen, err := f.Store.CreateParticipant(ctx, "047")
 	if err != nil {
 		t.Fatalf("staffwebtest: citizen: %v", err)

@@ -82,7 +82,9 @@ func fill(path string, values map[string]string) (string, string, bool) {
 // WalkRoutes requests every route of the server as each of Who and checks
 // the answer against the route's declared rule:
 //
-//   - Staff routes: anonymous callers and citizens are sent to the sign-in
+//   - Staff routes: page forms (not GET, not the API) refuse a post
+//     without its CSRF token with 403, even an admin's;
+//     anonymous callers and citizens are sent to the sign-in
 //     page (401 on the API); staff get what the policy table says — 2xx for
 //     allowed reads, no refusal for allowed writes, 403 for a role too weak,
 //     404 on a process they have no role on. Path variables are filled with
@@ -98,6 +100,7 @@ func (f *Fixture) WalkRoutes(t *testing.T, extra map[string]string) {
 	base := map[string]string{
 		"process": fmt.Sprint(f.ProcessA),
 		"user":    fmt.Sprint(f.Target.ID),
+		"invite":  fmt.Sprint(f.PendingInvite),
 		"slug":    f.Open.Slug,
 		"cid":     fmt.Sprint(f.Proposals),
 		"id":      fmt.Sprint(f.Proposal),
@@ -183,6 +186,21 @@ func (f *Fixture) request(t *testing.T, c *Client, rt web.RouteInfo, path string
 func (f *Fixture) walkStaff(t *testing.T, rt web.RouteInfo, rule web.Staff, base map[string]string) {
 	t.Helper()
 	hasProcess := slices.Contains(Vars(rt.Path), "process")
+	if !rt.API && rt.Method != http.MethodGet && rt.Method != http.MethodHead {
+		// Every staff form refuses a post without its CSRF token, even from
+		// an admin whose browser holds the CSRF cookie.
+		c, session := f.caller(t, "admin", false)
+		values := map[string]string{"session": fmt.Sprint(session)}
+		for k, v := range base {
+			values[k] = v
+		}
+		if path, _, ok := fill(rt.Path, values); ok {
+			c.Token("/staff/sign-in")
+			if p := c.Send(rt.Method, path, "", nil); p.Status != http.StatusForbidden {
+				t.Errorf("%s %s as admin without a CSRF token: got %d, want 403", rt.Method, path, p.Status)
+			}
+		}
+	}
 	for _, who := range Who {
 		c, session := f.caller(t, who, rt.API)
 		values := map[string]string{"session": fmt.Sprint(session)}
