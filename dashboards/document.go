@@ -63,7 +63,7 @@ func buildSections(ctx context.Context, d *Dashboards, v View) (*Result, error) 
 	}
 	r := &Result{Table: t, Sections: ids}
 	if once {
-		r.Warnings = append(r.Warnings, countOnceNote)
+		r.Warnings = append(r.Warnings, countOnceNote(v))
 	}
 	return r, nil
 }

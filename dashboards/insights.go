@@ -81,10 +81,3 @@ func largestBars(t *Table, col int, series string) *Chart {
 	ch := BarChart(labels, []Series{{Name: series, Values: vals}}, true)
 	return &ch
 }
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return thousands(int64(n)) + " " + noun + "s"
-}

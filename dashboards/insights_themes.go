@@ -183,7 +183,7 @@ func buildThemes(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 		r.Warnings = append(r.Warnings, note)
 	}
 	if once {
-		r.Warnings = append(r.Warnings, countOnceNote)
+		r.Warnings = append(r.Warnings, countOnceNote(v))
 	}
 	if len(themes) == 0 {
 		r.Summary = append(r.Summary, v.T("dash.sum.no_themes"))

@@ -246,8 +246,7 @@ func proposalCells(ctx context.Context, d *Dashboards, v View, located int64, ce
 	if err != nil {
 		return nil, err
 	}
-	summary := fmt.Sprintf("%s located proposals, more than the map shows one by one: counts per cell of %g° (about %s km), busiest first.",
-		thousands(located), cell, thousands(int64(math.Round(cell*111.32))))
+	summary := v.T("dash.sum.map_cells", v.N(located), printer(v.loc()).Sprintf("%g", cell), v.N(int64(math.Round(cell*111.32))))
 	return &Result{Table: t, Summary: []string{summary}, chart: func(t *Table) *Chart {
 		names := t.labels(0)
 		lng, lat, n := t.column(1), t.column(2), t.column(3)
@@ -257,7 +256,7 @@ func proposalCells(ctx context.Context, d *Dashboards, v View, located int64, ce
 				cells = append(cells, GeoCount{Name: names[i], Lng: lng[i], Lat: lat[i], N: n[i]})
 			}
 		}
-		c := GeoDensity("Proposals per cell", cells)
+		c := GeoDensity(v.T("dash.series.per_cell"), cells)
 		return &c
 	}}, nil
 }

@@ -140,23 +140,6 @@ func (c Column) Header() string {
 	return c.Label
 }
 
-func thousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
-
 func text(s string) Cell   { return Cell{Text: s} }
 func num(v float64) Cell   { return Cell{Num: v} }
 func count(n int64) Cell   { return Cell{Num: float64(n)} }
