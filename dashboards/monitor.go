@@ -425,7 +425,15 @@ func buildDevices(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 
 func buildAlerts(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 	t := Table{Columns: []Column{{Label: v.T("dash.col.alert"), Kind: Text}, {Label: v.T("dash.col.value"), Kind: Number}, {Label: v.T("dash.col.raised"), Kind: Text}}}
-	err := d.each(ctx, "open-alerts", v.args(), func(r *sql.Rows) error {
+	rules, err := d.AlertRules(ctx, v.P.ID)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[int64]AlertRule{}
+	for _, a := range rules {
+		byID[a.ID] = a
+	}
+	err = d.each(ctx, "open-alerts", v.args(), func(r *sql.Rows) error {
 		var rule int64
 		var msg string
 		var val float64
@@ -433,7 +441,7 @@ func buildAlerts(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 		if err := r.Scan(&rule, &msg, &val, &at); err != nil {
 			return err
 		}
-		m := text(msg)
+		m := text(alertText(v, byID[rule], msg, val))
 		m.Flag = true
 		t.Rows = append(t.Rows, []Cell{m, num(val), text(v.When(at))})
 		return nil
@@ -442,10 +450,6 @@ func buildAlerts(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 		return nil, err
 	}
 	r := &Result{Table: t}
-	rules, err := d.AlertRules(ctx, v.P.ID)
-	if err != nil {
-		return nil, err
-	}
 	if len(t.Rows) == 0 {
 		r.Summary = append(r.Summary, v.T("dash.sum.no_alerts", v.N(int64(len(rules)))))
 	}
