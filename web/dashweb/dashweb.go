@@ -226,9 +226,12 @@ type pageData struct {
 	CSRF    string
 	Asset   func(string) string
 	Own     func(string) string
-	Publish []string // publishable panels (for officials' form)
-	Alerts  bool     // show the officials' alert-rule form
+	Publish []panelChoice // publishable panels (for officials' form)
+	Alerts  bool          // show the officials' alert-rule form
 }
+
+// panelChoice is a panel of the publish form: its name, shown by title.
+type panelChoice struct{ Name, Title string }
 
 // regionOption is one region of the filter's choice.
 type regionOption struct{ Code, Name string }
@@ -303,7 +306,7 @@ func (h *Handlers) page(w http.ResponseWriter, r *http.Request) {
 				Body: h.firstView(r, db, pn, f, v)})
 		}
 		if pn.Publishable {
-			d.Publish = append(d.Publish, pn.Name)
+			d.Publish = append(d.Publish, panelChoice{pn.Name, pn.TitleIn(loc)})
 		}
 	}
 	d.Alerts = db == dashboards.Monitor
