@@ -160,3 +160,20 @@ func TestWithdrawnSupportsDoNotCountSupporters(t *testing.T) {
 		}
 	}
 }
+
+// With no completed response the time to complete has no quartiles: a
+// dash, not "0 min".
+func TestDurationOfNothingIsNoValue(t *testing.T) {
+	_, d := fixture(t)
+	r := run(t, d, "survey-duration", Filter{From: time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2024, 2, 2, 0, 0, 0, 0, time.UTC)})
+	var got []string
+	for j := range r.Table.Columns {
+		got = append(got, r.Table.Format(0, j))
+	}
+	if !slices.Equal(got, []string{"0", "–", "–", "–"}) {
+		t.Errorf("duration of no responses = %q", got)
+	}
+	if all := run(t, d, "survey-duration", Filter{}); all.Table.Rows[0][2].Null {
+		t.Errorf("the fixture's responses have no median")
+	}
+}

@@ -507,6 +507,11 @@ func buildDuration(ctx context.Context, d *Dashboards, v View) (*Result, error) 
 	}
 	t := Table{Columns: []Column{{Label: v.T("dash.col.completed"), Kind: Count}, {Label: v.T("dash.col.q1"), Kind: Number},
 		{Label: v.T("dash.col.median_min"), Kind: Number}, {Label: v.T("dash.col.q3"), Kind: Number}}}
-	t.Rows = append(t.Rows, []Cell{count(n), num(round2(q1)), num(round2(med)), num(round2(q3))})
+	row := []Cell{count(n), num(round2(q1)), num(round2(med)), num(round2(q3))}
+	if n == 0 {
+		// No completed response has no median: "–", not a time of 0 min.
+		row = []Cell{count(0), nullCell(), nullCell(), nullCell()}
+	}
+	t.Rows = append(t.Rows, row)
 	return &Result{Table: t}, nil
 }

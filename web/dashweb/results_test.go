@@ -105,7 +105,7 @@ func TestPublicResultsInKiswahili(t *testing.T) {
 			t.Errorf("results in Kiswahili lack %q", want)
 		}
 	}
-	for _, bad := range []string{"1. 1.", `lang="en"`, ">01<", "15000000", "Loading"} {
+	for _, bad := range []string{"1. 1.", `<html lang="en">`, ">01<", "15000000", "Loading"} {
 		if strings.Contains(text, bad) {
 			t.Errorf("results in Kiswahili show %q", bad)
 		}
@@ -113,6 +113,12 @@ func TestPublicResultsInKiswahili(t *testing.T) {
 	for _, en := range englishTexts(t) {
 		if strings.Contains(text, en) {
 			t.Errorf("results in Kiswahili say %q", en)
+		}
+	}
+	// The page leads back to the process and offers the other language.
+	for _, want := range []string{`<a href="/p/a">Ukurasa wa mchakato</a>`, `<a href="?lang=en" lang="en" hreflang="en">English</a>`, `aria-current="true">Kiswahili</a>`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("results in Kiswahili lack %s", want)
 		}
 	}
 	// The English page reads in English, same headings.
@@ -158,5 +164,9 @@ func TestPublishFormNamesPanels(t *testing.T) {
 	_, page := get(t, url+"/staff/p/1/dashboards/document?lang=sw")
 	if !strings.Contains(page, `<option value="document-sections">Sehemu kwa muhtasari</option>`) || strings.Contains(page, "<option>document-sections</option>") {
 		t.Errorf("publish form:\n%s", page)
+	}
+	// A table with no rows says so instead of showing bare headings.
+	if _, frag := get(t, url+"/staff/p/1/dashboards/document/panels/section-comments?lang=sw"); !strings.Contains(frag, "Bado hakuna cha kuonyesha.") || strings.Contains(frag, "<table") {
+		t.Errorf("section comments of no section:\n%s", frag)
 	}
 }
