@@ -100,7 +100,7 @@ func TestPublicResultsInKiswahili(t *testing.T) {
 	// axes); the text a reader reads is the rest.
 	text := html.UnescapeString(regexp.MustCompile(`data-option="[^"]*"`).ReplaceAllString(page, ""))
 	for _, want := range []string{`<html lang="sw">`, "Matokeo", "Sehemu kwa muhtasari", "Jedwali", "1. Economic outlook", "2. Health",
-		"Bajeti iliyoombwa kwa kila kaunti", "KES 15,000,000", "Mombasa", "ili kuwalinda washiriki"} {
+		"Bajeti iliyoombwa kwa kila eneo", "KES 15,000,000", "Mombasa", "ili kuwalinda washiriki"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("results in Kiswahili lack %q", want)
 		}
