@@ -16,7 +16,9 @@ const (
 	RegionRateBelow = "region_rate_below" // a region under Threshold participants per 1,000
 )
 
-// AlertRule is a threshold an official set.
+// AlertRule is a threshold an official set. The rules are the officials'
+// decisions the store keeps; the ingester writes them to dash_alert_rules,
+// which this package only reads.
 type AlertRule struct {
 	ID          int64
 	ProcessID   int64
@@ -51,35 +53,6 @@ func alertText(v View, rule AlertRule, stored string, val float64) string {
 		return v.T("dash.alert.regions", v.N(int64(len(det.Regions))), v.F(rule.Threshold, 2), joinShort(v, det.Regions, 5))
 	}
 	return stored
-}
-
-// AddAlertRule stores a rule for a process.
-func (d *Dashboards) AddAlertRule(ctx context.Context, a AlertRule) (int64, error) {
-	if a.Kind != InputsBelow && a.Kind != RegionRateBelow {
-		return 0, fmt.Errorf("dashboards: unknown alert kind %q", a.Kind)
-	}
-	if a.Threshold < 0 || a.WindowHours < 0 || a.WindowHours > 24*90 {
-		return 0, fmt.Errorf("dashboards: alert threshold and window must be positive")
-	}
-	if a.Kind == InputsBelow && a.WindowHours == 0 {
-		a.WindowHours = 24
-	}
-	var id int64
-	err := d.queryRow(ctx, "add-alert-rule", map[string]any{"process": a.ProcessID, "kind": a.Kind, "threshold": a.Threshold,
-		"window_hours": int32(a.WindowHours), "now": d.now().UTC()}).Scan(&id)
-	if err != nil {
-		return 0, fmt.Errorf("dashboards: unable to add alert rule: %w", err)
-	}
-	return id, nil
-}
-
-// DeleteAlertRule removes a rule of a process and clears its alert.
-func (d *Dashboards) DeleteAlertRule(ctx context.Context, process, rule int64) error {
-	if _, err := d.exec(ctx, "clear-alert", map[string]any{"rule": rule, "now": d.now().UTC()}); err != nil {
-		return err
-	}
-	_, err := d.exec(ctx, "delete-alert-rule", map[string]any{"process": process, "rule": rule})
-	return err
 }
 
 // AlertRules lists a process's rules (process 0: every process's).
@@ -182,20 +155,15 @@ func (d *Dashboards) RunAlerts(ctx context.Context, every time.Duration, log *sl
 	}
 }
 
-// Publish puts a panel on the process's public results page.
-func (d *Dashboards) Publish(ctx context.Context, process int64, panel string) error {
-	p := FindPanel(panel)
-	if p == nil || !p.Publishable {
-		return fmt.Errorf("dashboards: panel %q cannot be published", panel)
+// CanPublish says whether a panel may go on a public results page: it
+// exists and is publishable (nothing that shows contributions' texts).
+// Publishing is an official's decision the store keeps; the ingester writes
+// it to dash_published, which Published reads.
+func CanPublish(panel string) error {
+	if p := FindPanel(panel); p == nil || !p.Publishable {
+		return fmt.Errorf("%w: panel %q cannot be published", ErrInvalid, panel)
 	}
-	_, err := d.exec(ctx, "publish-panel", map[string]any{"process": process, "panel": panel, "now": d.now().UTC()})
-	return err
-}
-
-// Unpublish takes a panel off the public page.
-func (d *Dashboards) Unpublish(ctx context.Context, process int64, panel string) error {
-	_, err := d.exec(ctx, "unpublish-panel", map[string]any{"process": process, "panel": panel})
-	return err
+	return nil
 }
 
 // Published lists the panels an official published for a process. Nothing

@@ -3,12 +3,15 @@ package dashboards
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/civicpulse/civicpulse/warehouse"
 )
 
 func TestInputsFillEmptyDaysInLocalTime(t *testing.T) {
@@ -247,16 +250,12 @@ func TestProcessesAreSeparate(t *testing.T) {
 }
 
 func TestAlerts(t *testing.T) {
-	_, d := fixture(t)
+	w, d := fixture(t)
 	ctx := context.Background()
 	// At fxTo the last 24 h hold a proposal and a support: under 5 raises; region rate
 	// under 1 per 1,000 raises for Beta and Gamma.
-	if _, err := d.AddAlertRule(ctx, AlertRule{ProcessID: fxProcess, Kind: InputsBelow, Threshold: 5, WindowHours: 24}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := d.AddAlertRule(ctx, AlertRule{ProcessID: fxProcess, Kind: RegionRateBelow, Threshold: 1}); err != nil {
-		t.Fatal(err)
-	}
+	decide(t, w, warehouse.Decision{Op: warehouse.AddAlertRule, ProcessID: fxProcess, ID: 1, Kind: InputsBelow, Threshold: 5, WindowHours: 24},
+		warehouse.Decision{Op: warehouse.AddAlertRule, ProcessID: fxProcess, ID: 2, Kind: RegionRateBelow, Threshold: 1})
 	if err := d.CheckAlerts(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -284,39 +283,46 @@ func TestAlerts(t *testing.T) {
 		!slices.Contains(got, "Maeneo 2 yako chini ya 1.00 kwa kila wakazi 1,000: Beta, Gamma") {
 		t.Errorf("alerts in Kiswahili = %q", got)
 	}
-	// A 96 h window holds 105 inputs: the first alert clears.
 	rules, _ := d.AlertRules(ctx, fxProcess)
-	if err := d.DeleteAlertRule(ctx, fxProcess, rules[1].ID); err != nil {
+	if len(rules) != 2 || rules[0].ID != 1 || rules[0].WindowHours != 24 || rules[1].Kind != RegionRateBelow {
+		t.Fatalf("rules = %+v", rules)
+	}
+	// A deleted rule's open alert goes with it, and it raises no more.
+	decide(t, w, warehouse.Decision{Op: warehouse.DeleteAlertRule, ProcessID: fxProcess, ID: rules[1].ID})
+	if got := run(t, d, "alerts", Filter{}); len(got.Table.Rows) != 1 || !strings.Contains(got.Table.Rows[0][0].Text, "Only 2 inputs") {
+		t.Errorf("after deleting a rule: %+v", got.Table.Rows)
+	}
+	if err := d.CheckAlerts(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.AddAlertRule(ctx, AlertRule{ProcessID: fxProcess, Kind: "nonsense", Threshold: 1}); err == nil {
-		t.Error("unknown alert kind accepted")
-	}
 	if got := run(t, d, "alerts", Filter{}); len(got.Table.Rows) != 1 {
-		t.Errorf("after deleting a rule: %+v", got.Table.Rows)
+		t.Errorf("a deleted rule raised again: %+v", got.Table.Rows)
 	}
 }
 
 func TestPublishOnlyPublishable(t *testing.T) {
-	_, d := fixture(t)
+	w, d := fixture(t)
 	ctx := context.Background()
-	if err := d.Publish(ctx, fxProcess, "regions"); err != nil {
+	if err := CanPublish("regions"); err != nil {
 		t.Fatal(err)
 	}
-	if err := d.Publish(ctx, fxProcess, "regions"); err != nil { // twice is once
-		t.Fatal(err)
+	for _, name := range []string{"section-comments", "no-such-panel"} {
+		if err := CanPublish(name); !errors.Is(err, ErrInvalid) {
+			t.Errorf("%s may be published: %v", name, err)
+		}
 	}
-	if err := d.Publish(ctx, fxProcess, "section-comments"); err == nil {
-		t.Error("comments with their text were published")
-	}
+	// A panel the store carries twice (published, unpublished, published
+	// again) shows once; a panel no longer publishable is not shown.
+	decide(t, w, warehouse.Decision{Op: warehouse.PublishPanel, ProcessID: fxProcess, Panel: "regions", Position: 1},
+		warehouse.Decision{Op: warehouse.PublishPanel, ProcessID: fxProcess, Panel: "section-comments", Position: 2},
+		warehouse.Decision{Op: warehouse.UnpublishPanel, ProcessID: fxProcess, Panel: "regions"},
+		warehouse.Decision{Op: warehouse.PublishPanel, ProcessID: fxProcess, Panel: "regions", Position: 3})
 	p, _ := d.Process(ctx, fxProcess)
 	got, err := d.Published(ctx, p)
 	if err != nil || len(got) != 1 || got[0].Name != "regions" {
 		t.Fatalf("published = %v, %v", got, err)
 	}
-	if err := d.Publish(ctx, fxOther, "regions"); err != nil {
-		t.Fatal(err)
-	}
+	decide(t, w, warehouse.Decision{Op: warehouse.PublishPanel, ProcessID: fxOther, Panel: "regions", Position: 1})
 	other, _ := d.Process(ctx, fxOther)
 	if got, _ := d.Published(ctx, other); len(got) != 0 {
 		t.Errorf("an unpublished process shows results: %v", got)

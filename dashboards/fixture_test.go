@@ -149,3 +149,17 @@ func nums(t *testing.T, tb Table, label string) []float64 {
 }
 
 func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol }
+
+// decide writes officials' decisions the way the ingester does when the
+// store's decision events arrive.
+func decide(t testing.TB, w *warehouse.Warehouse, ds ...warehouse.Decision) {
+	t.Helper()
+	for i := range ds {
+		if ds[i].At.IsZero() {
+			ds[i].At = fxTo
+		}
+	}
+	if err := w.Write(context.Background(), &warehouse.Batch{Decisions: ds}); err != nil {
+		t.Fatal(err)
+	}
+}

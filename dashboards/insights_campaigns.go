@@ -20,35 +20,6 @@ func (d *Dashboards) CountOnce(ctx context.Context, process int64) (bool, error)
 	return once, nil
 }
 
-// SetCountOnce records the official's choice; one row per process, replaced
-// in one transaction so a reader never sees none.
-func (d *Dashboards) SetCountOnce(ctx context.Context, process int64, once bool) error {
-	tx, err := d.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("dashboards: unable to set campaign counting: %w", err)
-	}
-	defer tx.Rollback()
-	for _, st := range []struct {
-		name string
-		vals map[string]any
-	}{
-		{"insight-counting-clear", map[string]any{"process": process}},
-		{"insight-counting-set", map[string]any{"process": process, "count_once": once, "now": d.now().UTC()}},
-	} {
-		args, err := d.q.Args(st.name, st.vals)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, d.q.SQL(st.name), args...); err != nil {
-			return fmt.Errorf("dashboards: unable to set campaign counting: %w", err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("dashboards: unable to set campaign counting: %w", err)
-	}
-	return nil
-}
-
 // countOnceNote is the warning of the panels a count-once process trims.
 func countOnceNote(v View) string { return v.T("dash.warn.count_once") }
 

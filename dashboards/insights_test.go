@@ -230,7 +230,7 @@ func TestThemesPanelSizesSharesTrendsAndRegions(t *testing.T) {
 }
 
 func TestCountOnceChangesThemeSizesAndSectionCounts(t *testing.T) {
-	_, d := insightsFixture(t)
+	w, d := insightsFixture(t)
 	ctx := context.Background()
 	sections := func() float64 {
 		return nums(t, ixRun(t, d, "document-sections", Filter{}).Table, "Comments")[0]
@@ -239,9 +239,7 @@ func TestCountOnceChangesThemeSizesAndSectionCounts(t *testing.T) {
 	if got := sections(); got != 10 {
 		t.Fatalf("section comments = %v, want 10", got)
 	}
-	if err := d.SetCountOnce(ctx, ixProcess, true); err != nil {
-		t.Fatal(err)
-	}
+	decide(t, w, warehouse.Decision{Op: warehouse.SetCounting, ProcessID: ixProcess, CountOnce: true})
 	if once, err := d.CountOnce(ctx, ixProcess); err != nil || !once {
 		t.Fatalf("count once = %v, %v", once, err)
 	}
@@ -265,9 +263,7 @@ func TestCountOnceChangesThemeSizesAndSectionCounts(t *testing.T) {
 		t.Errorf("campaigns summary = %q", camp.Summary)
 	}
 	// Back to every copy (the choice is replaced, not stacked).
-	if err := d.SetCountOnce(ctx, ixProcess, false); err != nil {
-		t.Fatal(err)
-	}
+	decide(t, w, warehouse.Decision{Op: warehouse.SetCounting, ProcessID: ixProcess, CountOnce: false})
 	if got := nums(t, ixRun(t, d, "themes", Filter{}).Table, "Texts"); !slices.Equal(got, []float64{7, 4}) {
 		t.Errorf("sizes counting every copy again = %v", got)
 	}
@@ -453,25 +449,24 @@ func TestInsightsPublicSuppression(t *testing.T) {
 // the dashboards let through.
 type editorLog struct{ calls []string }
 
-func (e *editorLog) RenameTheme(_ context.Context, p, id int64, label string, staff int64) error {
-	e.calls = append(e.calls, fmt.Sprintf("rename %d %d %q by %d", p, id, label, staff))
-	return nil
+func (e *editorLog) CheckThemeEdit(_ context.Context, p int64, x ThemeEdit) (Scope, error) {
+	e.calls = append(e.calls, fmt.Sprintf("%s %d %d into %d %q", x.Kind, p, x.Theme, x.Into, x.Label))
+	return Scope{Kind: "process"}, nil
 }
 
-func (e *editorLog) MergeThemes(_ context.Context, p, id, into int64, staff int64) error {
-	e.calls = append(e.calls, fmt.Sprintf("merge %d %d into %d by %d", p, id, into, staff))
-	return nil
-}
-
-func (e *editorLog) SplitTheme(_ context.Context, p, id int64, staff int64) error {
-	e.calls = append(e.calls, fmt.Sprintf("split %d %d by %d", p, id, staff))
+func (e *editorLog) ApplyThemeEdits(_ context.Context, p int64) error {
+	e.calls = append(e.calls, fmt.Sprintf("apply %d", p))
 	return nil
 }
 
 func TestThemeEditsAreCheckedBeforeTheEditor(t *testing.T) {
 	_, d := insightsFixture(t)
 	ctx := context.Background()
-	if err := d.RenameTheme(ctx, ixProcess, ixTheme1, "Roads", 7); !errors.Is(err, ErrNotFound) {
+	check := func(e ThemeEdit) error {
+		_, _, err := d.CheckThemeEdit(ctx, ixProcess, e)
+		return err
+	}
+	if err := check(ThemeEdit{Kind: ThemeRename, Theme: ixTheme1, Label: "Roads"}); !errors.Is(err, ErrNotFound) {
 		t.Errorf("without an editor: %v", err)
 	}
 	e := &editorLog{}
@@ -481,23 +476,27 @@ func TestThemeEditsAreCheckedBeforeTheEditor(t *testing.T) {
 		err  error
 		want error
 	}{
-		{"rename", d.RenameTheme(ctx, ixProcess, ixTheme1, "  Roads and potholes ", 7), nil},
-		{"empty label", d.RenameTheme(ctx, ixProcess, ixTheme1, "  ", 7), ErrInvalid},
-		{"long label", d.RenameTheme(ctx, ixProcess, ixTheme1, strings.Repeat("é", MaxThemeLabel+1), 7), ErrInvalid},
-		{"two lines", d.RenameTheme(ctx, ixProcess, ixTheme1, "a\nb", 7), ErrInvalid},
-		{"unknown theme", d.RenameTheme(ctx, ixProcess, 99, "x", 7), ErrNotFound},
-		{"merged theme", d.SplitTheme(ctx, ixProcess, ixMerged, 7), ErrInvalid},
-		{"merge", d.MergeThemes(ctx, ixProcess, ixTheme2, ixTheme1, 7), nil},
-		{"merge into itself", d.MergeThemes(ctx, ixProcess, ixTheme2, ixTheme2, 7), ErrInvalid},
-		{"merge across scopes", d.MergeThemes(ctx, ixProcess, ixTheme2, ixSection2, 7), ErrInvalid},
-		{"merge into unknown", d.MergeThemes(ctx, ixProcess, ixTheme2, 99, 7), ErrInvalid},
-		{"split", d.SplitTheme(ctx, ixProcess, ixTheme2, 7), nil},
+		{"rename", check(ThemeEdit{Kind: ThemeRename, Theme: ixTheme1, Label: "  Roads and potholes ", Into: 5}), nil},
+		{"empty label", check(ThemeEdit{Kind: ThemeRename, Theme: ixTheme1, Label: "  "}), ErrInvalid},
+		{"long label", check(ThemeEdit{Kind: ThemeRename, Theme: ixTheme1, Label: strings.Repeat("é", MaxThemeLabel+1)}), ErrInvalid},
+		{"two lines", check(ThemeEdit{Kind: ThemeRename, Theme: ixTheme1, Label: "a\nb"}), ErrInvalid},
+		{"unknown theme", check(ThemeEdit{Kind: ThemeRename, Theme: 99, Label: "x"}), ErrNotFound},
+		{"merged theme", check(ThemeEdit{Kind: ThemeSplit, Theme: ixMerged}), ErrInvalid},
+		{"merge", check(ThemeEdit{Kind: ThemeMerge, Theme: ixTheme2, Into: ixTheme1, Label: "dropped"}), nil},
+		{"merge into itself", check(ThemeEdit{Kind: ThemeMerge, Theme: ixTheme2, Into: ixTheme2}), ErrInvalid},
+		{"merge across scopes", check(ThemeEdit{Kind: ThemeMerge, Theme: ixTheme2, Into: ixSection2}), ErrInvalid},
+		{"merge into unknown", check(ThemeEdit{Kind: ThemeMerge, Theme: ixTheme2, Into: 99}), ErrInvalid},
+		{"split", check(ThemeEdit{Kind: ThemeSplit, Theme: ixTheme2}), nil},
+		{"unknown kind", check(ThemeEdit{Kind: "delete", Theme: ixTheme2}), ErrNotFound},
 	} {
 		if (c.want == nil && c.err != nil) || (c.want != nil && !errors.Is(c.err, c.want)) {
 			t.Errorf("%s: %v, want %v", c.name, c.err, c.want)
 		}
 	}
-	want := []string{`rename 1 1 "Roads and potholes" by 7`, "merge 1 2 into 1 by 7", "split 1 2 by 7"}
+	if err := d.ApplyThemeEdits(ctx, ixProcess); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{`rename 1 1 into 0 "Roads and potholes"`, `merge 1 2 into 1 ""`, `split 1 2 into 0 ""`, "apply 1"}
 	if !slices.Equal(e.calls, want) {
 		t.Errorf("editor calls = %q, want %q", e.calls, want)
 	}

@@ -10,15 +10,35 @@ import (
 	"unicode/utf8"
 )
 
-// ThemeEditor applies officials' decisions on themes; package insights
-// implements it (it owns theme_edits and re-applies them after every fit).
-// Errors must wrap ErrNotFound for an unknown theme and ErrInvalid for an
-// edit that cannot be made (the page shows the message); anything else is
-// a failure.
+// ThemeEdit is an official's edit of a theme: Kind "rename" (to Label),
+// "merge" (Theme folded into Into) or "split" (Theme in two).
+type ThemeEdit struct {
+	Kind  string
+	Theme int64
+	Into  int64
+	Label string
+}
+
+// Theme edit kinds.
+const (
+	ThemeRename = "rename"
+	ThemeMerge  = "merge"
+	ThemeSplit  = "split"
+)
+
+// ThemeEditor is the themes job (package insights implements it). An edit
+// is an official's decision the store keeps; the ingester writes it to
+// theme_edits, and the job replays theme_edits after every fit. Errors
+// must wrap ErrNotFound for an unknown theme and ErrInvalid for an edit
+// that cannot be made (the page shows the message); anything else is a
+// failure.
 type ThemeEditor interface {
-	RenameTheme(ctx context.Context, process int64, themeID int64, label string, staffID int64) error
-	MergeThemes(ctx context.Context, process int64, themeID, intoID int64, staffID int64) error
-	SplitTheme(ctx context.Context, process int64, themeID int64, staffID int64) error
+	// CheckThemeEdit says whether the edit can be made on the themes as
+	// they stand, and returns the scope of the texts the theme covers.
+	CheckThemeEdit(ctx context.Context, process int64, e ThemeEdit) (Scope, error)
+	// ApplyThemeEdits brings the process's themes up to date with
+	// theme_edits now, so the official sees their edit on the next page.
+	ApplyThemeEdits(ctx context.Context, process int64) error
 }
 
 // SetThemeEditor enables theme edits; without one the pages offer none.
@@ -41,51 +61,77 @@ func (d *Dashboards) CanEditThemes() bool { return d.themeEditor() != nil }
 // row and a chart bar.
 const MaxThemeLabel = 80
 
-// RenameTheme checks the label and the theme, then has the editor rename it.
-func (d *Dashboards) RenameTheme(ctx context.Context, process, theme int64, label string, staffID int64) error {
-	label = strings.TrimSpace(label)
-	switch {
-	case label == "":
-		return fmt.Errorf("%w: a theme needs a name", ErrInvalid)
-	case utf8.RuneCountInString(label) > MaxThemeLabel:
-		return fmt.Errorf("%w: a theme's name has at most %d characters", ErrInvalid, MaxThemeLabel)
-	case strings.ContainsFunc(label, unicode.IsControl) || !utf8.ValidString(label):
-		return fmt.Errorf("%w: a theme's name is one line of text", ErrInvalid)
+// CheckThemeEdit checks an official's edit against the themes as they
+// stand, then has the editor check it too. It returns the edit as it is to
+// be stored (the label trimmed) and the scope of texts it concerns.
+func (d *Dashboards) CheckThemeEdit(ctx context.Context, process int64, e ThemeEdit) (ThemeEdit, Scope, error) {
+	switch e.Kind {
+	case ThemeRename:
+		e.Label, e.Into = strings.TrimSpace(e.Label), 0
+		switch {
+		case e.Label == "":
+			return e, Scope{}, fmt.Errorf("%w: a theme needs a name", ErrInvalid)
+		case utf8.RuneCountInString(e.Label) > MaxThemeLabel:
+			return e, Scope{}, fmt.Errorf("%w: a theme's name has at most %d characters", ErrInvalid, MaxThemeLabel)
+		case strings.ContainsFunc(e.Label, unicode.IsControl) || !utf8.ValidString(e.Label):
+			return e, Scope{}, fmt.Errorf("%w: a theme's name is one line of text", ErrInvalid)
+		}
+	case ThemeMerge:
+		e.Label = ""
+		if e.Theme == e.Into {
+			return e, Scope{}, fmt.Errorf("%w: a theme cannot be merged into itself", ErrInvalid)
+		}
+	case ThemeSplit:
+		e.Label, e.Into = "", 0
+	default:
+		return e, Scope{}, fmt.Errorf("%w: no theme edit %q", ErrNotFound, e.Kind)
 	}
-	e, err := d.editable(ctx, process, theme)
+	ed, err := d.editable(ctx, process, e.Theme)
 	if err != nil {
-		return err
+		return e, Scope{}, err
 	}
-	return e.RenameTheme(ctx, process, theme, label, staffID)
+	if e.Kind == ThemeMerge {
+		a, _ := d.themeScope(ctx, process, e.Theme)
+		b, err := d.themeScope(ctx, process, e.Into)
+		if errors.Is(err, ErrNotFound) || (err == nil && (b.merged != 0 || b.scope != a.scope)) {
+			return e, Scope{}, fmt.Errorf("%w: choose another theme of the same list to merge into", ErrInvalid)
+		}
+		if err != nil {
+			return e, Scope{}, err
+		}
+	}
+	s, err := ed.CheckThemeEdit(ctx, process, e)
+	return e, s, err
 }
 
-// MergeThemes folds theme into another shown theme of the same scope.
-func (d *Dashboards) MergeThemes(ctx context.Context, process, theme, into int64, staffID int64) error {
-	if theme == into {
-		return fmt.Errorf("%w: a theme cannot be merged into itself", ErrInvalid)
+// ApplyThemeEdits has the editor show the edits theme_edits holds now.
+func (d *Dashboards) ApplyThemeEdits(ctx context.Context, process int64) error {
+	e := d.themeEditor()
+	if e == nil {
+		return fmt.Errorf("%w: theme editing is not available", ErrNotFound)
 	}
-	e, err := d.editable(ctx, process, theme)
-	if err != nil {
-		return err
-	}
-	a, _ := d.themeScope(ctx, process, theme)
-	b, err := d.themeScope(ctx, process, into)
-	if errors.Is(err, ErrNotFound) || (err == nil && (b.merged != 0 || b.scope != a.scope)) {
-		return fmt.Errorf("%w: choose another theme of the same list to merge into", ErrInvalid)
-	}
-	if err != nil {
-		return err
-	}
-	return e.MergeThemes(ctx, process, theme, into, staffID)
+	return e.ApplyThemeEdits(ctx, process)
 }
 
-// SplitTheme has the editor split a shown theme in two.
-func (d *Dashboards) SplitTheme(ctx context.Context, process, theme int64, staffID int64) error {
-	e, err := d.editable(ctx, process, theme)
-	if err != nil {
-		return err
+// ThemeState is a theme as officials see it before an edit: what the audit
+// log records as the edit's "before".
+type ThemeState struct {
+	ID         int64  `json:"theme_id"`
+	Label      string `json:"label"`
+	MergedInto int64  `json:"merged_into"`
+}
+
+// ThemeState reads a theme of the process as it stands (ErrNotFound: none).
+func (d *Dashboards) ThemeState(ctx context.Context, process, theme int64) (ThemeState, error) {
+	var t ThemeState
+	err := d.queryRow(ctx, "insight-theme-state", map[string]any{"process": process, "theme": theme}).Scan(&t.ID, &t.Label, &t.MergedInto)
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, fmt.Errorf("%w: no theme %d", ErrNotFound, theme)
 	}
-	return e.SplitTheme(ctx, process, theme, staffID)
+	if err != nil {
+		return t, fmt.Errorf("dashboards: unable to read theme %d: %w", theme, err)
+	}
+	return t, nil
 }
 
 type themeRow struct {

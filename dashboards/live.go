@@ -4,14 +4,44 @@ import (
 	"context"
 	"database/sql"
 	"slices"
+	"time"
 
 	"github.com/civicpulse/civicpulse/warehouse"
 )
 
-// Source is what announces that the warehouse advanced
-// (*warehouse.Warehouse).
+// Source is what announces that the warehouse advanced, and tells whether
+// it holds an event (*warehouse.Warehouse).
 type Source interface {
 	Subscribe() (<-chan warehouse.Advance, func())
+	Has(seq int64) bool
+}
+
+// WaitFor waits until the warehouse holds the outbox event seq (an
+// official's decision, so that the next page shows it), ctx ends or timeout
+// passes, and reports whether it got there.
+func WaitFor(ctx context.Context, src Source, seq int64, timeout time.Duration) bool {
+	if src.Has(seq) {
+		return true
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	adv, stop := src.Subscribe()
+	defer stop()
+	for {
+		// Checked after subscribing, so a batch committed in between is
+		// not missed.
+		if src.Has(seq) {
+			return true
+		}
+		select {
+		case <-ctx.Done():
+			return src.Has(seq)
+		case _, ok := <-adv:
+			if !ok {
+				return src.Has(seq)
+			}
+		}
+	}
 }
 
 // Changes sends, after each batch the warehouse commits, the names of the

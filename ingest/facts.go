@@ -56,6 +56,20 @@ func (in *Ingester) facts(ctx context.Context, b *batch) error {
 			out.Visits = append(out.Visits, warehouse.Visit{Seq: e.Seq, ProcessID: e.ProcessID, ComponentID: e.ComponentID, VisitorHash: p.VisitorHash, Path: p.Path, Referrer: p.Referrer, UTMSource: p.UTMSource, UTMMedium: p.UTMMedium, UTMCampaign: p.UTMCampaign, Device: p.Device, OccurredAt: at})
 		case hiddenPayload:
 			out.Moderation = append(out.Moderation, warehouse.Moderation{Seq: e.Seq, ProcessID: e.ProcessID, ComponentID: e.ComponentID, EntityKind: p.Kind, EntityID: e.EntityID, Status: p.Status, OccurredAt: at})
+		case alertRulePayload:
+			out.Decisions = append(out.Decisions, warehouse.Decision{Seq: e.Seq, Op: warehouse.AddAlertRule, ProcessID: e.ProcessID, ID: e.EntityID, At: at, Kind: p.Kind, Threshold: p.Threshold, WindowHours: p.WindowHours})
+		case alertRuleDeleted:
+			out.Decisions = append(out.Decisions, warehouse.Decision{Seq: e.Seq, Op: warehouse.DeleteAlertRule, ProcessID: e.ProcessID, ID: e.EntityID, At: at})
+		case panelPayload:
+			op := warehouse.PublishPanel
+			if e.Type == participation.EvPanelUnpublished {
+				op = warehouse.UnpublishPanel
+			}
+			out.Decisions = append(out.Decisions, warehouse.Decision{Seq: e.Seq, Op: op, ProcessID: e.ProcessID, At: at, Panel: p.Panel, Position: p.Position})
+		case themeEditPayload:
+			out.Decisions = append(out.Decisions, warehouse.Decision{Seq: e.Seq, Op: warehouse.EditTheme, ProcessID: e.ProcessID, ID: e.EntityID, At: at, Kind: p.Kind, Scope: p.Scope, ScopeID: p.ScopeID, ThemeID: p.ThemeID, OtherID: p.OtherID, Label: strings.TrimSpace(p.Label), StaffID: p.StaffID})
+		case countingPayload:
+			out.Decisions = append(out.Decisions, warehouse.Decision{Seq: e.Seq, Op: warehouse.SetCounting, ProcessID: e.ProcessID, At: at, CountOnce: p.CountOnce})
 		case emptyPayload:
 			switch e.Type {
 			case participation.EvSupportAdded:

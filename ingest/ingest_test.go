@@ -293,8 +293,13 @@ func TestRebuildEqualsIncremental(t *testing.T) {
 		if err := ingest.Rebuild(context.Background(), s, rebPath, ingest.Options{Key: testKey, BatchSize: 1000}); err != nil {
 			t.Fatal(err)
 		}
-		// Rebuilding over an existing warehouse keeps what officials set.
+		// Rebuilding over an existing warehouse keeps what only the jobs
+		// computed (a raised alert), and replaces the decisions with the
+		// outbox's: a row the outbox does not carry goes.
 		prev := openWarehouse(t, rebPath)
+		if _, err := prev.Read().Exec(`INSERT INTO dash_alerts VALUES (1, 1, 'Only 2 inputs', 2, TIMESTAMP '2026-03-01', NULL)`); err != nil {
+			t.Fatal(err)
+		}
 		if _, err := prev.Read().Exec(`INSERT INTO dash_published VALUES (1, 'inputs', 1, TIMESTAMP '2026-03-01')`); err != nil {
 			t.Fatal(err)
 		}
@@ -322,8 +327,11 @@ func TestRebuildEqualsIncremental(t *testing.T) {
 		if n := queryInt(t, wh, `SELECT count(*) FROM (SELECT tx, seq, events FROM main.checkpoint EXCEPT SELECT tx, seq, events FROM rebuilt.checkpoint)`); n != 0 {
 			t.Error("checkpoints differ")
 		}
-		if n := queryInt(t, wh, `SELECT count(*) FROM rebuilt.dash_published`); n != 1 {
-			t.Errorf("the rebuild lost dashboard settings: %d published panels", n)
+		if n := queryInt(t, wh, `SELECT count(*) FROM rebuilt.dash_alerts`); n != 1 {
+			t.Errorf("the rebuild lost what the alert check raised: %d alerts", n)
+		}
+		if n := queryInt(t, wh, `SELECT count(*) FROM rebuilt.dash_published`); n != 0 {
+			t.Errorf("the rebuild kept %d published panels the outbox never carried", n)
 		}
 	})
 }

@@ -39,9 +39,18 @@ func TestValidateDropsWithReason(t *testing.T) {
 		{"link farm", ev(9, participation.EvCommentCreated, 5, 3, map[string]any{"target_kind": "proposal", "body": links}), warehouse.ReasonSpam},
 		{"registration with a value", ev(10, participation.EvRegistration, 0, 3, map[string]any{"fields": []string{"a@b.c"}}), warehouse.ReasonInvalid},
 		{"empty payload support", participation.Event{Seq: 11, Type: participation.EvSupportAdded, EntityID: 4, OccurredAt: t0}, ""},
-		{"phase opened", ev(12, participation.EvPhaseOpened, 7, 0, map[string]any{"phase_id": 7, "name": "Ideas"}), ""},
-		{"phase closed", ev(13, participation.EvPhaseClosed, 7, 0, map[string]any{"phase_id": 7, "name": "Ideas"}), ""},
-		{"phase change of another phase", ev(14, participation.EvPhaseClosed, 7, 0, map[string]any{"phase_id": 8}), warehouse.ReasonInvalid},
+		{"alert rule", ev(12, participation.EvAlertRuleAdded, 3, 0, map[string]any{"kind": "inputs_below", "threshold": 5, "window_hours": 24}), ""},
+		{"alert rule of no kind", ev(13, participation.EvAlertRuleAdded, 3, 0, map[string]any{"kind": "whenever"}), warehouse.ReasonInvalid},
+		{"alert rule deleted without id", ev(14, participation.EvAlertRuleDeleted, 0, 0, map[string]any{}), warehouse.ReasonInvalid},
+		{"panel published", ev(15, participation.EvPanelPublished, 0, 0, map[string]any{"panel": "inputs", "position": 1}), ""},
+		{"panel without a name", ev(16, participation.EvPanelUnpublished, 0, 0, map[string]any{"panel": ""}), warehouse.ReasonInvalid},
+		{"theme rename", ev(17, participation.EvThemeEdited, 9, 0, map[string]any{"scope": "process", "kind": "rename", "theme_id": 2, "label": "Water"}), ""},
+		{"theme rename without a name", ev(18, participation.EvThemeEdited, 9, 0, map[string]any{"scope": "process", "kind": "rename", "theme_id": 2}), warehouse.ReasonInvalid},
+		{"decision without process", participation.Event{Seq: 19, Type: participation.EvCampaignCountingSet, OccurredAt: t0, Payload: json.RawMessage(`{"count_once":true}`)}, warehouse.ReasonInvalid},
+		{"counting", ev(20, participation.EvCampaignCountingSet, 0, 0, map[string]any{"count_once": true}), ""},
+		{"phase opened", ev(21, participation.EvPhaseOpened, 7, 0, map[string]any{"phase_id": 7, "name": "Ideas"}), ""},
+		{"phase closed", ev(22, participation.EvPhaseClosed, 7, 0, map[string]any{"phase_id": 7, "name": "Ideas"}), ""},
+		{"phase change of another phase", ev(23, participation.EvPhaseClosed, 7, 0, map[string]any{"phase_id": 8}), warehouse.ReasonInvalid},
 	}
 	for _, c := range cases {
 		p, err := Validate(c.e)

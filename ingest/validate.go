@@ -75,6 +75,34 @@ type phasePayload struct {
 
 type emptyPayload struct{}
 
+// Officials' decisions (participation/decisions.go).
+type alertRulePayload struct {
+	Kind        string  `json:"kind"`
+	Threshold   float64 `json:"threshold"`
+	WindowHours int     `json:"window_hours"`
+}
+
+type alertRuleDeleted struct{}
+
+type panelPayload struct {
+	Panel    string `json:"panel"`
+	Position int    `json:"position"`
+}
+
+type themeEditPayload struct {
+	Scope   string `json:"scope"`
+	ScopeID int64  `json:"scope_id"`
+	Kind    string `json:"kind"`
+	ThemeID int64  `json:"theme_id"`
+	OtherID int64  `json:"other_id"`
+	Label   string `json:"label"`
+	StaffID int64  `json:"staff_id"`
+}
+
+type countingPayload struct {
+	CountOnce bool `json:"count_once"`
+}
+
 // item is one event travelling through the steps: the decoded payload, the
 // reason it was dropped (if it was) and its participant's pseudonym.
 type item struct {
@@ -221,6 +249,9 @@ func Validate(e participation.Event) (any, error) {
 			return nil, invalid("phase change without its process or phase")
 		}
 		return p, nil
+	case participation.EvAlertRuleAdded, participation.EvAlertRuleDeleted, participation.EvPanelPublished,
+		participation.EvPanelUnpublished, participation.EvThemeEdited, participation.EvCampaignCountingSet:
+		return validateDecision(e)
 	case participation.EvProcessChanged, participation.EvSurveyChanged, participation.EvDocumentPublished,
 		participation.EvParticipantJoined,
 		participation.EvProcessState:
@@ -230,6 +261,56 @@ func Validate(e participation.Event) (any, error) {
 		return emptyPayload{}, nil
 	}
 	return nil, invalid("unknown event type %q", e.Type)
+}
+
+// validateDecision checks an official's decision as the warehouse tables
+// need it; the store has checked it in full before writing it.
+func validateDecision(e participation.Event) (any, error) {
+	if e.ProcessID <= 0 {
+		return nil, invalid("%s without process", e.Type)
+	}
+	switch e.Type {
+	case participation.EvAlertRuleAdded:
+		var p alertRulePayload
+		if err := decode(e, &p); err != nil {
+			return nil, err
+		}
+		if e.EntityID <= 0 || (p.Kind != participation.AlertInputsBelow && p.Kind != participation.AlertRegionRateBelow) {
+			return nil, invalid("alert rule %d of kind %q", e.EntityID, p.Kind)
+		}
+		return p, nil
+	case participation.EvAlertRuleDeleted:
+		if e.EntityID <= 0 {
+			return nil, invalid("alert rule deleted without id")
+		}
+		return alertRuleDeleted{}, nil
+	case participation.EvPanelPublished, participation.EvPanelUnpublished:
+		var p panelPayload
+		if err := decode(e, &p); err != nil {
+			return nil, err
+		}
+		if participation.CheckPanelName(p.Panel) != nil {
+			return nil, invalid("%s of panel %q", e.Type, p.Panel)
+		}
+		return p, nil
+	case participation.EvThemeEdited:
+		var p themeEditPayload
+		if err := decode(e, &p); err != nil {
+			return nil, err
+		}
+		edit := participation.ThemeEdit{ProcessID: e.ProcessID, Scope: p.Scope, ScopeID: p.ScopeID, Kind: p.Kind, ThemeID: p.ThemeID, OtherID: p.OtherID, Label: p.Label}
+		if _, err := edit.Normalize(); err != nil || e.EntityID <= 0 {
+			return nil, invalid("theme edit %d: %v", e.EntityID, err)
+		}
+		return p, nil
+	case participation.EvCampaignCountingSet:
+		var p countingPayload
+		if err := decode(e, &p); err != nil {
+			return nil, err
+		}
+		return p, nil
+	}
+	return nil, invalid("unknown decision %q", e.Type)
 }
 
 func decode(e participation.Event, dst any) error {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -52,8 +53,9 @@ func newRunner(t testing.TB, wh *warehouse.Warehouse) *Runner {
 
 // facts numbers the events a test writes, as the outbox would.
 type facts struct {
-	wh  *warehouse.Warehouse
-	seq int64
+	wh    *warehouse.Warehouse
+	seq   int64
+	edits int64 // theme edit ids, as the store numbers them
 }
 
 func (f *facts) next() int64 {
@@ -93,4 +95,38 @@ func envInt(t testing.TB, name string) int {
 		t.Fatalf("%s=%q: want a positive number", name, s)
 	}
 	return n
+}
+
+// officials makes theme edits the way the platform does: checked against
+// the themes as they stand, written to theme_edits by the warehouse writer
+// (as the ingester writes the store's theme.edited event), then applied.
+type officials struct {
+	t testing.TB
+	f *facts
+	r *Runner
+}
+
+func (o officials) edit(ctx context.Context, process int64, kind string, theme, other int64, label string, staff int64) error {
+	o.t.Helper()
+	scope, scopeID, err := o.r.CheckEdit(ctx, process, kind, theme, other, label)
+	if err != nil {
+		return err
+	}
+	o.f.edits++
+	o.f.write(o.t, &warehouse.Batch{Decisions: []warehouse.Decision{{Seq: o.f.seq, Op: warehouse.EditTheme, ProcessID: process,
+		ID: o.f.edits, At: time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC), Kind: kind, Scope: scope, ScopeID: scopeID,
+		ThemeID: theme, OtherID: other, Label: strings.TrimSpace(label), StaffID: staff}}})
+	return o.r.ApplyEdits(ctx, process)
+}
+
+func (o officials) RenameTheme(ctx context.Context, process, theme int64, label string, staff int64) error {
+	return o.edit(ctx, process, "rename", theme, 0, label, staff)
+}
+
+func (o officials) MergeThemes(ctx context.Context, process, theme, into int64, staff int64) error {
+	return o.edit(ctx, process, "merge", theme, into, "", staff)
+}
+
+func (o officials) SplitTheme(ctx context.Context, process, theme int64, staff int64) error {
+	return o.edit(ctx, process, "split", theme, 0, "", staff)
 }

@@ -57,7 +57,7 @@ func (r *Runner) SetThemeOptions(o ThemeOptions) {
 // (as the campaign memo is) and guarded by r.mu.
 type themeState struct {
 	opt ThemeOptions
-	// fingerprint is (newest edit, texts, sum of their seqs) per process
+	// fingerprint is (sum of edit ids, texts, sum of their seqs) per process
 	// when it was last brought up to date.
 	fingerprint map[int64][3]int64
 	scopes      map[scopeKey]*scopeCache
@@ -225,14 +225,15 @@ func (r *Runner) refreshThemes(ctx context.Context, process int64, force bool) e
 
 // scopeSignature sums up what a scope's themes depend on: its texts (count
 // and sum of seqs, which any new, re-saved or hidden text changes), its
-// newest edit and its run (a re-fit changes it).
+// edits (the sum of their ids: an edit may arrive after a newer one) and its
+// run (a re-fit changes it).
 func scopeSignature(texts []*themeText, edits []themeEdit, run int64) [4]int64 {
 	var sum, edit int64
 	for _, t := range texts {
 		sum += t.seq
 	}
-	if len(edits) > 0 {
-		edit = edits[len(edits)-1].id
+	for _, e := range edits {
+		edit += e.id
 	}
 	return [4]int64{int64(len(texts)), sum, edit, run}
 }
@@ -312,17 +313,15 @@ func (r *Runner) scanRows(ctx context.Context, name string, args []any, each fun
 	return rows.Err()
 }
 
-// scopeJob is one scope to bring up to date, with an official's new edit
-// (pending) to apply and record in the same transaction.
+// scopeJob is one scope to bring up to date, with the officials' edits
+// (theme_edits, which the ingester writes from the store) to replay.
 type scopeJob struct {
-	key     scopeKey
-	texts   []*themeText
-	runID   int64
-	edits   []themeEdit
-	force   bool
-	next    *int64
-	pending *themeEdit
-	staffID int64
+	key   scopeKey
+	texts []*themeText
+	runID int64
+	edits []themeEdit
+	force bool
+	next  *int64
 }
 
 // newRun is a fit to record.
@@ -367,7 +366,7 @@ func (r *Runner) updateScope(ctx context.Context, job scopeJob) (err error) {
 	if err != nil {
 		return err
 	}
-	if run == nil && job.pending == nil && sameThemes(themes, c.themes) && sameMembers(members, c.members) {
+	if run == nil && sameThemes(themes, c.themes) && sameMembers(members, c.members) {
 		return nil
 	}
 	if err := r.writeScope(ctx, job, c.runID, run, themes, members); err != nil {

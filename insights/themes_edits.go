@@ -57,11 +57,6 @@ func (r *Runner) replayEdits(c *scopeCache, job scopeJob) (map[int64]themeRow, m
 	for _, e := range job.edits {
 		p.apply(e) // an edit that no longer fits (its theme is gone) waits for one that does
 	}
-	if job.pending != nil {
-		if err := p.apply(*job.pending); err != nil {
-			return nil, nil, err
-		}
-	}
 	members := make(map[textKey]memberRow, len(p.cur))
 	for _, t := range job.texts {
 		id, ok := p.cur[t.key]
@@ -191,24 +186,42 @@ func (p *replay) split(parent *themeRow) error {
 	return nil
 }
 
-// RenameTheme gives a theme an official's name; it survives re-fits.
-func (r *Runner) RenameTheme(ctx context.Context, process int64, themeID int64, label string, staffID int64) error {
-	label = strings.TrimSpace(label)
-	if label == "" || utf8.RuneCountInString(label) > MaxThemeLabel || strings.IndexFunc(label, unicode.IsControl) >= 0 {
-		return fmt.Errorf("insights: unable to rename theme %d: label must be one line of 1 to %d characters: %w", themeID, MaxThemeLabel, ErrBadEdit)
+// CheckEdit says whether an official's edit (kind "rename", "merge" or
+// "split" of theme, into other for a merge, to label for a rename) can be
+// made on the themes as they stand, and returns the scope of texts the
+// theme covers, which the stored edit names. Errors wrap ErrUnknownTheme or
+// ErrBadEdit. The edit itself is a store write; the ingester carries it to
+// theme_edits, and ApplyEdits (or the next pass) shows it.
+func (r *Runner) CheckEdit(ctx context.Context, process int64, kind string, theme, other int64, label string) (scope string, scopeID int64, err error) {
+	e := themeEdit{kind: kind, theme: theme, other: other, label: strings.TrimSpace(label)}
+	switch kind {
+	case "rename":
+		if e.label == "" || utf8.RuneCountInString(e.label) > MaxThemeLabel || strings.IndexFunc(e.label, unicode.IsControl) >= 0 {
+			return "", 0, fmt.Errorf("insights: unable to rename theme %d: label must be one line of 1 to %d characters: %w", theme, MaxThemeLabel, ErrBadEdit)
+		}
+	case "merge", "split":
+	default:
+		return "", 0, fmt.Errorf("insights: edit kind %q: %w", kind, ErrBadEdit)
 	}
-	return r.editTheme(ctx, process, themeEdit{kind: "rename", theme: themeID, label: label}, staffID)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err := r.checkEdit(ctx, process, &e); err != nil {
+		return "", 0, fmt.Errorf("insights: unable to %s theme %d: %w", e.kind, e.theme, err)
+	}
+	return e.scope, e.scopeID, nil
 }
 
-// MergeThemes folds a theme into another of the same scope: its texts move
-// there and it is no longer listed.
-func (r *Runner) MergeThemes(ctx context.Context, process int64, themeID, intoID int64, staffID int64) error {
-	return r.editTheme(ctx, process, themeEdit{kind: "merge", theme: themeID, other: intoID}, staffID)
-}
-
-// SplitTheme re-clusters a theme's texts into two new child themes.
-func (r *Runner) SplitTheme(ctx context.Context, process int64, themeID int64, staffID int64) error {
-	return r.editTheme(ctx, process, themeEdit{kind: "split", theme: themeID}, staffID)
+// ApplyEdits brings a process's themes up to date now, with the edits
+// theme_edits holds, so an official sees their edit on the next page
+// without waiting for the next pass.
+func (r *Runner) ApplyEdits(ctx context.Context, process int64) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.themeMemo().fingerprint, process)
+	if err := r.themes(ctx, process); err != nil {
+		return fmt.Errorf("insights: unable to apply the theme edits of process %d: %w", process, err)
+	}
+	return nil
 }
 
 // foundTheme is what an edit checks of a theme before it is applied.
@@ -232,31 +245,6 @@ func (r *Runner) findTheme(ctx context.Context, process, id int64) (foundTheme, 
 		return f, fmt.Errorf("unable to read theme %d: %w", id, err)
 	}
 	return f, nil
-}
-
-// editTheme checks an edit, applies it to the theme's scope and records it
-// with the scope's new rows in one transaction.
-func (r *Runner) editTheme(ctx context.Context, process int64, e themeEdit, staffID int64) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if err := r.checkEdit(ctx, process, &e); err != nil {
-		return fmt.Errorf("insights: unable to %s theme %d: %w", e.kind, e.theme, err)
-	}
-	pt, err := r.loadProcessTexts(ctx, process)
-	if err != nil {
-		return err
-	}
-	if err := r.db.QueryRowContext(ctx, r.q.Get("themes-max-edit")).Scan(&e.id); err != nil {
-		return fmt.Errorf("insights: unable to number the edit: %w", err)
-	}
-	e.id++
-	k := scopeKey{process, e.scope, e.scopeID}
-	job := scopeJob{key: k, texts: pt.scopes[k], runID: pt.runs[k], edits: pt.edits[k], next: &pt.nextID, pending: &e, staffID: staffID}
-	if err := r.updateScope(ctx, job); err != nil {
-		return fmt.Errorf("insights: unable to %s theme %d: %w", e.kind, e.theme, err)
-	}
-	delete(r.themeMemo().fingerprint, process)
-	return nil
 }
 
 func (r *Runner) checkEdit(ctx context.Context, process int64, e *themeEdit) error {

@@ -390,15 +390,16 @@ func TestThemeEditsSurviveRefit(t *testing.T) {
 		t.Fatalf("%d themes, want 3 or more", len(shown))
 	}
 	a, b := shown[0], shown[1]
+	off := officials{t, f, r}
 
 	// Rename, merge and split show at once.
-	if err := r.RenameTheme(ctx, themeProcess, a.id, "  Cost of care  ", 9); err != nil {
+	if err := off.RenameTheme(ctx, themeProcess, a.id, "  Cost of care  ", 9); err != nil {
 		t.Fatal(err)
 	}
 	if th := sectionThemes(t, r)[a.id]; th.label != "Cost of care" || !th.renamed {
 		t.Fatalf("after rename: %+v", th)
 	}
-	if err := r.MergeThemes(ctx, themeProcess, b.id, a.id, 9); err != nil {
+	if err := off.MergeThemes(ctx, themeProcess, b.id, a.id, 9); err != nil {
 		t.Fatal(err)
 	}
 	themes := sectionThemes(t, r)
@@ -406,7 +407,7 @@ func TestThemeEditsSurviveRefit(t *testing.T) {
 		t.Fatalf("after merge: %+v into %+v", themes[b.id], themes[a.id])
 	}
 	checkSizes(t, r)
-	if err := r.SplitTheme(ctx, themeProcess, a.id, 9); err != nil {
+	if err := off.SplitTheme(ctx, themeProcess, a.id, 9); err != nil {
 		t.Fatal(err)
 	}
 	children := childrenOf(sectionThemes(t, r), a.id)
@@ -416,7 +417,7 @@ func TestThemeEditsSurviveRefit(t *testing.T) {
 	if sectionThemes(t, r)[a.id].size != 0 {
 		t.Fatal("the split theme kept members")
 	}
-	if err := r.RenameTheme(ctx, themeProcess, children[0].id, "First half", 9); err != nil {
+	if err := off.RenameTheme(ctx, themeProcess, children[0].id, "First half", 9); err != nil {
 		t.Fatal(err)
 	}
 	checkSizes(t, r)
@@ -467,22 +468,23 @@ func TestThemeEditsSurviveRefit(t *testing.T) {
 	checkSizes(t, r2)
 
 	// Bad edits.
+	off2 := officials{t, f, r2}
 	other := shown[2]
 	procTheme := scalar[int64](t, r2.db, `SELECT min(theme_id) FROM themes WHERE process_id = ? AND scope = 'process'`, themeProcess)
 	for name, err := range map[string]error{
-		"unknown":         r2.RenameTheme(ctx, themeProcess, 99999, "x", 9),
-		"other process":   r2.RenameTheme(ctx, themeProcess+1, other.id, "x", 9),
-		"merge unknown":   r2.MergeThemes(ctx, themeProcess, other.id, 99999, 9),
-		"split unknown":   r2.SplitTheme(ctx, themeProcess, 99999, 9),
-		"empty label":     r2.RenameTheme(ctx, themeProcess, other.id, "   ", 9),
-		"long label":      r2.RenameTheme(ctx, themeProcess, other.id, strings.Repeat("é", MaxThemeLabel+1), 9),
-		"two lines":       r2.RenameTheme(ctx, themeProcess, other.id, "a\nb", 9),
-		"self merge":      r2.MergeThemes(ctx, themeProcess, other.id, other.id, 9),
-		"across scopes":   r2.MergeThemes(ctx, themeProcess, other.id, procTheme, 9),
-		"merged again":    r2.MergeThemes(ctx, themeProcess, b.id, other.id, 9),
-		"into merged":     r2.MergeThemes(ctx, themeProcess, other.id, b.id, 9),
-		"split twice":     r2.SplitTheme(ctx, themeProcess, a.id, 9),
-		"split of merged": r2.SplitTheme(ctx, themeProcess, b.id, 9),
+		"unknown":         off2.RenameTheme(ctx, themeProcess, 99999, "x", 9),
+		"other process":   off2.RenameTheme(ctx, themeProcess+1, other.id, "x", 9),
+		"merge unknown":   off2.MergeThemes(ctx, themeProcess, other.id, 99999, 9),
+		"split unknown":   off2.SplitTheme(ctx, themeProcess, 99999, 9),
+		"empty label":     off2.RenameTheme(ctx, themeProcess, other.id, "   ", 9),
+		"long label":      off2.RenameTheme(ctx, themeProcess, other.id, strings.Repeat("é", MaxThemeLabel+1), 9),
+		"two lines":       off2.RenameTheme(ctx, themeProcess, other.id, "a\nb", 9),
+		"self merge":      off2.MergeThemes(ctx, themeProcess, other.id, other.id, 9),
+		"across scopes":   off2.MergeThemes(ctx, themeProcess, other.id, procTheme, 9),
+		"merged again":    off2.MergeThemes(ctx, themeProcess, b.id, other.id, 9),
+		"into merged":     off2.MergeThemes(ctx, themeProcess, other.id, b.id, 9),
+		"split twice":     off2.SplitTheme(ctx, themeProcess, a.id, 9),
+		"split of merged": off2.SplitTheme(ctx, themeProcess, b.id, 9),
 	} {
 		want := ErrBadEdit
 		if strings.Contains(name, "unknown") || name == "other process" {
@@ -492,7 +494,7 @@ func TestThemeEditsSurviveRefit(t *testing.T) {
 			t.Errorf("%s: err = %v, want %v", name, err, want)
 		}
 	}
-	if ok := r2.RenameTheme(ctx, themeProcess, other.id, strings.Repeat("é", MaxThemeLabel), 9); ok != nil {
+	if ok := off2.RenameTheme(ctx, themeProcess, other.id, strings.Repeat("é", MaxThemeLabel), 9); ok != nil {
 		t.Errorf("a label of %d runes: %v", MaxThemeLabel, ok)
 	}
 	if n := scalar[int64](t, r2.db, `SELECT count(*) FROM theme_edits`); n != 5 {
@@ -559,7 +561,7 @@ func TestHiddenTextsLeaveTheirThemes(t *testing.T) {
 	if got := sectionThemes(t, r)[th].size; got != 3 {
 		t.Fatalf("theme %d: size %d, want 3", th, got)
 	}
-	if err := r.SplitTheme(ctx, themeProcess, th, 9); !errors.Is(err, ErrBadEdit) {
+	if err := (officials{t, f, r}).SplitTheme(ctx, themeProcess, th, 9); !errors.Is(err, ErrBadEdit) {
 		t.Errorf("split of a 3-text theme: err = %v", err)
 	}
 	checkSizes(t, r)

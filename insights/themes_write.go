@@ -73,12 +73,6 @@ func (r *Runner) writeScope(ctx context.Context, job scopeJob, runID int64, run 
 				return fmt.Errorf("insights: unable to drop old models: %w", err)
 			}
 		}
-		if e := job.pending; e != nil {
-			if err := tx.Exec(r.q.Get("themes-insert-edit"), e.id, k.process, k.scope, k.id, e.kind,
-				e.theme, e.other, e.label, job.staffID, now); err != nil {
-				return fmt.Errorf("insights: unable to record the edit: %w", err)
-			}
-		}
 		for _, q := range []string{"themes-delete-themes", "themes-delete-members"} {
 			if err := tx.Exec(r.q.Get(q), k.process, k.scope, k.id); err != nil {
 				return fmt.Errorf("insights: unable to clear the scope: %w", err)

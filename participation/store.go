@@ -98,6 +98,9 @@ type Store interface {
 	EraseParticipant(ctx context.Context, participantID int64) error
 	MySubmissions(ctx context.Context, participantID int64) (Submissions, error)
 
+	// Officials' dashboard decisions (decisions.go).
+	Decisions
+
 	// Visits are appended to the outbox only.
 	RecordVisit(ctx context.Context, v Visit) error
 

@@ -15,12 +15,6 @@ SELECT coalesce(arg_max(count_once, set_at), false) AS count_once
 FROM campaign_counting
 WHERE process_id = $process;
 
--- name: insight-counting-clear
-DELETE FROM campaign_counting WHERE process_id = $process;
-
--- name: insight-counting-set
-INSERT INTO campaign_counting (process_id, count_once, set_at) VALUES ($process, $count_once, $now);
-
 -- name: insight-themes
 SELECT theme_id, label, array_to_string(terms, ', ') AS terms, renamed, parent_id
 FROM themes

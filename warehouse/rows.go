@@ -31,6 +31,7 @@ type Batch struct {
 	Moderation    []Moderation
 	Texts         []TextFeatures
 	Dropped       []Dropped
+	Decisions     []Decision // officials' decisions, applied in outbox order
 
 	Dimensions Dimensions
 }

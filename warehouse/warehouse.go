@@ -77,6 +77,9 @@ func Open(path string) (*Warehouse, error) {
 	if err := q.Require(statementNames...); err != nil {
 		return nil, fmt.Errorf("warehouse: %w", err)
 	}
+	if err := q.Require(decisionStatementNames...); err != nil {
+		return nil, fmt.Errorf("warehouse: %w", err)
+	}
 	if path != "" {
 		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 			return nil, fmt.Errorf("warehouse: unable to create folder for %s: %w", path, err)
@@ -221,7 +224,8 @@ func (w *Warehouse) DropCounts(ctx context.Context) ([]DropCount, error) {
 
 // FactTables names the tables built from the outbox alone: what a rebuild
 // must reproduce row for row (dimensions aside, which are read from the
-// store). Other tables (dashboard settings) are not rebuilt.
+// store). DecisionTables are rebuilt too; other tables (what the insights
+// jobs and the alert check compute) are not.
 var FactTables = []string{
 	"events", "proposals", "comments", "votes", "supports", "survey_pages", "survey_answers",
 	"visits", "registrations", "consents", "moderation", "text_features", "dropped",
@@ -369,9 +373,10 @@ func (w *Warehouse) pendingFirstSeen(events []Event) []firstSeen {
 }
 
 // CopyOtherTablesFrom copies into w the rows of every table of the
-// warehouse file at path that the outbox cannot rebuild (neither a fact nor
-// a dimension table: dashboard settings and the like), so that a rebuild
-// keeps them. w's tables must be empty; tables w lacks are skipped.
+// warehouse file at path that the outbox cannot rebuild (neither a fact, a
+// decision nor a dimension table: what the insights jobs and the alert
+// check computed), so that a rebuild keeps them. w's tables must be empty;
+// tables w lacks are skipped.
 func (w *Warehouse) CopyOtherTablesFrom(ctx context.Context, path string) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -380,6 +385,9 @@ func (w *Warehouse) CopyOtherTablesFrom(ctx context.Context, path string) error 
 		skip[t] = true
 	}
 	for _, t := range DimensionTables {
+		skip[t] = true
+	}
+	for _, t := range DecisionTables {
 		skip[t] = true
 	}
 	conn := w.writer

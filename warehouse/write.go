@@ -183,6 +183,9 @@ func (w *Warehouse) writeFacts(ctx context.Context, conn driver.Conn, b *Batch, 
 	if err := w.writeDimensions(ctx, conn, b.Dimensions); err != nil {
 		return nil, err
 	}
+	if err := w.writeDecisions(ctx, conn, b.Decisions); err != nil {
+		return nil, err
+	}
 	if err := w.updateDashRollups(ctx, conn, b); err != nil {
 		return nil, err
 	}

@@ -15,16 +15,13 @@ import (
 // errors the pages know how to show.
 type themeEditor struct{ r *insights.Runner }
 
-func (e themeEditor) RenameTheme(ctx context.Context, process, theme int64, label string, staffID int64) error {
-	return editError(e.r.RenameTheme(ctx, process, theme, label, staffID))
+func (e themeEditor) CheckThemeEdit(ctx context.Context, process int64, x dashboards.ThemeEdit) (dashboards.Scope, error) {
+	scope, id, err := e.r.CheckEdit(ctx, process, x.Kind, x.Theme, x.Into, x.Label)
+	return dashboards.Scope{Kind: scope, ID: id}, editError(err)
 }
 
-func (e themeEditor) MergeThemes(ctx context.Context, process, theme, into int64, staffID int64) error {
-	return editError(e.r.MergeThemes(ctx, process, theme, into, staffID))
-}
-
-func (e themeEditor) SplitTheme(ctx context.Context, process, theme int64, staffID int64) error {
-	return editError(e.r.SplitTheme(ctx, process, theme, staffID))
+func (e themeEditor) ApplyThemeEdits(ctx context.Context, process int64) error {
+	return e.r.ApplyEdits(ctx, process)
 }
 
 func editError(err error) error {

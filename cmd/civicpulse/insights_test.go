@@ -14,6 +14,7 @@ import (
 	"github.com/civicpulse/civicpulse/ingest"
 	"github.com/civicpulse/civicpulse/insights"
 	"github.com/civicpulse/civicpulse/internal/sqldb/sqldbtest"
+	"github.com/civicpulse/civicpulse/participation"
 	"github.com/civicpulse/civicpulse/participation/sqlstore"
 	"github.com/civicpulse/civicpulse/warehouse"
 )
@@ -73,8 +74,20 @@ func TestDemoInsightsEndToEnd(t *testing.T) {
 	if len(detail.Table.Rows) == 0 {
 		t.Error("the largest theme has no representative texts")
 	}
-	// An official's name for it shows at once.
-	if err := jobs.RenameTheme(ctx, procs[0].ID, first, "Bursaries and school fees", 1); err != nil {
+	// An official's name for it, stored and carried by the outbox, shows
+	// as soon as the warehouse has it.
+	edit, scope, err := d.CheckThemeEdit(ctx, procs[0].ID, dashboards.ThemeEdit{Kind: dashboards.ThemeRename, Theme: first, Label: "Bursaries and school fees"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.store.AddThemeEdit(ctx, participation.ThemeEdit{ProcessID: procs[0].ID, Scope: scope.Kind, ScopeID: scope.ID,
+		Kind: edit.Kind, ThemeID: edit.Theme, Label: edit.Label, StaffID: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.ing.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.ApplyThemeEdits(ctx, procs[0].ID); err != nil {
 		t.Fatal(err)
 	}
 	if got := run("themes", dashboards.Filter{}); !slices.ContainsFunc(got.Table.Rows, func(row []dashboards.Cell) bool { return row[0].Text == "Bursaries and school fees" }) {

@@ -111,7 +111,7 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	staffArea.Attach(site)
 	if wh != nil {
-		if err := mountDashboards(runCtx, site, staffArea, wh, &wg); err != nil {
+		if err := mountDashboards(runCtx, site, staffArea, wh, store, staffSvc, &wg); err != nil {
 			return err
 		}
 	}
@@ -145,7 +145,7 @@ func runServe(ctx context.Context, args []string) error {
 
 // mountDashboards adds the dashboards (issue 5) to the site, links them from
 // each process's staff page and starts the scheduled alert check.
-func mountDashboards(ctx context.Context, site *web.Server, area *staffweb.Area, wh *warehouse.Warehouse, wg *sync.WaitGroup) error {
+func mountDashboards(ctx context.Context, site *web.Server, area *staffweb.Area, wh *warehouse.Warehouse, store *sqlstore.Store, audit *staff.Service, wg *sync.WaitGroup) error {
 	d, err := dashboards.New(ctx, wh.Read(), nil)
 	if err != nil {
 		return err
@@ -164,7 +164,7 @@ func mountDashboards(ctx context.Context, site *web.Server, area *staffweb.Area,
 			slog.Error("insights stopped", "err", err)
 		}
 	}()
-	site.Mount(dashweb.New(dashweb.Config{Dash: d, Live: wh, Assets: site, Logger: slog.Default()}).Routes)
+	site.Mount(dashweb.New(dashweb.Config{Dash: d, Live: wh, Decisions: store, Audit: audit, Assets: site, Logger: slog.Default()}).Routes)
 	for _, l := range dashboardLinks() {
 		area.AddProcessLink(l)
 	}

@@ -1,7 +1,9 @@
 -- name: themes-fingerprint
 -- What a process's themes depend on: its visible texts and the officials'
--- edits. An unchanged fingerprint means a pass has nothing to do.
-SELECT (SELECT coalesce(max(edit_id), 0) FROM theme_edits WHERE process_id = ?),
+-- edits. An unchanged fingerprint means a pass has nothing to do. Edits
+-- count by the sum of their ids, not the newest: on Postgres two officials'
+-- edits can reach the warehouse out of id order.
+SELECT (SELECT coalesce(sum(edit_id), 0)::BIGINT FROM theme_edits WHERE process_id = ?),
        count(*), coalesce(sum(seq), 0)::BIGINT
 FROM text_items WHERE process_id = ?;
 
@@ -51,13 +53,6 @@ FROM theme_edits WHERE process_id = ? ORDER BY edit_id;
 SELECT scope, scope_id, parent_id, merged_into, size,
        EXISTS (SELECT 1 FROM themes c WHERE c.process_id = t.process_id AND c.parent_id = t.theme_id)
 FROM themes t WHERE process_id = ? AND theme_id = ?;
-
--- name: themes-max-edit
-SELECT coalesce(max(edit_id), 0) FROM theme_edits;
-
--- name: themes-insert-edit
-INSERT INTO theme_edits (edit_id, process_id, scope, scope_id, kind, theme_id, other_id, label, staff_id, made_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 
 -- name: themes-insert-run
 INSERT INTO theme_runs (run_id, process_id, scope, scope_id, texts, k, silhouette, fitted_seq, fitted_at, model)

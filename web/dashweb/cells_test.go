@@ -1,7 +1,6 @@
 package dashweb_test
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -37,10 +36,8 @@ func TestRegionFilterIsAChoiceAndRefusesUnknown(t *testing.T) {
 
 // The public results page names regions too.
 func TestPublicResultsNameRegions(t *testing.T) {
-	srv, _, d := site(t)
-	if err := d.Publish(context.Background(), 1, "proposal-ranking"); err != nil {
-		t.Fatal(err)
-	}
+	srv, wh, _ := site(t)
+	publish(t, wh, 1, "proposal-ranking")
 	code, body := get(t, srv.URL+"/results/1/panels/proposal-ranking")
 	if code != 200 || !strings.Contains(body, `<td class="text">Mombasa</td>`) || strings.Contains(body, `<td class="text">01</td>`) {
 		t.Errorf("ranking on the results page: %d\n%s", code, body)

@@ -5,7 +5,7 @@
 //
 // Mount it on the site:
 //
-//	site.Mount(dashweb.New(dashweb.Config{Dash: d, Live: wh, Assets: site}).Routes)
+//	site.Mount(dashweb.New(dashweb.Config{Dash: d, Live: wh, Decisions: store, Audit: staffService, Assets: site}).Routes)
 package dashweb
 
 import (
@@ -30,6 +30,8 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/civicpulse/civicpulse/dashboards"
+	"github.com/civicpulse/civicpulse/participation"
+	"github.com/civicpulse/civicpulse/staff"
 	"github.com/civicpulse/civicpulse/web"
 	"github.com/civicpulse/civicpulse/web/i18n"
 )
@@ -49,8 +51,17 @@ var (
 
 // Config wires the handlers.
 type Config struct {
-	Dash   *dashboards.Dashboards
-	Live   dashboards.Source // the warehouse; nil: no live updates
+	Dash *dashboards.Dashboards
+	Live dashboards.Source // the warehouse; nil: no live updates
+	// Decisions keeps what officials decide on these pages (the
+	// participation store): alert rules, published panels, theme edits,
+	// campaign counting. nil: the forms answer 404.
+	Decisions Decisions
+	// Audit records each decision in the staff audit log; nil: not recorded.
+	Audit Auditor
+	// Settle bounds how long a form waits for the warehouse to reach the
+	// decision it stored before showing the next page (default 2 s).
+	Settle time.Duration
 	Assets interface{ AssetURL(string) string }
 	Logger *slog.Logger
 	// LiveFor ends each live stream after this long (default 10 minutes);
@@ -80,6 +91,9 @@ func New(cfg Config) *Handlers {
 	}
 	if cfg.LiveFor <= 0 {
 		cfg.LiveFor = 10 * time.Minute
+	}
+	if cfg.Settle <= 0 {
+		cfg.Settle = defaultSettle
 	}
 	h := &Handlers{cfg: cfg, static: map[string]asset{}}
 	b, err := i18n.LoadFS(dashboards.Catalog(), "en")
@@ -128,6 +142,7 @@ func (h *Handlers) Routes(_ *mux.Router, reg web.Registrar) {
 	reg.HandleFunc("dash.xlsx", http.MethodGet, "/staff/p/{process:[0-9]+}/dashboards/{dashboard}/panels/{panel}/xlsx", viewRule, h.xlsx)
 	reg.HandleFunc("dash.live", http.MethodGet, "/staff/p/{process:[0-9]+}/dashboards/{dashboard}/live", viewRule, h.live)
 	reg.HandleFunc("dash.alert.add", http.MethodPost, "/staff/p/{process:[0-9]+}/alerts", editRule, h.addAlert)
+	reg.HandleFunc("dash.alert.delete", http.MethodPost, "/staff/p/{process:[0-9]+}/alerts/delete", editRule, h.deleteAlert)
 	reg.HandleFunc("dash.publish", http.MethodPost, "/staff/p/{process:[0-9]+}/publish", editRule, h.publish)
 	reg.HandleFunc("dash.theme.rename", http.MethodPost, "/staff/p/{process:[0-9]+}/themes/rename", editRule, h.editTheme)
 	reg.HandleFunc("dash.theme.merge", http.MethodPost, "/staff/p/{process:[0-9]+}/themes/merge", editRule, h.editTheme)
@@ -228,6 +243,7 @@ type pageData struct {
 	Own     func(string) string
 	Publish []panelChoice // publishable panels (for officials' form)
 	Alerts  bool          // show the officials' alert-rule form
+	Rules   []dashboards.AlertRule
 }
 
 // panelChoice is a panel of the publish form: its name, shown by title.
@@ -310,6 +326,12 @@ func (h *Handlers) page(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	d.Alerts = db == dashboards.Monitor
+	if d.Alerts {
+		if d.Rules, err = h.cfg.Dash.AlertRules(r.Context(), p.ID); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
 	if db == dashboards.Monitor && h.cfg.Live != nil {
 		d.Live = prefix + db.Name + "/live"
 	}
@@ -552,39 +574,102 @@ func (h *Handlers) live(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handlers) addAlert(w http.ResponseWriter, r *http.Request) {
-	th, err1 := strconv.ParseFloat(r.FormValue("threshold"), 64)
-	hours, _ := strconv.Atoi(r.FormValue("window_hours"))
-	if err1 != nil {
-		http.Error(w, "threshold must be a number", http.StatusUnprocessableEntity)
+	staffID, ok := h.official(w, r)
+	if !ok {
 		return
 	}
-	if _, err := h.cfg.Dash.Process(r.Context(), processID(r)); err != nil {
+	th, err1 := strconv.ParseFloat(r.FormValue("threshold"), 64)
+	hours, err2 := strconv.Atoi(r.FormValue("window_hours"))
+	if err1 != nil {
+		refuse(w, r, http.StatusUnprocessableEntity, "dash.err.threshold")
+		return
+	}
+	if err2 != nil && r.FormValue("window_hours") != "" {
+		refuse(w, r, http.StatusUnprocessableEntity, "dash.err.window")
+		return
+	}
+	process := processID(r)
+	if _, err := h.cfg.Dash.Process(r.Context(), process); err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	if _, err := h.cfg.Dash.AddAlertRule(r.Context(), dashboards.AlertRule{ProcessID: processID(r), Kind: r.FormValue("kind"), Threshold: th, WindowHours: hours}); err != nil {
-		http.Error(w, err.Error(), http.StatusUnprocessableEntity)
+	rule := participation.AlertRule{ProcessID: process, Kind: r.FormValue("kind"), Threshold: th, WindowHours: hours, StaffID: staffID}
+	done, err := h.cfg.Decisions.AddAlertRule(r.Context(), rule)
+	if err != nil {
+		h.failDecision(w, r, err)
 		return
 	}
-	http.Redirect(w, r, fmt.Sprintf("/staff/p/%d/dashboards/monitor", processID(r)), http.StatusSeeOther)
+	rule, _ = rule.Normalize()
+	rule.ID = done.ID
+	h.decided(r, done.Seq, staff.Entry{ActorID: staffID, Action: "alert_rule.add", ProcessID: process, Target: fmt.Sprintf("alert_rule:%d", done.ID), After: rule})
+	http.Redirect(w, r, fmt.Sprintf("/staff/p/%d/dashboards/monitor", process), http.StatusSeeOther)
+}
+
+func (h *Handlers) deleteAlert(w http.ResponseWriter, r *http.Request) {
+	staffID, ok := h.official(w, r)
+	if !ok {
+		return
+	}
+	rule := formID(r, "rule")
+	if rule == 0 {
+		refuse(w, r, http.StatusUnprocessableEntity, "dash.err.choose_rule")
+		return
+	}
+	process := processID(r)
+	if _, err := h.cfg.Dash.Process(r.Context(), process); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	before, done, err := h.cfg.Decisions.DeleteAlertRule(r.Context(), process, rule, staffID)
+	if participation.IsNotFound(err) {
+		// Most likely deleted a moment ago, in another tab or by a colleague.
+		refuse(w, r, http.StatusNotFound, "dash.err.no_rule")
+		return
+	}
+	if err != nil {
+		h.failDecision(w, r, err)
+		return
+	}
+	h.decided(r, done.Seq, staff.Entry{ActorID: staffID, Action: "alert_rule.delete", ProcessID: process, Target: fmt.Sprintf("alert_rule:%d", rule), Before: before})
+	http.Redirect(w, r, fmt.Sprintf("/staff/p/%d/dashboards/monitor", process), http.StatusSeeOther)
+}
+
+// publication is a panel's place on the public page, for the audit log.
+type publication struct {
+	Panel     string `json:"panel"`
+	Published bool   `json:"published"`
 }
 
 func (h *Handlers) publish(w http.ResponseWriter, r *http.Request) {
-	if _, err := h.cfg.Dash.Process(r.Context(), processID(r)); err != nil {
+	staffID, ok := h.official(w, r)
+	if !ok {
+		return
+	}
+	process, panel, on := processID(r), r.FormValue("panel"), r.FormValue("publish") != "0"
+	if _, err := h.cfg.Dash.Process(r.Context(), process); err != nil {
 		h.fail(w, r, err)
 		return
 	}
+	var done participation.Written
 	var err error
-	if r.FormValue("publish") == "0" {
-		err = h.cfg.Dash.Unpublish(r.Context(), processID(r), r.FormValue("panel"))
+	action := "panel.unpublish"
+	if on {
+		action = "panel.publish"
+		if err := dashboards.CanPublish(panel); err != nil {
+			h.failEdit(w, r, err)
+			return
+		}
+		done, err = h.cfg.Decisions.PublishPanel(r.Context(), process, panel, staffID)
 	} else {
-		err = h.cfg.Dash.Publish(r.Context(), processID(r), r.FormValue("panel"))
+		done, err = h.cfg.Decisions.UnpublishPanel(r.Context(), process, panel, staffID)
 	}
 	if err != nil {
-		http.Error(w, err.Error(), http.StatusUnprocessableEntity)
+		h.failDecision(w, r, err)
 		return
 	}
-	http.Redirect(w, r, fmt.Sprintf("/results/%d", processID(r)), http.StatusSeeOther)
+	h.decided(r, done.Seq, staff.Entry{ActorID: staffID, Action: action, ProcessID: process, Target: "panel:" + panel,
+		Before: publication{panel, !on}, After: publication{panel, on}})
+	http.Redirect(w, r, fmt.Sprintf("/results/%d", process), http.StatusSeeOther)
 }
 
 // publicProcess is the process of a public results URL; an unpublished one

@@ -138,17 +138,21 @@ func TestPanelFragmentEscapesParticipantText(t *testing.T) {
 // The public results page shows only published panels of published
 // processes, and every count under 5 as "<5".
 func TestPublicResultsSuppressSmallCells(t *testing.T) {
-	srv, _, d := site(t)
+	srv, wh, _ := site(t)
 	ctx := context.Background()
 	if code, _ := get(t, srv.URL+"/results/1/panels/regions"); code != 404 {
 		t.Errorf("an unpublished panel answers %d", code)
 	}
-	for _, name := range []string{"regions", "inputs", "proposal-ranking", "proposal-budget-tags"} {
-		if err := d.Publish(ctx, 1, name); err != nil {
-			t.Fatal(err)
-		}
+	// Published as the ingester writes an official's decision (the forms'
+	// path through the store is TestDecisionsThroughTheForms).
+	b := &warehouse.Batch{Consumed: 5, To: warehouse.Cursor{Seq: 8}}
+	for i, name := range []string{"regions", "inputs", "proposal-ranking", "proposal-budget-tags"} {
+		b.Decisions = append(b.Decisions, warehouse.Decision{Seq: int64(4 + i), Op: warehouse.PublishPanel, ProcessID: 1, Panel: name, At: time.Now()})
 	}
-	d.Publish(ctx, 2, "regions")
+	b.Decisions = append(b.Decisions, warehouse.Decision{Seq: 8, Op: warehouse.PublishPanel, ProcessID: 2, Panel: "regions", At: time.Now()})
+	if err := wh.Write(ctx, b); err != nil {
+		t.Fatal(err)
+	}
 	if code, _ := get(t, srv.URL+"/results/2"); code != 404 {
 		t.Errorf("an unpublished process's results answer %d", code)
 	}

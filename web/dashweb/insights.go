@@ -11,8 +11,9 @@ import (
 	"github.com/gorilla/csrf"
 
 	"github.com/civicpulse/civicpulse/dashboards"
+	"github.com/civicpulse/civicpulse/participation"
+	"github.com/civicpulse/civicpulse/staff"
 	"github.com/civicpulse/civicpulse/web"
-	"github.com/civicpulse/civicpulse/web/staffweb"
 )
 
 // themeForms are the officials' edits on the theme drill-down: rename,
@@ -87,44 +88,65 @@ func formID(r *http.Request, key string) int64 {
 	return n
 }
 
-// editTheme applies one official's edit (the route's last segment says
-// which). The account comes from the staff guard, so an edit is always
-// someone's; theme_edits keeps the id, never a name.
+// editTheme stores one official's edit (the route's last segment says
+// which) once the themes as they stand allow it, waits for the warehouse
+// to have it and has the themes job show it. The account comes from the
+// staff guard, so an edit is always someone's; theme_edits keeps the id,
+// never a name.
 func (h *Handlers) editTheme(w http.ResponseWriter, r *http.Request) {
-	user, ok := staffweb.UserFrom(r.Context())
+	staffID, ok := h.official(w, r)
 	if !ok {
-		http.Error(w, "Forbidden", http.StatusForbidden)
 		return
 	}
 	process, theme := processID(r), formID(r, "theme")
 	if theme == 0 {
-		http.Error(w, "Choose a theme.", http.StatusUnprocessableEntity)
+		refuse(w, r, http.StatusUnprocessableEntity, "dash.err.choose_theme")
 		return
 	}
 	if _, err := h.cfg.Dash.Process(r.Context(), process); err != nil {
 		h.fail(w, r, err)
 		return
 	}
+	e := dashboards.ThemeEdit{Kind: r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:], Theme: theme, Label: r.FormValue("label")}
 	show := theme
-	var err error
-	switch kind := r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]; kind {
-	case "rename":
-		err = h.cfg.Dash.RenameTheme(r.Context(), process, theme, r.FormValue("label"), user.ID)
-	case "merge":
-		into := formID(r, "into")
-		if into == 0 {
-			http.Error(w, "Choose the theme to merge into.", http.StatusUnprocessableEntity)
+	if e.Kind == dashboards.ThemeMerge {
+		if e.Into = formID(r, "into"); e.Into == 0 {
+			refuse(w, r, http.StatusUnprocessableEntity, "dash.err.choose_into")
 			return
 		}
-		err, show = h.cfg.Dash.MergeThemes(r.Context(), process, theme, into, user.ID), into
-	case "split":
-		err = h.cfg.Dash.SplitTheme(r.Context(), process, theme, user.ID)
-	default:
-		err = dashboards.ErrNotFound
+		show = e.Into
 	}
+	e, scope, err := h.cfg.Dash.CheckThemeEdit(r.Context(), process, e)
 	if err != nil {
 		h.failEdit(w, r, err)
 		return
+	}
+	// The themes as they stood, for the audit log: the edited one, and for
+	// a merge the one it joins.
+	var before []dashboards.ThemeState
+	for _, id := range []int64{e.Theme, e.Into} {
+		if id == 0 {
+			continue
+		}
+		th, err := h.cfg.Dash.ThemeState(r.Context(), process, id)
+		if err != nil {
+			h.failEdit(w, r, err)
+			return
+		}
+		before = append(before, th)
+	}
+	stored := participation.ThemeEdit{ProcessID: process, Scope: scope.Kind, ScopeID: scope.ID, Kind: e.Kind, ThemeID: e.Theme,
+		OtherID: e.Into, Label: e.Label, StaffID: staffID}
+	done, err := h.cfg.Decisions.AddThemeEdit(r.Context(), stored)
+	if err != nil {
+		h.failDecision(w, r, err)
+		return
+	}
+	stored.ID = done.ID
+	h.decided(r, done.Seq, staff.Entry{ActorID: staffID, Action: "theme." + e.Kind, ProcessID: process, Target: fmt.Sprintf("theme:%d", theme), Before: before, After: stored})
+	if err := h.cfg.Dash.ApplyThemeEdits(r.Context(), process); err != nil {
+		// Stored all the same: the job's next pass shows it.
+		h.cfg.Logger.Error("dashweb: unable to apply a theme edit now", "request_id", web.RequestID(r), "err", err)
 	}
 	http.Redirect(w, r, insightsURL(process, r.FormValue("back"), show), http.StatusSeeOther)
 }
@@ -143,14 +165,23 @@ func (h *Handlers) failEdit(w http.ResponseWriter, r *http.Request, err error) {
 	h.fail(w, r, err)
 }
 
+// counting is a process's campaign counting, for the audit log.
+type counting struct {
+	CountOnce bool `json:"count_once"`
+}
+
 func (h *Handlers) setCounting(w http.ResponseWriter, r *http.Request) {
+	staffID, ok := h.official(w, r)
+	if !ok {
+		return
+	}
 	var once bool
 	switch r.FormValue("count_once") {
 	case "1":
 		once = true
 	case "0":
 	default:
-		http.Error(w, "Choose how campaigns count.", http.StatusUnprocessableEntity)
+		refuse(w, r, http.StatusUnprocessableEntity, "dash.err.choose_counting")
 		return
 	}
 	process := processID(r)
@@ -158,9 +189,12 @@ func (h *Handlers) setCounting(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	if err := h.cfg.Dash.SetCountOnce(r.Context(), process, once); err != nil {
-		h.fail(w, r, err)
+	before, done, err := h.cfg.Decisions.SetCampaignCounting(r.Context(), participation.CampaignCounting{ProcessID: process, CountOnce: once, StaffID: staffID})
+	if err != nil {
+		h.failDecision(w, r, err)
 		return
 	}
+	h.decided(r, done.Seq, staff.Entry{ActorID: staffID, Action: "campaign_counting.set", ProcessID: process, Target: "campaign_counting",
+		Before: counting{before.CountOnce}, After: counting{once}})
 	http.Redirect(w, r, insightsURL(process, r.FormValue("back"), 0), http.StatusSeeOther)
 }

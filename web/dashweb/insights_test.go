@@ -3,6 +3,7 @@ package dashweb_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -16,50 +17,69 @@ import (
 	"github.com/civicpulse/civicpulse/web/webtest"
 )
 
-// jobEditor stands in for the insights job's editor (a test double of the
-// job, not of storage): it writes theme_edits and applies the edit to the
-// themes table with SQL, and refuses to split a theme of fewer than two
-// texts the way the job's errors do (wrapping dashboards.ErrInvalid).
+// jobEditor stands in for the insights job (a test double of the job, not
+// of storage): it checks an edit against the themes table the way the job
+// does (unknown theme: dashboards.ErrNotFound; a split of fewer than two
+// texts: dashboards.ErrInvalid), and applies what theme_edits holds (which
+// the ingester wrote from the store's outbox) to the themes table with SQL.
 type jobEditor struct{ db *sql.DB }
 
-func (e *jobEditor) record(ctx context.Context, process int64, kind string, theme, other int64, label string, staff int64) error {
-	res, err := e.db.ExecContext(ctx, `INSERT INTO theme_edits
-		SELECT (SELECT coalesce(max(edit_id), 0) + 1 FROM theme_edits), process_id, scope, scope_id, ?, theme_id, ?, ?, ?, now()
-		FROM themes WHERE process_id = ? AND theme_id = ?`, kind, other, label, staff, process, theme)
-	if err != nil {
-		return fmt.Errorf("insights: unable to record a theme edit: %w", err)
+func (e *jobEditor) CheckThemeEdit(ctx context.Context, process int64, x dashboards.ThemeEdit) (dashboards.Scope, error) {
+	var s dashboards.Scope
+	err := e.db.QueryRowContext(ctx, `SELECT scope, scope_id FROM themes WHERE process_id = ? AND theme_id = ?`, process, x.Theme).Scan(&s.Kind, &s.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, fmt.Errorf("%w: no theme %d", dashboards.ErrNotFound, x.Theme)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("%w: no theme %d", dashboards.ErrNotFound, theme)
+	if err != nil {
+		return s, err
+	}
+	if x.Kind == dashboards.ThemeSplit {
+		var n int64
+		if err := e.db.QueryRowContext(ctx, `SELECT count(*) FROM theme_members WHERE process_id = ? AND theme_id = ?`, process, x.Theme).Scan(&n); err != nil {
+			return s, err
+		}
+		if n < 2 {
+			return s, fmt.Errorf("insights: %w: a theme of %d text cannot be split", dashboards.ErrInvalid, n)
+		}
+	}
+	return s, nil
+}
+
+func (e *jobEditor) ApplyThemeEdits(ctx context.Context, process int64) error {
+	rows, err := e.db.QueryContext(ctx, `SELECT kind, theme_id, other_id, label FROM theme_edits WHERE process_id = ? ORDER BY edit_id`, process)
+	if err != nil {
+		return err
+	}
+	type edit struct {
+		kind         string
+		theme, other int64
+		label        string
+	}
+	var edits []edit
+	for rows.Next() {
+		var x edit
+		if err := rows.Scan(&x.kind, &x.theme, &x.other, &x.label); err != nil {
+			rows.Close()
+			return err
+		}
+		edits = append(edits, x)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, x := range edits {
+		switch x.kind {
+		case dashboards.ThemeRename:
+			_, err = e.db.ExecContext(ctx, `UPDATE themes SET label = ?, renamed = true WHERE process_id = ? AND theme_id = ?`, x.label, process, x.theme)
+		case dashboards.ThemeMerge:
+			_, err = e.db.ExecContext(ctx, `UPDATE themes SET merged_into = ? WHERE process_id = ? AND theme_id = ?`, x.other, process, x.theme)
+		}
+		if err != nil {
+			return err
+		}
 	}
 	return nil
-}
-
-func (e *jobEditor) RenameTheme(ctx context.Context, process, theme int64, label string, staff int64) error {
-	if err := e.record(ctx, process, "rename", theme, 0, label, staff); err != nil {
-		return err
-	}
-	_, err := e.db.ExecContext(ctx, `UPDATE themes SET label = ?, renamed = true WHERE process_id = ? AND theme_id = ?`, label, process, theme)
-	return err
-}
-
-func (e *jobEditor) MergeThemes(ctx context.Context, process, theme, into int64, staff int64) error {
-	if err := e.record(ctx, process, "merge", theme, into, "", staff); err != nil {
-		return err
-	}
-	_, err := e.db.ExecContext(ctx, `UPDATE themes SET merged_into = ? WHERE process_id = ? AND theme_id = ?`, into, process, theme)
-	return err
-}
-
-func (e *jobEditor) SplitTheme(ctx context.Context, process, theme int64, staff int64) error {
-	var n int64
-	if err := e.db.QueryRowContext(ctx, `SELECT count(*) FROM theme_members WHERE process_id = ? AND theme_id = ?`, process, theme).Scan(&n); err != nil {
-		return err
-	}
-	if n < 2 {
-		return fmt.Errorf("insights: %w: a theme of %d text cannot be split", dashboards.ErrInvalid, n)
-	}
-	return e.record(ctx, process, "split", theme, 0, "", staff)
 }
 
 // Theme ids of seedInsights.

@@ -71,11 +71,7 @@ func TestBrowserDashboardsWithoutJavaScript(t *testing.T) {
 	fx := staffwebtest.New(t, sqldbtest.NewSQLiteURL(t), fullStack(t, 200*time.Millisecond, &st))
 	seedInsights(t, fx, &st)
 	dir := artefactDir(t)
-	for _, pn := range []string{"inputs", "regions", "proposal-ranking", "proposal-budget-regions", "document-sections", "survey-questions", "themes"} {
-		if err := st.dash.Publish(ctx, fx.ProcessA, pn); err != nil {
-			t.Fatal(err)
-		}
-	}
+	publish(t, st.wh, fx.ProcessA, "inputs", "regions", "proposal-ranking", "proposal-budget-regions", "document-sections", "survey-questions", "themes")
 	err := chromedp.Do(ctx,
 		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 			_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})

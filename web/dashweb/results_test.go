@@ -46,13 +46,23 @@ func documentSite(t *testing.T) (string, *dashboards.Dashboards) {
 			Title: fmt.Sprintf("Kisima %d", i), BudgetMinor: 2_500_000_00, Tags: []string{"maji"}, OccurredAt: at})
 	}
 	b.To, b.Consumed = warehouse.Cursor{Seq: seq}, seq
-	srv, _, d := serveBatch(t, b, now)
-	for _, pn := range []string{"document-sections", "proposal-budget-regions", "proposal-ranking"} {
-		if err := d.Publish(context.Background(), 1, pn); err != nil {
-			t.Fatal(err)
-		}
-	}
+	srv, wh, d := serveBatch(t, b, now)
+	publish(t, wh, 1, "document-sections", "proposal-budget-regions", "proposal-ranking")
 	return srv.URL, d
+}
+
+// publish puts panels on a process's results page as the ingester does
+// when an official's decision reaches the warehouse (the forms' path
+// through the store is TestDecisionsThroughTheForms).
+func publish(t *testing.T, wh *warehouse.Warehouse, process int64, panels ...string) {
+	t.Helper()
+	b := &warehouse.Batch{}
+	for i, name := range panels {
+		b.Decisions = append(b.Decisions, warehouse.Decision{Seq: int64(900000 + i), Op: warehouse.PublishPanel, ProcessID: process, Panel: name, At: time.Now()})
+	}
+	if err := wh.Write(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // englishTexts are the dashboards' English catalogue texts cut at their

@@ -18,6 +18,21 @@ func TestDashboardRoutesThroughTheStaffGuard(t *testing.T) {
 	sqldbtest.Each(t, func(t *testing.T, b sqldbtest.Backend) {
 		// A live stream lasts 200 ms here so the walk can read it to the end.
 		fx := staffwebtest.New(t, b.URL, fullStack(t, 200*time.Millisecond))
+		// The officials' decision forms are among the routes walked: each
+		// refuses a post without CSRF, official_b (404) and the analyst and
+		// moderator (403), and lets the official and the admin through.
+		decisions := map[string]bool{"dash.alert.add": false, "dash.alert.delete": false, "dash.publish": false,
+			"dash.theme.rename": false, "dash.theme.merge": false, "dash.theme.split": false, "dash.counting": false}
+		for _, rt := range fx.Server.Routes() {
+			if _, ok := decisions[rt.Name]; ok {
+				decisions[rt.Name] = rt.Method == http.MethodPost
+			}
+		}
+		for name, posted := range decisions {
+			if !posted {
+				t.Errorf("route %s is not a POST in the route table", name)
+			}
+		}
 		fx.WalkRoutes(t, map[string]string{"dashboard": "monitor", "panel": "inputs"})
 
 		// And the other way round, on every dashboard: B's official reads

@@ -69,7 +69,7 @@ func fullStack(t *testing.T, liveFor time.Duration, out ...*stack) staffwebtest.
 		for _, o := range out {
 			o.wh, o.dash = wh, d
 		}
-		return dashweb.New(dashweb.Config{Dash: d, Live: wh, Assets: f.Server, LiveFor: liveFor,
+		return dashweb.New(dashweb.Config{Dash: d, Live: wh, Decisions: f.Store, Audit: f.Staff, Assets: f.Server, LiveFor: liveFor,
 			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}).Routes
 	}
 }
