@@ -43,7 +43,6 @@ var mainOfficials = []string{
 }
 
 type sectionText struct {
-	Theme      string // the comment theme written about it
 	Heading    string
 	Body       string
 	Amendments []string // replacement texts citizens propose
@@ -54,7 +53,6 @@ const documentTitle = "Draft Budget Policy Statement 2027"
 
 var sections = []sectionText{
 	{
-		Theme:   "fiscal",
 		Heading: "1. Economic outlook and fiscal framework",
 		Body: "The economy is projected to grow by 5.4 percent in 2027, supported by agriculture, a recovery in construction and " +
 			"steady growth in services. Public debt stands at 66 percent of GDP and interest payments take one shilling in every " +
@@ -74,7 +72,6 @@ var sections = []sectionText{
 		},
 	},
 	{
-		Theme:   "education",
 		Heading: "2. Education and skills: TVET capitation",
 		Body: "Half of the young people who finish secondary school each year do not find a place at university, and employers " +
 			"report shortages of electricians, plumbers, welders and technicians. The Government proposes to raise the annual " +
@@ -92,7 +89,6 @@ var sections = []sectionText{
 		},
 	},
 	{
-		Theme:   "urban",
 		Heading: "3. Rural growth centres and urbanisation",
 		Body: "Nairobi, Mombasa, Kisumu and Nakuru grow by close to 4 percent a year, faster than their water, sewerage and housing. " +
 			"Rather than chase this growth with ever larger city budgets, the Government will direct KES 38 billion to 120 rural " +
@@ -110,7 +106,6 @@ var sections = []sectionText{
 		},
 	},
 	{
-		Theme:   "environment",
 		Heading: "4. Environment, water towers and biodiversity",
 		Body: "Kenya's five main water towers supply three quarters of the country's renewable surface water, and their forests " +
 			"are still being lost. The Government will spend KES 24 billion to restore degraded forest in the water towers, " +
@@ -128,7 +123,6 @@ var sections = []sectionText{
 		},
 	},
 	{
-		Theme:   "public-service",
 		Heading: "5. Public service: ending the mandatory retirement age for specialists",
 		Body: "The public service loses about 1,200 doctors, lecturers, engineers and other scarce specialists every year to the " +
 			"mandatory retirement age of 60, often at the peak of their experience, while training replacements takes a decade. " +
@@ -146,7 +140,6 @@ var sections = []sectionText{
 		},
 	},
 	{
-		Theme:   "media",
 		Heading: "6. Access to information: a Public Interest Media Fund",
 		Body: "Many counties have no local newspaper and only one community radio station, and most local journalism depends on " +
 			"advertising that is disappearing. To help citizens follow how public money is spent, the Government will create a " +
@@ -164,7 +157,6 @@ var sections = []sectionText{
 		},
 	},
 	{
-		Theme:   "science",
 		Heading: "7. Science and technology: the Kenya Space Agency",
 		Body: "Satellite data already guides drought early warning, crop insurance and the mapping of informal settlements, but " +
 			"Kenya buys almost all of it abroad. The Government will allocate KES 3.5 billion over three years to the Kenya Space " +
@@ -181,7 +173,6 @@ var sections = []sectionText{
 		},
 	},
 	{
-		Theme:   "security",
 		Heading: "8. Security: regulating private security and military contractors",
 		Body: "Public bodies increasingly hire private security and military contractors to guard installations and escort " +
 			"convoys, at a cost of KES 9 billion last year and with little oversight. The Government proposes to prohibit public " +
@@ -198,18 +189,6 @@ var sections = []sectionText{
 			"Will community policing money be managed by counties or by the National Police Service?",
 		},
 	},
-}
-
-// themeTags are the tags of proposals written from each comment theme.
-var themeTags = map[string][]string{
-	"fiscal":         {"governance", "public-finance"},
-	"education":      {"education", "tvet"},
-	"urban":          {"rural-development", "housing"},
-	"environment":    {"environment", "water"},
-	"public-service": {"public-service", "jobs"},
-	"media":          {"media", "access-to-information"},
-	"science":        {"science", "technology"},
-	"security":       {"security"},
 }
 
 // Survey: the options whose index the generator reasons about are named.
@@ -237,8 +216,8 @@ const (
 	locRural
 )
 
-// Priority options (qPriorities) and the comment theme a person with that
-// priority writes proposals and open answers about.
+// Priority options (qPriorities); priorityConcern (phrases_concerns.go)
+// says what a person with that priority writes about.
 const (
 	prHealth = iota
 	prEducation
@@ -251,12 +230,6 @@ const (
 	prYouth
 	prSocial
 )
-
-var priorityTheme = []string{
-	prHealth: "fiscal", prEducation: "education", prWater: "environment", prRoads: "urban",
-	prAgriculture: "urban", prSecurity: "security", prHousing: "urban", prEnvironment: "environment",
-	prYouth: "public-service", prSocial: "fiscal",
-}
 
 const (
 	heardRadio = iota

@@ -8,7 +8,7 @@ import (
 	"strings"
 )
 
-//go:embed data/counties.csv data/comments.csv
+//go:embed data/counties.csv
 var dataFS embed.FS
 
 // county is one region of the demo's region set with what the generator
@@ -62,36 +62,6 @@ func loadCounties() ([]county, error) {
 	}
 	if len(out) != 47 {
 		return nil, fmt.Errorf("demo: %d counties, want 47", len(out))
-	}
-	return out, nil
-}
-
-// text is one real comment: its theme, its stance on what the matching
-// section of the draft proposes, and how well it was received where it was
-// written (Pol.is only).
-type text struct {
-	Source    string
-	Theme     string
-	Stance    int8
-	Agrees    int
-	Disagrees int
-	Body      string
-}
-
-func loadTexts() ([]text, error) {
-	recs, err := readCSV("data/comments.csv")
-	if err != nil {
-		return nil, err
-	}
-	out := make([]text, 0, len(recs))
-	for _, r := range recs {
-		st, err1 := strconv.Atoi(r[3])
-		ag, err2 := strconv.Atoi(r[4])
-		dis, err3 := strconv.Atoi(r[5])
-		if err1 != nil || err2 != nil || err3 != nil {
-			return nil, fmt.Errorf("demo: bad comment row %q", r)
-		}
-		out = append(out, text{Source: r[0], Theme: r[2], Stance: int8(st), Agrees: ag, Disagrees: dis, Body: r[6]})
 	}
 	return out, nil
 }

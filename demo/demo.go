@@ -5,7 +5,8 @@
 // four weeks of visits and contributions with a daily rhythm, a radio and
 // an SMS campaign, population-weighted counties, opinion groups in the
 // votes, correlated survey answers, and a planted form-letter campaign.
-// Texts are real comments from Pol.is and IBM ArgKP (see data/SOURCE.md).
+// Texts are composed from Kenyan phrase pools (concern × place × request ×
+// reason, in English, Kiswahili and mixed), see texts.go.
 //
 // Everything goes through participation.Store, dated in the past with
 // participation.AsOf, in transactions of a few thousand writes, so the

@@ -187,22 +187,23 @@ func (g *generator) sectionComment(ctx context.Context, tx participation.Store, 
 	meta := commentMeta{section: s}
 	switch x := r.Float64(); {
 	case x < 0.12:
-		t := g.decks[sec.Theme].draw(r, -1)
-		cm.Kind, cm.Body = participation.CommentAmendment, t.Body
+		cm.Kind, cm.Body = participation.CommentAmendment, g.writeAmendment(p, s)
 		cm.ProposedText = sec.Amendments[r.IntN(len(sec.Amendments))]
 		meta.stance, meta.quality = -1, 0.2*r.NormFloat64()
 	case x < 0.22:
-		cm.Kind = participation.CommentQuestion
-		cm.Body = []string{"", "Question: ", "Could the Treasury explain: ", "Please clarify. "}[r.IntN(4)] + sec.Questions[r.IntN(len(sec.Questions))]
+		cm.Kind, cm.Body = participation.CommentQuestion, g.writeQuestion(p, s)
 		meta.quality = 0.5
 	default:
-		st := g.stanceFor(p, s)
-		t := g.decks[sec.Theme].draw(r, st)
-		cm.Body = t.Body
-		meta.stance = t.Stance
+		meta.stance = g.stanceFor(p, s)
+		cm.Body = g.writeSectionComment(p, s, meta.stance)
+		// Some comments are simply better argued or better timed; a
+		// reasoned paragraph goes down better than a shout.
 		meta.quality = 0.2 + 0.5*r.NormFloat64()
-		if t.Source == "polis" { // how it was received where it was written
-			meta.quality = clamp(0.7*math.Log(float64(t.Agrees+1)/float64(t.Disagrees+1)), -2, 2)
+		if len(cm.Body) > 200 {
+			meta.quality += 0.3
+		}
+		if strings.ToUpper(cm.Body) == cm.Body {
+			meta.quality -= 0.4
 		}
 	}
 	return g.addSectionComment(ctx, tx, a, cm, meta)
@@ -244,14 +245,14 @@ func (g *generator) sectionReply(ctx context.Context, tx participation.Store, a 
 	if st == 0 || r.Float64() < 0.4 {
 		st = g.stanceFor(a.p, parent.section)
 	}
-	t := g.decks[sections[parent.section].Theme].draw(r, st)
+	body := g.writeSectionReply(a.p, parent.section, st, st == parent.stance)
 	if err := g.join(ctx, tx, a.p, a.at); err != nil {
 		return err
 	}
 	pid := parent.id
 	_, err := tx.CreateComment(asOf(ctx, a.at), participation.Comment{
 		ProcessID: g.res.ProcessID, ComponentID: g.res.DocumentComponent, TargetKind: participation.TargetSection,
-		TargetID: g.sectionIDs[parent.section], ParentID: &pid, ParticipantID: a.p.id, Kind: participation.CommentPlain, Body: t.Body,
+		TargetID: g.sectionIDs[parent.section], ParentID: &pid, ParticipantID: a.p.id, Kind: participation.CommentPlain, Body: body,
 	})
 	if err != nil {
 		return err
@@ -262,33 +263,12 @@ func (g *generator) sectionReply(ctx context.Context, tx participation.Store, a 
 	return nil
 }
 
-// formLetter writes one copy of the campaign's template: most words as
-// sent, some swapped for the alternatives, sometimes a line of one's own.
+// formLetter posts one copy of the campaign's letter on section 5.
 func (g *generator) formLetter(ctx context.Context, tx participation.Store, a *action) error {
-	r := g.rng
-	var b strings.Builder
-	for _, part := range formLetter {
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		switch v := part.(type) {
-		case string:
-			b.WriteString(v)
-		case []string:
-			w := v[0]
-			if r.Float64() < 0.25 {
-				w = v[1+r.IntN(len(v)-1)]
-			}
-			b.WriteString(w)
-		}
-	}
-	if r.Float64() < 0.3 {
-		fmt.Fprintf(&b, " "+formLetterSignoffs[r.IntN(len(formLetterSignoffs))], g.counties[a.p.county].Name)
-	}
 	const section = 4 // retirement age
 	cm := participation.Comment{
 		ProcessID: g.res.ProcessID, ComponentID: g.res.DocumentComponent, TargetKind: participation.TargetSection,
-		TargetID: g.sectionIDs[section], Kind: participation.CommentPlain, Body: b.String(),
+		TargetID: g.sectionIDs[section], Kind: participation.CommentPlain, Body: g.writeFormLetter(a.p),
 	}
 	if err := g.addSectionComment(ctx, tx, a, cm, commentMeta{section: section, stance: -1, quality: -0.3}); err != nil {
 		return err
@@ -350,19 +330,14 @@ func (g *generator) votes(ctx context.Context, tx participation.Store, a *action
 func (g *generator) createProposal(ctx context.Context, tx participation.Store, a *action) error {
 	r := g.rng
 	p := a.p
-	pr := g.priorities(p)
-	theme := priorityTheme[pr[0]]
-	if r.Float64() < 0.3 {
-		theme = priorityTheme[pr[1]]
-	}
-	t := g.decks[theme].draw(r, 1)
+	ci := g.concernOf(p)
+	title, body := g.writeProposal(p, ci)
 	cn := g.counties[p.county]
 	budget := math.Round(25e6*math.Exp(1.1*r.NormFloat64())/1e4) * 1e4 // KES, to ten thousand
-	desc := fmt.Sprintf("%s\n\nWhere: %s County. Estimated cost: KES %s.", t.Body, cn.Name, thousands(int64(budget)))
 	prop := participation.Proposal{
 		ProcessID: g.res.ProcessID, ComponentID: g.res.ProposalsComponent,
-		Title: titleFrom(t.Body), Description: desc, BudgetMinor: int64(budget) * 100,
-		Tags: append([]string(nil), themeTags[theme]...),
+		Title: title, Description: body, BudgetMinor: int64(budget) * 100,
+		Tags: append([]string(nil), concerns[ci].Tags...),
 	}
 	if p.age <= 1 && r.Float64() < 0.4 {
 		prop.Tags = append(prop.Tags, "youth")
@@ -385,7 +360,7 @@ func (g *generator) createProposal(ctx context.Context, tx participation.Store, 
 	}
 	g.wrote(1)
 	g.res.Proposals++
-	g.proposals = append(g.proposals, proposalMeta{id: id, theme: theme, author: p.id})
+	g.proposals = append(g.proposals, proposalMeta{id: id, concern: ci, author: p.id})
 	// Some ideas are simply more appealing; supports then add to it.
 	g.popularity.add(math.Exp(r.NormFloat64()))
 	return nil
@@ -457,20 +432,20 @@ func (g *generator) proposalComment(ctx context.Context, tx participation.Store,
 		return nil
 	}
 	var target, parent int64
-	theme := ""
+	ci := 0
 	if a.kind == kProposalReply && len(g.propTop) > 0 {
 		i := r.IntN(len(g.propTop))
-		parent, target, theme = g.propTop[i], g.propTopTarget[i], g.propTopTheme[i]
+		parent, target, ci = g.propTop[i], g.propTopTarget[i], g.propTopConcern[i]
 	} else {
 		pm := g.proposals[g.popularity.pick(r)]
-		target, theme = pm.id, pm.theme
+		target, ci = pm.id, pm.concern
 	}
 	if err := g.join(ctx, tx, a.p, a.at); err != nil {
 		return err
 	}
 	cm := participation.Comment{
 		ProcessID: g.res.ProcessID, ComponentID: g.res.ProposalsComponent, TargetKind: participation.TargetProposal,
-		TargetID: target, ParticipantID: a.p.id, Kind: participation.CommentPlain, Body: g.decks[theme].draw(r, 0).Body,
+		TargetID: target, ParticipantID: a.p.id, Kind: participation.CommentPlain, Body: g.writeProposalComment(a.p, ci),
 	}
 	if parent != 0 {
 		cm.ParentID = &parent
@@ -486,7 +461,7 @@ func (g *generator) proposalComment(ctx context.Context, tx participation.Store,
 	} else {
 		g.propTop = append(g.propTop, id)
 		g.propTopTarget = append(g.propTopTarget, target)
-		g.propTopTheme = append(g.propTopTheme, theme)
+		g.propTopConcern = append(g.propTopConcern, ci)
 	}
 	return nil
 }

@@ -67,9 +67,9 @@ func (q *queue) Pop() any {
 }
 
 type proposalMeta struct {
-	id     int64
-	theme  string
-	author int64
+	id      int64
+	concern int // index in concerns
+	author  int64
 }
 
 type commentMeta struct {
@@ -80,14 +80,16 @@ type commentMeta struct {
 }
 
 type generator struct {
-	opts     Options
-	rng      *rand.Rand
+	opts Options
+	rng  *rand.Rand
+	// trng writes the texts: a stream of its own, so that rewording a
+	// phrase pool changes no one's votes, visits or answers.
+	trng     *rand.Rand
 	seedKey  [8]byte
 	day0     time.Time // local midnight of the first day
 	start    time.Time
 	end      time.Time
 	counties []county
-	decks    map[string]*deck
 
 	countyPick cumPick
 	sectionW   []float64
@@ -113,13 +115,17 @@ type generator struct {
 	people int64
 
 	// what exists so far, for choices made at execution time
-	proposals     []proposalMeta
-	popularity    fenwick
-	propTop       []int64 // top-level proposal comments
-	propTopTarget []int64
-	propTopTheme  []string
-	sectionTop    []commentMeta
-	bySection     [8][]int
+	proposals      []proposalMeta
+	popularity     fenwick
+	propTop        []int64 // top-level proposal comments
+	propTopTarget  []int64
+	propTopConcern []int
+	sectionTop     []commentMeta
+	bySection      [8][]int
+
+	// what has been written, for the texts (see finish and draw)
+	written map[uint64]int
+	used    map[string]int
 
 	res     Result
 	lastAt  time.Time
@@ -131,15 +137,13 @@ func newGenerator(opts Options) (*generator, error) {
 	if err != nil {
 		return nil, err
 	}
-	ts, err := loadTexts()
-	if err != nil {
-		return nil, err
-	}
 	g := &generator{
 		opts:     opts,
 		rng:      rand.New(rand.NewPCG(opts.Seed, 0x5eedc1c1)),
+		trng:     rand.New(rand.NewPCG(opts.Seed, 0x7e575)),
 		counties: cs,
-		decks:    map[string]*deck{},
+		written:  map[uint64]int{},
+		used:     map[string]int{},
 		start:    opts.Start,
 		end:      opts.Start.Add(time.Duration(opts.Days) * day),
 	}
@@ -152,20 +156,6 @@ func newGenerator(opts Options) (*generator, error) {
 		w[i] = float64(c.Population) * c.Reach
 	}
 	g.countyPick = newCumPick(w)
-	for _, t := range ts {
-		d := g.decks[t.Theme]
-		if d == nil {
-			d = &deck{}
-			g.decks[t.Theme] = d
-		}
-		d.order = append(d.order, len(d.texts))
-		d.texts = append(d.texts, t)
-	}
-	for _, s := range sections {
-		if g.decks[s.Theme] == nil {
-			return nil, fmt.Errorf("demo: no comments for theme %q", s.Theme)
-		}
-	}
 	// The retirement age and the skills sections draw the most comments.
 	g.sectionW = []float64{1.0, 1.2, 1.0, 1.1, 1.4, 0.6, 0.7, 0.8}
 	g.plan()

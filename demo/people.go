@@ -73,6 +73,7 @@ type person struct {
 	lastPage   int
 	supports   map[int64]bool
 	voted      map[int]bool // indexes in sectionTop
+	voice      *voice       // how they write, once they have written
 }
 
 // Opinion groups. Pref says how much each group favours what each section
@@ -138,6 +139,18 @@ func (g *generator) newPerson(ch *channel) *person {
 	p.conviction = 0.5 + r.Float64()
 	p.device = ch.device(r)
 	return p
+}
+
+// concernOf is what p writes a proposal or an answer about: mostly their
+// first spending priority, sometimes their second.
+func (g *generator) concernOf(p *person) int {
+	pr := g.priorities(p)
+	k := pr[0]
+	if g.rng.Float64() < 0.3 {
+		k = pr[1]
+	}
+	cs := priorityConcern[k]
+	return cs[g.rng.IntN(len(cs))]
 }
 
 // priorities ranks the spending areas for p: age, place and group shift a
@@ -273,8 +286,7 @@ func (g *generator) surveyPage(p *person, page int) []participation.Answer {
 		}
 		number(qCountyShare, clamp(math.Round(share), 0, 100))
 		if r.Float64() < 0.45 {
-			theme := priorityTheme[g.priorities(p)[0]]
-			out = append(out, participation.Answer{QuestionID: q[qChange], Text: g.decks[theme].draw(r, 0).Body})
+			out = append(out, participation.Answer{QuestionID: q[qChange], Text: g.writeOpenAnswer(p, g.concernOf(p))})
 		}
 		if r.Float64() < 0.9 {
 			yes := sigmoid(1 + 0.6*p.trust)

@@ -3,7 +3,8 @@ package demo
 // The county concerns people write proposals and open answers about, in
 // English, Kiswahili and the mixed English–Kiswahili of SMS and social
 // media. Templates fill {town} and {town2} (two towns of the writer's
-// county), {county}, {crop} (what the county farms), {n} and {km}
+// county), {county}, {crop} (what the county farms or herds), {plant}
+// (what it grows), {n} and {km}
 // (numbers), and pick one of [a|b|c]; see expand in texts.go. They are
 // invented, written the way submissions to county budget hearings read.
 
@@ -60,21 +61,21 @@ var concerns = []concern{
 		},
 		Core: byLang{
 			En: []string{
-				"Women in {town} walk [two|three|four] hours to fetch water in the dry season.",
+				"[Women|Mothers|Girls] in {town} walk [two|three|four] hours to fetch water [in the dry season|every morning|from the river].",
 				"The borehole at {town} has been broken since [last year|January|2024] and nobody has come to repair it.",
 				"We buy a 20 litre jerrycan for KES {n}0 from vendors in {town}, and the water is not clean.",
 				"The taps in {town} run only [twice a week|on Sundays|at night], so families store water in old drums.",
 				"Children in {town} miss class because they go to fetch water at the river {km} km away.",
-				"During the drought our {crop} and our families share the same dirty water pan near {town}.",
+				"During the drought our [animals|goats|cows] and our families share the same dirty water pan near {town}.",
 				"Cholera came to {town} [last year|twice] because there is no clean water and no toilets at the market.",
 			},
 			Sw: []string{
-				"Wanawake wa {town} hutembea masaa [mawili|matatu|manne] kutafuta maji wakati wa kiangazi.",
+				"[Wanawake|Akina mama|Wasichana] wa {town} hutembea masaa [mawili|matatu|manne] kutafuta maji [wakati wa kiangazi|kila asubuhi|mtoni].",
 				"Kisima cha {town} kimeharibika tangu [mwaka jana|Januari] na hakuna aliyekuja kukitengeneza.",
 				"Tunanunua mtungi wa lita ishirini kwa shilingi {n}0 na maji hayo si safi.",
 				"Maji ya bomba {town} yanatoka [mara mbili kwa wiki|usiku tu|siku ya Jumapili tu] na watu wanateseka sana.",
 				"Watoto wa {town} hukosa shule kwa sababu wanaenda kuchota maji mtoni kilomita {km}.",
-				"Wakati wa ukame {crop} na watu wanakunywa maji ya bwawa moja hapa {town}.",
+				"Wakati wa ukame mifugo na watu wanakunywa maji ya bwawa moja hapa {town}.",
 			},
 			Mix: []string{
 				"Maji {town} ni shida mingi, tap zinatoa maji once a week tu.",
@@ -84,7 +85,7 @@ var concerns = []concern{
 		},
 		Ask: byLang{
 			En: []string{"Please drill a borehole [near the market|at the primary school|next to the dispensary] in {town}.", "Give us piped water before the next dry season.",
-				"Repair the borehole and train a local committee to maintain it.", "Build a water pan for the {crop} so that people and animals do not share water.",
+				"Repair the borehole and train a local committee to maintain it.", "Build a water pan for the [livestock|animals] so that people and animals do not share water.",
 				"Put clean water kiosks in every ward of {county}."},
 			Sw: []string{"Tafadhali tuchimbiwe kisima karibu na [soko|shule ya msingi|zahanati] ya {town}.", "Tunaomba maji ya bomba kabla ya kiangazi kijacho.",
 				"Serikali itengeneze kisima na kufundisha kamati ya wakazi kukitunza.", "Tujengewe bwawa la maji kwa ajili ya mifugo na watu wa {town}."},
@@ -145,17 +146,17 @@ var concerns = []concern{
 		},
 		Core: byLang{
 			En: []string{
-				"The dispensary at {town} has had no drugs for [three|four|six] months; patients are told to buy them in town.",
-				"Mothers in {town} give birth on the floor because the health centre has [one bed|no maternity ward|no electricity].",
-				"There is one nurse for the whole of {town} ward and the clinical officer comes twice a week.",
-				"The nearest hospital with a doctor is in {town2}, {km} km away, and there is no ambulance.",
+				"The [dispensary|health centre|clinic] at {town} has had no [drugs|medicine|paracetamol even] for [three|four|six] months; patients are told to buy them [in town|at the chemist|in {town2}].",
+				"[Mothers|Women] in {town} give birth [on the floor|at home|on the way] because the health centre has [one bed|no maternity ward|no electricity|no midwife].",
+				"There is [one nurse|a single nurse|only one nurse] for the whole of {town} ward and the [clinical officer|doctor] comes [twice a week|once a week|when he wants].",
+				"The nearest hospital with a [doctor|theatre|laboratory] is in {town2}, {km} km away, and there is no [ambulance|transport at night|road for a car].",
 				"Patients from {county} travel to Nairobi for dialysis and cancer treatment and sell their land to pay.",
 				"Nurses at {town} went on strike [twice|three times] this year because they were not paid.",
 			},
 			Sw: []string{
-				"Zahanati ya {town} haina dawa kwa miezi [mitatu|minne|sita]; wagonjwa wanaambiwa wakanunue mjini.",
+				"[Zahanati|Kituo cha afya] ya {town} haina dawa kwa miezi [mitatu|minne|sita]; wagonjwa wanaambiwa wakanunue [mjini|kwa kemia|{town2}].",
 				"Akina mama wa {town} hujifungulia sakafuni kwa sababu kituo cha afya hakina vitanda vya kutosha.",
-				"Kuna muuguzi mmoja tu kwa wadi nzima ya {town} na daktari hufika mara moja kwa wiki.",
+				"Kuna muuguzi mmoja tu kwa wadi nzima ya {town} na [daktari|afisa wa kliniki] hufika [mara moja kwa wiki|mara mbili kwa mwezi|akitaka].",
 				"Hospitali iliyo karibu iko {town2}, kilomita {km}, na hakuna gari la wagonjwa.",
 				"Wagonjwa wa {county} husafiri hadi Nairobi kwa matibabu ya figo na saratani.",
 			},
@@ -186,7 +187,7 @@ var concerns = []concern{
 		},
 		Core: byLang{
 			En: []string{
-				"{town} Primary School has {n}0 pupils in one classroom and some learn under a tree.",
+				"{town} [Primary|Junior] School has {n}0 pupils in one classroom and [some learn under a tree|many sit on the floor|three share one book].",
 				"Bright children in {town} drop out of secondary school because parents cannot pay the fees.",
 				"The junior school at {town} has no laboratory and only [two|three] teachers for all subjects.",
 				"The bursary money in {county} goes to the children of people who know the MCA.",
@@ -221,13 +222,13 @@ var concerns = []concern{
 	},
 	cFarming: {Key: "farming", Tags: []string{"agriculture", "farming"},
 		Title: byLang{
-			En: []string{"Subsidised fertiliser for {county} {crop} farmers", "Cooling plant for {town} dairy farmers", "Irrigation scheme for {town}", "Extension officers for {town} ward",
+			En: []string{"Subsidised fertiliser for {county} {plant} farmers", "Cooling plant for {town} dairy farmers", "Irrigation scheme for {town}", "Extension officers for {town} ward",
 				"Cattle dip and vaccination for {town}", "Cold store for {crop} at {town}"},
-			Sw: []string{"Mbolea ya bei nafuu kwa wakulima wa {crop} {county}", "Mradi wa unyunyiziaji maji {town}", "Maafisa wa kilimo kwa wadi ya {town}", "Josho la mifugo {town}"},
+			Sw: []string{"Mbolea ya bei nafuu kwa wakulima wa {plant} {county}", "Mradi wa unyunyiziaji maji {town}", "Maafisa wa kilimo kwa wadi ya {town}", "Josho la mifugo {town}"},
 		},
 		Core: byLang{
 			En: []string{
-				"{crop} farmers in {county} pay KES {n},500 for a bag of fertiliser and the subsidised one never reaches {town}.",
+				"{plant} farmers in {county} pay KES {n},500 for a bag of fertiliser and the subsidised one never reaches {town}.",
 				"Brokers buy our {crop} at half the price because we have no cooperative and no store in {town}.",
 				"The rains failed [twice|again] and farmers around {town} lost everything; there is no irrigation.",
 				"We have not seen an extension officer in {town} for {n} years.",
@@ -235,7 +236,7 @@ var concerns = []concern{
 				"The cattle dip at {town} has been dry since [2021|the drought] and ticks are killing our animals.",
 			},
 			Sw: []string{
-				"Wakulima wa {crop} {county} hulipa shilingi {n},500 kwa gunia la mbolea na ile ya ruzuku haifiki {town}.",
+				"Wakulima wa {plant} {county} hulipa shilingi {n},500 kwa gunia la mbolea na ile ya ruzuku haifiki {town}.",
 				"Madalali hununua {crop} yetu kwa bei ya chini kwa sababu hatuna chama cha ushirika wala ghala.",
 				"Mvua imekosa [mara mbili|tena] na wakulima wa {town} wamepoteza kila kitu.",
 				"Hatujaona afisa wa kilimo hapa {town} kwa miaka {n}.",
@@ -255,9 +256,9 @@ var concerns = []concern{
 			Mix: []string{"Tunaomba fertiliser ya bei poa kabla ya planting season.", "Tujengewe cooler ya maziwa pale {town}."},
 		},
 		Short: byLang{
-			En:  []string{"cheap fertiliser", "help {crop} farmers", "irrigation for {town}", "extension officers please", "Farmers of {county} are suffering"},
-			Sw:  []string{"mbolea bei nafuu", "wasaidieni wakulima wa {crop}", "kilimo {county}", "Tunaomba mbegu na mbolea"},
-			Mix: []string{"fertiliser bei poa pls", "wakulima wa {crop} tunaumia"},
+			En:  []string{"cheap fertiliser", "help {plant} farmers", "irrigation for {town}", "extension officers please", "Farmers of {county} are suffering"},
+			Sw:  []string{"mbolea bei nafuu", "wasaidieni wakulima wa {plant}", "kilimo {county}", "Tunaomba mbegu na mbolea"},
+			Mix: []string{"fertiliser bei poa pls", "wakulima wa {plant} tunaumia"},
 		},
 	},
 	cMarkets: {Key: "markets", Tags: []string{"markets", "trade"},
@@ -289,9 +290,9 @@ var concerns = []concern{
 			Mix: []string{"Fungueni ile market mpya ya {town} tafadhali.", "Kanjo waache kuharass mama mboga."},
 		},
 		Short: byLang{
-			En:  []string{"market shed {town}", "toilets at {town} market", "reduce market cess"},
-			Sw:  []string{"soko la {town}", "vyoo sokoni {town}", "punguzeni ushuru"},
-			Mix: []string{"market ya {town} pls", "kanjo wanatusumbua"},
+			En:  []string{"market shed {town}", "toilets at {town} market", "reduce market cess in {county}", "A roof for {town} market!", "stalls for traders in {town}", "open the new {town} market"},
+			Sw:  []string{"soko la {town}", "vyoo sokoni {town}", "punguzeni ushuru wa soko {county}", "soko jipya {town} lifunguliwe", "vibanda kwa wafanyabiashara wa {town}"},
+			Mix: []string{"market ya {town} pls", "kanjo wa {town} wanatusumbua", "cess ya {county} iko juu sana"},
 		},
 	},
 	cYouth: {Key: "youth", Tags: []string{"youth", "jobs"},
@@ -302,14 +303,14 @@ var concerns = []concern{
 		},
 		Core: byLang{
 			En: []string{
-				"Young people in {town} finish college and sit at home for years without work.",
+				"Young people in {town} finish [college|university|Form Four] and sit at home for [years|a long time|five years] without [work|a job|anything to do].",
 				"Most youth in {town} ride boda boda because there is nothing else, and many have no licence or insurance.",
 				"The youth fund loans go to the same few groups in {county} every year.",
 				"I am a graduate from {town}; I have applied for [forty|over fifty|many] jobs and the answer is always 'experience'.",
 				"There is no place in {town} where a young person can get internet or learn a trade.",
 			},
 			Sw: []string{
-				"Vijana wa {town} humaliza chuo na kukaa nyumbani miaka mingi bila kazi.",
+				"Vijana wa {town} humaliza [chuo|chuo kikuu|kidato cha nne] na kukaa nyumbani [miaka mingi|muda mrefu] bila [kazi|ajira].",
 				"Vijana wengi wa {town} huendesha boda boda kwa sababu hakuna kazi nyingine.",
 				"Mikopo ya hazina ya vijana hupewa vikundi vile vile kila mwaka {county}.",
 				"Mimi ni mhitimu kutoka {town}; nimeomba kazi nyingi lakini jibu ni 'uzoefu'.",
@@ -362,9 +363,9 @@ var concerns = []concern{
 			Mix: []string{"Tunaomba police post pale {town}.", "Wekeni street lights za security."},
 		},
 		Short: byLang{
-			En:  []string{"security in {town}", "police post {town}", "stop cattle rustling", "lights for security"},
-			Sw:  []string{"usalama {town}", "polisi {town} tafadhali", "wezi wa mifugo"},
-			Mix: []string{"usalama {town} ni zero", "police {town} pls"},
+			En:  []string{"security in {town}", "police post {town}", "stop cattle rustling in {county}", "lights for security at {town} stage", "more police patrols in {town}", "{town} is not safe at night"},
+			Sw:  []string{"usalama {town}", "polisi {town} tafadhali", "wezi wa mifugo {county}", "taa za usalama {town}", "doria za polisi {town}"},
+			Mix: []string{"usalama {town} ni zero", "police {town} pls", "wakora wamezidi {town}"},
 		},
 	},
 	cHousing: {Key: "housing", Tags: []string{"housing", "urban"},
@@ -395,9 +396,9 @@ var concerns = []concern{
 			Mix: []string{"Zoeni taka za {town} kila wiki tafadhali."},
 		},
 		Short: byLang{
-			En:  []string{"sewer for {town}", "collect garbage {town}", "affordable housing?", "drainage {town}"},
-			Sw:  []string{"taka {town}", "vyoo vya umma {town}", "nyumba nafuu"},
-			Mix: []string{"taka {town} pls", "rent iko juu sana"},
+			En:  []string{"sewer for {town}", "collect garbage {town}", "affordable housing for {town}?", "drainage {town}", "public toilets in {town}", "{town} floods every rain"},
+			Sw:  []string{"taka {town}", "vyoo vya umma {town}", "nyumba nafuu {county}", "mitaro ya maji {town}", "zoeni taka {town}"},
+			Mix: []string{"taka {town} pls", "rent ya {town} iko juu sana", "sewer ya {town} imeblock"},
 		},
 	},
 	cEnvironment: {Key: "environment", Tags: []string{"environment", "climate"},
@@ -428,8 +429,8 @@ var concerns = []concern{
 			Mix: []string{"Tunaomba miti ipandwe kando ya mto na vijana walipwe kuitunza."},
 		},
 		Short: byLang{
-			En: []string{"plant trees {county}", "save {town} river", "stop sand harvesting"},
-			Sw: []string{"panda miti {county}", "linda mto {town}", "mazingira kwanza"},
+			En: []string{"plant trees {county}", "save {town} river", "stop sand harvesting at {town}", "protect the forest near {town}", "clean the {town} dumpsite"},
+			Sw: []string{"panda miti {county}", "linda mto {town}", "mazingira kwanza {county}", "acheni kukata miti {town}", "zuieni uchimbaji wa mchanga {town}"},
 		},
 	},
 	cSocial: {Key: "social", Tags: []string{"social-protection"},
@@ -455,8 +456,8 @@ var concerns = []concern{
 			Sw: []string{"Wazee wote wa {town} wasajiliwe na walipwe kwa wakati.", "Maafisa waende vijijini kuwasajili walemavu."},
 		},
 		Short: byLang{
-			En: []string{"help the elderly", "food relief {town}", "Inua Jamii on time please"},
-			Sw: []string{"wasaidieni wazee", "chakula cha msaada {town}", "pesa za wazee"},
+			En: []string{"help the elderly in {town}", "food relief {town}", "Inua Jamii on time please", "register the disabled in {county}", "cash transfers for {town} widows"},
+			Sw: []string{"wasaidieni wazee wa {town}", "chakula cha msaada {town}", "pesa za wazee {county}", "msaada kwa walemavu {town}", "Inua Jamii ilipwe kwa wakati"},
 		},
 	},
 }

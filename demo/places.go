@@ -84,6 +84,24 @@ var countyLivelihoods = map[string][]livelihood{
 	"45": {{"bananas", "ndizi"}, {"tea", "chai"}, {"avocados", "parachichi"}}, "46": {{"tea", "chai"}, {"bananas", "ndizi"}, {"milk", "maziwa"}}, "47": city,
 }
 
+// animals are the livelihoods nobody spreads fertiliser on.
+var animals = map[string]bool{"livestock": true, "goats": true, "camels": true, "chicken": true, "fish": true, "milk": true, "honey": true}
+
+// plantsOf is what a county grows, for the fertiliser and seed texts; herding
+// counties farm maize along their rivers.
+func plantsOf(code string) []livelihood {
+	var out []livelihood
+	for _, l := range countyLivelihoods[code] {
+		if !animals[l.En] {
+			out = append(out, l)
+		}
+	}
+	if len(out) == 0 {
+		out = []livelihood{{"maize", "mahindi"}}
+	}
+	return out
+}
+
 // shortCounty is how people write the county's name in a sentence.
 func shortCounty(name string) string {
 	switch name {

@@ -3,7 +3,6 @@ package demo
 import (
 	"math/rand/v2"
 	"sort"
-	"strings"
 )
 
 // cumPick draws an index with fixed weights in O(log n).
@@ -83,67 +82,4 @@ func (f *fenwick) pick(r *rand.Rand) int {
 		pos = len(f.w) - 1
 	}
 	return pos
-}
-
-// deck deals the real texts of one theme in a shuffled order. Once every
-// text has been used, later draws join two texts, so that a large run does
-// not fill the store with exact copies that would look like a form-letter
-// campaign to the duplicate detector.
-type deck struct {
-	texts  []text
-	order  []int
-	pos    int
-	rounds int
-}
-
-func (d *deck) next(r *rand.Rand) text {
-	if d.pos == len(d.order) {
-		r.Shuffle(len(d.order), func(i, j int) { d.order[i], d.order[j] = d.order[j], d.order[i] })
-		d.pos = 0
-		d.rounds++
-	}
-	t := d.texts[d.order[d.pos]]
-	d.pos++
-	return t
-}
-
-// draw deals a text, preferring the given stance (0: any).
-func (d *deck) draw(r *rand.Rand, stance int8) text {
-	t := d.next(r)
-	for try := 0; try < 4 && stance != 0 && t.Stance != stance; try++ {
-		t = d.next(r)
-	}
-	if d.rounds > 1 {
-		o := d.texts[r.IntN(len(d.texts))]
-		if o.Body != t.Body {
-			t.Body = t.Body + " " + firstSentence(o.Body)
-		}
-	}
-	if len(t.Body) > 2900 {
-		t.Body = strings.ToValidUTF8(t.Body[:2900], "")
-	}
-	return t
-}
-
-func firstSentence(s string) string {
-	for i, c := range s {
-		if (c == '.' || c == '!' || c == '?') && i > 15 {
-			return s[:i+1]
-		}
-	}
-	return s
-}
-
-// titleFrom makes a proposal title out of a comment: its first sentence,
-// cut at a word boundary.
-func titleFrom(s string) string {
-	t := strings.TrimRight(firstSentence(s), ".!? ")
-	if len(t) > 90 {
-		cut := strings.LastIndex(t[:87], " ")
-		if cut < 20 {
-			cut = 87
-		}
-		t = strings.ToValidUTF8(strings.TrimRight(t[:cut], ",;:- "), "") + "…"
-	}
-	return t
 }

@@ -61,6 +61,15 @@ type Store interface {
 	GetComment(ctx context.Context, id int64) (Comment, error)
 	// ListComments returns top-level comments with their Replies, oldest first.
 	ListComments(ctx context.Context, target TargetKind, targetID int64) ([]Comment, error)
+	// ListSectionComments returns one page of a section's published
+	// top-level comments (those of its whole lineage, as ListComments), each
+	// with its published replies, and how many top-level comments it has in
+	// all: a document page shows a page per section however many there are.
+	ListSectionComments(ctx context.Context, sectionID int64, q CommentQuery) ([]Comment, int, error)
+	// SectionCommentOffset returns how many top-level comments come before
+	// the top-level comment commentID of the section's lineage, newest first
+	// (so a link to a comment opens the page that shows it).
+	SectionCommentOffset(ctx context.Context, sectionID, commentID int64) (int, error)
 	// VoteComment records or changes the participant's vote on a section
 	// comment (proposal comments take no votes: CodeInvalid).
 	VoteComment(ctx context.Context, commentID, participantID int64, v Vote) error
@@ -124,6 +133,22 @@ type ProposalFilter struct {
 	Order       string // "recent" (default), "supports", "comments"
 	Limit       int    // default 20, at most 100
 	Offset      int
+}
+
+// CommentOrder sorts a page of comments. Ties fall to the newer comment
+// (then the higher id), so the order is total and pages never overlap.
+type CommentOrder string
+
+const (
+	CommentsNewest    CommentOrder = "newest" // newest first (default)
+	CommentsMostVoted CommentOrder = "votes"  // most votes (agree + disagree + pass) first
+)
+
+// CommentQuery picks a page of comments.
+type CommentQuery struct {
+	Order  CommentOrder
+	Limit  int // default 20, at most 100
+	Offset int
 }
 
 // Submissions is what a participant contributed, for "my submissions".

@@ -49,7 +49,9 @@ func ValidateProposal(p Proposal, regions map[string]bool) ValidationErrors {
 	}
 	for _, t := range p.Tags {
 		t = strings.TrimSpace(t)
-		if t == "" {
+		if !PlainText(t) {
+			v.Add("tags", "err.bad_characters", "must be valid text without control characters")
+		} else if t == "" {
 			v.Add("tags", "err.required", "a tag must not be empty")
 		} else if utf8.RuneCountInString(t) > TagMax {
 			v.Add("tags", "err.too_long", "each tag must be at most %d characters", TagMax)
@@ -327,6 +329,9 @@ func ValidateAnswer(q Question, a Answer) *Error {
 			return bad("err.out_of_range", "must be between %s and %s", bound(q.Min, "-∞"), bound(q.Max, "∞"))
 		}
 	case QText:
+		if !PlainText(a.Text) {
+			return bad("err.bad_characters", "must be valid text without control characters")
+		}
 		if utf8.RuneCountInString(a.Text) > AnswerTextMax {
 			return bad("err.too_long", "must be at most %d characters", AnswerTextMax)
 		}
@@ -430,6 +435,8 @@ func isPersonalField(f PersonalField) bool {
 func textLen(v *ValidationErrors, field, s string, min, max int) {
 	n := utf8.RuneCountInString(strings.TrimSpace(s))
 	switch {
+	case !PlainText(s):
+		v.Add(field, "err.bad_characters", "must be valid text without control characters")
 	case n == 0:
 		v.Add(field, "err.required", "is required")
 	case n < min:
@@ -444,4 +451,21 @@ func bound(f *float64, none string) string {
 		return none
 	}
 	return strconv.FormatFloat(*f, 'f', -1, 64)
+}
+
+// PlainText reports whether s is valid UTF-8 without control characters
+// other than tab and line breaks. A NUL byte stored in a title or comment
+// cuts it short in C-string consumers (exports, PDF, some terminals) and
+// Postgres refuses it in text columns outright, so it is refused at the
+// door rather than half-stored.
+func PlainText(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7f {
+			return false
+		}
+	}
+	return true
 }

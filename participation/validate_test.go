@@ -66,3 +66,29 @@ func TestValidateAnswerTypes(t *testing.T) {
 		}
 	}
 }
+
+// TestControlCharactersRefused: a NUL byte, another control character or
+// broken UTF-8 in a title or a comment is refused with its own message;
+// tabs and line breaks are ordinary text.
+func TestControlCharactersRefused(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		ok   bool
+	}{
+		{"Water for Kisumu market", true},
+		{"Line one\nline two\r\n\tindented", true},
+		{"Maji\x00 safi", false},
+		{"bell \a here", false},
+		{"delete \x7f here", false},
+		{"broken \xff\xfe utf-8", false},
+	} {
+		v := ValidateComment(Comment{TargetKind: TargetProposal, Body: c.text})
+		p := ValidateProposal(Proposal{Title: c.text, Description: "A description long enough."}, nil)
+		for name, errs := range map[string]ValidationErrors{"comment": v, "proposal": p} {
+			refused := len(errs) == 1 && errs[0].Key == "err.bad_characters"
+			if c.ok && len(errs) > 0 || !c.ok && !refused {
+				t.Errorf("%s %q: %v (want ok=%v)", name, c.text, errs, c.ok)
+			}
+		}
+	}
+}

@@ -62,10 +62,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // decodeJSON reads exactly one JSON object into v; unknown fields, trailing
 // data and wrong types are the client's mistake (400), never ours.
 func decodeJSON(r *http.Request, v any) error {
-	if ct := r.Header.Get("Content-Type"); ct != "" {
-		if mt, _, _ := mime.ParseMediaType(ct); mt != "application/json" {
-			return &statusError{status: http.StatusUnsupportedMediaType, key: "err.json_type"}
-		}
+	// A body without a Content-Type is refused like a wrong one: taking it
+	// as JSON would let a cross-site form (text/plain is a "simple" request)
+	// reach the API without a preflight.
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
+		return &statusError{status: http.StatusUnsupportedMediaType, key: "err.json_type"}
 	}
 	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()

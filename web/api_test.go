@@ -180,6 +180,7 @@ func TestAPIBadInput(t *testing.T) {
 			}
 		}
 		want(t, a.raw("POST", create, "text/plain", strings.NewReader(`{}`)).Status, http.StatusUnsupportedMediaType, nil)
+		want(t, a.raw("POST", create, "", strings.NewReader(`{}`)).Status, http.StatusUnsupportedMediaType, nil)
 		// Above the body limit.
 		res = a.raw("POST", fmt.Sprintf("/api/v1/proposals/%d/comments", fx.Proposal), "application/json",
 			strings.NewReader(`{"body":"`+strings.Repeat("a", 2<<20)+`"}`))

@@ -79,8 +79,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	// The map picker is the only feature that could ask for a device
+	// capability, and it takes a typed or clicked point, never the
+	// citizen's location: nothing here needs a camera, a microphone or GPS.
+	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()")
 	if s.cfg.Secure {
-		h.Set("Strict-Transport-Security", "max-age=31536000")
+		h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 	}
 	h.Set("Content-Language", st.loc.Lang())
 
@@ -200,6 +204,24 @@ func (s *Server) withBodyLimit(limit int64, next http.Handler) http.Handler {
 	})
 }
 
+// csrfCookie names the CSRF cookie; behind HTTPS the __Host- prefix makes
+// browsers refuse it from a sibling subdomain or without Secure, so nobody
+// can plant a token pair of their own in an official's browser.
+func (s *Server) csrfCookie() string {
+	if s.cfg.Secure {
+		return "__Host-cp_csrf"
+	}
+	return "cp_csrf"
+}
+
+// RenewCSRF drops the caller's CSRF cookie, so that the next page gets a new
+// token: a sign-in calls it, so no token handed out before the session
+// began (to this browser or to someone who saw its pages) works after it.
+func (s *Server) RenewCSRF(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: s.csrfCookie(), Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+		Secure: s.cfg.Secure, SameSite: http.SameSiteLaxMode})
+}
+
 // withCSRF checks the token of every unsafe page request. Multipart bodies
 // are parsed first so that an oversized upload answers 413 (and not a
 // confusing CSRF failure from the library's own parse).
@@ -209,7 +231,7 @@ func (s *Server) withCSRF(next http.Handler) http.Handler {
 		csrf.Path("/"),
 		csrf.HttpOnly(true),
 		csrf.SameSite(csrf.SameSiteLaxMode),
-		csrf.CookieName("cp_csrf"),
+		csrf.CookieName(s.csrfCookie()),
 		csrf.FieldName("csrf_token"),
 		csrf.RequestHeader("X-CSRF-Token"),
 		csrf.ErrorHandler(http.HandlerFunc(s.csrfFailed)),

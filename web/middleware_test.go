@@ -25,6 +25,7 @@ func TestSecurityHeadersAndStatic(t *testing.T) {
 		"X-Frame-Options":        "DENY",
 		"X-Content-Type-Options": "nosniff",
 		"Referrer-Policy":        "strict-origin-when-cross-origin",
+		"Permissions-Policy":     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
 	} {
 		if got := p.Header.Get(h); got != want {
 			t.Errorf("%s = %q, want %q", h, got, want)
@@ -67,7 +68,7 @@ func TestSecurityHeadersAndStatic(t *testing.T) {
 		t.Fatal(err)
 	}
 	res.Body.Close()
-	if res.Header.Get("Strict-Transport-Security") == "" || !strings.Contains(res.Header.Get("Set-Cookie"), "Secure") {
+	if res.Header.Get("Strict-Transport-Security") != "max-age=31536000; includeSubDomains" || !strings.Contains(res.Header.Get("Set-Cookie"), "Secure") {
 		t.Errorf("secure mode headers: %v", res.Header)
 	}
 }

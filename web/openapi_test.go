@@ -69,13 +69,21 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		}
 	}
 	sort.Strings(documented)
+	staffOps := 0
 	for _, k := range documented {
+		// The staff API is served by the staff area and the workspace,
+		// which this fixture does not mount; their own tests hold it to
+		// the document (web/workspace TestOpenAPIStaffRoutes).
+		if strings.Contains(k, " /api/v1/staff/") {
+			staffOps++
+			continue
+		}
 		if !routes[k] {
 			t.Errorf("openapi.json describes %s, which no route serves", k)
 		}
 	}
-	if len(documented) != len(routes) {
-		t.Errorf("%d documented operations, %d API routes", len(documented), len(routes))
+	if len(documented)-staffOps != len(routes) {
+		t.Errorf("%d documented operations, %d API routes", len(documented)-staffOps, len(routes))
 	}
 }
 

@@ -28,6 +28,7 @@ func (s *Server) registerPages(reg Registrar) {
 	reg.HandleFunc("proposal.follow", "POST", "/p/{slug}/proposals/{id:[0-9]+}/follow", Participant, s.followProposal)
 	reg.HandleFunc("section.comment", "POST", "/p/{slug}/sections/{id:[0-9]+}/comments", Participant, s.commentSection)
 	reg.HandleFunc("comment.vote", "POST", "/p/{slug}/comments/{id:[0-9]+}/vote", Participant, s.voteComment)
+	reg.HandleFunc("section.vote", "POST", "/p/{slug}/sections/{id:[0-9]+}/votes", Participant, s.voteSection)
 	reg.HandleFunc("survey.answer", "POST", "/p/{slug}/c/{cid:[0-9]+}/answers", Participant, s.answerSurvey)
 	reg.HandleFunc("register", "GET", "/p/{slug}/register", Public, s.registerPage)
 	reg.HandleFunc("register.submit", "POST", "/p/{slug}/register", Participant, s.registerSubmit)
@@ -41,10 +42,11 @@ const maxUploadBody = participation.MaxImagesPerProposal*imageMaxBytes + 1<<20
 
 // processCtx is what every page inside a process needs.
 type processCtx struct {
-	P     participation.Process
-	Loc   *time.Location
-	Now   time.Time
-	Phase *participation.Phase // the phase running now, if any
+	P       participation.Process
+	Loc     *time.Location
+	Now     time.Time
+	Phase   *participation.Phase // the phase running now, if any
+	content                      // the language of the texts (content.go)
 }
 
 func (pc processCtx) Open(componentID int64) bool {
@@ -80,10 +82,19 @@ func (pc processCtx) PhaseState(ph participation.Phase) string {
 }
 
 func (s *Server) loadProcess(r *http.Request) (processCtx, error) {
-	p, err := s.store.GetProcessBySlug(r.Context(), mux.Vars(r)["slug"], true)
+	p, preview, err := s.processBySlug(r, mux.Vars(r)["slug"])
 	if err != nil {
 		return processCtx{}, err
 	}
+	pc := s.newProcessCtx(p)
+	pc.Preview = preview
+	if err := s.localise(r, &pc); err != nil {
+		return processCtx{}, err
+	}
+	return pc, nil
+}
+
+func (s *Server) newProcessCtx(p participation.Process) processCtx {
 	pc := processCtx{P: p, Loc: zone(p.TimeZone), Now: s.now().UTC()}
 	for i := range p.Phases {
 		if p.Phases[i].IsOpenAt(pc.Now) {
@@ -91,7 +102,7 @@ func (s *Server) loadProcess(r *http.Request) (processCtx, error) {
 			break
 		}
 	}
-	return pc, nil
+	return pc
 }
 
 func varID(r *http.Request, name string) int64 {
@@ -167,6 +178,9 @@ type proposalsData struct {
 	Regions   []participation.Region
 	PrevURL   string
 	NextURL   string
+	// RegionError says the ?region= asked for is none of the process's
+	// regions (a hand-edited or stale link), rather than showing nothing.
+	RegionError string
 }
 
 const proposalsPerPage = 12
@@ -201,13 +215,21 @@ func (s *Server) proposalsPage(w http.ResponseWriter, r *http.Request, pc proces
 	default:
 		f.Order = "recent"
 	}
+	regions := s.regions(r, pc.P)
+	status, regionErr := http.StatusOK, ""
+	if f.RegionCode != "" && !hasRegion(regions, f.RegionCode) {
+		// Filtering by a code the process does not have would list
+		// nothing and not say why: say it, and list without that filter.
+		status, regionErr = http.StatusUnprocessableEntity, state(r).loc.T("filter.unknown_region", f.RegionCode)
+		f.RegionCode = ""
+	}
 	list, total, err := s.store.ListProposals(r.Context(), f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	d := proposalsData{processCtx: pc, C: c, Proposals: list, Total: total, Filter: f, Page: page,
-		Pages: max(1, (total+proposalsPerPage-1)/proposalsPerPage), Regions: s.regions(r, pc.P)}
+		Pages: max(1, (total+proposalsPerPage-1)/proposalsPerPage), Regions: regions, RegionError: regionErr}
 	link := func(p int) string {
 		v := url.Values{}
 		for k, val := range map[string]string{"tag": f.Tag, "region": f.RegionCode, "q": f.Query, "order": f.Order} {
@@ -224,7 +246,16 @@ func (s *Server) proposalsPage(w http.ResponseWriter, r *http.Request, pc proces
 	if page < d.Pages {
 		d.NextURL = link(page + 1)
 	}
-	s.render(w, r, http.StatusOK, "proposals", c.Title, d)
+	s.render(w, r, status, "proposals", c.Title, d)
+}
+
+func hasRegion(regions []participation.Region, code string) bool {
+	for _, rg := range regions {
+		if rg.Code == code {
+			return true
+		}
+	}
+	return false
 }
 
 type proposalData struct {
@@ -456,295 +487,9 @@ func (s *Server) toggle(w http.ResponseWriter, r *http.Request, what string) {
 		s.renderBlock(w, r, http.StatusOK, "proposal", "actions", "", d)
 		return
 	}
+	if r.PostFormValue("back") == "me" { // withdrawn from "my submissions"
+		redirect(w, r, "/me#h-my-supports")
+		return
+	}
 	redirect(w, r, fmt.Sprintf("/p/%s/proposals/%d", pc.P.Slug, p.ID))
-}
-
-// ---- new proposal ----
-
-type newProposalData struct {
-	processCtx
-	C       participation.Component
-	Regions []participation.Region
-	Form    url.Values
-	Errors  map[string]string
-}
-
-func (s *Server) newProposalPage(w http.ResponseWriter, r *http.Request) {
-	pc, err := s.loadProcess(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	c, ok := pc.Component(varID(r, "cid"))
-	if !ok || c.Kind != participation.KindProposals {
-		s.fail(w, r, errNotFound)
-		return
-	}
-	s.participant(r)
-	s.render(w, r, http.StatusOK, "proposal_new", state(r).loc.T("proposal.new"),
-		newProposalData{processCtx: pc, C: c, Regions: s.regions(r, pc.P), Form: url.Values{}, Errors: map[string]string{}})
-}
-
-func (s *Server) createProposal(w http.ResponseWriter, r *http.Request) {
-	pc, err := s.loadProcess(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	c, ok := pc.Component(varID(r, "cid"))
-	if !ok || c.Kind != participation.KindProposals {
-		s.fail(w, r, errNotFound)
-		return
-	}
-	if r.MultipartForm == nil {
-		if err := r.ParseForm(); err != nil {
-			s.failStatus(w, r, http.StatusBadRequest, "err.bad_form")
-			return
-		}
-	}
-	me := state(r).participant
-	form := r.PostForm
-	if r.MultipartForm != nil {
-		form = url.Values(r.MultipartForm.Value)
-	}
-	p := participation.Proposal{
-		ProcessID: pc.P.ID, ComponentID: c.ID, ParticipantID: me.ID,
-		Title:       form.Get("title"),
-		Description: form.Get("description"),
-		Tags:        splitTags(form.Get("tags")),
-		RegionCode:  form.Get("region_code"),
-	}
-	var ve participation.ValidationErrors
-	if b := strings.TrimSpace(strings.ReplaceAll(form.Get("budget"), ",", "")); b != "" {
-		if v, err := strconv.ParseFloat(b, 64); err != nil || v < 0 || v > 1e13 {
-			ve.Add("budget_minor", "err.number", "must be a number")
-		} else {
-			p.BudgetMinor = int64(v*100 + 0.5)
-		}
-	}
-	p.Lat, p.Lng = parseFloatField(&ve, form, "lat"), parseFloatField(&ve, form, "lng")
-	status := http.StatusUnprocessableEntity
-	if r.MultipartForm != nil {
-		files := r.MultipartForm.File["images"]
-		imgs, imgErrs, st := readImages(r.Context(), files)
-		ve = append(ve, imgErrs...)
-		if st != 0 {
-			status = st
-		}
-		if st == http.StatusServiceUnavailable {
-			w.Header().Set("Retry-After", imageRetryAfter)
-		}
-		p.Images = imgs
-	}
-	if len(ve) == 0 {
-		var id int64
-		id, err = s.store.CreateProposal(r.Context(), p)
-		if err == nil {
-			redirect(w, r, fmt.Sprintf("/p/%s/proposals/%d", pc.P.Slug, id))
-			return
-		}
-		if !isFormError(err) {
-			s.failWrite(w, r, pc, err)
-			return
-		}
-		status = http.StatusUnprocessableEntity
-	} else {
-		err = ve
-	}
-	s.render(w, r, status, "proposal_new", state(r).loc.T("proposal.new"),
-		newProposalData{processCtx: pc, C: c, Regions: s.regions(r, pc.P), Form: form, Errors: s.fieldMessages(r, err)})
-}
-
-func splitTags(s string) []string {
-	var out []string
-	for _, t := range strings.Split(s, ",") {
-		if t = strings.TrimSpace(t); t != "" {
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
-func parseFloatField(ve *participation.ValidationErrors, form url.Values, name string) *float64 {
-	v := strings.TrimSpace(form.Get(name))
-	if v == "" {
-		return nil
-	}
-	f, err := strconv.ParseFloat(v, 64)
-	if err != nil {
-		ve.Add(name, "err.number", "must be a number")
-		return nil
-	}
-	return &f
-}
-
-// ---- document ----
-
-type sectionView struct {
-	participation.Section
-	Comments []participation.Comment
-}
-
-type documentData struct {
-	processCtx
-	C        participation.Component
-	Doc      participation.Document
-	Sections []sectionView
-	MyVotes  map[int64]participation.Vote
-	Form     url.Values
-	Errors   map[string]string
-	FormFor  int64 // section whose form shows Form and Errors
-}
-
-func (s *Server) documentData(r *http.Request, pc processCtx, c participation.Component) (documentData, error) {
-	d := documentData{processCtx: pc, C: c, MyVotes: map[int64]participation.Vote{}, Form: url.Values{}, Errors: map[string]string{}}
-	doc, err := s.store.GetDocument(r.Context(), c.ID)
-	if err != nil {
-		return d, err
-	}
-	d.Doc = doc
-	var ids []int64
-	for _, sec := range doc.Sections {
-		cs, err := s.store.ListComments(r.Context(), participation.TargetSection, sec.ID)
-		if err != nil {
-			return d, err
-		}
-		d.Sections = append(d.Sections, sectionView{Section: sec, Comments: cs})
-		for _, c := range cs {
-			ids = append(ids, c.ID)
-			for _, rep := range c.Replies {
-				ids = append(ids, rep.ID)
-			}
-		}
-	}
-	me, err := s.participant(r)
-	if err != nil {
-		return d, err
-	}
-	if me != nil && len(ids) > 0 {
-		if d.MyVotes, err = s.store.MyVotes(r.Context(), me.ID, ids); err != nil {
-			return d, err
-		}
-	}
-	return d, nil
-}
-
-func (s *Server) documentPage(w http.ResponseWriter, r *http.Request, pc processCtx, c participation.Component, status int, edit func(*documentData)) {
-	d, err := s.documentData(r, pc, c)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if edit != nil {
-		edit(&d)
-	}
-	s.render(w, r, status, "document", c.Title, d)
-}
-
-func (s *Server) loadSection(r *http.Request, pc processCtx) (participation.Section, participation.Component, error) {
-	sec, err := s.store.GetSection(r.Context(), varID(r, "id"))
-	if err != nil {
-		return sec, participation.Component{}, err
-	}
-	c, ok := pc.Component(sec.ComponentID)
-	if !ok {
-		return sec, c, errNotFound
-	}
-	return sec, c, nil
-}
-
-func (s *Server) commentSection(w http.ResponseWriter, r *http.Request) {
-	pc, err := s.loadProcess(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	sec, c, err := s.loadSection(r, pc)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	kind := participation.CommentKind(r.PostFormValue("kind"))
-	if kind == "" {
-		kind = participation.CommentPlain
-	}
-	cm := participation.Comment{
-		ProcessID: pc.P.ID, ComponentID: c.ID, TargetKind: participation.TargetSection, TargetID: sec.ID,
-		ParticipantID: state(r).participant.ID, Kind: kind, Body: r.PostFormValue("body"),
-	}
-	if kind == participation.CommentAmendment {
-		cm.ProposedText = r.PostFormValue("proposed_text")
-	}
-	if pid, err := strconv.ParseInt(r.PostFormValue("parent_id"), 10, 64); err == nil && pid > 0 {
-		cm.ParentID = &pid
-	}
-	_, werr := s.store.CreateComment(r.Context(), cm)
-	if werr != nil && !isFormError(werr) {
-		s.failWrite(w, r, pc, werr)
-		return
-	}
-	htmx := r.Header.Get("HX-Request") != ""
-	if werr == nil && !htmx {
-		redirect(w, r, fmt.Sprintf("/p/%s/c/%d#section-%d", pc.P.Slug, c.ID, sec.ID))
-		return
-	}
-	status := http.StatusOK
-	d, err := s.documentData(r, pc, c)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if werr != nil {
-		status = http.StatusUnprocessableEntity
-		d.Form, d.Errors, d.FormFor = r.PostForm, s.fieldMessages(r, werr), sec.ID
-	}
-	if htmx {
-		for _, sv := range d.Sections {
-			if sv.ID == sec.ID {
-				s.renderBlock(w, r, status, "document", "section", "", sectionBlock{D: d, S: sv})
-				return
-			}
-		}
-	}
-	s.render(w, r, status, "document", c.Title, d)
-}
-
-// sectionBlock feeds the "section" template: the page and one section.
-type sectionBlock struct {
-	D documentData
-	S sectionView
-}
-
-func (s *Server) voteComment(w http.ResponseWriter, r *http.Request) {
-	pc, err := s.loadProcess(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	cm, err := s.store.GetComment(r.Context(), varID(r, "id"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	c, ok := pc.Component(cm.ComponentID)
-	if cm.ProcessID != pc.P.ID || !ok {
-		s.fail(w, r, errNotFound)
-		return
-	}
-	v := participation.Vote(r.PostFormValue("vote"))
-	if err := s.store.VoteComment(r.Context(), cm.ID, state(r).participant.ID, v); err != nil {
-		s.failWrite(w, r, pc, err)
-		return
-	}
-	if r.Header.Get("HX-Request") != "" {
-		cm, err = s.store.GetComment(r.Context(), cm.ID)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		s.renderBlock(w, r, http.StatusOK, "document", "votes", "", raw{
-			"C": cm, "Mine": v, "Slug": pc.P.Slug, "Open": pc.Open(c.ID), "V": s.newView(r, "", nil)})
-		return
-	}
-	redirect(w, r, fmt.Sprintf("/p/%s/c/%d#comment-%d", pc.P.Slug, c.ID, cm.ID))
 }

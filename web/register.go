@@ -155,7 +155,19 @@ func (s *Server) verifySubmit(w http.ResponseWriter, r *http.Request) {
 
 type meData struct {
 	Subs  participation.Submissions
-	Slugs map[int64]string
+	Slugs map[int64]string // process id → slug
+	// Titles names the components (surveys, documents) the citizen took
+	// part in, so that a survey reads as its title, not as its number.
+	Titles    map[int64]string
+	Supported []supportedView
+}
+
+// supportedView is a proposal the citizen supports, with whether the
+// support can still be withdrawn (only while its component is open).
+type supportedView struct {
+	Proposal participation.Proposal
+	Slug     string
+	Open     bool
 }
 
 func (s *Server) mePage(w http.ResponseWriter, r *http.Request) {
@@ -164,20 +176,80 @@ func (s *Server) mePage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	d := meData{Slugs: map[int64]string{}}
+	d := meData{Slugs: map[int64]string{}, Titles: map[int64]string{}}
 	if me != nil {
-		if d.Subs, err = s.store.MySubmissions(r.Context(), me.ID); err != nil {
+		if d, err = s.meData(r, me.ID); err != nil {
 			s.fail(w, r, err)
 			return
-		}
-		list, err := s.store.ListProcesses(r.Context(), true)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		for _, p := range list {
-			d.Slugs[p.ID] = p.Slug
 		}
 	}
 	s.render(w, r, http.StatusOK, "me", state(r).loc.T("me.title"), d)
+}
+
+func (s *Server) meData(r *http.Request, participantID int64) (meData, error) {
+	d := meData{Slugs: map[int64]string{}, Titles: map[int64]string{}}
+	var err error
+	if d.Subs, err = s.store.MySubmissions(r.Context(), participantID); err != nil {
+		return d, err
+	}
+	// The processes the citizen took part in, once each; a process that is
+	// no longer published drops out of the links.
+	procs := map[int64]*processCtx{}
+	process := func(id int64) (*processCtx, error) {
+		if pc, seen := procs[id]; seen {
+			return pc, nil
+		}
+		p, err := s.store.GetProcess(r.Context(), id, true)
+		if participation.IsNotFound(err) {
+			procs[id] = nil
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		pc := s.newProcessCtx(p)
+		procs[id], d.Slugs[id] = &pc, p.Slug
+		for _, c := range p.Components {
+			d.Titles[c.ID] = c.Title
+		}
+		return &pc, nil
+	}
+	for _, id := range processIDs(d.Subs) {
+		if _, err := process(id); err != nil {
+			return d, err
+		}
+	}
+	for _, id := range d.Subs.Supports {
+		p, err := s.store.GetProposal(r.Context(), id)
+		if participation.IsNotFound(err) { // hidden by moderation since
+			continue
+		}
+		if err != nil {
+			return d, err
+		}
+		pc, err := process(p.ProcessID)
+		if err != nil {
+			return d, err
+		}
+		if pc == nil {
+			continue
+		}
+		d.Supported = append(d.Supported, supportedView{Proposal: p, Slug: pc.P.Slug, Open: pc.Open(p.ComponentID)})
+	}
+	return d, nil
+}
+
+// processIDs lists the processes a citizen's submissions belong to.
+func processIDs(sub participation.Submissions) []int64 {
+	var ids []int64
+	for _, p := range sub.Proposals {
+		ids = append(ids, p.ProcessID)
+	}
+	for _, c := range sub.Comments {
+		ids = append(ids, c.ProcessID)
+	}
+	for _, rs := range sub.Responses {
+		ids = append(ids, rs.ProcessID)
+	}
+	return ids
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gorilla/csrf"
 
+	"github.com/civicpulse/civicpulse/internal/markdown"
 	"github.com/civicpulse/civicpulse/participation"
 	"github.com/civicpulse/civicpulse/web/i18n"
 )
@@ -64,7 +65,12 @@ func (s *Server) funcs() template.FuncMap {
 		"agebands":  func() []string { return []string{"under 18", "18-24", "25-34", "35-44", "45-54", "55-64", "65+"} },
 		"genders":   func() []string { return []string{"female", "male", "other", "prefer_not"} },
 		"sectionOf": func(d documentData, sv sectionView) sectionBlock { return sectionBlock{D: d, S: sv} },
+		"corders":   func() []participation.CommentOrder { return commentOrders },
+		"numbered":  numberedHeading,
 		"money":     money,
+		// md renders an official's Markdown text, sanitised (internal/markdown).
+		"md":     markdown.Render,
+		"inline": markdown.Inline,
 		"seq": func(from, to int) []int {
 			var out []int
 			for i := from; i <= to; i++ {

@@ -62,6 +62,10 @@ type Config struct {
 	// StaffGuard decides Staff routes: it returns the handler to run (next
 	// when allowed, or its own sign-in page / 403). Nil: staff routes 404.
 	StaffGuard func(rule Staff, next http.Handler) http.Handler
+	// PreviewAllowed reports whether the request's staff member may see a
+	// process that citizens cannot yet (draft, preview) on the citizen
+	// pages (the workspace's preview). Nil: nobody may.
+	PreviewAllowed func(r *http.Request, processID int64) bool
 	// TrustForwardedFor takes the client address from the last
 	// X-Forwarded-For hop (set it only behind a proxy that writes it).
 	TrustForwardedFor bool

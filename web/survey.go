@@ -51,6 +51,7 @@ func (s *Server) surveyPage(w http.ResponseWriter, r *http.Request, pc processCt
 		s.fail(w, r, err)
 		return
 	}
+	sv = pc.localSurvey(sv)
 	var resp *participation.Response
 	if me, err := s.participant(r); err != nil {
 		s.fail(w, r, err)

@@ -58,9 +58,13 @@ func (b *browser) do(req *http.Request) page {
 	return page{Status: res.StatusCode, Header: res.Header, Body: string(body)}
 }
 
-func (b *browser) get(path string) page {
+// get fetches a page; headers come in name, value pairs.
+func (b *browser) get(path string, headers ...string) page {
 	b.t.Helper()
 	req, _ := http.NewRequest("GET", b.base+path, nil)
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
 	return b.do(req)
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/civicpulse/civicpulse/participation"
 	"github.com/civicpulse/civicpulse/participation/processfile"
 	"github.com/civicpulse/civicpulse/participation/sqlstore"
+	"github.com/civicpulse/civicpulse/staff"
 )
 
 const processUsage = `usage:
@@ -105,9 +106,25 @@ func runProcessApply(ctx context.Context, out io.Writer, args []string) error {
 		return err
 	}
 	defer store.Close()
+	var before any
+	switch existing, err := store.GetProcessBySlug(ctx, f.Process.Slug, false); {
+	case err == nil:
+		b, err := processfile.Export(ctx, store, existing.ID)
+		if err != nil {
+			return err
+		}
+		before = processfile.ForAudit(b)
+	case !participation.IsNotFound(err):
+		return err
+	}
 	id, changed, err := processfile.Apply(ctx, store, f)
 	if err != nil {
 		return problemsError(path, err)
+	}
+	if changed {
+		if err := auditApply(ctx, cfg, id, f.Process.Slug, before, store); err != nil {
+			return err
+		}
 	}
 	if changed {
 		fmt.Fprintf(out, "applied %s: process %q (id %d) updated\n", path, f.Process.Slug, id)
@@ -115,6 +132,22 @@ func runProcessApply(ctx context.Context, out io.Writer, args []string) error {
 		fmt.Fprintf(out, "applied %s: process %q (id %d) unchanged\n", path, f.Process.Slug, id)
 	}
 	return nil
+}
+
+// auditApply records a change the command line made, as the staff API
+// records its own: actor 0 is the command line.
+func auditApply(ctx context.Context, cfg *config, id int64, slug string, before any, store *sqlstore.Store) error {
+	after, err := processfile.Export(ctx, store, id)
+	if err != nil {
+		return err
+	}
+	db, svc, err := openStaff(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return svc.Audit(ctx, staff.Entry{Action: "process.apply", ProcessID: id,
+		Target: "process file " + slug + " (command line)", Before: before, After: processfile.ForAudit(after)})
 }
 
 // problemsError lists every problem of a refused file, one a line.

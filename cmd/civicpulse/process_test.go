@@ -10,15 +10,18 @@ import (
 	"testing"
 
 	"github.com/civicpulse/civicpulse/demo"
+	"github.com/civicpulse/civicpulse/internal/sqldb"
 	"github.com/civicpulse/civicpulse/internal/sqldb/sqldbtest"
 	"github.com/civicpulse/civicpulse/participation/processfile"
 	"github.com/civicpulse/civicpulse/participation/sqlstore"
+	"github.com/civicpulse/civicpulse/staff"
 )
 
 // TestProcessCLI: the demo's process, exported with `process export` from
 // one store and applied with `process apply` to another, exports the same;
 // a second apply says "unchanged"; a broken file is refused with its paths.
 func TestProcessCLI(t *testing.T) {
+	t.Setenv("CIVICPULSE_SECRET", strings.Repeat("ab", 32))
 	sqldbtest.Each(t, func(t *testing.T, b sqldbtest.Backend) {
 		ctx := context.Background()
 		fromURL := b.URL
@@ -61,6 +64,24 @@ func TestProcessCLI(t *testing.T) {
 		}
 		if !strings.Contains(out.String(), "unchanged") {
 			t.Errorf("second apply: %q, want unchanged", out.String())
+		}
+		// The first apply is recorded as the command line's act with the
+		// file after it; the unchanged second one is not recorded.
+		db, err := sqldb.Open(ctx, toURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		svc, err := staff.Open(ctx, db, staff.WithSecretKey(make([]byte, 32)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs, _, err := svc.ListAudit(ctx, staff.AuditFilter{Action: "process.apply"})
+		db.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(recs) != 1 || recs[0].ActorID != 0 || !strings.Contains(string(recs[0].After), res.Slug) {
+			t.Errorf("audit after two applies: %d records %+v, want one by the command line (actor 0) naming %s", len(recs), recs, res.Slug)
 		}
 		to, err := sqlstore.Open(ctx, toURL)
 		if err != nil {

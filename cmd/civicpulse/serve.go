@@ -8,8 +8,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -24,6 +26,7 @@ import (
 	"github.com/civicpulse/civicpulse/web"
 	"github.com/civicpulse/civicpulse/web/dashweb"
 	"github.com/civicpulse/civicpulse/web/staffweb"
+	"github.com/civicpulse/civicpulse/web/workspace"
 )
 
 func runServe(ctx context.Context, args []string) error {
@@ -40,6 +43,11 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	log := slog.Default()
+	siteBase, err := siteURL(*baseURL, *addr, *secure)
+	if err != nil {
+		return err
+	}
+	*baseURL = siteBase
 
 	store, err := sqlstore.Open(ctx, cfg.storeURL())
 	if err != nil {
@@ -98,18 +106,28 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	// End of the staff wiring (continued by Attach below).
 
+	// The officials' workspace (issue 10): its phase edits and transitions
+	// reschedule the phase jobs.
+	ws, err := workspace.New(workspace.Config{Store: store, Audit: staffSvc, Scheduler: scheduler,
+		Guard: staffArea.Guard, Logger: log})
+	if err != nil {
+		return err
+	}
+
 	site, err := web.New(web.Config{
-		Store:      store,
-		Logger:     log,
-		SecretKey:  secret,
-		Secure:     *secure,
-		BaseURL:    *baseURL,
-		StaffGuard: staffArea.Guard,
+		Store:          store,
+		Logger:         log,
+		SecretKey:      secret,
+		Secure:         *secure,
+		BaseURL:        *baseURL,
+		StaffGuard:     staffArea.Guard,
+		PreviewAllowed: ws.PreviewAllowed,
 	})
 	if err != nil {
 		return err
 	}
 	staffArea.Attach(site)
+	ws.Attach(site, staffArea)
 	if wh != nil {
 		if err := mountDashboards(runCtx, site, staffArea, wh, store, staffSvc, &wg); err != nil {
 			return err
@@ -248,4 +266,31 @@ func storeKind(url string) string {
 		return "sqlite " + filepath.Clean(url[7:])
 	}
 	return "postgres"
+}
+
+// siteURL is the address links in messages start with: --base-url, or on
+// a server bound to one host the address it listens on (the embedded
+// default, 127.0.0.1:8080). Listening on every interface, the public
+// address cannot be known, and taking it from a request's Host header
+// would let a stranger choose where invitation links point.
+func siteURL(base, addr string, secure bool) (string, error) {
+	if base != "" {
+		u, err := url.Parse(base)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return "", fmt.Errorf("serve: --base-url %q is not an absolute http(s) address", base)
+		}
+		return strings.TrimRight(base, "/"), nil
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", fmt.Errorf("serve: --addr %q: %w", addr, err)
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		return "", fmt.Errorf("serve: listening on %s, set --base-url (or CIVICPULSE_BASE_URL) to the site's public address for the links it sends", addr)
+	}
+	scheme := "http"
+	if secure {
+		scheme = "https"
+	}
+	return scheme + "://" + net.JoinHostPort(host, port), nil
 }

@@ -48,3 +48,28 @@ func TestDashboardLinksFollowTheProcessTools(t *testing.T) {
 		}
 	}
 }
+
+// TestSiteURL: links start with --base-url, or the one host the server
+// listens on; on every interface, without --base-url, serve refuses to
+// start rather than take the address from a request's Host header.
+func TestSiteURL(t *testing.T) {
+	for _, c := range []struct {
+		base, addr string
+		secure     bool
+		want       string // "" for an error
+	}{
+		{"", "127.0.0.1:8080", false, "http://127.0.0.1:8080"},
+		{"", "engage.county.example:443", true, "https://engage.county.example:443"},
+		{"https://engage.county.example/", "0.0.0.0:8080", true, "https://engage.county.example"},
+		{"", "0.0.0.0:8080", false, ""},
+		{"", ":8080", false, ""},
+		{"", "[::]:8080", false, ""},
+		{"engage.county.example", "127.0.0.1:8080", false, ""},
+		{"javascript:alert(1)", "127.0.0.1:8080", false, ""},
+	} {
+		got, err := siteURL(c.base, c.addr, c.secure)
+		if c.want == "" && err == nil || c.want != "" && (err != nil || got != c.want) {
+			t.Errorf("siteURL(%q, %q) = %q, %v; want %q", c.base, c.addr, got, err, c.want)
+		}
+	}
+}

@@ -40,6 +40,13 @@ func Path(t testing.TB) string {
 // chromedp bounded to 90 s; everything stops when t ends.
 func New(t testing.TB) context.Context {
 	t.Helper()
+	return NewWithin(t, 90*time.Second)
+}
+
+// NewWithin is New with another bound, for a journey that must wait for
+// the clock (a phase closing at its date).
+func NewWithin(t testing.TB, limit time.Duration) context.Context {
+	t.Helper()
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(Path(t)), chromedp.Headless, chromedp.NoSandbox,
 		chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-quic", true), chromedp.Flag("no-first-run", true),
@@ -54,7 +61,7 @@ func New(t testing.TB) context.Context {
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("chromium does not start: %v", err)
 	}
-	tctx, tcancel := context.WithTimeout(ctx, 90*time.Second)
+	tctx, tcancel := context.WithTimeout(ctx, limit)
 	t.Cleanup(tcancel)
 	return tctx
 }

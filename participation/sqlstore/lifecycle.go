@@ -123,19 +123,11 @@ func (s *Store) setUp(ctx context.Context, processID int64) (participation.Proce
 
 // ListTemplates returns the processes kept as templates, by title.
 func (s *Store) ListTemplates(ctx context.Context) ([]participation.Process, error) {
-	var rows []processRow
-	if err := s.sel(ctx, &rows, "list-templates"); err != nil {
+	ps, err := s.listProcesses(ctx, "list-templates")
+	if err != nil {
 		return nil, fmt.Errorf("store: unable to list templates: %w", err)
 	}
-	out := make([]participation.Process, 0, len(rows))
-	for _, r := range rows {
-		p, err := r.process()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, nil
+	return ps, nil
 }
 
 // ListRegionSets returns every region set with its regions, without GeoJSON.

@@ -338,9 +338,18 @@ func (s *Store) ListProcesses(ctx context.Context, onlyPublished bool) ([]partic
 	if onlyPublished {
 		stmt = "list-published-processes"
 	}
+	ps, err := s.listProcesses(ctx, stmt)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list processes: %w", err)
+	}
+	return ps, nil
+}
+
+// listProcesses runs a named statement that selects process rows.
+func (s *Store) listProcesses(ctx context.Context, stmt string) ([]participation.Process, error) {
 	var rows []processRow
 	if err := s.sel(ctx, &rows, stmt); err != nil {
-		return nil, fmt.Errorf("store: unable to list processes: %w", err)
+		return nil, err
 	}
 	out := make([]participation.Process, 0, len(rows))
 	for _, r := range rows {

@@ -139,13 +139,18 @@ type Localizer struct {
 // Lang is the BCP 47 tag, for <html lang> and Content-Language.
 func (l *Localizer) Lang() string { return l.lang }
 
-// Has reports whether key is in the catalogue (in any language).
+// Has reports whether key is in the catalogue (in any language), as a
+// plain or as a counted message.
 func (l *Localizer) Has(key string) bool {
-	if _, ok := l.msgs[key]; ok {
-		return true
+	for _, k := range []string{key, key + ".other"} {
+		if _, ok := l.msgs[k]; ok {
+			return true
+		}
+		if _, ok := l.def[k]; ok {
+			return true
+		}
 	}
-	_, ok := l.def[key]
-	return ok
+	return false
 }
 
 // T translates key with fmt-style args; an unknown key shows as itself so a
@@ -155,7 +160,20 @@ func (l *Localizer) Has(key string) bool {
 // err.out_of_range takes two bounds in one place and none in another) can
 // have a variant "key/N" for N arguments; a message without verbs ignores
 // its arguments.
+//
+// A counted message (key.one, key.other, … in the catalogue) takes its
+// plural form from its first argument, as N does: the store's errors carry
+// their numbers as plain arguments ("at most %d proposals"), and this way
+// they read right for 1 without their callers knowing which messages count.
 func (l *Localizer) T(key string, args ...any) string {
+	if l.isCounted(key) {
+		if len(args) > 0 {
+			if n, ok := wholeNumber(args[0]); ok {
+				return l.N(key, n, args[1:]...)
+			}
+		}
+		key += ".other" // no number to count: the general form
+	}
 	s, ok := "", false
 	if len(args) > 0 {
 		s, ok = l.lookup(key + "/" + strconv.Itoa(len(args)))

@@ -60,3 +60,39 @@ func (l *Localizer) counted(msgs map[string]string, lang, key string, n int) (st
 	s, ok := msgs[key+".other"]
 	return s, ok
 }
+
+// isCounted reports whether key is a counted message in either catalogue.
+func (l *Localizer) isCounted(key string) bool {
+	_, ok := l.msgs[key+".other"]
+	if !ok {
+		_, ok = l.def[key+".other"]
+	}
+	return ok
+}
+
+// wholeNumber reads an integer argument of any integer type.
+func wholeNumber(v any) (int, bool) {
+	switch n := v.(type) {
+	case int:
+		return n, true
+	case int64:
+		return int(n), true
+	case int32:
+		return int(n), true
+	case int16:
+		return int(n), true
+	case int8:
+		return int(n), true
+	case uint:
+		return int(n), true
+	case uint64:
+		return int(n), true
+	case uint32:
+		return int(n), true
+	case uint16:
+		return int(n), true
+	case uint8:
+		return int(n), true
+	}
+	return 0, false
+}

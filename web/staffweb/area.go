@@ -14,6 +14,8 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -41,7 +43,9 @@ type Options struct {
 	// Secure marks the session cookie Secure and names it __Host-cp_staff.
 	Secure bool
 	// BaseURL (e.g. https://engage.example.org) starts the links sent by
-	// mail; empty takes the request's own host.
+	// mail. It is required: a link built from the request's Host header
+	// would let anyone who can reach the server have an invitation or reset
+	// link point at their own host.
 	BaseURL string
 	// SendLink delivers invitation and reset links. It runs off the request
 	// path (a goroutine), so a reset request answers in the same time whether
@@ -61,13 +65,16 @@ type Options struct {
 
 // Area is the staff area: its guard and its pages.
 type Area struct {
-	svc   *staff.Service
-	opts  Options
-	log   *slog.Logger
-	i18n  *i18n.Bundle
-	pages map[string]*template.Template
-	tz    *time.Location
-	links []ProcessLink
+	svc       *staff.Service
+	opts      Options
+	log       *slog.Logger
+	i18n      *i18n.Bundle
+	pages     map[string]*template.Template
+	tz        *time.Location
+	links     []ProcessLink
+	homeLinks []HomeLink
+	// renewCSRF is the web server's RenewCSRF (Attach sets it).
+	renewCSRF func(http.ResponseWriter)
 }
 
 // New builds the Area over a staff service. It fails when its templates or
@@ -78,6 +85,10 @@ func New(svc *staff.Service, opts Options) (*Area, error) {
 	}
 	if opts.Store == nil {
 		return nil, errors.New("staffweb: Options.Store is required")
+	}
+	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
+	if u, err := url.Parse(opts.BaseURL); opts.BaseURL == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("staffweb: Options.BaseURL must be the site's absolute http(s) address, got %q", opts.BaseURL)
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
@@ -106,6 +117,7 @@ func New(svc *staff.Service, opts Options) (*Area, error) {
 // staff area looks like the citizen pages.
 func (a *Area) Attach(srv *web.Server) {
 	a.opts.AssetURL = srv.AssetURL
+	a.renewCSRF = srv.RenewCSRF
 	srv.Mount(a.Mount)
 }
 

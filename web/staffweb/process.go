@@ -44,6 +44,17 @@ type ProcessLink struct {
 // serving.
 func (a *Area) AddProcessLink(l ProcessLink) { a.links = append(a.links, l) }
 
+// HomeLink is an action on the staff home not tied to a process (the
+// workspace's "New process"), shown to those holding Perm globally.
+type HomeLink struct {
+	Label string // catalogue key of the staff area or plain text
+	Perm  staff.Permission
+	Path  string
+}
+
+// AddHomeLink adds an action to the staff home. Call it before serving.
+func (a *Area) AddHomeLink(l HomeLink) { a.homeLinks = append(a.homeLinks, l) }
+
 // historyLink is the staff area's own entry in the workspace group: the
 // process-scoped audit log, for those who may edit the process.
 var historyLink = ProcessLink{Label: "history.link", Perm: staff.EditProcess, Group: GroupWorkspace,
@@ -145,7 +156,18 @@ func (a *Area) home(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	a.render(w, r, http.StatusOK, "home", "home.title", rows)
+	d := homeData{Rows: rows}
+	for _, l := range a.homeLinks {
+		if a.svc.Authorize(r.Context(), u, l.Perm, 0) == nil {
+			d.Actions = append(d.Actions, linkView{Label: a.loc(r).T(l.Label), URL: l.Path})
+		}
+	}
+	a.render(w, r, http.StatusOK, "home", "home.title", d)
+}
+
+type homeData struct {
+	Rows    []processRow
+	Actions []linkView // HomeLinks the user may follow
 }
 
 func processID(r *http.Request) int64 {

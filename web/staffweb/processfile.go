@@ -130,26 +130,15 @@ func (a *Area) applyProcessFile(w http.ResponseWriter, r *http.Request) {
 		}
 		var was any
 		if before != nil {
-			was = auditable(*before)
+			was = processfile.ForAudit(*before)
 		}
 		if err := a.svc.Audit(ctx, staff.Entry{ActorID: c.user.ID, Action: "process.apply", ProcessID: id,
-			Target: "process file " + f.Process.Slug, Before: was, After: auditable(after)}); err != nil {
+			Target: "process file " + f.Process.Slug, Before: was, After: processfile.ForAudit(after)}); err != nil {
 			a.fail(w, r, err)
 			return
 		}
 	}
 	writeJSON(w, status, "application/json", res)
-}
-
-// auditable is a file for the audit log: region shapes (up to megabytes)
-// are left out, their presence kept.
-func auditable(f processfile.File) processfile.File {
-	if f.RegionSet != nil && len(f.RegionSet.GeoJSON) > 0 {
-		rs := *f.RegionSet
-		rs.GeoJSON = json.RawMessage(`"(shapes left out of the audit log)"`)
-		f.RegionSet = &rs
-	}
-	return f
 }
 
 var fileCatalog = sync.OnceValues(func() (*i18n.Bundle, error) { return i18n.LoadFS(processfile.Catalog(), "en") })

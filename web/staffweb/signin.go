@@ -44,6 +44,18 @@ func (a *Area) signIn(w http.ResponseWriter, r *http.Request) {
 	var locked *staff.LockedError
 	switch {
 	case err == nil:
+		// The session this browser held before (another account's, or an
+		// earlier one of the same) ends here rather than living on beside
+		// the new one, and the CSRF token is renewed with the session.
+		if old, err := r.Cookie(a.cookieName()); err == nil && old.Value != "" {
+			if err := a.svc.SignOut(r.Context(), old.Value); err != nil {
+				a.fail(w, r, err)
+				return
+			}
+		}
+		if a.renewCSRF != nil {
+			a.renewCSRF(w)
+		}
 		a.setSession(w, sess.Token)
 		redirect(w, r, d.Next)
 		return
@@ -179,16 +191,8 @@ func (a *Area) send(ctx context.Context, l Link) {
 	}
 }
 
-func (a *Area) baseURL(r *http.Request) string {
-	if a.opts.BaseURL != "" {
-		return strings.TrimRight(a.opts.BaseURL, "/")
-	}
-	scheme := "http"
-	if a.opts.Secure || r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
-}
+// baseURL starts every link that leaves the site; never the Host header.
+func (a *Area) baseURL(*http.Request) string { return a.opts.BaseURL }
 
 func (a *Area) resetPage(w http.ResponseWriter, r *http.Request) {
 	noReferrer(w)

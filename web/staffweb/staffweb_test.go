@@ -60,6 +60,11 @@ func link(t *testing.T, fx *staffwebtest.Fixture, kind string) staffweb.Link {
 // pathOf turns a sent link into a path on the test server.
 func pathOf(t *testing.T, l staffweb.Link) (string, string) {
 	t.Helper()
+	// Links start with the configured site address, never with the Host
+	// the request came with (the test server's 127.0.0.1:port).
+	if !strings.HasPrefix(l.URL, staffwebtest.BaseURL+"/staff/") {
+		t.Fatalf("link %q does not start with the configured base URL %s", l.URL, staffwebtest.BaseURL)
+	}
 	u, err := url.Parse(l.URL)
 	if err != nil {
 		t.Fatal(err)
@@ -172,8 +177,9 @@ func TestSignInAndHome(t *testing.T) {
 
 		// next= never leaves the staff area.
 		evil := fx.Client(t)
-		tok = evil.Token("/staff/sign-in")
 		for _, n := range []string{"//evil.example/x", "https://evil.example/", "/\\evil.example", "/p/x"} {
+			// Each sign-in renews the CSRF token: take the form's new one.
+			tok = evil.Token("/staff/sign-in")
 			p = evil.Post("/staff/sign-in", tok, url.Values{"email": {fx.People["analyst"].Email}, "password": {staffwebtest.Password}, "next": {n}})
 			if p.Location() != "/staff" {
 				t.Errorf("next=%q → %q", n, p.Location())
@@ -181,6 +187,7 @@ func TestSignInAndHome(t *testing.T) {
 		}
 
 		// Wrong password: the form again, email kept, password not echoed.
+		tok = evil.Token("/staff/sign-in")
 		p = evil.Post("/staff/sign-in", tok, url.Values{"email": {"nobody@county.example"}, "password": {"not-the-password-123"}})
 		if p.Status != http.StatusUnprocessableEntity || !p.Has("nobody@county.example") || p.Has("not-the-password-123") {
 			t.Errorf("bad sign-in: %d", p.Status)
@@ -606,6 +613,36 @@ func TestAdminPagesAndAudit(t *testing.T) {
 		}
 		if me := admin.Get("/api/v1/staff/me"); me.Status != 200 || !me.Has(`"admin":true`) {
 			t.Errorf("API with the cookie: %d", me.Status)
+		}
+	})
+}
+
+// TestSignInRenewsSessionAndCSRF: signing in again in the same browser ends
+// the session it held, and a CSRF token handed out before a sign-in does
+// not work after it.
+func TestSignInRenewsSessionAndCSRF(t *testing.T) {
+	each(t, func(t *testing.T, fx *staffwebtest.Fixture) {
+		c := fx.Client(t)
+		before := c.Token("/staff/sign-in")
+		if p := c.SignIn(fx.People["official"].Email, staffwebtest.Password, ""); p.Status != http.StatusSeeOther {
+			t.Fatalf("sign in: %d", p.Status)
+		}
+		first := c.Cookie("cp_staff")
+		if p := c.Post("/staff/account/password", before, url.Values{"current": {staffwebtest.Password}}); p.Status != http.StatusForbidden {
+			t.Errorf("a form with the token from before the sign-in: %d, want 403", p.Status)
+		}
+		if p := c.SignIn(fx.People["analyst"].Email, staffwebtest.Password, ""); p.Status != http.StatusSeeOther {
+			t.Fatalf("second sign in: %d", p.Status)
+		}
+		if c.Cookie("cp_staff") == first {
+			t.Fatal("the second sign-in kept the first session's cookie")
+		}
+		old := fx.Client(t)
+		old.SetCookie("cp_staff", first)
+		wantSignIn(t, old.Get("/staff"), "the first session after a second sign-in in its browser")
+		sessions, err := fx.Staff.Sessions(context.Background(), fx.People["official"].ID)
+		if err != nil || len(sessions) != 0 {
+			t.Errorf("the official's live sessions after the analyst signed in in the same browser: %d %v", len(sessions), err)
 		}
 	})
 }

@@ -94,6 +94,9 @@ type Fixture struct {
 	Target             Person            // an account admin routes act on
 	PendingInvite      int64             // an invitation nobody accepted yet (for {invite})
 	Citizen            string            // bearer credential "id.token"
+	// PreviewAllowed, when a mount sets it, answers web.Config.PreviewAllowed
+	// (the workspace's staff preview of drafts on the citizen pages).
+	PreviewAllowed func(r *http.Request, processID int64) bool
 }
 
 // Mount adds another package's routes to the fixture's server.
@@ -113,6 +116,9 @@ func New(t testing.TB, dsn string, mounts ...Mount) *Fixture {
 		c.Logger = logger
 		// The area exists only once the store is open; the guard is looked
 		// up per request.
+		c.PreviewAllowed = func(r *http.Request, processID int64) bool {
+			return f.PreviewAllowed != nil && f.PreviewAllowed(r, processID)
+		}
 		c.StaffGuard = func(rule web.Staff, next http.Handler) http.Handler {
 			if err := staffweb.CheckRule(rule); err != nil {
 				panic(err)
@@ -129,7 +135,7 @@ func New(t testing.TB, dsn string, mounts ...Mount) *Fixture {
 	if err != nil {
 		t.Fatalf("staffwebtest: %v", err)
 	}
-	f.Area, err = staffweb.New(f.Staff, staffweb.Options{Store: f.Store, Logger: logger, Clock: f.Clock.Now,
+	f.Area, err = staffweb.New(f.Staff, staffweb.Options{Store: f.Store, Logger: logger, Clock: f.Clock.Now, BaseURL: BaseURL,
 		SendLink: func(_ context.Context, l staffweb.Link) error {
 			f.Links <- l
 			return nil
@@ -145,6 +151,10 @@ func New(t testing.TB, dsn string, mounts ...Mount) *Fixture {
 	f.people(t, ctx)
 	return f
 }
+
+// BaseURL is the site address the fixture's staff area puts in its links;
+// deliberately not the test server's, so a test sees where a link points.
+const BaseURL = "https://engage.county.example"
 
 func (f *Fixture) people(t testing.TB, ctx context.Context) {
 	t.Helper()

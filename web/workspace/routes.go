@@ -1,0 +1,80 @@
+package workspace
+
+import (
+	"net/http"
+
+	"github.com/civicpulse/civicpulse/staff"
+	"github.com/civicpulse/civicpulse/web"
+	"github.com/civicpulse/civicpulse/web/staffweb"
+)
+
+// maxForm bounds an ordinary form; uploads have Config.MaxUpload.
+const maxForm = 1 << 20
+
+// routes is the workspace's part of the route table. Each route names its
+// rule here and nowhere else: creating a process is a global permission
+// (admins: nobody holds a role on a process that does not exist yet);
+// everything on one process needs edit_process there, so its officials
+// (and admins) pass, analysts and moderators get 403 and the officials of
+// other processes 404.
+func (ws *Workspace) routes(reg web.Registrar) {
+	const get, post, put, del = http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete
+	edit := staffweb.Rule(staff.EditProcess)
+	up := web.MaxBody(ws.cfg.MaxUpload)
+	const P = "/staff/processes/{process:[0-9]+}"
+
+	reg.HandleFunc("ws.static", get, "/ws-static/{hash}/{name}", web.Public, serveStatic)
+	reg.HandleFunc("ws.new", get, "/staff/processes/new", edit, ws.newPage)
+	reg.HandleFunc("ws.create", post, "/staff/processes", edit, ws.create)
+
+	reg.HandleFunc("ws.setup", get, P+"/setup", edit, ws.setupPage)
+	reg.HandleFunc("ws.state", post, P+"/state", edit, ws.transition)
+	reg.HandleFunc("ws.copy", post, P+"/copy", edit, ws.copyProcess)
+	reg.HandleFunc("ws.strategy", get, P+"/strategy", edit, ws.strategyPage)
+	reg.HandleFunc("ws.strategy.save", post, P+"/strategy", edit, ws.saveStrategy)
+	reg.HandleFunc("ws.participation", get, P+"/participation", edit, ws.participationPage)
+	reg.HandleFunc("ws.participation.save", post, P+"/participation", edit, ws.saveParticipation)
+	reg.HandleFunc("ws.privacy.save", post, P+"/privacy", edit, ws.savePrivacy)
+	reg.HandleFunc("ws.translations", get, P+"/translations/{lang}", edit, ws.translationsPage)
+	reg.HandleFunc("ws.translations.save", post, P+"/translations/{lang}", edit, ws.saveTranslations)
+	reg.HandleFunc("ws.regions", get, P+"/regions", edit, ws.regionsPage)
+	reg.HandleFunc("ws.regions.choose", post, P+"/regions", edit, ws.chooseRegions)
+	reg.HandleFunc("ws.regions.upload", post, P+"/regions/upload", edit, ws.uploadRegions, up)
+
+	reg.HandleFunc("ws.components.add", post, P+"/components", edit, ws.addComponent)
+	reg.HandleFunc("ws.component", get, P+"/components/{component:[0-9]+}", edit, ws.componentPage)
+	reg.HandleFunc("ws.component.save", post, P+"/components/{component:[0-9]+}", edit, ws.saveComponent)
+	reg.HandleFunc("ws.component.delete", post, P+"/components/{component:[0-9]+}/delete", edit, ws.deleteComponent)
+	reg.HandleFunc("ws.component.move", post, P+"/components/{component:[0-9]+}/move", edit, ws.moveComponent)
+	reg.HandleFunc("ws.document.import", post, P+"/components/{component:[0-9]+}/document/import", edit, ws.importDocument, up)
+	reg.HandleFunc("ws.document.sections", post, P+"/components/{component:[0-9]+}/document/sections", edit, ws.saveSections)
+	reg.HandleFunc("ws.questions.add", post, P+"/components/{component:[0-9]+}/questions", edit, ws.addQuestion)
+	reg.HandleFunc("ws.question.save", post, P+"/questions/{question:[0-9]+}", edit, ws.saveQuestion)
+	reg.HandleFunc("ws.question.delete", post, P+"/questions/{question:[0-9]+}/delete", edit, ws.deleteQuestion)
+	reg.HandleFunc("ws.question.move", post, P+"/questions/{question:[0-9]+}/move", edit, ws.moveQuestion)
+
+	reg.HandleFunc("ws.phases", get, P+"/phases", edit, ws.phasesPage)
+	reg.HandleFunc("ws.phases.add", post, P+"/phases", edit, ws.addPhase)
+	reg.HandleFunc("ws.phase.save", post, P+"/phases/{phase:[0-9]+}", edit, ws.savePhase)
+	reg.HandleFunc("ws.phase.delete", post, P+"/phases/{phase:[0-9]+}/delete", edit, ws.deletePhase)
+
+	// The staff API: the same operations as JSON (bearer session token).
+	const A = "/api/v1/staff/processes/{process:[0-9]+}"
+	reg.HandleFunc("api.ws.create", post, "/api/v1/staff/processes", edit, ws.apiCreate)
+	reg.HandleFunc("api.ws.setup", get, A+"/setup", edit, ws.apiSetup)
+	reg.HandleFunc("api.ws.strategy", put, A+"/strategy", edit, ws.apiStrategy)
+	reg.HandleFunc("api.ws.privacy", post, A+"/privacy-notice", edit, ws.apiPrivacy)
+	reg.HandleFunc("api.ws.state", post, A+"/state", edit, ws.apiState)
+	reg.HandleFunc("api.ws.copy", post, A+"/copy", edit, ws.apiCopy)
+	reg.HandleFunc("api.ws.translations", put, A+"/translations", edit, ws.apiTranslations)
+	reg.HandleFunc("api.ws.regions", post, A+"/region-set", edit, ws.apiRegions, up)
+	reg.HandleFunc("api.ws.components.add", post, A+"/components", edit, ws.apiAddComponent)
+	reg.HandleFunc("api.ws.component", put, A+"/components/{component:[0-9]+}", edit, ws.apiSaveComponent)
+	reg.HandleFunc("api.ws.component.delete", del, A+"/components/{component:[0-9]+}", edit, ws.apiDeleteComponent)
+	reg.HandleFunc("api.ws.component.move", post, A+"/components/{component:[0-9]+}/move", edit, ws.apiMoveComponent)
+	reg.HandleFunc("api.ws.document", put, A+"/components/{component:[0-9]+}/document", edit, ws.apiDocument, up)
+	reg.HandleFunc("api.ws.survey", put, A+"/components/{component:[0-9]+}/survey", edit, ws.apiSurvey)
+	reg.HandleFunc("api.ws.phases.add", post, A+"/phases", edit, ws.apiAddPhase)
+	reg.HandleFunc("api.ws.phase", put, A+"/phases/{phase:[0-9]+}", edit, ws.apiSavePhase)
+	reg.HandleFunc("api.ws.phase.delete", del, A+"/phases/{phase:[0-9]+}", edit, ws.apiDeletePhase)
+}
