@@ -3,8 +3,10 @@ package dashboards
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 )
 
@@ -25,12 +27,32 @@ type AlertRule struct {
 	WindowHours int
 }
 
-// Describe says the rule in words.
-func (a AlertRule) Describe() string {
-	if a.Kind == InputsBelow {
-		return fmt.Sprintf("fewer than %.0f inputs in %d h", a.Threshold, a.WindowHours)
+// alertDetail is what a raised alert stores besides its value: the
+// language-neutral facts its message is written from when a page shows it,
+// in the viewer's language.
+type alertDetail struct {
+	Regions []string `json:"regions,omitempty"` // names of the regions under the threshold
+}
+
+func (a alertDetail) encode() string {
+	b, _ := json.Marshal(a)
+	return string(b)
+}
+
+// alertText is a raised alert in the view's language. An alert stored
+// before details were (an English sentence) shows as stored.
+func alertText(v View, rule AlertRule, stored string, val float64) string {
+	var det alertDetail
+	if !strings.HasPrefix(stored, "{") || json.Unmarshal([]byte(stored), &det) != nil {
+		return stored
 	}
-	return fmt.Sprintf("a region below %.2f participants per 1,000", a.Threshold)
+	switch rule.Kind {
+	case InputsBelow:
+		return v.T("dash.alert.inputs", v.N(int64(val)), v.N(int64(rule.WindowHours)), v.F(rule.Threshold, 0))
+	case RegionRateBelow:
+		return v.T("dash.alert.regions", v.N(int64(len(det.Regions))), v.F(rule.Threshold, 2), joinShort(v, det.Regions, 5))
+	}
+	return stored
 }
 
 // AlertRules lists a process's rules (process 0: every process's).
@@ -86,7 +108,7 @@ func (d *Dashboards) evaluate(ctx context.Context, a AlertRule, now time.Time) (
 		if err := d.queryRow(ctx, "inputs-since", map[string]any{"process": a.ProcessID, "from": since}).Scan(&n); err != nil {
 			return "", 0, false, fmt.Errorf("dashboards: unable to check alert %d: %w", a.ID, err)
 		}
-		return fmt.Sprintf("Only %d inputs in the last %d h (alert under %.0f)", n, a.WindowHours, a.Threshold), float64(n), float64(n) < a.Threshold, nil
+		return alertDetail{}.encode(), float64(n), float64(n) < a.Threshold, nil
 	case RegionRateBelow:
 		p, err := d.Process(ctx, a.ProcessID)
 		if err != nil {
@@ -111,7 +133,7 @@ func (d *Dashboards) evaluate(ctx context.Context, a AlertRule, now time.Time) (
 		if len(low) == 0 {
 			return "", 0, false, nil
 		}
-		return fmt.Sprintf("%d regions under %.2f per 1,000: %s", len(low), a.Threshold, joinShort(low, 5)), worst, true, nil
+		return alertDetail{Regions: low}.encode(), worst, true, nil
 	}
 	return "", 0, false, nil
 }

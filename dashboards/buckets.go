@@ -9,6 +9,7 @@ type Buckets struct {
 	Grain  string // hour or day
 	Loc    *time.Location
 	Starts []time.Time // local starts, in order
+	L      Localizer   // the labels' language; nil: English
 	index  map[int64]int
 }
 
@@ -55,12 +56,16 @@ func (b *Buckets) Len() int { return len(b.Starts) }
 
 // Labels are the axis labels.
 func (b *Buckets) Labels() []string {
+	l := b.L
+	if l == nil {
+		l = Messages("en")
+	}
 	out := make([]string, len(b.Starts))
 	for i, t := range b.Starts {
 		if b.Grain == "hour" {
-			out[i] = t.Format("Jan 2 15:04")
+			out[i] = whenIn(l, t)
 		} else {
-			out[i] = t.Format("Mon Jan 2")
+			out[i] = dayIn(l, t)
 		}
 	}
 	return out

@@ -271,6 +271,18 @@ func TestAlerts(t *testing.T) {
 		!slices.ContainsFunc(msgs, func(s string) bool { return strings.Contains(s, "2 regions under 1.00 per 1,000: Beta, Gamma") }) {
 		t.Errorf("alerts = %v", msgs)
 	}
+	// The alert reads in the viewer's language, whatever language raised it.
+	proc, _ := d.Process(ctx, fxProcess)
+	v := d.Resolve(proc, Filter{Process: fxProcess, From: fxFrom, To: fxTo})
+	v.L = Messages("sw")
+	sw, err := d.RunView(ctx, FindPanel("alerts"), v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := sw.Table.labels(0); !slices.Contains(got, "Michango 2 tu katika saa 24 zilizopita (tahadhari chini ya 5)") ||
+		!slices.Contains(got, "Maeneo 2 yako chini ya 1.00 kwa kila wakazi 1,000: Beta, Gamma") {
+		t.Errorf("alerts in Kiswahili = %q", got)
+	}
 	rules, _ := d.AlertRules(ctx, fxProcess)
 	if len(rules) != 2 || rules[0].ID != 1 || rules[0].WindowHours != 24 || rules[1].Kind != RegionRateBelow {
 		t.Fatalf("rules = %+v", rules)

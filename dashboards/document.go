@@ -6,15 +6,13 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"strconv"
+	"strings"
 	"time"
-
-	"github.com/civicpulse/civicpulse/internal/csvcell"
 )
 
 // Document is the document consultation overview.
 var Document = &Dashboard{
-	Name: "document", Title: "Document consultation", Audience: "analysts",
+	Name: "document", Title: "Document consultation", Audience: "analysts", Needs: "document",
 	Panels: []*Panel{
 		{Name: "document-sections", Title: "Sections at a glance", Queries: []string{"document-sections"}, ChartKind: "table",
 			Live: []string{"comment.created", "comment.voted", "contribution.hidden"}, Publishable: true, build: buildSections},
@@ -39,8 +37,8 @@ func buildSections(ctx context.Context, d *Dashboards, v View) (*Result, error) 
 	if err != nil {
 		return nil, err
 	}
-	t := Table{Columns: []Column{{Label: "Section", Kind: Text}, {Label: "Comments", Kind: Count}, {Label: "Amendments", Kind: Count},
-		{Label: "Questions", Kind: Count}, {Label: "Agree", Kind: Count}, {Label: "Disagree", Kind: Count}}}
+	t := Table{Columns: []Column{{Label: v.T("dash.col.section"), Kind: Text}, {Label: v.T("dash.col.comments"), Kind: Count}, {Label: v.T("dash.col.amendments"), Kind: Count},
+		{Label: v.T("dash.col.questions"), Kind: Count}, {Label: v.T("dash.col.agree"), Kind: Count}, {Label: v.T("dash.col.disagree"), Kind: Count}}}
 	once, err := d.CountOnce(ctx, v.P.ID)
 	if err != nil {
 		return nil, err
@@ -57,7 +55,7 @@ func buildSections(ctx context.Context, d *Dashboards, v View) (*Result, error) 
 			return err
 		}
 		ids = append(ids, id)
-		t.Rows = append(t.Rows, []Cell{text(fmt.Sprintf("%d. %s", pos, heading)), count(c), count(a), count(q), count(ag), count(dis)})
+		t.Rows = append(t.Rows, []Cell{text(SectionLabel(int(pos), heading)), count(c), count(a), count(q), count(ag), count(dis)})
 		return nil
 	})
 	if err != nil {
@@ -65,7 +63,7 @@ func buildSections(ctx context.Context, d *Dashboards, v View) (*Result, error) 
 	}
 	r := &Result{Table: t, Sections: ids}
 	if once {
-		r.Warnings = append(r.Warnings, countOnceNote)
+		r.Warnings = append(r.Warnings, countOnceNote(v))
 	}
 	return r, nil
 }
@@ -75,8 +73,8 @@ func buildSectionComments(ctx context.Context, d *Dashboards, v View) (*Result, 
 	if err != nil {
 		return nil, err
 	}
-	t := Table{Columns: []Column{{Label: "Kind", Kind: Text}, {Label: "Comment", Kind: Text}, {Label: "Proposed text", Kind: Text},
-		{Label: "Region", Kind: Text}, {Label: "When", Kind: Text}, {Label: "Agree", Kind: Count}, {Label: "Disagree", Kind: Count}}}
+	t := Table{Columns: []Column{{Label: v.T("dash.col.kind"), Kind: Text}, {Label: v.T("dash.col.comment"), Kind: Text}, {Label: v.T("dash.col.proposed_text"), Kind: Text},
+		{Label: v.T("dash.col.region"), Kind: Text}, {Label: v.T("dash.col.when"), Kind: Text}, {Label: v.T("dash.col.agree"), Kind: Count}, {Label: v.T("dash.col.disagree"), Kind: Count}}}
 	err = d.each(ctx, "section-comments", v.args(), func(r *sql.Rows) error {
 		var id, ag, dis int64
 		var kind, body, proposed, region string
@@ -84,7 +82,7 @@ func buildSectionComments(ctx context.Context, d *Dashboards, v View) (*Result, 
 		if err := r.Scan(&id, &kind, &body, &proposed, &region, &at, &ag, &dis); err != nil {
 			return err
 		}
-		t.Rows = append(t.Rows, []Cell{text(kind), text(body), text(proposed), text(region), text(at.In(v.P.TimeZone).Format("Jan 2 15:04")), count(ag), count(dis)})
+		t.Rows = append(t.Rows, []Cell{text(v.T("dash.ckind." + kind)), text(body), text(proposed), text(v.P.RegionName(v.L, region)), text(v.When(at)), count(ag), count(dis)})
 		return nil
 	})
 	if err != nil {
@@ -92,9 +90,25 @@ func buildSectionComments(ctx context.Context, d *Dashboards, v View) (*Result, 
 	}
 	r := &Result{Table: t}
 	if v.Section == 0 {
-		r.Summary = append(r.Summary, "Choose a section in the table above.")
+		r.Summary = append(r.Summary, v.T("dash.sum.choose_section"))
 	}
 	return r, nil
+}
+
+// SectionLabel is how a section is named on every dashboard: its position
+// and heading, "2. Water". A heading that already starts with a number
+// ("1. Economic outlook", as documents often number their own) keeps it
+// rather than reading "1. 1. Economic outlook".
+func SectionLabel(pos int, heading string) string {
+	h := strings.TrimSpace(heading)
+	i := 0
+	for i < len(h) && h[i] >= '0' && h[i] <= '9' {
+		i++
+	}
+	if i > 0 && (i == len(h) || strings.ContainsRune(".) :", rune(h[i]))) {
+		return h
+	}
+	return fmt.Sprintf("%d. %s", pos, h)
 }
 
 // WriteCSV writes a result's table (and its parts') as CSV: the
@@ -104,7 +118,7 @@ func WriteCSV(w io.Writer, r *Result) error {
 	write := func(r *Result) error {
 		head := make([]string, len(r.Table.Columns))
 		for i, c := range r.Table.Columns {
-			head[i] = c.Label
+			head[i] = c.Header()
 		}
 		if err := cw.Write(head); err != nil {
 			return err
@@ -112,17 +126,7 @@ func WriteCSV(w io.Writer, r *Result) error {
 		for i := range r.Table.Rows {
 			rec := make([]string, len(r.Table.Columns))
 			for j := range r.Table.Columns {
-				c := r.Table.Rows[i][j]
-				switch {
-				case c.Suppressed:
-					rec[j] = "<5"
-				case c.Text != "":
-					rec[j] = csvcell.Safe(c.Text)
-				case c.Null:
-					rec[j] = ""
-				default:
-					rec[j] = strconv.FormatFloat(c.Num, 'f', -1, 64)
-				}
+				rec[j] = r.Table.Raw(i, j)
 			}
 			if err := cw.Write(rec); err != nil {
 				return err

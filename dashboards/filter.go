@@ -3,6 +3,7 @@ package dashboards
 import (
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -42,6 +43,18 @@ func ParseFilter(process int64, v url.Values) Filter {
 	f.Question2 = parseID(v.Get("question2"))
 	f.Section = parseID(v.Get("section"))
 	f.Theme = parseID(v.Get("theme"))
+	// The themes' scope picker names one scope: it stands for the
+	// section, question or component it names.
+	if kind, id, ok := strings.Cut(v.Get("scope"), ":"); ok {
+		switch n := parseID(id); kind {
+		case "section":
+			f.Section, f.Question = n, 0
+		case "question":
+			f.Section, f.Question = 0, n
+		case "component":
+			f.Section, f.Question, f.Component = 0, 0, n
+		}
+	}
 	if b := v.Get("bucket"); b == "hour" || b == "day" {
 		f.Bucket = b
 	}
@@ -91,4 +104,28 @@ func parseID(s string) int64 {
 		return 0
 	}
 	return n
+}
+
+// Refusal is a filter or request the dashboards refuse, with its message
+// as a catalogue key and arguments, so the page says it in the viewer's
+// language. It is an ErrInvalid.
+type Refusal struct {
+	Key  string
+	Args []any
+}
+
+func (e *Refusal) Error() string { return "dashboards: invalid: " + Messages("en").T(e.Key, e.Args...) }
+
+func (e *Refusal) Is(target error) bool { return target == ErrInvalid }
+
+// Check refuses what the process cannot have: a region outside its region
+// set (an unknown code used to show everything, as if no region were asked).
+func (v View) Check() error {
+	if v.Region == "" {
+		return nil
+	}
+	if _, ok := v.P.RegionNames[v.Region]; !ok {
+		return &Refusal{Key: "dash.err.region", Args: []any{v.Region}}
+	}
+	return nil
 }

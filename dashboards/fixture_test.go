@@ -48,7 +48,7 @@ func fixture(t testing.TB) (*warehouse.Warehouse, *Dashboards) {
 				Components: []warehouse.ComponentDim{{ComponentID: 20, Kind: "proposals", Position: 1, Title: "Ideas"}}},
 		},
 		RegionSets: []warehouse.RegionSetDim{{RegionSetID: 1, Regions: []warehouse.RegionDim{{Code: "A", Name: "Alpha", Population: 1000}, {Code: "B", Name: "Beta", Population: 2000}, {Code: "C", Name: "Gamma", Population: 10000}}}},
-		Documents:  []warehouse.DocumentDim{{ComponentID: fxDocument, Sections: []warehouse.SectionDim{{SectionID: 900, Version: 1, Position: 1, Heading: "Roads"}, {SectionID: 901, Version: 1, Position: 2, Heading: "Water"}}}},
+		Documents:  []warehouse.DocumentDim{{ComponentID: fxDocument, Sections: []warehouse.SectionDim{{SectionID: 900, Version: 1, Position: 1, Heading: "1. Roads"}, {SectionID: 901, Version: 1, Position: 2, Heading: "Water"}}}},
 		Surveys: []warehouse.SurveyDim{{ComponentID: fxSurvey, Questions: []warehouse.QuestionDim{
 			{QuestionID: fxQ1, Page: 1, Position: 1, Type: "single", Prompt: "Own a car?", Options: []string{"Yes", "No"}},
 			{QuestionID: fxQ2, Page: 1, Position: 2, Type: "single", Prompt: "Urban?", Options: []string{"Urban", "Rural"}},

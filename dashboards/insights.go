@@ -16,7 +16,7 @@ var Insights = &Dashboard{
 	Name: "insights", Title: "Themes, campaigns and opinions", Audience: "analysts",
 	Panels: []*Panel{
 		{Name: "themes", Title: "Themes", ChartKind: "bar", Publishable: true, build: buildThemes,
-			Queries: []string{"insight-counting", "insight-themes", "insight-theme-counts", "regions"},
+			Queries: []string{"insight-counting", "insight-themes", "insight-theme-counts", "insight-theme-scopes"},
 			Live:    []string{"proposal.created", "comment.created", "survey.completed", "contribution.hidden"}},
 		{Name: "theme-detail", Title: "Theme", ChartKind: "table", build: buildThemeDetail,
 			Queries: []string{"insight-counting", "insight-themes", "insight-theme", "insight-theme-counts", "insight-theme-reps", "insight-theme-stance", "regions"},
@@ -46,16 +46,6 @@ func (d *Dashboards) regionNames(ctx context.Context, process int64) (map[string
 		return nil
 	})
 	return names, err
-}
-
-func regionName(names map[string]string, code string) string {
-	if n, ok := names[code]; ok {
-		return n
-	}
-	if code == "" {
-		return "unknown"
-	}
-	return code
 }
 
 // shorten cuts s to n characters on a word boundary where it can.
@@ -90,11 +80,4 @@ func largestBars(t *Table, col int, series string) *Chart {
 	slices.Reverse(vals)
 	ch := BarChart(labels, []Series{{Name: series, Values: vals}}, true)
 	return &ch
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return thousands(int64(n)) + " " + noun + "s"
 }

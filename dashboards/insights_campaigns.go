@@ -20,7 +20,8 @@ func (d *Dashboards) CountOnce(ctx context.Context, process int64) (bool, error)
 	return once, nil
 }
 
-const countOnceNote = "Campaigns count once: copies of a form letter other than its template are left out."
+// countOnceNote is the warning of the panels a count-once process trims.
+func countOnceNote(v View) string { return v.T("dash.warn.count_once") }
 
 // campaignRegion is one entry of campaigns.regions.
 type campaignRegion struct {
@@ -36,14 +37,10 @@ func buildCampaigns(ctx context.Context, d *Dashboards, v View) (*Result, error)
 	if err != nil {
 		return nil, err
 	}
-	names, err := d.regionNames(ctx, v.P.ID)
-	if err != nil {
-		return nil, err
-	}
 	// Top regions is Derived and names no counts: a region's copies may be
 	// fewer than five when the campaign's are not.
-	t := Table{Columns: []Column{{Label: "Template", Kind: Text}, {Label: "Copies", Kind: Count}, {Label: "Exact copies", Kind: Count},
-		{Label: "First seen", Kind: Text}, {Label: "Last seen", Kind: Text}, {Label: "Peak per hour", Kind: Count}, {Label: "Top regions", Kind: Derived}}}
+	t := Table{Columns: []Column{{Label: v.T("dash.col.template"), Kind: Text}, {Label: v.T("dash.col.copies"), Kind: Count}, {Label: v.T("dash.col.exact_copies"), Kind: Count},
+		{Label: v.T("dash.col.first_seen"), Kind: Text}, {Label: v.T("dash.col.last_seen"), Kind: Text}, {Label: v.T("dash.col.peak_hour"), Kind: Count}, {Label: v.T("dash.col.top_regions"), Kind: Derived}}}
 	var copies int64
 	err = d.each(ctx, "insight-campaigns", map[string]any{"process": v.P.ID}, func(r *sql.Rows) error {
 		var id, n, exact, peak int64
@@ -54,33 +51,37 @@ func buildCampaigns(ctx context.Context, d *Dashboards, v View) (*Result, error)
 			return err
 		}
 		if hidden {
-			tmpl = "(template hidden by moderation)"
+			tmpl = v.T("dash.campaign.hidden")
 		}
 		copies += n
 		t.Rows = append(t.Rows, []Cell{text(shorten(tmpl, templateShown)), count(n), count(exact),
-			text(first.In(v.P.TimeZone).Format("Jan 2 15:04")), text(last.In(v.P.TimeZone).Format("Jan 2 15:04")), count(peak),
-			text(topRegions(regions, names, 3))})
+			text(v.When(first)), text(v.When(last)), count(peak),
+			text(topRegions(v, regions, 3))})
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	r := &Result{Table: t}
-	mode := "every copy counts in the other panels"
+	mode := v.T("dash.campaign.mode_every")
 	if once {
-		mode = "each campaign counts once in the other panels"
-		r.Warnings = append(r.Warnings, countOnceNote)
+		mode = v.T("dash.campaign.mode_once")
+		r.Warnings = append(r.Warnings, countOnceNote(v))
 	}
 	if len(t.Rows) == 0 {
-		r.Summary = append(r.Summary, "No campaigns found: no text was sent in many near-identical copies.", "Counting: "+mode+".")
+		r.Summary = append(r.Summary, v.T("dash.sum.no_campaigns"), v.T("dash.sum.counting", mode))
 		return r, nil
 	}
-	r.Summary = append(r.Summary, fmt.Sprintf("%s, %s copies in all; counting: %s.", plural(len(t.Rows), "campaign"), thousands(copies), mode))
-	r.chart = func(t *Table) *Chart { return largestBars(t, 1, "Copies") }
+	key := "dash.sum.campaigns"
+	if len(t.Rows) == 1 {
+		key = "dash.sum.campaigns_one"
+	}
+	r.Summary = append(r.Summary, v.T(key, v.N(int64(len(t.Rows))), v.N(copies), mode))
+	r.chart = func(t *Table) *Chart { return largestBars(t, 1, v.T("dash.col.copies")) }
 	return r, nil
 }
 
-func topRegions(js string, names map[string]string, n int) string {
+func topRegions(v View, js string, n int) string {
 	var rs []campaignRegion
 	if json.Unmarshal([]byte(js), &rs) != nil || len(rs) == 0 {
 		return "–"
@@ -88,7 +89,7 @@ func topRegions(js string, names map[string]string, n int) string {
 	sort.SliceStable(rs, func(i, j int) bool { return rs[i].Copies > rs[j].Copies })
 	var out []string
 	for _, x := range rs[:min(n, len(rs))] {
-		out = append(out, regionName(names, x.Region))
+		out = append(out, v.P.RegionName(v.L, x.Region))
 	}
 	return strings.Join(out, ", ")
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -18,7 +19,7 @@ func buildOpinionMap(ctx context.Context, d *Dashboards, v View) (*Result, error
 		}
 	}
 	if len(convs) == 0 {
-		return &Result{Warnings: []string{"Not enough votes yet: the process has no document or proposals to vote on."}}, nil
+		return &Result{Warnings: []string{v.T("dash.warn.nothing_to_vote")}}, nil
 	}
 	if len(convs) == 1 {
 		return d.conversation(ctx, v, convs[0])
@@ -35,21 +36,31 @@ func buildOpinionMap(ctx context.Context, d *Dashboards, v View) (*Result, error
 }
 
 // groupName names group 0 "A", 1 "B", …
-func groupName(g int32) string {
+func groupName(v View, g int32) string {
 	if g < 0 {
-		return "Not grouped (too few votes)"
+		return v.T("dash.group.none")
 	}
 	if g < 26 {
-		return "Group " + string(rune('A'+g))
+		return v.T("dash.group", string(rune('A'+g)))
 	}
-	return fmt.Sprintf("Group %d", g+1)
+	return v.T("dash.group", strconv.Itoa(int(g)+1))
+}
+
+// textKind names an entity kind of the text analysis (comment, proposal,
+// answer) in the view's language.
+func textKind(v View, kind string) string {
+	if s := v.T("dash.tkind." + kind); s != "dash.tkind."+kind {
+		return s
+	}
+	return kind
 }
 
 // conversation is one component's opinion map: the groups (a scatter of
 // positions, never names or pseudonyms), each group's representative
 // comments and the comments most agree on.
 func (d *Dashboards) conversation(ctx context.Context, v View, c Component) (*Result, error) {
-	r := &Result{Title: "Opinion groups: " + c.Title}
+	r := &Result{Title: v.T("dash.title.opinion_groups", c.Title)}
+	// what names the component's items in keys: comments or proposals.
 	what := "comments"
 	if c.Kind == "proposals" {
 		what = "proposals"
@@ -60,15 +71,14 @@ func (d *Dashboards) conversation(ctx context.Context, v View, c Component) (*Re
 	var at time.Time
 	err := d.queryRow(ctx, "insight-opinion-run", base).Scan(&run, &participants, &clustered, &items, &k, &at)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && k == 0) {
-		r.Warnings = append(r.Warnings, "Not enough votes yet to find opinion groups.")
+		r.Warnings = append(r.Warnings, v.T("dash.warn.too_few_votes"))
 		return r, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("dashboards: unable to read the opinion run of component %d: %w", c.ID, err)
 	}
 	args := map[string]any{"process": v.P.ID, "component": c.ID, "run": run}
-	r.Summary = append(r.Summary, fmt.Sprintf("%s participants voted on %s %s; %s of them voted enough to be placed, in %d groups (as of %s).",
-		thousands(participants), thousands(items), what, thousands(clustered), k, at.In(v.P.TimeZone).Format("Jan 2 15:04")))
+	r.Summary = append(r.Summary, v.T("dash.sum.opinions."+what, v.N(participants), v.N(items), v.N(clustered), v.N(int64(k)), v.When(at)))
 
 	sets := map[int32]*PointSet{}
 	var order []int32
@@ -79,7 +89,7 @@ func (d *Dashboards) conversation(ctx context.Context, v View, c Component) (*Re
 			return err
 		}
 		if sets[g] == nil {
-			sets[g] = &PointSet{Name: groupName(g)}
+			sets[g] = &PointSet{Name: groupName(v, g)}
 			if g < 0 {
 				sets[g].Color = "#bbbbbb"
 			}
@@ -91,7 +101,7 @@ func (d *Dashboards) conversation(ctx context.Context, v View, c Component) (*Re
 	if err != nil {
 		return nil, err
 	}
-	r.Table = Table{Columns: []Column{{Label: "Group", Kind: Text}, {Label: "Members", Kind: Count}, {Label: "Share of those placed", Kind: Derived, Unit: "%"}}}
+	r.Table = Table{Columns: []Column{{Label: v.T("dash.col.group"), Kind: Text}, {Label: v.T("dash.col.members"), Kind: Count}, {Label: v.T("dash.col.share_placed"), Kind: Derived, Unit: "%"}}}
 	err = d.each(ctx, "insight-opinion-groups", args, func(rows *sql.Rows) error {
 		var g int32
 		var n int64
@@ -102,7 +112,7 @@ func (d *Dashboards) conversation(ctx context.Context, v View, c Component) (*Re
 		if clustered > 0 {
 			sh = share(float64(n) / float64(clustered))
 		}
-		r.Table.Rows = append(r.Table.Rows, []Cell{text(groupName(g)), count(n), sh})
+		r.Table.Rows = append(r.Table.Rows, []Cell{text(groupName(v, g)), count(n), sh})
 		return nil
 	})
 	if err != nil {
@@ -125,12 +135,12 @@ func (d *Dashboards) conversation(ctx context.Context, v View, c Component) (*Re
 		ch := ScatterChart(ss)
 		return &ch
 	}
-	reps, err := d.repness(ctx, args, what)
+	reps, err := d.repness(ctx, v, args, what)
 	if err != nil {
 		return nil, err
 	}
 	r.Parts = append(r.Parts, reps...)
-	cons, err := d.consensus(ctx, args, what)
+	cons, err := d.consensus(ctx, v, args, what)
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +150,7 @@ func (d *Dashboards) conversation(ctx context.Context, v View, c Component) (*Re
 	return r, nil
 }
 
-func (d *Dashboards) repness(ctx context.Context, args map[string]any, what string) ([]*Result, error) {
+func (d *Dashboards) repness(ctx context.Context, v View, args map[string]any, what string) ([]*Result, error) {
 	var out []*Result
 	byGroup := map[int32]*Result{}
 	err := d.each(ctx, "insight-opinion-repness", args, func(rows *sql.Rows) error {
@@ -152,9 +162,9 @@ func (d *Dashboards) repness(ctx context.Context, args map[string]any, what stri
 		}
 		p := byGroup[g]
 		if p == nil {
-			p = &Result{Title: groupName(g) + ": what sets it apart", Table: Table{Columns: []Column{
-				{Label: strings.ToUpper(what[:1]) + what[1:len(what)-1], Kind: Text}, {Label: "Than the others, the group", Kind: Text},
-				{Label: "Share of the group", Kind: Derived, Unit: "%"}, {Label: "Voted", Kind: Count}}}}
+			p = &Result{Title: v.T("dash.title.apart", groupName(v, g)), Table: Table{Columns: []Column{
+				{Label: itemLabel(v, what), Kind: Text}, {Label: v.T("dash.col.than_others"), Kind: Text},
+				{Label: v.T("dash.col.share_group"), Kind: Derived, Unit: "%"}, {Label: v.T("dash.col.voted"), Kind: Count}}}}
 			byGroup[g] = p
 			out = append(out, p)
 		}
@@ -164,9 +174,9 @@ func (d *Dashboards) repness(ctx context.Context, args map[string]any, what stri
 		}
 		// Representative means "more than the rest", not "mostly": with
 		// sparse supports a group may stand out at a low share.
-		verb := "agrees more"
+		verb := v.T("dash.stance.agrees_more")
 		if stance == "disagree" {
-			verb = "disagrees more"
+			verb = v.T("dash.stance.disagrees_more")
 		}
 		p.Table.Rows = append(p.Table.Rows, []Cell{text(strings.TrimSpace(body)), text(verb), sh, count(trials)})
 		return nil
@@ -174,10 +184,19 @@ func (d *Dashboards) repness(ctx context.Context, args map[string]any, what stri
 	return out, err
 }
 
-func (d *Dashboards) consensus(ctx context.Context, args map[string]any, what string) (*Result, error) {
-	p := &Result{Title: "Common ground: " + what + " most agree (or disagree) on", Table: Table{Columns: []Column{
-		{Label: strings.ToUpper(what[:1]) + what[1:len(what)-1], Kind: Text}, {Label: "Kind", Kind: Text}, {Label: "Score", Kind: Number}}}}
-	kinds := map[string]string{"agree": "most agree", "disagree": "most disagree", "group-informed": "agreed across groups"}
+// itemLabel is the column heading of a component's items: Comment or
+// Proposal.
+func itemLabel(v View, what string) string {
+	if what == "proposals" {
+		return v.T("dash.col.proposal")
+	}
+	return v.T("dash.col.comment")
+}
+
+func (d *Dashboards) consensus(ctx context.Context, v View, args map[string]any, what string) (*Result, error) {
+	p := &Result{Title: v.T("dash.title.common_ground." + what), Table: Table{Columns: []Column{
+		{Label: itemLabel(v, what), Kind: Text}, {Label: v.T("dash.col.kind"), Kind: Text}, {Label: v.T("dash.col.score"), Kind: Number}}}}
+	kinds := map[string]string{"agree": v.T("dash.consensus.agree"), "disagree": v.T("dash.consensus.disagree"), "group-informed": v.T("dash.consensus.across")}
 	err := d.each(ctx, "insight-opinion-consensus", args, func(rows *sql.Rows) error {
 		var kind, body string
 		var rank int32

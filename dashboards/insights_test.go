@@ -248,7 +248,7 @@ func TestCountOnceChangesThemeSizesAndSectionCounts(t *testing.T) {
 	if got := nums(t, r.Table, "Texts"); !slices.Equal(got, []float64{5, 4}) {
 		t.Errorf("sizes counting campaigns once = %v, want [5 4]", got)
 	}
-	if !slices.Contains(r.Warnings, countOnceNote) {
+	if !slices.Contains(r.Warnings, countOnceNote(View{})) {
 		t.Errorf("warnings = %q", r.Warnings)
 	}
 	if got := sections(); got != 8 {

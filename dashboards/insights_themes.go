@@ -3,7 +3,6 @@ package dashboards
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"math"
 	"sort"
 	"strings"
@@ -39,16 +38,12 @@ func scopeOf(v View) Scope {
 	return Scope{"process", 0}
 }
 
-func (s Scope) describe() string {
+func (s Scope) describe(v View) string {
 	switch s.Kind {
-	case "section":
-		return "the comments on this section"
-	case "question":
-		return "the answers to this question"
-	case "component":
-		return "this component's texts"
+	case "section", "question", "component":
+		return v.T("dash.scope.of." + s.Kind)
 	}
-	return "every text of the process"
+	return v.T("dash.scope.of.process")
 }
 
 func (d *Dashboards) listThemes(ctx context.Context, process int64, s Scope) ([]ThemeRef, error) {
@@ -74,7 +69,7 @@ func (d *Dashboards) themesOf(ctx context.Context, v View) (Scope, []ThemeRef, s
 	}
 	p := Scope{"process", 0}
 	ts, err = d.listThemes(ctx, v.P.ID, p)
-	return p, ts, "No themes for " + s.describe() + " yet; showing the themes of the whole process.", err
+	return p, ts, v.T("dash.warn.no_scope_themes", s.describe(v)), err
 }
 
 // themeCounts are a scope's members summed per theme, region and UTC hour.
@@ -127,7 +122,11 @@ func (c *themeCounts) regionsByCount(id int64) []string {
 
 // days lays the view's range out in local days: a theme's trend reads by
 // day whatever the page's grain.
-func days(v View) *Buckets { return NewBuckets("day", v.P.TimeZone, v.From, v.To) }
+func days(v View) *Buckets {
+	b := NewBuckets("day", v.P.TimeZone, v.From, v.To)
+	b.L = v.L
+	return b
+}
 
 // sparkMax is the longest trend shown in a table cell; longer ranges fold
 // neighbouring days together.
@@ -175,21 +174,22 @@ func buildThemes(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 		return nil, err
 	}
 	r := &Result{}
+	pick, err := d.scopePicker(ctx, v, s)
+	if err != nil {
+		return nil, err
+	}
+	r.Pickers = []Picker{pick}
 	if note != "" {
 		r.Warnings = append(r.Warnings, note)
 	}
 	if once {
-		r.Warnings = append(r.Warnings, countOnceNote)
+		r.Warnings = append(r.Warnings, countOnceNote(v))
 	}
 	if len(themes) == 0 {
-		r.Summary = append(r.Summary, "No themes yet: they appear once enough texts have come in and the insights job has run.")
+		r.Summary = append(r.Summary, v.T("dash.sum.no_themes"))
 		return r, nil
 	}
 	c, err := d.countThemes(ctx, v, s, 0, once)
-	if err != nil {
-		return nil, err
-	}
-	names, err := d.regionNames(ctx, v.P.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -204,8 +204,8 @@ func buildThemes(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 	// Trend and top region are Derived: on a public page a theme of fewer
 	// than five texts shows neither, as its per-day marks or its region
 	// would point at the few people who wrote it.
-	t := Table{Columns: []Column{{Label: "Theme", Kind: Text}, {Label: "Texts", Kind: Count}, {Label: "Share", Kind: Derived, Unit: "%"},
-		{Label: "Per day", Kind: Derived}, {Label: "Top region", Kind: Derived}}}
+	t := Table{Columns: []Column{{Label: v.T("dash.col.theme"), Kind: Text}, {Label: v.T("dash.col.texts"), Kind: Count}, {Label: v.T("dash.col.share"), Kind: Derived, Unit: "%"},
+		{Label: v.T("dash.col.per_day"), Kind: Derived}, {Label: v.T("dash.col.top_region"), Kind: Derived}}}
 	for _, th := range themes {
 		n := c.size[th.ID]
 		sh := nullCell()
@@ -214,16 +214,19 @@ func buildThemes(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 		}
 		top := "–"
 		if rs := c.regionsByCount(th.ID); len(rs) > 0 {
-			top = regionName(names, rs[0])
+			top = v.P.RegionName(v.L, rs[0])
 		}
 		t.Rows = append(t.Rows, []Cell{text(th.Label), count(n), sh, text(sparkline(b.Fill(c.points[th.ID]))), text(top)})
 	}
 	r.Table, r.Themes = t, themes
-	r.Summary = append(r.Summary, fmt.Sprintf("%s over %s texts (%s); per day from %s to %s.", plural(len(themes), "theme"), thousands(total), s.describe(),
-		b.Labels()[0], b.Labels()[b.Len()-1]))
-	if len(themes) > chartBars {
-		r.Summary = append(r.Summary, fmt.Sprintf("The chart shows the %d largest; the table lists them all.", chartBars))
+	key := "dash.sum.themes"
+	if len(themes) == 1 {
+		key = "dash.sum.themes_one"
 	}
-	r.chart = func(t *Table) *Chart { return largestBars(t, 1, "Texts") }
+	r.Summary = append(r.Summary, v.T(key, v.N(int64(len(themes))), v.N(total), s.describe(v), b.Labels()[0], b.Labels()[b.Len()-1]))
+	if len(themes) > chartBars {
+		r.Summary = append(r.Summary, v.T("dash.sum.chart_largest", chartBars))
+	}
+	r.chart = func(t *Table) *Chart { return largestBars(t, 1, v.T("dash.col.texts")) }
 	return r, nil
 }

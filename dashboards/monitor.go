@@ -14,11 +14,11 @@ var nan = math.NaN()
 
 // InputKinds are the event types counted as inputs, with their labels.
 var InputKinds = []struct{ Type, Label string }{
-	{"proposal.created", "Proposals"},
-	{"comment.created", "Comments"},
-	{"comment.voted", "Votes"},
-	{"support.added", "Supports"},
-	{"survey.completed", "Survey responses"},
+	{"proposal.created", "dash.col.proposals"},
+	{"comment.created", "dash.col.comments"},
+	{"comment.voted", "dash.col.votes"},
+	{"support.added", "dash.col.supports"},
+	{"survey.completed", "dash.col.survey_responses"},
 }
 
 // Monitor is the officials' live engagement monitor.
@@ -72,13 +72,13 @@ func buildInputs(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 		return nil, err
 	}
 	b, pb := v.Buckets(), prev.Buckets()
-	t := Table{Columns: []Column{{Label: "Period", Kind: Text}}}
+	t := Table{Columns: []Column{{Label: v.T("dash.col.period"), Kind: Text}}}
 	perKind := make([][]int64, len(InputKinds))
 	for i, k := range InputKinds {
-		t.Columns = append(t.Columns, Column{Label: k.Label, Kind: Count})
+		t.Columns = append(t.Columns, Column{Label: v.T(k.Label), Kind: Count})
 		perKind[i] = b.Fill(cur[k.Type])
 	}
-	t.Columns = append(t.Columns, Column{Label: "Total", Kind: Count}, Column{Label: "Previous period", Kind: Count})
+	t.Columns = append(t.Columns, Column{Label: v.T("dash.col.total"), Kind: Count}, Column{Label: v.T("dash.col.previous"), Kind: Count})
 	var prevPoints []Point
 	for _, k := range InputKinds {
 		prevPoints = append(prevPoints, old[k.Type]...)
@@ -103,14 +103,14 @@ func buildInputs(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 		t.Rows = append(t.Rows, row)
 	}
 	r := &Result{Table: t}
-	r.Summary = append(r.Summary, fmt.Sprintf("%s inputs; previous period %s (%s)", thousands(total), thousands(prevTotal), change(total, prevTotal)))
+	r.Summary = append(r.Summary, v.T("dash.sum.inputs", v.N(total), v.N(prevTotal), change(v, total, prevTotal)))
 	r.chart = func(t *Table) *Chart {
 		var ss []Series
 		for k, kind := range InputKinds {
-			ss = append(ss, Series{Name: kind.Label, Values: t.column(k + 1)})
+			ss = append(ss, Series{Name: v.T(kind.Label), Values: t.column(k + 1)})
 		}
-		ss = append(ss, Series{Name: "Total", Values: t.column(len(InputKinds) + 1)},
-			Series{Name: "Total, previous period", Values: t.column(len(InputKinds) + 2), Dashed: true})
+		ss = append(ss, Series{Name: v.T("dash.col.total"), Values: t.column(len(InputKinds) + 1)},
+			Series{Name: v.T("dash.series.total_previous"), Values: t.column(len(InputKinds) + 2), Dashed: true})
 		c := LineChart(t.labels(0), ss)
 		return &c
 	}
@@ -118,15 +118,19 @@ func buildInputs(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 }
 
 // change describes cur against prev ("+12%", "new", "no change").
-func change(cur, prev int64) string {
+func change(v View, cur, prev int64) string {
 	switch {
 	case prev == 0 && cur == 0:
-		return "no change"
+		return v.T("dash.change.none")
 	case prev == 0:
-		return "none before"
+		return v.T("dash.change.new")
 	}
 	pct := (float64(cur) - float64(prev)) / float64(prev) * 100
-	return fmt.Sprintf("%+.0f%% vs previous period", pct)
+	sign := "+"
+	if pct < 0 {
+		sign = "−"
+	}
+	return v.T("dash.change.pct", sign+v.F(math.Abs(pct), 0))
 }
 
 func buildParticipants(ctx context.Context, d *Dashboards, v View) (*Result, error) {
@@ -173,8 +177,8 @@ func buildParticipants(ctx context.Context, d *Dashboards, v View) (*Result, err
 	if err != nil {
 		return nil, err
 	}
-	t := Table{Columns: []Column{{Label: "Period", Kind: Text}, {Label: "New", Kind: Count}, {Label: "Returning", Kind: Count},
-		{Label: "Active", Kind: Count}, {Label: "Cumulative", Kind: Count}, {Label: "Target", Kind: Number}}}
+	t := Table{Columns: []Column{{Label: v.T("dash.col.period"), Kind: Text}, {Label: v.T("dash.col.new"), Kind: Count}, {Label: v.T("dash.col.returning"), Kind: Count},
+		{Label: v.T("dash.col.active"), Kind: Count}, {Label: v.T("dash.col.cumulative"), Kind: Count}, {Label: v.T("dash.col.target"), Kind: Number}}}
 	cum := before
 	labels := b.Labels()
 	for i := range b.Starts {
@@ -187,19 +191,19 @@ func buildParticipants(ctx context.Context, d *Dashboards, v View) (*Result, err
 		t.Rows = append(t.Rows, []Cell{text(labels[i]), count(news[i]), count(ret), count(active[i]), count(cum), target})
 	}
 	r := &Result{Table: t}
-	s := fmt.Sprintf("%s unique participants", thousands(cum))
+	s := v.T("dash.sum.participants", v.N(cum))
 	if v.P.Target > 0 {
-		s += fmt.Sprintf(" of a target of %s (%.0f%%)", thousands(v.P.Target), float64(cum)/float64(v.P.Target)*100)
+		s = v.T("dash.sum.participants_target", v.N(cum), v.N(v.P.Target), v.F(float64(cum)/float64(v.P.Target)*100, 0))
 	}
 	r.Summary = append(r.Summary, s)
 	r.chart = func(t *Table) *Chart {
 		ss := []Series{
-			{Name: "New", Values: t.column(1)},
-			{Name: "Returning", Values: t.column(2)},
-			{Name: "Cumulative", Values: t.column(4)},
+			{Name: v.T("dash.col.new"), Values: t.column(1)},
+			{Name: v.T("dash.col.returning"), Values: t.column(2)},
+			{Name: v.T("dash.col.cumulative"), Values: t.column(4)},
 		}
 		if v.P.Target > 0 {
-			ss = append(ss, Series{Name: "Target", Values: t.column(5), Dashed: true})
+			ss = append(ss, Series{Name: v.T("dash.col.target"), Values: t.column(5), Dashed: true})
 		}
 		c := LineChart(t.labels(0), ss)
 		return &c
@@ -262,13 +266,13 @@ func buildRegions(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := Table{Columns: []Column{{Label: "Region", Kind: Text}, {Label: "Population", Kind: Number},
-		{Label: "Participants", Kind: Count}, {Label: "Per 1,000 residents", Kind: Derived, Unit: "per 1,000"}, {Label: "Far below median", Kind: Text}}}
+	t := Table{Columns: []Column{{Label: v.T("dash.col.region"), Kind: Text}, {Label: v.T("dash.col.population"), Kind: Number},
+		{Label: v.T("dash.col.participants"), Kind: Count}, {Label: v.T("dash.col.per_thousand"), Kind: Derived, Unit: "per 1,000"}, {Label: v.T("dash.col.far_below"), Kind: Text}}}
 	var below []string
 	for _, x := range rates {
 		flag := ""
 		if x.FarBelow {
-			flag = "yes"
+			flag = v.T("dash.yes")
 			below = append(below, x.Name)
 		}
 		rate := share(x.PerThousand)
@@ -278,9 +282,9 @@ func buildRegions(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 		t.Rows = append(t.Rows, []Cell{name, num(float64(x.Population)), count(x.Participants), rate, text(flag)})
 	}
 	r := &Result{Table: t}
-	r.Summary = append(r.Summary, fmt.Sprintf("Median %.2f participants per 1,000 residents", med))
+	r.Summary = append(r.Summary, v.T("dash.sum.median_rate", v.F(med, 2)))
 	if len(below) > 0 {
-		r.Warnings = append(r.Warnings, fmt.Sprintf("%d regions under half the median: %s", len(below), joinShort(below, 8)))
+		r.Warnings = append(r.Warnings, v.T("dash.warn.far_below", v.N(int64(len(below))), joinShort(v, below, 8)))
 	}
 	r.chart = func(t *Table) *Chart {
 		areas := make([]Area, len(t.Rows))
@@ -288,17 +292,17 @@ func buildRegions(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 		for i, row := range t.Rows {
 			areas[i] = Area{Name: row[0].Text, Value: vals[i], Flag: row[0].Flag}
 		}
-		c := MapChart("Participants per 1,000", areas)
+		c := MapChart(v.T("dash.col.per_thousand"), areas)
 		return &c
 	}
 	return r, nil
 }
 
-func joinShort(xs []string, n int) string {
+func joinShort(v View, xs []string, n int) string {
 	s := ""
 	for i, x := range xs {
 		if i == n {
-			return s + fmt.Sprintf(" and %d more", len(xs)-n)
+			return s + v.T("dash.and_more", v.N(int64(len(xs)-n)))
 		}
 		if i > 0 {
 			s += ", "
@@ -313,11 +317,11 @@ func buildFunnel(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 	if err := d.queryRow(ctx, "funnel", v.args()).Scan(&visitors, &participants, &contributors); err != nil {
 		return nil, fmt.Errorf("dashboards: unable to run funnel: %w", err)
 	}
-	t := Table{Columns: []Column{{Label: "Stage", Kind: Text}, {Label: "People", Kind: Count}, {Label: "Of visitors", Kind: Derived, Unit: "%"}}}
+	t := Table{Columns: []Column{{Label: v.T("dash.col.stage"), Kind: Text}, {Label: v.T("dash.col.people"), Kind: Count}, {Label: v.T("dash.col.of_visitors"), Kind: Derived, Unit: "%"}}}
 	for _, s := range []struct {
 		name string
 		n    int64
-	}{{"Visitors", visitors}, {"Participants", participants}, {"Contributors", contributors}} {
+	}{{v.T("dash.col.visitors"), visitors}, {v.T("dash.col.participants"), participants}, {v.T("dash.col.contributors"), contributors}} {
 		c := nullCell()
 		if visitors > 0 {
 			c = share(float64(s.n) / float64(visitors))
@@ -325,22 +329,22 @@ func buildFunnel(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 		t.Rows = append(t.Rows, []Cell{text(s.name), count(s.n), c})
 	}
 	r := &Result{Table: t}
-	r.Summary = append(r.Summary, "Visitors are distinct per day (the visitor id changes daily); participants and contributors count since the process began.")
+	r.Summary = append(r.Summary, v.T("dash.sum.funnel"))
 	r.chart = func(t *Table) *Chart {
 		vals := t.column(1)
 		stages := make([]Area, len(t.Rows))
 		for i, row := range t.Rows {
 			stages[i] = Area{Name: row[0].Text, Value: vals[i]}
 		}
-		c := FunnelChart("Funnel", stages)
+		c := FunnelChart(v.T("dash.panel.funnel"), stages)
 		return &c
 	}
 	return r, nil
 }
 
 func buildChannels(ctx context.Context, d *Dashboards, v View) (*Result, error) {
-	t := Table{Columns: []Column{{Label: "Channel", Kind: Text}, {Label: "Visitors", Kind: Count}, {Label: "Engaged", Kind: Count},
-		{Label: "Opened a form", Kind: Count}, {Label: "Engaged share", Kind: Derived, Unit: "%"}}}
+	t := Table{Columns: []Column{{Label: v.T("dash.col.channel"), Kind: Text}, {Label: v.T("dash.col.visitors"), Kind: Count}, {Label: v.T("dash.col.engaged"), Kind: Count},
+		{Label: v.T("dash.col.opened_form"), Kind: Count}, {Label: v.T("dash.col.engaged_share"), Kind: Derived, Unit: "%"}}}
 	err := d.each(ctx, "funnel-by-channel", v.args(), func(r *sql.Rows) error {
 		var ch string
 		var vis, eng, st int64
@@ -351,7 +355,7 @@ func buildChannels(ctx context.Context, d *Dashboards, v View) (*Result, error) 
 		if vis > 0 {
 			rate = share(float64(eng) / float64(vis))
 		}
-		t.Rows = append(t.Rows, []Cell{text(ch), count(vis), count(eng), count(st), rate})
+		t.Rows = append(t.Rows, []Cell{text(translated(v.loc(), "dash.channel."+ch, ch)), count(vis), count(eng), count(st), rate})
 		return nil
 	})
 	if err != nil {
@@ -359,13 +363,11 @@ func buildChannels(ctx context.Context, d *Dashboards, v View) (*Result, error) 
 	}
 	r := &Result{Table: t}
 	r.chart = func(t *Table) *Chart {
-		c := BarChart(t.labels(0), []Series{{Name: "Visitors", Values: t.column(1)}, {Name: "Engaged", Values: t.column(2)}, {Name: "Opened a form", Values: t.column(3)}}, true)
+		c := BarChart(t.labels(0), []Series{{Name: v.T("dash.col.visitors"), Values: t.column(1)}, {Name: v.T("dash.col.engaged"), Values: t.column(2)}, {Name: v.T("dash.col.opened_form"), Values: t.column(3)}}, true)
 		return &c
 	}
 	return r, nil
 }
-
-var lengthBands = map[int64]string{1: "under 1 min", 2: "1–5 min", 3: "5–15 min", 4: "15–60 min", 5: "over 1 h"}
 
 func buildVisitLength(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 	counts := make([]int64, 6)
@@ -382,12 +384,12 @@ func buildVisitLength(ctx context.Context, d *Dashboards, v View) (*Result, erro
 	if err != nil {
 		return nil, err
 	}
-	t := Table{Columns: []Column{{Label: "First to last page", Kind: Text}, {Label: "Visitors", Kind: Count}}}
+	t := Table{Columns: []Column{{Label: v.T("dash.col.first_to_last"), Kind: Text}, {Label: v.T("dash.col.visitors"), Kind: Count}}}
 	for b := int64(1); b <= 5; b++ {
-		t.Rows = append(t.Rows, []Cell{text(lengthBands[b]), count(counts[b])})
+		t.Rows = append(t.Rows, []Cell{text(v.T(fmt.Sprintf("dash.band.%d", b))), count(counts[b])})
 	}
 	return &Result{Table: t, chart: func(t *Table) *Chart {
-		c := BarChart(t.labels(0), []Series{{Name: "Visitors", Values: t.column(1)}}, false)
+		c := BarChart(t.labels(0), []Series{{Name: v.T("dash.col.visitors"), Values: t.column(1)}}, false)
 		return &c
 	}}, nil
 }
@@ -411,19 +413,27 @@ func buildDevices(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := Table{Columns: []Column{{Label: "Device", Kind: Text}, {Label: "Visitors", Kind: Count}, {Label: "Share", Kind: Derived, Unit: "%"}}}
+	t := Table{Columns: []Column{{Label: v.T("dash.col.device"), Kind: Text}, {Label: v.T("dash.col.visitors"), Kind: Count}, {Label: v.T("dash.col.share"), Kind: Derived, Unit: "%"}}}
 	for _, x := range ds {
-		t.Rows = append(t.Rows, []Cell{text(x.name), count(x.n), share(float64(x.n) / float64(max(total, 1)))})
+		t.Rows = append(t.Rows, []Cell{text(translated(v.loc(), "dash.device."+x.name, x.name)), count(x.n), share(float64(x.n) / float64(max(total, 1)))})
 	}
 	return &Result{Table: t, chart: func(t *Table) *Chart {
-		c := BarChart(t.labels(0), []Series{{Name: "Visitors", Values: t.column(1)}}, true)
+		c := BarChart(t.labels(0), []Series{{Name: v.T("dash.col.visitors"), Values: t.column(1)}}, true)
 		return &c
 	}}, nil
 }
 
 func buildAlerts(ctx context.Context, d *Dashboards, v View) (*Result, error) {
-	t := Table{Columns: []Column{{Label: "Alert", Kind: Text}, {Label: "Value", Kind: Number}, {Label: "Raised", Kind: Text}}}
-	err := d.each(ctx, "open-alerts", v.args(), func(r *sql.Rows) error {
+	t := Table{Columns: []Column{{Label: v.T("dash.col.alert"), Kind: Text}, {Label: v.T("dash.col.value"), Kind: Number}, {Label: v.T("dash.col.raised"), Kind: Text}}}
+	rules, err := d.AlertRules(ctx, v.P.ID)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[int64]AlertRule{}
+	for _, a := range rules {
+		byID[a.ID] = a
+	}
+	err = d.each(ctx, "open-alerts", v.args(), func(r *sql.Rows) error {
 		var rule int64
 		var msg string
 		var val float64
@@ -431,21 +441,17 @@ func buildAlerts(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 		if err := r.Scan(&rule, &msg, &val, &at); err != nil {
 			return err
 		}
-		m := text(msg)
+		m := text(alertText(v, byID[rule], msg, val))
 		m.Flag = true
-		t.Rows = append(t.Rows, []Cell{m, num(val), text(at.In(v.P.TimeZone).Format("Jan 2 15:04"))})
+		t.Rows = append(t.Rows, []Cell{m, num(val), text(v.When(at))})
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	r := &Result{Table: t}
-	rules, err := d.AlertRules(ctx, v.P.ID)
-	if err != nil {
-		return nil, err
-	}
 	if len(t.Rows) == 0 {
-		r.Summary = append(r.Summary, fmt.Sprintf("No open alerts (%d rules watched).", len(rules)))
+		r.Summary = append(r.Summary, v.T("dash.sum.no_alerts", v.N(int64(len(rules)))))
 	}
 	return r, nil
 }

@@ -36,6 +36,8 @@ type Result struct {
 	// first and then the other themes of its scope (an official may merge
 	// it into one of them).
 	Themes []ThemeRef
+	// Pickers are the panel's own choices (see Picker).
+	Pickers []Picker
 
 	chart func(t *Table) *Chart
 }
@@ -45,8 +47,12 @@ type Dashboard struct {
 	Name     string
 	Title    string
 	Audience string // officials, analysts, public
+	Needs    string // the component kind it reads ("" for none): a process without one has no such dashboard
 	Panels   []*Panel
 }
+
+// For reports whether the process has what the dashboard reads.
+func (d *Dashboard) For(p *Process) bool { return d.Needs == "" || p.Has(d.Needs) }
 
 // Panel finds a panel by name.
 func (d *Dashboard) Panel(name string) *Panel {
@@ -90,13 +96,17 @@ func (d *Dashboards) Run(ctx context.Context, p *Panel, f Filter) (*Result, erro
 	return d.RunView(ctx, p, d.Resolve(proc, f))
 }
 
-// RunView builds a panel for an already resolved view.
+// RunView builds a panel for an already resolved view; a filter the
+// process cannot have (a region not its own) is refused.
 func (d *Dashboards) RunView(ctx context.Context, p *Panel, v View) (*Result, error) {
+	if err := v.Check(); err != nil {
+		return nil, err
+	}
 	r, err := p.build(ctx, d, v)
 	if err != nil {
 		return nil, fmt.Errorf("dashboards: panel %s: %w", p.Name, err)
 	}
-	r.finish(p)
+	r.finish(p, v)
 	return r, nil
 }
 
@@ -109,7 +119,7 @@ func (d *Dashboards) RunPublic(ctx context.Context, p *Panel, v View) (*Result, 
 		return nil, fmt.Errorf("dashboards: panel %s: %w", p.Name, err)
 	}
 	r.suppress()
-	r.finish(p)
+	r.finish(p, v)
 	return r, nil
 }
 
@@ -121,16 +131,17 @@ func (r *Result) suppress() {
 	}
 }
 
-func (r *Result) finish(p *Panel) {
+func (r *Result) finish(p *Panel, v View) {
 	r.Panel = p
 	if r.Title == "" {
-		r.Title = p.Title
+		r.Title = p.TitleIn(v.loc())
 	}
+	r.Table.num = printer(v.loc())
 	if r.chart != nil && len(r.Table.Rows) > 0 {
 		r.Chart = r.chart(&r.Table)
 	}
 	for _, part := range r.Parts {
-		part.finish(p)
+		part.finish(p, v)
 	}
 }
 
@@ -156,4 +167,21 @@ func (t *Table) labels(j int) []string {
 		out[i] = row[j].Text
 	}
 	return out
+}
+
+// TitleIn is the panel's title in l's language (its catalogue key is
+// dash.panel.<name>; Title is the English one).
+func (p *Panel) TitleIn(l Localizer) string { return translated(l, "dash.panel."+p.Name, p.Title) }
+
+// TitleIn is the dashboard's title in l's language (dash.board.<name>).
+func (d *Dashboard) TitleIn(l Localizer) string { return translated(l, "dash.board."+d.Name, d.Title) }
+
+func translated(l Localizer, key, english string) string {
+	if l == nil {
+		return english
+	}
+	if s := l.T(key); s != key {
+		return s
+	}
+	return english
 }

@@ -16,16 +16,16 @@ import (
 
 // Proposals is the overview of all proposals.
 var Proposals = &Dashboard{
-	Name: "proposals", Title: "Proposals overview", Audience: "analysts",
+	Name: "proposals", Title: "Proposals overview", Audience: "analysts", Needs: "proposals",
 	Panels: []*Panel{
 		{Name: "proposal-activity", Title: "Proposals and supports over time", Queries: []string{"proposal-activity-by-hour"}, ChartKind: "line",
 			Live: []string{"proposal.created", "support.added", "support.removed"}, Publishable: true, build: buildProposalActivity},
 		{Name: "proposal-ranking", Title: "Most supported proposals", Queries: []string{"proposal-ranking", "supports-after", "proposal-ranking-at"}, ChartKind: "bar",
 			Live: []string{"proposal.created", "support.added", "support.removed"}, Publishable: true, build: buildRanking},
 		{Name: "proposal-budget-tags", Title: "Budget asked per tag", Queries: []string{"proposal-budget-by-tag", "proposal-budget-by-tag-at"}, ChartKind: "bar",
-			Live: []string{"proposal.created"}, Publishable: true, build: budgetBy("proposal-budget-by-tag", "Tag", false)},
+			Live: []string{"proposal.created"}, Publishable: true, build: budgetBy("proposal-budget-by-tag", "dash.col.tag", false)},
 		{Name: "proposal-budget-regions", Title: "Budget asked per region", Queries: []string{"proposal-budget-by-region", "proposal-budget-by-region-at"}, ChartKind: "bar",
-			Live: []string{"proposal.created"}, Publishable: true, build: budgetBy("proposal-budget-by-region", "Region", true)},
+			Live: []string{"proposal.created"}, Publishable: true, build: budgetBy("proposal-budget-by-region", "dash.col.region", true)},
 		{Name: "proposal-map", Title: "Located proposals", Queries: []string{"proposal-locations-count", "proposal-locations", "proposal-location-cells"}, ChartKind: "geo",
 			Live: []string{"proposal.created"}, build: buildProposalMap},
 	},
@@ -38,23 +38,20 @@ func buildProposalActivity(ctx context.Context, d *Dashboards, v View) (*Result,
 	}
 	b := v.Buckets()
 	created, added, removed := b.Fill(pts["proposal.created"]), b.Fill(pts["support.added"]), b.Fill(pts["support.removed"])
-	t := Table{Columns: []Column{{Label: "Period", Kind: Text}, {Label: "Proposals", Kind: Count}, {Label: "Supports", Kind: Count}, {Label: "Withdrawn supports", Kind: Count}}}
+	t := Table{Columns: []Column{{Label: v.T("dash.col.period"), Kind: Text}, {Label: v.T("dash.col.proposals"), Kind: Count}, {Label: v.T("dash.col.supports"), Kind: Count}, {Label: v.T("dash.col.withdrawn"), Kind: Count}}}
 	for i, l := range b.Labels() {
 		t.Rows = append(t.Rows, []Cell{text(l), count(created[i]), count(added[i]), count(removed[i])})
 	}
 	return &Result{Table: t, chart: func(t *Table) *Chart {
-		c := LineChart(t.labels(0), []Series{{Name: "Proposals", Values: t.column(1)}, {Name: "Supports", Values: t.column(2)}, {Name: "Withdrawn supports", Values: t.column(3)}})
+		c := LineChart(t.labels(0), []Series{{Name: v.T("dash.col.proposals"), Values: t.column(1)}, {Name: v.T("dash.col.supports"), Values: t.column(2)}, {Name: v.T("dash.col.withdrawn"), Values: t.column(3)}})
 		return &c
 	}}, nil
 }
 
-func money(minor int64, currency string) string {
-	return strings.TrimSpace(fmt.Sprintf("%s %s", currency, thousands(minor/100)))
-}
-
 func buildRanking(ctx context.Context, d *Dashboards, v View) (*Result, error) {
-	t := Table{Columns: []Column{{Label: "Proposal", Kind: Text}, {Label: "Region", Kind: Text}, {Label: "Budget", Kind: Text},
-		{Label: "Supports", Kind: Count}, {Label: "Supporters", Kind: Count}}}
+	t := Table{Columns: []Column{{Label: v.T("dash.col.proposal"), Kind: Text}, {Label: v.T("dash.col.region"), Kind: Text},
+		{Label: v.T("dash.col.budget"), Kind: Money, Unit: v.P.Currency},
+		{Label: v.T("dash.col.supports"), Kind: Count}, {Label: v.T("dash.col.supporters"), Kind: Count}}}
 	// The rollup holds supports to date; a range that ends before the last
 	// support (an earlier phase, a date asked) ranks from the facts.
 	query := "proposal-ranking"
@@ -71,14 +68,14 @@ func buildRanking(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 		if err := r.Scan(&id, &title, &region, &budget, &sup, &supporters); err != nil {
 			return err
 		}
-		t.Rows = append(t.Rows, []Cell{text(title), text(region), text(money(budget, v.P.Currency)), count(sup), count(supporters)})
+		t.Rows = append(t.Rows, []Cell{text(title), text(v.P.RegionName(v.L, region)), num(float64(budget) / 100), count(sup), count(supporters)})
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &Result{Table: t, chart: func(t *Table) *Chart {
-		return largestBars(t, 3, "Supports")
+		return largestBars(t, 3, v.T("dash.col.supports"))
 	}}, nil
 }
 
@@ -93,28 +90,25 @@ type budgetRow struct {
 func budgetBy(query, label string, byRegion bool) func(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 	return func(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 		rows, earlier, err := budgetFromRollup(ctx, d, query, v)
-		switch {
-		case err != nil:
-		case earlier:
+		if err == nil && earlier {
 			// The rollup counts authors new in the range; when proposals
 			// came before it, distinct authors come from the facts.
 			rows, err = budgetFromFacts(ctx, d, query+"-at", v)
-		case byRegion:
-			nameRegions(rows, v.P.RegionNames)
-		}
-		if !earlier {
-			slices.SortFunc(rows, byBudget)
 		}
 		if err != nil {
 			return nil, err
 		}
-		t := Table{Columns: []Column{{Label: label, Kind: Text}, {Label: "Proposals", Kind: Count}, {Label: "Authors", Kind: Count},
-			{Label: "Budget asked (" + v.P.Currency + ")", Kind: Derived}}}
+		if byRegion {
+			nameRegions(rows, v)
+		}
+		slices.SortFunc(rows, byBudget)
+		t := Table{Columns: []Column{{Label: v.T(label), Kind: Text}, {Label: v.T("dash.col.proposals"), Kind: Count}, {Label: v.T("dash.col.authors"), Kind: Count},
+			{Label: v.T("dash.col.budget_asked"), Kind: Money, Unit: v.P.Currency}}}
 		for _, r := range rows {
-			t.Rows = append(t.Rows, []Cell{text(r.name), count(r.n), count(r.authors), num(float64(r.budget / 100))})
+			t.Rows = append(t.Rows, []Cell{text(r.name), count(r.n), count(r.authors), num(float64(r.budget) / 100)})
 		}
 		return &Result{Table: t, chart: func(t *Table) *Chart {
-			return largestBars(t, 3, "Budget asked")
+			return largestBars(t, 3, v.T("dash.col.budget_asked")+" ("+v.P.Currency+")")
 		}}, nil
 	}
 }
@@ -159,16 +153,10 @@ func budgetFromFacts(ctx context.Context, d *Dashboards, query string, v View) (
 	return rows, err
 }
 
-// nameRegions turns region codes into names ('(none)': no region, shown
-// blank; a code the region set lacks stays a code).
-func nameRegions(rows []budgetRow, names map[string]string) {
+// nameRegions turns region codes into names (Process.RegionName).
+func nameRegions(rows []budgetRow, v View) {
 	for i, r := range rows {
-		switch n, ok := names[r.name]; {
-		case ok:
-			rows[i].name = n
-		case r.name == "(none)":
-			rows[i].name = ""
-		}
+		rows[i].name = v.P.RegionName(v.L, r.name)
 	}
 }
 
@@ -213,7 +201,7 @@ func buildProposalMap(ctx context.Context, d *Dashboards, v View) (*Result, erro
 }
 
 func proposalPoints(ctx context.Context, d *Dashboards, v View) (*Result, error) {
-	t := Table{Columns: []Column{{Label: "Proposal", Kind: Text}, {Label: "Longitude", Kind: Number}, {Label: "Latitude", Kind: Number}}}
+	t := Table{Columns: []Column{{Label: v.T("dash.col.proposal"), Kind: Text}, {Label: v.T("dash.col.lng"), Kind: Number}, {Label: v.T("dash.col.lat"), Kind: Number}}}
 	err := d.each(ctx, "proposal-locations", v.args(), func(r *sql.Rows) error {
 		var lng, lat float64
 		var title string
@@ -233,7 +221,7 @@ func proposalPoints(ctx context.Context, d *Dashboards, v View) (*Result, error)
 		for i := range names {
 			pts[i] = [2]float64{lng[i], lat[i]}
 		}
-		c := GeoPoints("Proposals", names, pts)
+		c := GeoPoints(v.T("dash.col.proposals"), names, pts)
 		return &c
 	}}, nil
 }
@@ -242,8 +230,8 @@ func proposalPoints(ctx context.Context, d *Dashboards, v View) (*Result, error)
 // carries the cell's centre; the chart draws only the counts the table
 // shows, so a cell suppressed on a public page is not drawn either.
 func proposalCells(ctx context.Context, d *Dashboards, v View, located int64, cell float64) (*Result, error) {
-	t := Table{Columns: []Column{{Label: "Cell (centre)", Kind: Text}, {Label: "Longitude", Kind: Number}, {Label: "Latitude", Kind: Number},
-		{Label: "Proposals", Kind: Count}}}
+	t := Table{Columns: []Column{{Label: v.T("dash.col.cell"), Kind: Text}, {Label: v.T("dash.col.lng"), Kind: Number}, {Label: v.T("dash.col.lat"), Kind: Number},
+		{Label: v.T("dash.col.proposals"), Kind: Count}}}
 	args := v.args()
 	args["cell"] = cell
 	err := d.each(ctx, "proposal-location-cells", args, func(r *sql.Rows) error {
@@ -258,8 +246,7 @@ func proposalCells(ctx context.Context, d *Dashboards, v View, located int64, ce
 	if err != nil {
 		return nil, err
 	}
-	summary := fmt.Sprintf("%s located proposals, more than the map shows one by one: counts per cell of %g° (about %s km), busiest first.",
-		thousands(located), cell, thousands(int64(math.Round(cell*111.32))))
+	summary := v.T("dash.sum.map_cells", v.N(located), printer(v.loc()).Sprintf("%g", cell), v.N(int64(math.Round(cell*111.32))))
 	return &Result{Table: t, Summary: []string{summary}, chart: func(t *Table) *Chart {
 		names := t.labels(0)
 		lng, lat, n := t.column(1), t.column(2), t.column(3)
@@ -269,7 +256,7 @@ func proposalCells(ctx context.Context, d *Dashboards, v View, located int64, ce
 				cells = append(cells, GeoCount{Name: names[i], Lng: lng[i], Lat: lat[i], N: n[i]})
 			}
 		}
-		c := GeoDensity("Proposals per cell", cells)
+		c := GeoDensity(v.T("dash.series.per_cell"), cells)
 		return &c
 	}}, nil
 }

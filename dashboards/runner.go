@@ -158,6 +158,28 @@ func (d *Dashboards) readProcess(ctx context.Context, id int64) (*Process, error
 	return p, nil
 }
 
+// RegionName names a region code of the process: its name, "No region
+// given" for none ("" or the rollups' "(none)"), and a code the region set
+// lacks as itself. The one path from a code to what a page shows.
+func (p *Process) RegionName(l Localizer, code string) string {
+	if n, ok := p.RegionNames[code]; ok {
+		return n
+	}
+	if code == "" || code == "(none)" {
+		if l == nil {
+			l = Messages("en")
+		}
+		return l.T("dash.region.none")
+	}
+	return code
+}
+
+// Has reports whether the process has a component of kind.
+func (p *Process) Has(kind string) bool {
+	_, ok := p.Component(0, kind)
+	return ok
+}
+
 // Component returns the process's component with this id, or the first of
 // kind when id is 0 or not one of the process's.
 func (p *Process) Component(id int64, kind string) (Component, bool) {
@@ -190,6 +212,7 @@ type View struct {
 	From  time.Time
 	To    time.Time
 	Grain string
+	L     Localizer // the viewer's language; nil: English
 }
 
 // Resolve fixes the range: the phase's dates, else the asked dates, else
@@ -247,7 +270,11 @@ func (v View) args() map[string]any {
 }
 
 // Buckets lays out the view's time axis.
-func (v View) Buckets() *Buckets { return NewBuckets(v.Grain, v.P.TimeZone, v.From, v.To) }
+func (v View) Buckets() *Buckets {
+	b := NewBuckets(v.Grain, v.P.TimeZone, v.From, v.To)
+	b.L = v.L
+	return b
+}
 
 func (d *Dashboards) queryRow(ctx context.Context, name string, values map[string]any) *sql.Row {
 	args, err := d.q.Args(name, values)

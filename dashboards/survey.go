@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -16,7 +17,7 @@ import (
 
 // Survey is the analysts' survey statistics dashboard.
 var Survey = &Dashboard{
-	Name: "survey", Title: "Survey statistics", Audience: "analysts",
+	Name: "survey", Title: "Survey statistics", Audience: "analysts", Needs: "survey",
 	Panels: []*Panel{
 		{Name: "survey-questions", Title: "Answers per question", Queries: []string{"survey-questions", "survey-respondents", "survey-choices", "survey-numbers"},
 			ChartKind: "bar", Live: []string{"survey.answered", "survey.completed"}, Publishable: true, build: buildQuestions},
@@ -78,7 +79,15 @@ func (d *Dashboards) Questions(ctx context.Context, v View) ([]Question, error) 
 	return out, err
 }
 
-var likertLabels = []string{"Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"}
+var likertKeys = []string{"dash.likert.1", "dash.likert.2", "dash.likert.3", "dash.likert.4", "dash.likert.5"}
+
+func likertLabels(v View) []string {
+	out := make([]string, len(likertKeys))
+	for i, k := range likertKeys {
+		out[i] = v.T(k)
+	}
+	return out
+}
 
 func buildQuestions(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 	v, err := surveyView(v)
@@ -133,16 +142,16 @@ func buildQuestions(ctx context.Context, d *Dashboards, v View) (*Result, error)
 		part := &Result{Title: q.Prompt}
 		switch q.Type {
 		case "single", "multi", "ranking":
-			part.Table = ChoiceTable(q.Options, choices[q.ID], n)
+			part.Table = choiceTable(v, q.Options, choices[q.ID], n)
 			if q.Type == "multi" {
-				part.Summary = append(part.Summary, fmt.Sprintf("%s respondents; each option counted on its own (shares may add up to more than 100%%)", thousands(n)))
+				part.Summary = append(part.Summary, v.T("dash.sum.respondents_multi", v.N(n)))
 			} else if q.Type == "ranking" {
-				part.Summary = append(part.Summary, fmt.Sprintf("%s respondents; first choices", thousands(n)))
+				part.Summary = append(part.Summary, v.T("dash.sum.respondents_ranking", v.N(n)))
 			} else {
-				part.Summary = append(part.Summary, fmt.Sprintf("%s respondents", thousands(n)))
+				part.Summary = append(part.Summary, v.T("dash.sum.respondents", v.N(n)))
 			}
 			part.chart = func(t *Table) *Chart {
-				c := BarChart(t.labels(0), []Series{{Name: "Share (%)", Values: scale(t.column(2), 100)}}, true)
+				c := BarChart(t.labels(0), []Series{{Name: v.T("dash.series.share_pct"), Values: scale(t.column(2), 100)}}, true)
 				return &c
 			}
 		case "likert":
@@ -162,36 +171,37 @@ func buildQuestions(ctx context.Context, d *Dashboards, v View) (*Result, error)
 			for i, c := range counts {
 				cc[i] = int64(c)
 			}
-			part.Table = ChoiceTable(likertLabels, cc, int64(s.N))
-			part.Summary = append(part.Summary, fmt.Sprintf("Mean %.2f (95%% CI %.2f–%.2f), n = %d; agree %.0f%%, disagree %.0f%%", s.Mean, s.MeanLo, s.MeanHi, s.N, s.Agree*100, s.Disagree*100))
+			ll := likertLabels(v)
+			part.Table = choiceTable(v, ll, cc, int64(s.N))
+			part.Summary = append(part.Summary, v.T("dash.sum.likert", v.F(s.Mean, 2), v.F(s.MeanLo, 2), v.F(s.MeanHi, 2), v.N(int64(s.N)), v.F(s.Agree*100, 0), v.F(s.Disagree*100, 0)))
 			part.chart = func(t *Table) *Chart {
 				// Diverging bar: disagreement to the left of zero.
 				sh := scale(t.column(2), 100)
 				segs := []Series{
-					{Name: likertLabels[0], Values: []float64{-sh[0]}, Stack: "l", Color: "#b2182b"},
-					{Name: likertLabels[1], Values: []float64{-sh[1]}, Stack: "l", Color: "#ef8a62"},
-					{Name: likertLabels[2] + " (left)", Values: []float64{-sh[2] / 2}, Stack: "l", Color: "#cccccc"},
-					{Name: likertLabels[2], Values: []float64{sh[2] / 2}, Stack: "l", Color: "#cccccc"},
-					{Name: likertLabels[3], Values: []float64{sh[3]}, Stack: "l", Color: "#67a9cf"},
-					{Name: likertLabels[4], Values: []float64{sh[4]}, Stack: "l", Color: "#2166ac"},
+					{Name: ll[0], Values: []float64{-sh[0]}, Stack: "l", Color: "#b2182b"},
+					{Name: ll[1], Values: []float64{-sh[1]}, Stack: "l", Color: "#ef8a62"},
+					{Name: v.T("dash.likert.neutral_left", ll[2]), Values: []float64{-sh[2] / 2}, Stack: "l", Color: "#cccccc"},
+					{Name: ll[2], Values: []float64{sh[2] / 2}, Stack: "l", Color: "#cccccc"},
+					{Name: ll[3], Values: []float64{sh[3]}, Stack: "l", Color: "#67a9cf"},
+					{Name: ll[4], Values: []float64{sh[4]}, Stack: "l", Color: "#2166ac"},
 				}
 				c := BarChart([]string{"%"}, segs, true)
 				return &c
 			}
 		case "numeric":
-			part.Table, part.Summary = numericTable(numbers[q.ID])
+			part.Table, part.Summary = numericTable(v, numbers[q.ID])
 			part.chart = func(t *Table) *Chart {
-				c := BarChart(t.labels(0), []Series{{Name: "Responses", Values: t.column(1)}}, false)
+				c := BarChart(t.labels(0), []Series{{Name: v.T("dash.col.responses"), Values: t.column(1)}}, false)
 				return &c
 			}
 		default: // open text: analysed by the text and clustering panels
-			part.Table = Table{Columns: []Column{{Label: "Answers", Kind: Count}}, Rows: [][]Cell{{count(n)}}}
-			part.Summary = append(part.Summary, "Open answers: see the themes of the text analysis.")
+			part.Table = Table{Columns: []Column{{Label: v.T("dash.col.answers"), Kind: Count}}, Rows: [][]Cell{{count(n)}}}
+			part.Summary = append(part.Summary, v.T("dash.sum.open_answers"))
 		}
 		res.Parts = append(res.Parts, part)
 	}
 	if len(qs) == 0 {
-		res.Summary = append(res.Summary, "This survey has no questions yet.")
+		res.Summary = append(res.Summary, v.T("dash.sum.no_questions"))
 	}
 	return res, nil
 }
@@ -207,12 +217,16 @@ func scale(xs []float64, k float64) []float64 {
 // ChoiceTable counts answers per option against n respondents, with 95%
 // Wilson intervals. Options nobody chose are zeros.
 func ChoiceTable(options []string, counts map[int]int64, n int64) Table {
-	t := Table{Columns: []Column{{Label: "Answer", Kind: Text}, {Label: "Responses", Kind: Count},
-		{Label: "Share", Kind: Derived, Unit: "%"}, {Label: "95% CI low", Kind: Derived, Unit: "%"}, {Label: "95% CI high", Kind: Derived, Unit: "%"}}}
+	return choiceTable(View{}, options, counts, n)
+}
+
+func choiceTable(v View, options []string, counts map[int]int64, n int64) Table {
+	t := Table{Columns: []Column{{Label: v.T("dash.col.answer"), Kind: Text}, {Label: v.T("dash.col.responses"), Kind: Count},
+		{Label: v.T("dash.col.share"), Kind: Derived, Unit: "%"}, {Label: v.T("dash.col.ci_low"), Kind: Derived, Unit: "%"}, {Label: v.T("dash.col.ci_high"), Kind: Derived, Unit: "%"}}}
 	labels := options
 	for c := range counts { // answers beyond the listed options still show
 		for c >= len(labels) {
-			labels = append(labels, "option "+strconv.Itoa(len(labels)+1))
+			labels = append(labels, v.T("dash.option_n", len(labels)+1))
 		}
 	}
 	for i, label := range labels {
@@ -235,8 +249,8 @@ type vn struct {
 
 // numericTable is a ten-bin histogram and the mean with its 95% t interval,
 // from (value, count) pairs.
-func numericTable(vals []vn) (Table, []string) {
-	t := Table{Columns: []Column{{Label: "Range", Kind: Text}, {Label: "Responses", Kind: Count}}}
+func numericTable(v View, vals []vn) (Table, []string) {
+	t := Table{Columns: []Column{{Label: v.T("dash.col.range"), Kind: Text}, {Label: v.T("dash.col.responses"), Kind: Count}}}
 	var n, sum float64
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, x := range vals {
@@ -245,18 +259,18 @@ func numericTable(vals []vn) (Table, []string) {
 		lo, hi = math.Min(lo, x.v), math.Max(hi, x.v)
 	}
 	if n == 0 {
-		return t, []string{"No answers yet."}
+		return t, []string{v.T("dash.sum.no_answers")}
 	}
 	mean := sum / n
 	var ss float64
 	for _, x := range vals {
 		ss += (x.v - mean) * (x.v - mean) * float64(x.n)
 	}
-	summary := fmt.Sprintf("Mean %.2f, n = %.0f", mean, n)
+	summary := v.T("dash.sum.mean", v.F(mean, 2), v.N(int64(n)))
 	if n > 1 {
 		se := math.Sqrt(ss/(n-1)) / math.Sqrt(n)
 		tq := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: n - 1}.Quantile(0.975)
-		summary = fmt.Sprintf("Mean %.2f (95%% CI %.2f–%.2f), n = %.0f", mean, mean-tq*se, mean+tq*se, n)
+		summary = v.T("dash.sum.mean_ci", v.F(mean, 2), v.F(mean-tq*se, 2), v.F(mean+tq*se, 2), v.N(int64(n)))
 	}
 	bins := 10
 	if hi == lo {
@@ -308,7 +322,7 @@ func buildCrosstab(ctx context.Context, d *Dashboards, v View) (*Result, error) 
 		}
 	}
 	if qa == nil {
-		return &Result{Summary: []string{"No question with categories to cross-tabulate."}}, nil
+		return &Result{Summary: []string{v.T("dash.sum.no_categorical")}}, nil
 	}
 	v.Question = qa.ID
 	qb := find(v.Question2)
@@ -316,28 +330,11 @@ func buildCrosstab(ctx context.Context, d *Dashboards, v View) (*Result, error) 
 		qb = nil
 	}
 	query := "survey-by-region"
-	colLabel := func(s string) string { return s }
 	if qb != nil {
 		query = "survey-crosstab"
 		v.Question2 = qb.ID
-	} else {
-		names := map[string]string{}
-		_ = d.each(ctx, "regions", v.args(), func(r *sql.Rows) error {
-			var code, name string
-			var pop int64
-			if err := r.Scan(&code, &name, &pop); err != nil {
-				return err
-			}
-			names[code] = name
-			return nil
-		})
-		colLabel = func(s string) string {
-			if n, ok := names[s]; ok {
-				return n
-			}
-			return s
-		}
 	}
+	noRegion := v.P.RegionName(v.L, "")
 	type cell struct {
 		r, c string
 		n    int64
@@ -353,19 +350,25 @@ func buildCrosstab(ctx context.Context, d *Dashboards, v View) (*Result, error) 
 		var cs string
 		switch x := cv.(type) {
 		case float64:
-			cs = answerLabel(*qb, x)
+			cs = answerLabel(v, *qb, x)
 		case string:
-			cs = colLabel(x)
+			cs = v.P.RegionName(v.L, x)
 		default:
 			cs = fmt.Sprint(x)
 		}
-		cells = append(cells, cell{answerLabel(*qa, rv), cs, n})
+		cells = append(cells, cell{answerLabel(v, *qa, rv), cs, n})
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	rows, cols := orderedLabels(cells, func(c cell) string { return c.r }), orderedLabels(cells, func(c cell) string { return c.c })
+	if qb == nil {
+		// Respondents without a region come last, under a name of their own.
+		if i := slices.Index(cols, noRegion); i >= 0 {
+			cols = append(slices.Delete(cols, i, i+1), noRegion)
+		}
+	}
 	ct := stats.NewCrosstab(rows, cols)
 	for _, c := range cells {
 		ct.Add(c.r, c.c, float64(c.n))
@@ -381,22 +384,21 @@ func buildCrosstab(ctx context.Context, d *Dashboards, v View) (*Result, error) 
 		}
 		t.Rows = append(t.Rows, row)
 	}
-	res := &Result{Table: t}
-	other := "region"
+	res := &Result{Table: t, Pickers: crosstabPickers(v, qs, categorical, qa, qb)}
+	res.Title = v.T("dash.title.crosstab_region", qa.Prompt)
 	if qb != nil {
-		other = fmt.Sprintf("%q", qb.Prompt)
+		res.Title = v.T("dash.title.crosstab", qa.Prompt, qb.Prompt)
 	}
-	res.Title = fmt.Sprintf("%q by %s", qa.Prompt, other)
 	chi, err := ct.Test()
 	switch {
 	case errors.Is(err, stats.ErrTooFewCategories):
-		res.Summary = append(res.Summary, "Too few answers in different categories for a chi-square test.")
+		res.Summary = append(res.Summary, v.T("dash.sum.too_few"))
 	case err != nil:
 		return nil, err
 	default:
-		res.Summary = append(res.Summary, ChiSquareLine(chi))
+		res.Summary = append(res.Summary, chiSquareLine(v, chi))
 		if chi.SmallExpected {
-			res.Warnings = append(res.Warnings, fmt.Sprintf("%d cells have an expected count under 5 (smallest %.1f): the p-value is approximate; merge categories or collect more answers.", chi.SmallCells, chi.MinExpected))
+			res.Warnings = append(res.Warnings, v.T("dash.warn.small_expected", v.N(int64(chi.SmallCells)), v.F(chi.MinExpected, 1)))
 		}
 	}
 	res.chart = func(t *Table) *Chart {
@@ -411,22 +413,24 @@ func buildCrosstab(ctx context.Context, d *Dashboards, v View) (*Result, error) 
 }
 
 // ChiSquareLine reports a chi-square test the way analysts read it.
-func ChiSquareLine(c stats.ChiSquare) string {
-	p := fmt.Sprintf("p = %.4f", c.P)
+func ChiSquareLine(c stats.ChiSquare) string { return chiSquareLine(View{}, c) }
+
+func chiSquareLine(v View, c stats.ChiSquare) string {
+	p := "p = " + v.F(c.P, 4)
 	if c.P < 0.0001 {
-		p = "p < 0.0001"
+		p = "p < " + v.F(0.0001, 4)
 	}
-	return fmt.Sprintf("χ² = %.2f, df = %d, %s, Cramér's V = %.2f, n = %.0f", c.Stat, c.DF, p, c.CramersV, c.N)
+	return v.T("dash.sum.chi", v.F(c.Stat, 2), c.DF, p, v.F(c.CramersV, 2), v.N(int64(math.Round(c.N))))
 }
 
-func answerLabel(q Question, v float64) string {
-	if q.Type == "likert" && v >= 1 && v <= 5 && v == math.Trunc(v) {
-		return likertLabels[int(v)-1]
+func answerLabel(v View, q Question, x float64) string {
+	if q.Type == "likert" && x >= 1 && x <= 5 && x == math.Trunc(x) {
+		return v.T(likertKeys[int(x)-1])
 	}
-	if i := int(v); float64(i) == v && i >= 0 && i < len(q.Options) && q.Type != "likert" {
+	if i := int(x); float64(i) == x && i >= 0 && i < len(q.Options) && q.Type != "likert" {
 		return q.Options[i]
 	}
-	return strconv.FormatFloat(v, 'g', -1, 64)
+	return strconv.FormatFloat(x, 'g', -1, 64)
 }
 
 func orderedLabels[T any](xs []T, key func(T) string) []string {
@@ -467,7 +471,7 @@ func buildDropoff(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 	for _, p := range pages {
 		total += p.responses
 	}
-	t := Table{Columns: []Column{{Label: "Page", Kind: Text}, {Label: "Reached", Kind: Count}, {Label: "Left here", Kind: Count}, {Label: "Drop-off", Kind: Derived, Unit: "%"}}}
+	t := Table{Columns: []Column{{Label: v.T("dash.col.page"), Kind: Text}, {Label: v.T("dash.col.reached"), Kind: Count}, {Label: v.T("dash.col.left_here"), Kind: Count}, {Label: v.T("dash.col.dropoff"), Kind: Derived, Unit: "%"}}}
 	reached := total
 	var completed int64
 	for _, p := range pages {
@@ -477,15 +481,15 @@ func buildDropoff(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 		if reached > 0 {
 			rate = share(float64(left) / float64(reached))
 		}
-		t.Rows = append(t.Rows, []Cell{text("Page " + strconv.FormatInt(p.page, 10)), count(reached), count(left), rate})
+		t.Rows = append(t.Rows, []Cell{text(v.T("dash.page_n", p.page)), count(reached), count(left), rate})
 		reached -= p.responses
 	}
 	res := &Result{Table: t}
 	if total > 0 {
-		res.Summary = append(res.Summary, fmt.Sprintf("%s started, %s completed (%.0f%%)", thousands(total), thousands(completed), float64(completed)/float64(total)*100))
+		res.Summary = append(res.Summary, v.T("dash.sum.started", v.N(total), v.N(completed), v.F(float64(completed)/float64(total)*100, 0)))
 	}
 	res.chart = func(t *Table) *Chart {
-		c := BarChart(t.labels(0), []Series{{Name: "Reached", Values: t.column(1)}, {Name: "Left here", Values: t.column(2)}}, false)
+		c := BarChart(t.labels(0), []Series{{Name: v.T("dash.col.reached"), Values: t.column(1)}, {Name: v.T("dash.col.left_here"), Values: t.column(2)}}, false)
 		return &c
 	}
 	return res, nil
@@ -501,8 +505,13 @@ func buildDuration(ctx context.Context, d *Dashboards, v View) (*Result, error) 
 	if err := d.queryRow(ctx, "survey-duration", v.args()).Scan(&n, &q1, &med, &q3); err != nil {
 		return nil, fmt.Errorf("dashboards: unable to run survey-duration: %w", err)
 	}
-	t := Table{Columns: []Column{{Label: "Completed responses", Kind: Count}, {Label: "Quartile 1 (min)", Kind: Number},
-		{Label: "Median (min)", Kind: Number}, {Label: "Quartile 3 (min)", Kind: Number}}}
-	t.Rows = append(t.Rows, []Cell{count(n), num(round2(q1)), num(round2(med)), num(round2(q3))})
+	t := Table{Columns: []Column{{Label: v.T("dash.col.completed"), Kind: Count}, {Label: v.T("dash.col.q1"), Kind: Number},
+		{Label: v.T("dash.col.median_min"), Kind: Number}, {Label: v.T("dash.col.q3"), Kind: Number}}}
+	row := []Cell{count(n), num(round2(q1)), num(round2(med)), num(round2(q3))}
+	if n == 0 {
+		// No completed response has no median: "–", not a time of 0 min.
+		row = []Cell{count(0), nullCell(), nullCell(), nullCell()}
+	}
+	t.Rows = append(t.Rows, row)
 	return &Result{Table: t}, nil
 }

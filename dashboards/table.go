@@ -4,6 +4,9 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/civicpulse/civicpulse/internal/csvcell"
+	"golang.org/x/text/message"
 )
 
 // ColumnKind says how a column's numbers read and whether suppression
@@ -15,14 +18,15 @@ const (
 	Text ColumnKind = iota
 	Count
 	Derived
-	Number // a value that is neither (a population, a budget, a page number)
+	Number // a value that is neither (a population, a page number)
+	Money  // an amount in major units of the column's Unit (the process's currency)
 )
 
 // Column heads a table column.
 type Column struct {
 	Label string
 	Kind  ColumnKind
-	Unit  string // "%", "per 1,000", "min", …
+	Unit  string // "%", "per 1,000", "min", …; a Money column's currency
 }
 
 // Cell is one value. Num holds numbers; Text holds labels and overrides the
@@ -40,6 +44,8 @@ type Cell struct {
 type Table struct {
 	Columns []Column
 	Rows    [][]Cell
+
+	num *message.Printer // the numbers' language (English when nil)
 }
 
 // SmallCell is the smallest count published as is; below it a public
@@ -68,49 +74,70 @@ func (t *Table) Suppress() {
 	}
 }
 
-// Format renders a cell for display.
+// Format renders a cell for display, in the table's language. A text
+// column shows its text, empty or not: it never falls through to a number.
 func (t *Table) Format(row, col int) string {
 	c := t.Rows[row][col]
+	k := t.Columns[col]
 	switch {
 	case c.Suppressed:
 		return "<5"
-	case c.Text != "":
+	case c.Text != "" || k.Kind == Text:
 		return c.Text
 	case c.Null:
 		return "–"
 	}
-	k := t.Columns[col]
+	p := t.num
+	if p == nil {
+		p = printer(nil)
+	}
 	switch k.Kind {
 	case Count:
-		return thousands(int64(math.Round(c.Num)))
+		return p.Sprintf("%d", int64(math.Round(c.Num)))
 	case Derived:
 		if k.Unit == "%" {
-			return strconv.FormatFloat(c.Num*100, 'f', 1, 64) + "%"
+			return p.Sprintf("%.1f%%", c.Num*100)
 		}
-		return strconv.FormatFloat(c.Num, 'f', 2, 64)
+		return p.Sprintf("%.2f", c.Num)
+	case Money:
+		return FormatMoney(p, k.Unit, c.Num)
 	default:
 		if c.Num == math.Trunc(c.Num) && math.Abs(c.Num) < 1e15 {
-			return thousands(int64(c.Num))
+			return p.Sprintf("%d", int64(c.Num))
 		}
-		return strconv.FormatFloat(c.Num, 'f', 2, 64)
+		return p.Sprintf("%.2f", c.Num)
 	}
 }
 
-func thousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
+// FormatMoney is the one way an amount reads: the currency, then the whole
+// amount grouped by the language's rule ("KES 14,170,000").
+func FormatMoney(p *message.Printer, currency string, major float64) string {
+	return strings.TrimSpace(currency + " " + p.Sprintf("%d", int64(math.Round(major))))
+}
+
+// Raw is a cell for a file (CSV): text as text (formula-guarded), numbers
+// as plain numbers a spreadsheet reads, "<5" where suppressed, empty for
+// no value. The same column rule as Format: a text column is its text.
+func (t *Table) Raw(row, col int) string {
+	c := t.Rows[row][col]
+	switch {
+	case c.Suppressed:
+		return "<5"
+	case c.Text != "" || t.Columns[col].Kind == Text:
+		return csvcell.Safe(c.Text)
+	case c.Null:
+		return ""
 	}
-	if neg {
-		return "-" + b.String()
+	return strconv.FormatFloat(c.Num, 'f', -1, 64)
+}
+
+// Header is a column's label for a file: a money column names its
+// currency there, since its cells are bare numbers.
+func (c Column) Header() string {
+	if c.Kind == Money && c.Unit != "" {
+		return c.Label + " (" + c.Unit + ")"
 	}
-	return b.String()
+	return c.Label
 }
 
 func text(s string) Cell   { return Cell{Text: s} }

@@ -23,6 +23,10 @@ func WriteXLSX(w io.Writer, r *Result) error {
 	if err != nil {
 		return fmt.Errorf("dashboards: unable to make the header style: %w", err)
 	}
+	// A money column's cells stay numbers but read as the pages do
+	// ("KES 1,500": the currency, grouped, no cents); one style per
+	// currency.
+	money := map[string]int{}
 	names := sheetNames{}
 	first := true
 	add := func(title string, t *Table) error {
@@ -35,7 +39,7 @@ func WriteXLSX(w io.Writer, r *Result) error {
 		} else if _, err := wb.NewSheet(name); err != nil {
 			return fmt.Errorf("dashboards: unable to add sheet %q: %w", name, err)
 		}
-		return writeSheet(wb, name, bold, t)
+		return writeSheet(wb, name, bold, t, money)
 	}
 	if len(r.Table.Columns) > 0 || len(r.Parts) == 0 {
 		if err := add(r.Title, &r.Table); err != nil {
@@ -53,14 +57,33 @@ func WriteXLSX(w io.Writer, r *Result) error {
 	return nil
 }
 
-func writeSheet(wb *excelize.File, sheet string, bold int, t *Table) error {
+func writeSheet(wb *excelize.File, sheet string, bold int, t *Table, money map[string]int) error {
+	styles := make([]int, len(t.Columns))
+	for j, c := range t.Columns {
+		if c.Kind != Money {
+			continue
+		}
+		id, ok := money[c.Unit]
+		if !ok {
+			format := "#,##0"
+			if c.Unit != "" {
+				format = `"` + strings.ReplaceAll(c.Unit, `"`, "") + ` "#,##0`
+			}
+			var err error
+			if id, err = wb.NewStyle(&excelize.Style{CustomNumFmt: &format}); err != nil {
+				return fmt.Errorf("dashboards: unable to make the money style: %w", err)
+			}
+			money[c.Unit] = id
+		}
+		styles[j] = id
+	}
 	sw, err := wb.NewStreamWriter(sheet)
 	if err != nil {
 		return fmt.Errorf("dashboards: unable to write sheet %q: %w", sheet, err)
 	}
 	head := make([]any, len(t.Columns))
 	for i, c := range t.Columns {
-		head[i] = excelize.Cell{StyleID: bold, Value: c.Label}
+		head[i] = excelize.Cell{StyleID: bold, Value: c.Header()}
 	}
 	if err := sw.SetRow("A1", head); err != nil {
 		return fmt.Errorf("dashboards: unable to write sheet %q: %w", sheet, err)
@@ -68,7 +91,10 @@ func writeSheet(wb *excelize.File, sheet string, bold int, t *Table) error {
 	for i, row := range t.Rows {
 		vals := make([]any, len(t.Columns))
 		for j := range t.Columns {
-			vals[j] = xlsxCell(row[j])
+			vals[j] = xlsxCell(row[j], t.Columns[j].Kind)
+			if n, ok := vals[j].(float64); ok && styles[j] != 0 {
+				vals[j] = excelize.Cell{StyleID: styles[j], Value: n}
+			}
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, i+2)
 		if err := sw.SetRow(cell, vals); err != nil {
@@ -83,11 +109,11 @@ func writeSheet(wb *excelize.File, sheet string, bold int, t *Table) error {
 
 // xlsxCell follows WriteCSV's order: suppressed, then text, then null,
 // then the number.
-func xlsxCell(c Cell) any {
+func xlsxCell(c Cell, kind ColumnKind) any {
 	switch {
 	case c.Suppressed:
 		return "<5"
-	case c.Text != "":
+	case c.Text != "" || kind == Text:
 		return c.Text
 	case c.Null:
 		return nil

@@ -145,3 +145,26 @@ func TestXLSXCellsAndSheetNames(t *testing.T) {
 		t.Errorf("empty result sheets = %q", got)
 	}
 }
+
+// A money column reads in the workbook as on the page ("KES 1,500") while
+// its cells stay numbers a spreadsheet sums.
+func TestXLSXMoneyReadsAsOnThePage(t *testing.T) {
+	_, d := fixture(t)
+	r := run(t, d, "proposal-budget-regions", Filter{})
+	j := col(t, r.Table, "Budget asked")
+	wb := openXLSX(t, r)
+	sheet := wb.GetSheetList()[0]
+	cell, _ := excelize.CoordinatesToCellName(j+1, 2)
+	shown, err := wb.GetCellValue(sheet, cell)
+	if err != nil || shown != r.Table.Format(0, j) || shown != "KES 1,500" {
+		t.Errorf("money cell shows %q (%v); the page shows %q", shown, err, r.Table.Format(0, j))
+	}
+	raw, _ := wb.GetCellValue(sheet, cell, excelize.Options{RawCellValue: true})
+	if typ, _ := wb.GetCellType(sheet, cell); raw != "1500" || typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
+		t.Errorf("money cell raw %q type %v, want the number 1500", raw, typ)
+	}
+	head, _ := excelize.CoordinatesToCellName(j+1, 1)
+	if h, _ := wb.GetCellValue(sheet, head); h != "Budget asked (KES)" {
+		t.Errorf("money header = %q", h)
+	}
+}

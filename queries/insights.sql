@@ -157,3 +157,16 @@ SELECT scope, scope_id, merged_into
 FROM themes
 WHERE process_id = $process AND theme_id = $theme
 LIMIT 1;
+
+-- name: insight-theme-scopes
+-- The scopes that have themes, with what names them (a component's
+-- title, a question's prompt, a section's newest heading and position):
+-- the themes panel's scope picker.
+SELECT t.scope, t.scope_id, coalesce(c.title, q.prompt, s.heading, '') AS label,
+       coalesce(s.position, q.position, c.position, 0)::INTEGER AS pos
+FROM (SELECT DISTINCT scope, scope_id FROM themes WHERE process_id = $process AND merged_into = 0) t
+LEFT JOIN dim_components c ON t.scope = 'component' AND c.component_id = t.scope_id AND c.process_id = $process
+LEFT JOIN dim_questions q ON t.scope = 'question' AND q.question_id = t.scope_id
+LEFT JOIN (SELECT section_id, arg_max(heading, version) AS heading, arg_max(position, version) AS position
+           FROM dim_sections GROUP BY section_id) s ON t.scope = 'section' AND s.section_id = t.scope_id
+ORDER BY CASE t.scope WHEN 'process' THEN 0 WHEN 'component' THEN 1 WHEN 'section' THEN 2 ELSE 3 END, pos, t.scope_id;

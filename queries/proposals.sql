@@ -13,9 +13,12 @@ ORDER BY bucket;
 
 -- name: proposal-ranking
 -- Proposals by supports to date (additions minus withdrawals) from the
--- per-proposal rollup; titles are read for the 20 only.
+-- per-proposal rollup; titles are read for the 20 only. Supporters are the
+-- people whose support still stands (added more often than withdrawn),
+-- counted from the facts of those 20: a withdrawn support leaves no
+-- supporter behind.
 WITH r AS (
-    SELECT proposal_id, supports, supporters
+    SELECT proposal_id, supports
     FROM dash_proposal_supports
     WHERE process_id = $process
       AND ($component = 0 OR component_id = $component)
@@ -23,9 +26,18 @@ WITH r AS (
       AND created_at < $to
     ORDER BY supports DESC, proposal_id
     LIMIT 20
+), held AS (
+    SELECT proposal_id, count(*) AS supporters
+    FROM (SELECT proposal_id, participant
+          FROM supports
+          WHERE process_id = $process AND proposal_id IN (SELECT proposal_id FROM r)
+          GROUP BY ALL HAVING sum(delta) > 0)
+    GROUP BY proposal_id
 )
-SELECT p.proposal_id, p.title, p.region_code, p.budget_minor, r.supports::BIGINT AS supports, r.supporters::BIGINT AS supporters
+SELECT p.proposal_id, p.title, p.region_code, p.budget_minor, r.supports::BIGINT AS supports,
+       coalesce(held.supporters, 0)::BIGINT AS supporters
 FROM r JOIN proposals p ON p.proposal_id = r.proposal_id AND p.process_id = $process
+LEFT JOIN held ON held.proposal_id = r.proposal_id
 ORDER BY r.supports DESC, p.proposal_id;
 
 -- name: supports-after
@@ -35,10 +47,14 @@ SELECT count(*)::BIGINT FROM supports WHERE process_id = $process AND occurred_a
 
 -- name: proposal-ranking-at
 -- Proposals by supports up to $to, from the facts.
-WITH s AS (
-    SELECT proposal_id, sum(delta)::BIGINT AS supports, count(DISTINCT participant)::BIGINT AS supporters
+WITH pairs AS (
+    SELECT proposal_id, participant, sum(delta) AS d
     FROM supports
     WHERE process_id = $process AND occurred_at < $to
+    GROUP BY ALL
+), s AS (
+    SELECT proposal_id, sum(d)::BIGINT AS supports, count(*) FILTER (WHERE d > 0)::BIGINT AS supporters
+    FROM pairs
     GROUP BY proposal_id
 )
 SELECT p.proposal_id, p.title, p.region_code, p.budget_minor,
@@ -91,17 +107,16 @@ GROUP BY tag
 ORDER BY budget_minor DESC, tag;
 
 -- name: proposal-budget-by-region-at
-SELECT coalesce(r.name, p.region_code) AS region, count(*)::BIGINT AS proposals,
+-- Region codes, as proposal-budget-by-region: the panel names them (one
+-- naming path for both) and orders the rows.
+SELECT p.region_code AS region, count(*)::BIGINT AS proposals,
        sum(p.budget_minor)::BIGINT AS budget_minor, count(DISTINCT p.participant)::BIGINT AS authors
 FROM proposals p
-LEFT JOIN dim_processes d ON d.process_id = p.process_id
-LEFT JOIN dim_regions r ON r.region_set_id = d.region_set_id AND r.code = p.region_code
 WHERE p.process_id = $process
   AND ($component = 0 OR p.component_id = $component)
   AND ($region = '' OR p.region_code = $region)
   AND p.occurred_at >= $from AND p.occurred_at < $to
-GROUP BY ALL
-ORDER BY budget_minor DESC, region;
+GROUP BY ALL;
 
 -- name: proposal-locations-count
 -- How many located proposals the view matches, and their extent: the map

@@ -19,7 +19,9 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -28,8 +30,6 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/civicpulse/civicpulse/dashboards"
-	"github.com/civicpulse/civicpulse/participation"
-	"github.com/civicpulse/civicpulse/staff"
 	"github.com/civicpulse/civicpulse/web"
 	"github.com/civicpulse/civicpulse/web/i18n"
 )
@@ -73,6 +73,7 @@ type Handlers struct {
 	cfg    Config
 	tpl    *template.Template
 	static map[string]asset
+	i18n   *i18n.Bundle // the dashboards' catalogue (dashboards.Catalog)
 }
 
 type asset struct {
@@ -93,6 +94,11 @@ func New(cfg Config) *Handlers {
 		cfg.Settle = defaultSettle
 	}
 	h := &Handlers{cfg: cfg, static: map[string]asset{}}
+	b, err := i18n.LoadFS(dashboards.Catalog(), "en")
+	if err != nil {
+		panic(err) // the embedded catalogue is broken: a build error, caught by any test
+	}
+	h.i18n = b
 	h.tpl = template.Must(template.New("").ParseFS(templateFS, "templates/*.html"))
 	fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -156,20 +162,43 @@ func (h *Handlers) serveStatic(w http.ResponseWriter, r *http.Request) {
 	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(a.body))
 }
 
+// loc picks the language as the staff and citizen pages do: ?lang=, the
+// lang cookie (the choice a person made on any page), then
+// Accept-Language.
+func (h *Handlers) loc(r *http.Request) *i18n.Localizer {
+	var cookie string
+	if c, err := r.Cookie("lang"); err == nil {
+		cookie = c.Value
+	}
+	return h.i18n.Pick(r.URL.Query().Get("lang"), cookie, r.Header.Get("Accept-Language"))
+}
+
 func processID(r *http.Request) int64 {
 	n, _ := strconv.ParseInt(mux.Vars(r)["process"], 10, 64)
 	return n
 }
 
-// fail answers an error once: 404 for what does not exist (or is not
-// published), 500 with the cause logged otherwise.
+// fail answers an error once, in the viewer's language: 400 with the
+// reason for a request the dashboards refuse (a region not the process's),
+// 404 for what does not exist (or is not published), 500 with the cause
+// logged otherwise.
 func (h *Handlers) fail(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, dashboards.ErrNotFound) {
-		http.Error(w, "Not found", http.StatusNotFound)
-		return
+	status, msg := h.failure(r, err)
+	w.Header().Set("Content-Language", h.loc(r).Lang())
+	http.Error(w, msg, status)
+}
+
+func (h *Handlers) failure(r *http.Request, err error) (int, string) {
+	loc := h.loc(r)
+	var ref *dashboards.Refusal
+	switch {
+	case errors.As(err, &ref):
+		return http.StatusBadRequest, loc.T(ref.Key, ref.Args...)
+	case errors.Is(err, dashboards.ErrNotFound):
+		return http.StatusNotFound, loc.T("dash.err.not_found")
 	}
 	h.cfg.Logger.Error("dashweb: request failed", "request_id", web.RequestID(r), "err", err)
-	http.Error(w, "Something went wrong", http.StatusInternalServerError)
+	return http.StatusInternalServerError, loc.T("dash.err.internal")
 }
 
 type navItem struct {
@@ -177,9 +206,28 @@ type navItem struct {
 	Current    bool
 }
 
-type panelLink struct{ Name, Title, URL string }
+// panelLink is a panel of a page, with its first view rendered on the
+// server (Body), so the page shows its numbers without JavaScript.
+type panelLink struct {
+	Name, Title, URL string
+	Body             template.HTML
+}
+
+// nav links the dashboards the process has (none for a tool it lacks).
+func (h *Handlers) nav(p *dashboards.Process, loc *i18n.Localizer, current *dashboards.Dashboard, q string) []navItem {
+	var out []navItem
+	for _, x := range dashboards.All() {
+		if x.For(p) {
+			out = append(out, navItem{x.TitleIn(loc), fmt.Sprintf("/staff/p/%d/dashboards/%s%s", p.ID, x.Name, q), x == current})
+		}
+	}
+	return out
+}
 
 type pageData struct {
+	L       *i18n.Localizer
+	Error   string // why the view was refused (shown instead of the panels)
+	Regions []regionOption
 	Title   string
 	Process *dashboards.Process
 	Nav     []navItem
@@ -191,14 +239,28 @@ type pageData struct {
 	CSRF    string
 	Asset   func(string) string
 	Own     func(string) string
-	Publish []string // publishable panels (for officials' form)
-	Alerts  bool     // show the officials' alert-rule form
+	Publish []panelChoice // publishable panels (for officials' form)
+	Alerts  bool          // show the officials' alert-rule form
 	Rules   []dashboards.AlertRule
-	L       *i18n.Localizer // the decision forms' texts (catalog/)
+}
+
+// panelChoice is a panel of the publish form: its name, shown by title.
+type panelChoice struct{ Name, Title string }
+
+// regionOption is one region of the filter's choice.
+type regionOption struct{ Code, Name string }
+
+func regionOptions(p *dashboards.Process) []regionOption {
+	var out []regionOption
+	for code, name := range p.RegionNames {
+		out = append(out, regionOption{code, name})
+	}
+	slices.SortFunc(out, func(a, b regionOption) int { return strings.Compare(a.Name, b.Name) })
+	return out
 }
 
 func (h *Handlers) base(r *http.Request, p *dashboards.Process, title string) pageData {
-	return pageData{L: pick(formTexts, r), Title: title, Process: p, CSRF: csrf.Token(r), Asset: h.cfg.Assets.AssetURL, Own: h.own}
+	return pageData{L: h.loc(r), Title: title, Process: p, CSRF: csrf.Token(r), Asset: h.cfg.Assets.AssetURL, Own: h.own}
 }
 
 func filterMap(f dashboards.Filter) map[string]string {
@@ -225,21 +287,40 @@ func (h *Handlers) page(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	loc := h.loc(r)
 	f := dashboards.ParseFilter(p.ID, r.URL.Query())
+	d := h.base(r, p, db.TitleIn(loc))
+	if !db.For(p) {
+		// No dead end: the page says what is missing and leads on.
+		d.Error = loc.T("dash.err.no_tool." + db.Needs)
+		d.Nav = h.nav(p, loc, nil, "")
+		h.renderStatus(w, http.StatusNotFound, "page", d)
+		return
+	}
+	d.Filters, d.Regions = true, regionOptions(p)
+	status := http.StatusOK
+	v := h.cfg.Dash.Resolve(p, f)
+	v.L = loc
+	if err := v.Check(); err != nil {
+		// The refused choice is dropped from the form and the links; the
+		// page says why instead of showing panels for another view.
+		status, d.Error = h.failure(r, err)
+		f.Region = ""
+	}
+	d.F = filterMap(f)
 	q := f.Values().Encode()
 	if q != "" {
 		q = "?" + q
 	}
-	d := h.base(r, p, db.Title)
-	d.Filters, d.F = true, filterMap(f)
 	prefix := fmt.Sprintf("/staff/p/%d/dashboards/", p.ID)
-	for _, x := range dashboards.All() {
-		d.Nav = append(d.Nav, navItem{x.Title, prefix + x.Name + q, x == db})
-	}
+	d.Nav = h.nav(p, loc, db, q)
 	for _, pn := range db.Panels {
-		d.Panels = append(d.Panels, panelLink{pn.Name, pn.Title, prefix + db.Name + "/panels/" + pn.Name + q})
+		if d.Error == "" {
+			d.Panels = append(d.Panels, panelLink{Name: pn.Name, Title: pn.TitleIn(loc), URL: prefix + db.Name + "/panels/" + pn.Name + q,
+				Body: h.firstView(r, db, pn, f, v)})
+		}
 		if pn.Publishable {
-			d.Publish = append(d.Publish, pn.Name)
+			d.Publish = append(d.Publish, panelChoice{pn.Name, pn.TitleIn(loc)})
 		}
 	}
 	d.Alerts = db == dashboards.Monitor
@@ -252,10 +333,31 @@ func (h *Handlers) page(w http.ResponseWriter, r *http.Request) {
 	if db == dashboards.Monitor && h.cfg.Live != nil {
 		d.Live = prefix + db.Name + "/live"
 	}
-	h.render(w, "page", d)
+	h.renderStatus(w, status, "page", d)
+}
+
+// firstView renders a panel's fragment for the page itself; a panel that
+// fails says so in its place (the rest of the page still shows).
+func (h *Handlers) firstView(r *http.Request, db *dashboards.Dashboard, pn *dashboards.Panel, f dashboards.Filter, v dashboards.View) template.HTML {
+	res, err := h.cfg.Dash.RunView(r.Context(), pn, v)
+	if err != nil {
+		_, msg := h.failure(r, err)
+		return template.HTML(`<p class="warn">` + template.HTMLEscapeString(msg) + `</p>`)
+	}
+	rv := h.staffView(r, db, pn, res, f)
+	var buf bytes.Buffer
+	if err := h.tpl.ExecuteTemplate(&buf, "fragment", rv); err != nil {
+		h.cfg.Logger.Error("dashweb: template failed", "template", "fragment", "err", err)
+		return ""
+	}
+	return template.HTML(buf.String())
 }
 
 func (h *Handlers) render(w http.ResponseWriter, name string, data any) {
+	h.renderStatus(w, http.StatusOK, name, data)
+}
+
+func (h *Handlers) renderStatus(w http.ResponseWriter, status int, name string, data any) {
 	var buf bytes.Buffer
 	if err := h.tpl.ExecuteTemplate(&buf, name, data); err != nil {
 		h.cfg.Logger.Error("dashweb: template failed", "template", name, "err", err)
@@ -264,13 +366,44 @@ func (h *Handlers) render(w http.ResponseWriter, name string, data any) {
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }
 
 type cellView struct{ Text, Class, Link, Target string }
 
+// setLoc gives a view and its parts the viewer's language.
+func (v *resultView) setLoc(l *i18n.Localizer) {
+	v.L = l
+	for i := range v.Parts {
+		v.Parts[i].setLoc(l)
+	}
+}
+
+// pickForm is where a panel's pickers send their choice: the dashboard
+// page (without JavaScript) or the panel (htmx), with the view's other
+// filters as hidden fields.
+type pickForm struct {
+	Page, Panel string
+	Hidden      [][2]string
+}
+
+func pickerForm(f dashboards.Filter, page, panel string) *pickForm {
+	q := f.Values()
+	for _, k := range dashboards.PickerParams {
+		q.Del(k)
+	}
+	pf := &pickForm{Page: page, Panel: panel}
+	for _, k := range slices.Sorted(maps.Keys(q)) {
+		pf.Hidden = append(pf.Hidden, [2]string{k, q.Get(k)})
+	}
+	return pf
+}
+
 type resultView struct {
+	L      *i18n.Localizer
 	R      *dashboards.Result
+	Pick   *pickForm
 	Rows   [][]cellView
 	MapURL string
 	CSV    string
@@ -332,7 +465,13 @@ func (h *Handlers) runPanel(r *http.Request) (*dashboards.Dashboard, *dashboards
 		return nil, nil, nil, dashboards.Filter{}, dashboards.ErrNotFound
 	}
 	f := dashboards.ParseFilter(processID(r), r.URL.Query())
-	res, err := h.cfg.Dash.Run(r.Context(), pn, f)
+	p, err := h.cfg.Dash.Process(r.Context(), f.Process)
+	if err != nil {
+		return nil, nil, nil, f, err
+	}
+	v := h.cfg.Dash.Resolve(p, f)
+	v.L = h.loc(r)
+	res, err := h.cfg.Dash.RunView(r.Context(), pn, v)
 	return db, pn, res, f, err
 }
 
@@ -342,6 +481,12 @@ func (h *Handlers) panel(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	h.render(w, "fragment", h.staffView(r, db, pn, res, f))
+}
+
+// staffView is a staff panel's fragment: drill-down links, pickers, CSV and
+// the officials' forms.
+func (h *Handlers) staffView(r *http.Request, db *dashboards.Dashboard, pn *dashboards.Panel, res *dashboards.Result, f dashboards.Filter) resultView {
 	base := fmt.Sprintf("/staff/p/%d/dashboards/%s/panels/", f.Process, db.Name)
 	drill := ""
 	if pn.Name == "document-sections" {
@@ -359,8 +504,10 @@ func (h *Handlers) panel(w http.ResponseWriter, r *http.Request) {
 		drill = base + "theme-detail?" + drillQuery(f, "theme")
 	}
 	rv := h.view(res, drill, base+pn.Name+"/csv?"+f.Values().Encode())
+	rv.setLoc(h.loc(r))
+	rv.Pick = pickerForm(f, fmt.Sprintf("/staff/p/%d/dashboards/%s", f.Process, db.Name), base+pn.Name)
 	h.officialsForms(r, &rv, pn, f)
-	h.render(w, "fragment", rv)
+	return rv
 }
 
 func (h *Handlers) csv(w http.ResponseWriter, r *http.Request) {
@@ -422,160 +569,4 @@ func (h *Handlers) live(w http.ResponseWriter, r *http.Request) {
 			fl.Flush()
 		}
 	}
-}
-
-func (h *Handlers) addAlert(w http.ResponseWriter, r *http.Request) {
-	staffID, ok := h.official(w, r)
-	if !ok {
-		return
-	}
-	th, err1 := strconv.ParseFloat(r.FormValue("threshold"), 64)
-	hours, err2 := strconv.Atoi(r.FormValue("window_hours"))
-	if err1 != nil {
-		refuse(w, r, http.StatusUnprocessableEntity, "dash.err.threshold")
-		return
-	}
-	if err2 != nil && r.FormValue("window_hours") != "" {
-		refuse(w, r, http.StatusUnprocessableEntity, "dash.err.window")
-		return
-	}
-	process := processID(r)
-	if _, err := h.cfg.Dash.Process(r.Context(), process); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	rule := participation.AlertRule{ProcessID: process, Kind: r.FormValue("kind"), Threshold: th, WindowHours: hours, StaffID: staffID}
-	done, err := h.cfg.Decisions.AddAlertRule(r.Context(), rule)
-	if err != nil {
-		h.failDecision(w, r, err)
-		return
-	}
-	rule, _ = rule.Normalize()
-	rule.ID = done.ID
-	h.decided(r, done.Seq, staff.Entry{ActorID: staffID, Action: "alert_rule.add", ProcessID: process, Target: fmt.Sprintf("alert_rule:%d", done.ID), After: rule})
-	http.Redirect(w, r, fmt.Sprintf("/staff/p/%d/dashboards/monitor", process), http.StatusSeeOther)
-}
-
-func (h *Handlers) deleteAlert(w http.ResponseWriter, r *http.Request) {
-	staffID, ok := h.official(w, r)
-	if !ok {
-		return
-	}
-	rule := formID(r, "rule")
-	if rule == 0 {
-		refuse(w, r, http.StatusUnprocessableEntity, "dash.err.choose_rule")
-		return
-	}
-	process := processID(r)
-	if _, err := h.cfg.Dash.Process(r.Context(), process); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	before, done, err := h.cfg.Decisions.DeleteAlertRule(r.Context(), process, rule, staffID)
-	if participation.IsNotFound(err) {
-		// Most likely deleted a moment ago, in another tab or by a colleague.
-		refuse(w, r, http.StatusNotFound, "dash.err.no_rule")
-		return
-	}
-	if err != nil {
-		h.failDecision(w, r, err)
-		return
-	}
-	h.decided(r, done.Seq, staff.Entry{ActorID: staffID, Action: "alert_rule.delete", ProcessID: process, Target: fmt.Sprintf("alert_rule:%d", rule), Before: before})
-	http.Redirect(w, r, fmt.Sprintf("/staff/p/%d/dashboards/monitor", process), http.StatusSeeOther)
-}
-
-// publication is a panel's place on the public page, for the audit log.
-type publication struct {
-	Panel     string `json:"panel"`
-	Published bool   `json:"published"`
-}
-
-func (h *Handlers) publish(w http.ResponseWriter, r *http.Request) {
-	staffID, ok := h.official(w, r)
-	if !ok {
-		return
-	}
-	process, panel, on := processID(r), r.FormValue("panel"), r.FormValue("publish") != "0"
-	if _, err := h.cfg.Dash.Process(r.Context(), process); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	var done participation.Written
-	var err error
-	action := "panel.unpublish"
-	if on {
-		action = "panel.publish"
-		if err := dashboards.CanPublish(panel); err != nil {
-			h.failEdit(w, r, err)
-			return
-		}
-		done, err = h.cfg.Decisions.PublishPanel(r.Context(), process, panel, staffID)
-	} else {
-		done, err = h.cfg.Decisions.UnpublishPanel(r.Context(), process, panel, staffID)
-	}
-	if err != nil {
-		h.failDecision(w, r, err)
-		return
-	}
-	h.decided(r, done.Seq, staff.Entry{ActorID: staffID, Action: action, ProcessID: process, Target: "panel:" + panel,
-		Before: publication{panel, !on}, After: publication{panel, on}})
-	http.Redirect(w, r, fmt.Sprintf("/results/%d", process), http.StatusSeeOther)
-}
-
-// publicProcess is the process of a public results URL; an unpublished one
-// is not found.
-func (h *Handlers) publicProcess(r *http.Request) (*dashboards.Process, []*dashboards.Panel, error) {
-	p, err := h.cfg.Dash.Process(r.Context(), processID(r))
-	if err != nil {
-		return nil, nil, err
-	}
-	if !p.Published {
-		return nil, nil, dashboards.ErrNotFound
-	}
-	panels, err := h.cfg.Dash.Published(r.Context(), p)
-	return p, panels, err
-}
-
-func (h *Handlers) results(w http.ResponseWriter, r *http.Request) {
-	p, panels, err := h.publicProcess(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	d := h.base(r, p, "Results")
-	d.Public = true
-	for _, pn := range panels {
-		d.Panels = append(d.Panels, panelLink{pn.Name, pn.Title, fmt.Sprintf("/results/%d/panels/%s", p.ID, pn.Name)})
-	}
-	h.render(w, "page", d)
-}
-
-// resultsPanel serves a published panel over the whole process, with every
-// count under five suppressed. Filters are not taken from the URL: narrow
-// slices are where small cells hide.
-func (h *Handlers) resultsPanel(w http.ResponseWriter, r *http.Request) {
-	p, panels, err := h.publicProcess(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	var pn *dashboards.Panel
-	for _, x := range panels {
-		if x.Name == mux.Vars(r)["panel"] {
-			pn = x
-		}
-	}
-	if pn == nil {
-		h.fail(w, r, dashboards.ErrNotFound)
-		return
-	}
-	v := h.cfg.Dash.Resolve(p, dashboards.Filter{Process: p.ID, Bucket: "day"})
-	res, err := h.cfg.Dash.RunPublic(r.Context(), pn, v)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Cache-Control", "public, max-age=60")
-	h.render(w, "fragment", h.view(res, "", ""))
 }

@@ -2,10 +2,8 @@ package dashweb
 
 import (
 	"context"
-	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/http"
 	"strings"
 	"time"
@@ -18,18 +16,11 @@ import (
 	"github.com/civicpulse/civicpulse/web/staffweb"
 )
 
-// The decision forms' texts and refusals, English and Kiswahili. The
+// The decision forms' texts and refusals, English and Kiswahili, are the
+// dashboards' catalogue (one catalogue for the pages and their forms). The
 // store's refusals carry web/i18n keys (err.*), read from its catalogue.
-//
-//go:embed catalog/*.json
-var catalogFS embed.FS
-
 var formTexts, storeTexts = func() (*i18n.Bundle, *i18n.Bundle) {
-	sub, err := fs.Sub(catalogFS, "catalog")
-	if err != nil {
-		panic(err) // the embedded folder is there or the build fails
-	}
-	forms, err := i18n.LoadFS(sub, "en")
+	forms, err := i18n.LoadFS(dashboards.Catalog(), "en")
 	if err != nil {
 		panic(err) // a broken embedded catalogue: caught by any test
 	}

@@ -178,7 +178,7 @@ func TestInsightsEditsCountingAndPublicPage(t *testing.T) {
 		t.Fatalf("sign-in: %d", p.Status)
 	}
 	p := official.Get(page)
-	for _, want := range []string{"panel-themes", "panel-theme-detail", "panel-campaigns", "panel-opinion-map", `<option>opinion-map</option>`} {
+	for _, want := range []string{"panel-themes", "panel-theme-detail", "panel-campaigns", "panel-opinion-map", `<option value="opinion-map">Opinion groups</option>`} {
 		if p.Status != 200 || !p.Has(want) {
 			t.Fatalf("insights page (status %d) lacks %s", p.Status, want)
 		}

@@ -81,7 +81,7 @@ func TestXLSXThroughTheStaffGuard(t *testing.T) {
 		if p.Status != http.StatusOK || p.Header.Get("Content-Type") != dashboards.XLSXType || !strings.HasPrefix(p.Header.Get("Content-Disposition"), "attachment;") {
 			t.Fatalf("analyst: %d %v", p.Status, p.Header)
 		}
-		if rows := sheetRows(t, p.Body); len(rows) == 0 || !slices.Equal(rows[0], []string{"Proposal", "Region", "Budget", "Supports", "Supporters"}) {
+		if rows := sheetRows(t, p.Body); len(rows) == 0 || !slices.Equal(rows[0], []string{"Proposal", "Region", "Budget (KES)", "Supports", "Supporters"}) {
 			t.Errorf("analyst's workbook = %q", rows)
 		}
 		other := fx.Client(t)

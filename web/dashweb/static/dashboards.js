@@ -4,6 +4,9 @@
 // chart on an element is disposed before a new one is drawn there.
 (function () {
   "use strict";
+  // Charts take room only where they can be drawn: without scripts the
+  // page shows the tables alone (dashboards.css, html:not(.js)).
+  document.documentElement.classList.add("js");
   var maps = {};
   function ensureMap(name, url) {
     if (!name) return Promise.resolve();
