@@ -12,7 +12,7 @@ import (
 )
 
 // TestPhaseJobScheduledBeforeRestartRunsOnceAfter: a server schedules a
-// phase's boundaries two seconds ahead and stops before they come — cleanly
+// phase's boundaries six seconds ahead and stops before they come — cleanly
 // (SIGTERM) or killed (SIGKILL) — and a new server process started on the
 // same store runs each of those jobs, the same rows, exactly once, at
 // their time.
@@ -25,7 +25,9 @@ func TestPhaseJobScheduledBeforeRestartRunsOnceAfter(t *testing.T) {
 			sqldbtest.Each(t, func(t *testing.T, b sqldbtest.Backend) {
 				store := openStore(t, b)
 				first := startServer(t, b.URL, "first server")
-				open := time.Now().Add(2500 * time.Millisecond)
+				// Far enough ahead that a loaded machine (the race detector,
+				// other packages' tests) still stops the first server first.
+				open := time.Now().Add(6 * time.Second)
 				proc, phases := publishedProcess(t, store, "restart", span{open, open.Add(time.Second)})
 				first.schedule(t, proc)
 				waitSnoozed(t, store.DB(), first, 2)
