@@ -69,3 +69,28 @@ func TestNoDashboardForAMissingTool(t *testing.T) {
 		t.Errorf("survey dashboard of a process without one: %d\n%s", code, page)
 	}
 }
+
+// A moderator reads the panels but gets no download: the links are not
+// offered and the routes answer 403 (a panel file is a bulk copy of the
+// inputs); an analyst gets both.
+func TestDownloadsOnlyForThoseWhoMayExport(t *testing.T) {
+	fx := staffwebtest.New(t, sqldbtest.NewSQLiteURL(t), fullStack(t, 200*time.Millisecond))
+	panel := fmt.Sprintf("/staff/p/%d/dashboards/proposals/panels/proposal-ranking", fx.ProcessA)
+	for who, may := range map[string]bool{"moderator": false, "analyst": true, "official": true} {
+		c := fx.Client(t)
+		c.SetCookie("cp_staff", fx.SignIn(t, who).Token)
+		p := c.Get(panel)
+		if p.Status != http.StatusOK {
+			t.Fatalf("%s reads the panel: %d", who, p.Status)
+		}
+		if offered := p.Has(panel + "/csv"); offered != may {
+			t.Errorf("%s is offered the CSV download: %v, want %v", who, offered, may)
+		}
+		for _, kind := range []string{"csv", "xlsx"} {
+			got := c.Get(panel + "/" + kind).Status
+			if may && got != http.StatusOK || !may && got != http.StatusForbidden {
+				t.Errorf("%s downloads the %s: %d", who, kind, got)
+			}
+		}
+	}
+}

@@ -30,8 +30,10 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/civicpulse/civicpulse/dashboards"
+	"github.com/civicpulse/civicpulse/staff"
 	"github.com/civicpulse/civicpulse/web"
 	"github.com/civicpulse/civicpulse/web/i18n"
+	"github.com/civicpulse/civicpulse/web/staffweb"
 )
 
 //go:embed templates/*.html
@@ -45,6 +47,9 @@ var staticFS embed.FS
 var (
 	viewRule = web.Staff{Role: "view_dashboard"}
 	editRule = web.Staff{Role: "edit_process"}
+	// exportRule: a whole panel as a file is a bulk copy of the inputs,
+	// which moderators (who read them one by one) are not given.
+	exportRule = web.Staff{Role: "export"}
 )
 
 // Config wires the handlers.
@@ -66,6 +71,10 @@ type Config struct {
 	// the browser reconnects at once. Bounded streams let proxies and load
 	// balancers rebalance, and let a route walk read a live answer to its end.
 	LiveFor time.Duration
+	// Authorize is the staff service's check (staff.Service.Authorize); the
+	// panels offer their downloads only to those who may export. nil: offered
+	// to all (the routes' guard still refuses).
+	Authorize func(ctx context.Context, u staff.User, perm staff.Permission, processID int64) error
 }
 
 // Handlers serves the dashboards.
@@ -136,8 +145,8 @@ func (h *Handlers) Routes(_ *mux.Router, reg web.Registrar) {
 	reg.HandleFunc("dash.static", http.MethodGet, "/dash-static/{hash}/{name}", web.Public, h.serveStatic)
 	reg.HandleFunc("dash.page", http.MethodGet, "/staff/p/{process:[0-9]+}/dashboards/{dashboard}", viewRule, h.page)
 	reg.HandleFunc("dash.panel", http.MethodGet, "/staff/p/{process:[0-9]+}/dashboards/{dashboard}/panels/{panel}", viewRule, h.panel)
-	reg.HandleFunc("dash.csv", http.MethodGet, "/staff/p/{process:[0-9]+}/dashboards/{dashboard}/panels/{panel}/csv", viewRule, h.csv)
-	reg.HandleFunc("dash.xlsx", http.MethodGet, "/staff/p/{process:[0-9]+}/dashboards/{dashboard}/panels/{panel}/xlsx", viewRule, h.xlsx)
+	reg.HandleFunc("dash.csv", http.MethodGet, "/staff/p/{process:[0-9]+}/dashboards/{dashboard}/panels/{panel}/csv", exportRule, h.csv)
+	reg.HandleFunc("dash.xlsx", http.MethodGet, "/staff/p/{process:[0-9]+}/dashboards/{dashboard}/panels/{panel}/xlsx", exportRule, h.xlsx)
 	reg.HandleFunc("dash.live", http.MethodGet, "/staff/p/{process:[0-9]+}/dashboards/{dashboard}/live", viewRule, h.live)
 	reg.HandleFunc("dash.alert.add", http.MethodPost, "/staff/p/{process:[0-9]+}/alerts", editRule, h.addAlert)
 	reg.HandleFunc("dash.alert.delete", http.MethodPost, "/staff/p/{process:[0-9]+}/alerts/delete", editRule, h.deleteAlert)
@@ -503,11 +512,24 @@ func (h *Handlers) staffView(r *http.Request, db *dashboards.Dashboard, pn *dash
 	if pn.Name == "themes" {
 		drill = base + "theme-detail?" + drillQuery(f, "theme")
 	}
-	rv := h.view(res, drill, base+pn.Name+"/csv?"+f.Values().Encode())
+	csv := base + pn.Name + "/csv?" + f.Values().Encode()
+	if !h.mayExport(r, f.Process) {
+		csv = ""
+	}
+	rv := h.view(res, drill, csv)
 	rv.setLoc(h.loc(r))
 	rv.Pick = pickerForm(f, fmt.Sprintf("/staff/p/%d/dashboards/%s", f.Process, db.Name), base+pn.Name)
 	h.officialsForms(r, &rv, pn, f)
 	return rv
+}
+
+// mayExport reports whether the caller may download the process's panels.
+func (h *Handlers) mayExport(r *http.Request, processID int64) bool {
+	if h.cfg.Authorize == nil {
+		return true
+	}
+	u, ok := staffweb.UserFrom(r.Context())
+	return ok && h.cfg.Authorize(r.Context(), u, staff.Export, processID) == nil
 }
 
 func (h *Handlers) csv(w http.ResponseWriter, r *http.Request) {
