@@ -22,11 +22,11 @@ import (
 // job queue, ingester, staff area, workspace):
 //
 //  1. `civicpulse admin create` makes an administrator, who signs in through
-//     the form, creates a draft process and invites an official on it (only
-//     administrators create processes: nobody holds a role on a process that
-//     does not exist yet);
-//  2. the official accepts the invitation, signs in through the form and
-//     sets the process up: strategy, proposals, a document, a survey with
+//     the form, creates the county's first process and invites an official
+//     on it;
+//  2. the official accepts the invitation, signs in through the form,
+//     creates the new consultation (an official of any process may) and
+//     sets it up: strategy, proposals, a document, a survey with
 //     four question types, a region set from a CSV and a GeoJSON, two phases
 //     (the first ending about a minute after the test starts), the Kiswahili
 //     translation; previews it on the citizen pages and publishes it;
@@ -77,21 +77,22 @@ func TestBrowserWorkspaceJourney(t *testing.T) {
 	signIn(admin, adminEmail, adminPassword)
 	shot(admin, "admin-home")
 
-	admin.step = "create the process"
+	// The administrator sets up the county's first process and invites an
+	// official on it; the official then opens the new consultation
+	// themselves (an official of any process may create one).
+	admin.step = "create the county's first process"
 	admin.open("/staff/processes/new")
-	const slug = "western-budget-2027"
 	admin.fill(`form[action="/staff/processes"]`, map[string]any{
-		"title": "Western wards budget 2027", "slug": slug, "languages": "en, sw", "time_zone": "Africa/Nairobi"})
+		"title": "Western county engagement office", "slug": "western-office", "languages": "en", "time_zone": "Africa/Nairobi"})
 	shot(admin, "new-process")
 	admin.submit(`form[action="/staff/processes"]`)
-	pid := idIn(admin, `^/staff/processes/(\d+)/strategy`)
-	P := fmt.Sprintf("/staff/processes/%d", pid)
+	first := idIn(admin, `^/staff/processes/(\d+)/strategy`)
 
 	admin.step = "invite the official"
 	const officialEmail, officialPassword = "wanjiru@western.example", "an official's own password 7"
 	admin.open("/staff/admin/users")
 	admin.fill(`form[action="/staff/admin/users/invite"]`, map[string]any{
-		"email": officialEmail, fmt.Sprintf("role_%d", pid): "official"})
+		"email": officialEmail, fmt.Sprintf("role_%d", first): "official"})
 	admin.submit(`form[action="/staff/admin/users/invite"]`)
 	link := admin.eval(`(document.querySelector("code.link") || {}).innerText || ""`)
 	if !strings.Contains(link, "/staff/invite?token=") {
@@ -109,8 +110,17 @@ func TestBrowserWorkspaceJourney(t *testing.T) {
 	official.has("Your account is ready")
 	official.step = "sign in"
 	signIn(official, officialEmail, officialPassword)
-	official.has("Western wards budget 2027", "Official")
+	official.has("Western county engagement office", "Official", "New process")
 	shot(official, "official-home")
+
+	official.step = "create the process"
+	official.open("/staff/processes/new")
+	const slug = "western-budget-2027"
+	official.fill(`form[action="/staff/processes"]`, map[string]any{
+		"title": "Western wards budget 2027", "slug": slug, "languages": "en, sw", "time_zone": "Africa/Nairobi"})
+	official.submit(`form[action="/staff/processes"]`)
+	pid := idIn(official, `^/staff/processes/(\d+)/strategy`)
+	P := fmt.Sprintf("/staff/processes/%d", pid)
 
 	official.step = "strategy"
 	official.open(P + "/strategy")
