@@ -12,7 +12,7 @@ import (
 )
 
 // TestPhaseJobScheduledBeforeRestartRunsOnceAfter: a server schedules a
-// phase's boundaries six seconds ahead and stops before they come — cleanly
+// phase's boundaries four seconds ahead and stops before they come — cleanly
 // (SIGTERM) or killed (SIGKILL) — and a new server process started on the
 // same store runs each of those jobs, the same rows, exactly once, at
 // their time.
@@ -26,9 +26,11 @@ func TestPhaseJobScheduledBeforeRestartRunsOnceAfter(t *testing.T) {
 				store := openStore(t, b)
 				first := startServer(t, b.URL, "first server")
 				// Far enough ahead that a loaded machine (the race detector,
-				// other packages' tests) still stops the first server first.
-				open := time.Now().Add(6 * time.Second)
-				proc, phases := publishedProcess(t, store, "restart", span{open, open.Add(time.Second)})
+				// other packages' tests) still stops the first server first,
+				// and within the queue's look-ahead (5 s), so the job takes
+				// the snooze path this test is about.
+				open := time.Now().Add(4 * time.Second)
+				proc, phases := publishedProcess(t, store, "restart", span{open, open.Add(500 * time.Millisecond)})
 				first.schedule(t, proc)
 				waitSnoozed(t, store.DB(), first, 2)
 				before := boundaryJobs(t, store.DB())

@@ -3,6 +3,7 @@ package participation
 import (
 	"sort"
 	"strconv"
+	"strings"
 )
 
 // OrderSurvey returns the survey's questions in page order, numbering the
@@ -118,7 +119,7 @@ func CheckProposalSettings(ps *ProposalSettings, p Proposal) ValidationErrors {
 	case !ps.Budget && p.BudgetMinor != 0:
 		v.Add("budget_minor", "err.budget_off", "proposals here carry no budget")
 	case ps.MaxBudgetMinor > 0 && p.BudgetMinor > ps.MaxBudgetMinor:
-		v.Add("budget_minor", "err.budget_max", "the budget may be at most %s", strconv.FormatInt(ps.MaxBudgetMinor, 10))
+		v.Add("budget_minor", "err.budget_max", "the budget may be at most %s", GroupedMajor(ps.MaxBudgetMinor))
 	}
 	if !ps.Pictures && len(p.Images) > 0 {
 		v.Add("images", "err.pictures_off", "proposals here carry no pictures")
@@ -127,4 +128,23 @@ func CheckProposalSettings(ps *ProposalSettings, p Proposal) ValidationErrors {
 		v.Add("location", "err.map_point_off", "proposals here carry no map point")
 	}
 	return v
+}
+
+// GroupedMajor writes an amount kept in minor units (cents) as the whole
+// major units a citizen types, grouped by thousands: 500000000 → "5,000,000".
+func GroupedMajor(minor int64) string {
+	n := strconv.FormatInt(minor/100, 10)
+	neg := strings.HasPrefix(n, "-")
+	n = strings.TrimPrefix(n, "-")
+	var b strings.Builder
+	for i, c := range n {
+		if i > 0 && (len(n)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
 }

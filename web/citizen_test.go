@@ -121,3 +121,45 @@ func TestProposalListRefusesUnknownRegion(t *testing.T) {
 		}
 	})
 }
+
+// TestProposalFormFollowsSettings: the new-proposal form asks only for what
+// the component's settings allow, names the budget ceiling in whole
+// shillings, and a budget above it is refused in those terms.
+func TestProposalFormFollowsSettings(t *testing.T) {
+	each(t, func(t *testing.T, fx *webtest.Fixture) {
+		ctx := context.Background()
+		c, err := fx.Store.GetComponent(ctx, fx.Proposals)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Proposals = &participation.ProposalSettings{}
+		if err := fx.Store.UpdateComponent(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		b := newBrowser(t, fx)
+		form := fmt.Sprintf("/p/budget-2026/c/%d/new", fx.Proposals)
+		p := b.get(form)
+		want(t, p.Status, http.StatusOK, p.Body)
+		for _, off := range []string{`name="budget"`, `name="images"`, `name="lat"`} {
+			if p.has(off) {
+				t.Errorf("the form asks for %s though the settings switch it off", off)
+			}
+		}
+		c.Proposals = &participation.ProposalSettings{Budget: true, MaxBudgetMinor: 5_000_000_00, Pictures: true, MapPoint: true}
+		if err := fx.Store.UpdateComponent(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		p = b.get(form)
+		for _, on := range []string{`name="budget"`, `name="images"`, `name="lat"`, "At most KES 5,000,000."} {
+			if !p.has(on) {
+				t.Errorf("the form lacks %s", on)
+			}
+		}
+		p = b.post(fmt.Sprintf("/p/budget-2026/c/%d/proposals", fx.Proposals), b.token(form), url.Values{
+			"title": {"A dam for Kitui"}, "description": {"Water for the dry season, for every ward."}, "budget": {"6,000,000"}})
+		want(t, p.Status, http.StatusUnprocessableEntity, p.Body)
+		if !p.has("5,000,000") || !p.has(`value="6,000,000"`) {
+			t.Errorf("a budget over the ceiling: the refusal does not name the ceiling in shillings or loses what was typed\n%s", p.Body)
+		}
+	})
+}

@@ -18,6 +18,20 @@ type newProposalData struct {
 	Errors  map[string]string
 }
 
+// The form asks only for what the component's settings allow (a component
+// without settings, from before they existed, allows everything).
+func (d newProposalData) AllowBudget() bool   { return d.C.Proposals == nil || d.C.Proposals.Budget }
+func (d newProposalData) AllowPictures() bool { return d.C.Proposals == nil || d.C.Proposals.Pictures }
+func (d newProposalData) AllowPoint() bool    { return d.C.Proposals == nil || d.C.Proposals.MapPoint }
+
+// MaxBudget is the budget ceiling as typed (major units, grouped), or "".
+func (d newProposalData) MaxBudget() string {
+	if d.C.Proposals == nil || d.C.Proposals.MaxBudgetMinor <= 0 {
+		return ""
+	}
+	return participation.GroupedMajor(d.C.Proposals.MaxBudgetMinor)
+}
+
 func (s *Server) newProposalPage(w http.ResponseWriter, r *http.Request) {
 	pc, err := s.loadProcess(r)
 	if err != nil {

@@ -58,7 +58,7 @@ func TestBenchDashboardsDemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	const k = "dash_10000_"
-	if n := out[k+"submissions"]; n < 10000 || n > 11500 {
+	if n := out[k+"submissions"]; n < 10000 || n > 12000 { // the demo sizes itself from a per-participant rate that varies with size (bench.SubmissionsPerParticipant)
 		t.Errorf("asked 10000 submissions, the demo made %.0f", n)
 	}
 	if out[k+"ingest_events"] <= out[k+"submissions"] {
