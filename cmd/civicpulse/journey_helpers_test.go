@@ -50,7 +50,7 @@ func civicpulseCmd(dir string, args ...string) *exec.Cmd {
 // (store, River job queue, ingester, staff area, workspace) and waits until
 // it answers. Its log goes to serve.log in dir and is shown if the test
 // fails; it gets SIGTERM when the test ends.
-func startServe(t *testing.T, dir string) string {
+func startServe(t *testing.T, dir string, extra ...string) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -63,7 +63,7 @@ func startServe(t *testing.T, dir string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := civicpulseCmd(dir, "serve", "--addr", addr)
+	cmd := civicpulseCmd(dir, append([]string{"serve", "--addr", addr}, extra...)...)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -120,6 +120,8 @@ type tab struct {
 	ctx  context.Context
 	base string
 	step string // what the person is doing, for the failure message
+	// prefix names the screenshots (default "journey").
+	prefix string
 }
 
 func newTab(t *testing.T, browser context.Context, who, base string) *tab {
@@ -309,7 +311,11 @@ func (b *tab) shot(n int, name string) {
 		if err != nil {
 			b.fail("screenshot %s at %s: %v", name, vp.name, err)
 		}
-		browsertest.Artifact(b.t, fmt.Sprintf("journey-%02d-%s-%s.png", n, name, vp.name), png)
+		prefix := b.prefix
+		if prefix == "" {
+			prefix = "journey"
+		}
+		browsertest.Artifact(b.t, fmt.Sprintf("%s-%02d-%s-%s.png", prefix, n, name, vp.name), png)
 	}
 	// Overflow sideways at phone width is the commonest break; name it.
 	ctx, cancel := b.bounded()

@@ -230,10 +230,22 @@ func demoOnFirstStart(ctx context.Context, store *sqlstore.Store, participants i
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
+	// The public results page of the demo shows what an official would
+	// publish at the end of a consultation (staff 0: the system).
+	for _, panel := range demoPublicPanels {
+		if dashboards.FindPanel(panel) == nil {
+			return fmt.Errorf("demo: no panel %q to publish", panel)
+		}
+		if _, err := store.PublishPanel(ctx, res.ProcessID, panel, 0); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+	}
 	slog.Info("demo ready", "process", res.Slug, "participants", res.Participants, "proposals", res.Proposals,
 		"comments", res.Comments, "responses", res.Responses, "visits", res.Visits, "took", res.Elapsed.Round(time.Millisecond))
 	return nil
 }
+
+var demoPublicPanels = []string{"inputs", "regions", "proposal-ranking", "proposal-budget-regions", "document-sections", "survey-questions", "themes"}
 
 func openIngester(cfg *config, store *sqlstore.Store) (*warehouse.Warehouse, *ingest.Ingester, error) {
 	key, err := pseudonymKey(cfg)
