@@ -332,3 +332,50 @@ func codeProperty(features []geoFeature, ix codeIndex) string {
 	}
 	return best
 }
+
+// NamedGeoJSON is a region set's map as the charts draw it: each feature of
+// the normalised GeoJSON (see CheckGeoJSON) named by its region, since the
+// charts match areas by name. Nil when the set has no map.
+func NamedGeoJSON(rs RegionSet) (json.RawMessage, error) {
+	if len(rs.GeoJSON) == 0 {
+		return nil, nil
+	}
+	var doc struct {
+		Type     string `json:"type"`
+		Features []struct {
+			Type       string            `json:"type"`
+			Properties map[string]string `json:"properties"`
+			Geometry   json.RawMessage   `json:"geometry"`
+		} `json:"features"`
+	}
+	if err := json.Unmarshal(rs.GeoJSON, &doc); err != nil {
+		return nil, fmt.Errorf("participation: region set %d: stored map: %w", rs.ID, err)
+	}
+	names := make(map[string]string, len(rs.Regions))
+	for _, r := range rs.Regions {
+		names[r.Code] = r.Name
+	}
+	for i := range doc.Features {
+		code := doc.Features[i].Properties["code"]
+		doc.Features[i].Properties = map[string]string{"code": code, "name": names[code]}
+	}
+	return json.Marshal(doc)
+}
+
+// KenyaCounties reports whether a region set is Kenya's 47 counties by
+// their official codes (1–47, zero-padded or not): the ready-made set,
+// whose map is built in.
+func KenyaCounties(rs RegionSet) bool {
+	if len(rs.Regions) != 47 {
+		return false
+	}
+	seen := map[int64]bool{}
+	for _, r := range rs.Regions {
+		n, err := strconv.ParseInt(r.Code, 10, 64)
+		if err != nil || n < 1 || n > 47 || seen[n] {
+			return false
+		}
+		seen[n] = true
+	}
+	return true
+}

@@ -3,6 +3,7 @@ package participation
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -236,5 +237,37 @@ func TestSplitMarkdownAndMatch(t *testing.T) {
 		if same[i].Changed || same[i].LineageID != prev[i].ID {
 			t.Fatalf("unchanged section %d = %+v", i, same[i])
 		}
+	}
+}
+
+func TestNamedGeoJSONAndKenyaCounties(t *testing.T) {
+	codes := []string{"W1", "W2"}
+	raw := []byte(`{"type":"FeatureCollection","features":[
+		{"type":"Feature","properties":{"ref":"W2"},"geometry":{"type":"Point","coordinates":[34.7,0.3]}},
+		{"type":"Feature","properties":{"ref":"W1"},"geometry":{"type":"Point","coordinates":[34.5,0.5]}}]}`)
+	geo, err := CheckGeoJSON(raw, codes, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := RegionSet{ID: 3, GeoJSON: geo, Regions: []Region{{Code: "W1", Name: "Kakamega"}, {Code: "W2", Name: "Busia"}}}
+	named, err := NamedGeoJSON(rs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(named), `{"code":"W1","name":"Kakamega"}`) || !strings.Contains(string(named), `{"code":"W2","name":"Busia"}`) {
+		t.Errorf("named map: %s", named)
+	}
+	if m, err := NamedGeoJSON(RegionSet{}); m != nil || err != nil {
+		t.Errorf("a set without a map: %s %v", m, err)
+	}
+	if KenyaCounties(rs) {
+		t.Error("two western regions taken for Kenya's counties")
+	}
+	var kenya RegionSet
+	for i := 1; i <= 47; i++ {
+		kenya.Regions = append(kenya.Regions, Region{Code: fmt.Sprintf("%02d", i)})
+	}
+	if !KenyaCounties(kenya) {
+		t.Error("Kenya's 47 counties not recognised")
 	}
 }

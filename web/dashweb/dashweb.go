@@ -30,6 +30,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/civicpulse/civicpulse/dashboards"
+	"github.com/civicpulse/civicpulse/participation"
 	"github.com/civicpulse/civicpulse/staff"
 	"github.com/civicpulse/civicpulse/web"
 	"github.com/civicpulse/civicpulse/web/i18n"
@@ -75,6 +76,15 @@ type Config struct {
 	// panels offer their downloads only to those who may export. nil: offered
 	// to all (the routes' guard still refuses).
 	Authorize func(ctx context.Context, u staff.User, perm staff.Permission, processID int64) error
+	// Regions gives the maps the choropleths draw: the process's own
+	// region set (the participation store). nil: Kenya's built-in map.
+	Regions Regions
+}
+
+// Regions reads a process's region set and its map.
+type Regions interface {
+	GetProcess(ctx context.Context, id int64, onlyPublished bool) (participation.Process, error)
+	GetRegionSet(ctx context.Context, id int64) (participation.RegionSet, error)
 }
 
 // Handlers serves the dashboards.
@@ -157,6 +167,8 @@ func (h *Handlers) Routes(_ *mux.Router, reg web.Registrar) {
 	reg.HandleFunc("dash.counting", http.MethodPost, "/staff/p/{process:[0-9]+}/campaign-counting", editRule, h.setCounting)
 	reg.HandleFunc("dash.results", http.MethodGet, "/results/{process:[0-9]+}", web.Public, h.results)
 	reg.HandleFunc("dash.results.panel", http.MethodGet, "/results/{process:[0-9]+}/panels/{panel}", web.Public, h.resultsPanel)
+	reg.HandleFunc("dash.map", http.MethodGet, "/staff/p/{process:[0-9]+}/regions.geojson", viewRule, h.regionMap)
+	reg.HandleFunc("dash.results.map", http.MethodGet, "/results/{process:[0-9]+}/regions.geojson", web.Public, h.regionMap)
 }
 
 func (h *Handlers) serveStatic(w http.ResponseWriter, r *http.Request) {
@@ -423,8 +435,8 @@ type resultView struct {
 	Counting *countingForm
 }
 
-func (h *Handlers) view(r *dashboards.Result, drill string, csvURL string) resultView {
-	rv := resultView{R: r, MapURL: h.own("regions.geojson"), CSV: csvURL, Heat: r.Sections != nil}
+func (h *Handlers) view(r *dashboards.Result, drill, csvURL, mapURL string) resultView {
+	rv := resultView{R: r, MapURL: mapURL, CSV: csvURL, Heat: r.Sections != nil}
 	var peak float64
 	if rv.Heat {
 		for _, row := range r.Table.Rows {
@@ -459,7 +471,7 @@ func (h *Handlers) view(r *dashboards.Result, drill string, csvURL string) resul
 		rv.Rows = append(rv.Rows, cells)
 	}
 	for _, p := range r.Parts {
-		rv.Parts = append(rv.Parts, h.view(p, "", ""))
+		rv.Parts = append(rv.Parts, h.view(p, "", "", mapURL))
 	}
 	return rv
 }
@@ -516,7 +528,7 @@ func (h *Handlers) staffView(r *http.Request, db *dashboards.Dashboard, pn *dash
 	if !h.mayExport(r, f.Process) {
 		csv = ""
 	}
-	rv := h.view(res, drill, csv)
+	rv := h.view(res, drill, csv, fmt.Sprintf("/staff/p/%d/regions.geojson", f.Process))
 	rv.setLoc(h.loc(r))
 	rv.Pick = pickerForm(f, fmt.Sprintf("/staff/p/%d/dashboards/%s", f.Process, db.Name), base+pn.Name)
 	h.officialsForms(r, &rv, pn, f)

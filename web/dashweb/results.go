@@ -62,7 +62,7 @@ func (h *Handlers) publicView(r *http.Request, p *dashboards.Process, pn *dashbo
 	if err != nil {
 		return resultView{}, err
 	}
-	rv := h.view(res, "", "")
+	rv := h.view(res, "", "", fmt.Sprintf("/results/%d/regions.geojson", p.ID))
 	rv.setLoc(v.L.(*i18n.Localizer))
 	return rv, nil
 }
