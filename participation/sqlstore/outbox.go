@@ -163,6 +163,11 @@ const sqlitePoll = 100 * time.Millisecond
 // passes. It returns nil on a wake-up or a timeout and ctx's error when ctx
 // ends: the caller reads again either way.
 func (o outbox) Wait(ctx context.Context, timeout time.Duration) error {
+	// A cancelled caller is told so even when a notification is queued too
+	// (select would pick either at random).
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	if o.s.db.Dialect != sqldb.Postgres {
 		d := min(timeout, sqlitePoll)
 		t := time.NewTimer(d)
