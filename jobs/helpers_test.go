@@ -121,19 +121,31 @@ func boundaryJobs(t testing.TB, db *sqldb.DB) []riverJob {
 }
 
 // phaseEvents counts the outbox's phase events per phase and type.
-func phaseEvents(t testing.TB, s *sqlstore.Store) map[string]int {
+func phaseEvents(t testing.TB, s *sqlstore.Store, want int) map[string]int {
 	t.Helper()
-	evs, err := s.Outbox().Read(context.Background(), participation.Cursor{}, 100000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]int{}
-	for _, e := range evs {
-		if e.Type == participation.EvPhaseOpened || e.Type == participation.EvPhaseClosed {
-			out[fmt.Sprintf("%s %d", e.Type, e.EntityID)]++
+	// On Postgres the outbox holds back an event for a moment after its
+	// commit (a reader must not skip one whose sequence came earlier), so
+	// the events of a boundary applied just now may not be readable yet:
+	// read until want of them are, or for 10 s.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		evs, err := s.Outbox().Read(context.Background(), participation.Cursor{}, 100000)
+		if err != nil {
+			t.Fatal(err)
 		}
+		out := map[string]int{}
+		n := 0
+		for _, e := range evs {
+			if e.Type == participation.EvPhaseOpened || e.Type == participation.EvPhaseClosed {
+				out[fmt.Sprintf("%s %d", e.Type, e.EntityID)]++
+				n++
+			}
+		}
+		if n >= want || time.Now().After(deadline) {
+			return out
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
-	return out
 }
 
 // logLines collects JSON log lines (slog's JSON handler, in this process

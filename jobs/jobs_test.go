@@ -67,7 +67,7 @@ func TestPhaseJobRunsOnce(t *testing.T) {
 				t.Fatalf("job %d is %s and ran %d times, want completed once", j.ID, j.State, byJob[j.ID])
 			}
 		}
-		evs := phaseEvents(t, s)
+		evs := phaseEvents(t, s, 2)
 		for _, k := range []string{fmt.Sprint("phase.opened ", phases[0]), fmt.Sprint("phase.closed ", phases[0])} {
 			if evs[k] != 1 {
 				t.Fatalf("%d events %q, want 1 (%v)", evs[k], k, evs)

@@ -69,7 +69,7 @@ func TestPhaseJobScheduledBeforeRestartRunsOnceAfter(t *testing.T) {
 					}
 					t.Logf("%s, %s: %s boundary applied %d ms after its time", b.Name, stop.name, c.Kind, c.AppliedAt.Sub(c.At).Milliseconds())
 				}
-				evs := phaseEvents(t, store)
+				evs := phaseEvents(t, store, 2)
 				for _, k := range []string{fmt.Sprint("phase.opened ", phases[0]), fmt.Sprint("phase.closed ", phases[0])} {
 					if evs[k] != 1 {
 						t.Fatalf("%d events %q, want 1 (%v)", evs[k], k, evs)
@@ -120,7 +120,7 @@ func TestPhaseJobsTwoServersOnOnePostgres(t *testing.T) {
 			t.Fatalf("job %d is %s and ran %d times, want completed once", j.ID, j.State, byJob[j.ID])
 		}
 	}
-	evs := phaseEvents(t, store)
+	evs := phaseEvents(t, store, 6)
 	if len(evs) != 6 {
 		t.Fatalf("phase events %v, want 6 distinct", evs)
 	}
