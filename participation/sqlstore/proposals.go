@@ -45,6 +45,13 @@ func (s *Store) CreateProposal(ctx context.Context, p participation.Proposal) (i
 			return err
 		}
 		v = append(v, participation.CheckProposalSettings(c.Proposals, p)...)
+		if len(v) == 0 && p.Lat != nil && p.Lng != nil {
+			shapes, err := w.processShapes(ctx, t.ProcessID)
+			if err != nil {
+				return err
+			}
+			v = participation.CheckPointInRegions(shapes, p.Lat, p.Lng)
+		}
 		if len(v) > 0 {
 			return v
 		}

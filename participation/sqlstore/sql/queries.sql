@@ -12,6 +12,12 @@ INSERT INTO regions (region_set_id, code, name, population, position, parent_cod
 -- name: get-region-set
 SELECT id, name, source, geojson FROM region_sets WHERE id = ?
 
+-- name: region-set-geojson
+SELECT geojson FROM region_sets WHERE id = ?
+
+-- name: process-region-set
+SELECT COALESCE(region_set_id, 0) FROM processes WHERE id = ?
+
 -- name: list-regions
 SELECT code, name, population, parent_code FROM regions WHERE region_set_id = ? ORDER BY position, code
 
