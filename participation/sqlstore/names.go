@@ -78,6 +78,7 @@ var statementNames = []string{
 	"list-regions",
 	"list-sections",
 	"list-tags",
+	"lock-verification",
 	"my-comments",
 	"my-proposals",
 	"my-responses",
