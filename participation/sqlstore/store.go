@@ -48,6 +48,8 @@ type Store struct {
 	stmts map[string]*sqlx.Stmt // Postgres only: hotStatements, prepared
 
 	txs *txState // inside a transaction: what it has done so far
+
+	recipientPage int // candidates per page of ForEachRecipient; 0 is the default
 }
 
 var (
