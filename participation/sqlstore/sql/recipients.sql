@@ -8,17 +8,30 @@
 -- so that each branch of a union reads no more than one page through its
 -- index however many rows it holds; a page shorter than asked is the last.
 -- Erased and anonymous participants have no profile: never reachable.
+--
+-- The consent is looked up per candidate by a scalar subquery, not EXISTS:
+-- Postgres may turn an EXISTS into a hash of every consent row (or a merge
+-- over all of them), which costs the whole table on every page.
 
--- Every registered participant of a process (profiles_process).
+-- Every registered participant of a process (profiles_process). The page
+-- is cut before the consent is looked up, so that a plan that cannot stop
+-- early (Postgres before its statistics know the table's size) sorts the
+-- candidates' ids, and checks no consent beyond the page's.
 -- name: recipients-process
-SELECT pr.participant_id, pr.process_id, pr.email, pr.phone, pr.lang, 1 AS reachable
-FROM profiles pr
-WHERE pr.process_id = ? AND pr.participant_id > ?
-  AND pr.verified_at IS NOT NULL AND (pr.email <> '' OR pr.phone <> '')
-  AND EXISTS (SELECT 1 FROM consents co WHERE co.participant_id = pr.participant_id
-      AND co.process_id = pr.process_id AND co.withdrawn_at IS NULL)
-ORDER BY pr.participant_id
-LIMIT ?
+WITH ids AS (
+    SELECT pr.participant_id, pr.process_id, pr.email, pr.phone, pr.lang, pr.verified_at
+    FROM profiles pr
+    WHERE pr.process_id = ? AND pr.participant_id > ?
+    ORDER BY pr.participant_id
+    LIMIT ?
+)
+SELECT ids.participant_id, ids.process_id, ids.email, ids.phone, ids.lang,
+    CASE WHEN ids.verified_at IS NOT NULL AND (ids.email <> '' OR ids.phone <> '')
+        AND (SELECT 1 FROM consents co WHERE co.participant_id = ids.participant_id
+            AND co.process_id = ids.process_id AND co.withdrawn_at IS NULL LIMIT 1) IS NOT NULL
+    THEN 1 ELSE 0 END AS reachable
+FROM ids
+ORDER BY ids.participant_id
 
 -- The author, followers and supporters of a proposal, each once: the first
 -- page of each (through their primary keys) holds the first page of the
@@ -37,8 +50,8 @@ ids AS (
 SELECT ids.participant_id, p.process_id, COALESCE(pr.email, '') AS email, COALESCE(pr.phone, '') AS phone,
     COALESCE(pr.lang, '') AS lang,
     CASE WHEN pr.verified_at IS NOT NULL AND (pr.email <> '' OR pr.phone <> '')
-        AND EXISTS (SELECT 1 FROM consents co WHERE co.participant_id = pr.participant_id
-            AND co.process_id = pr.process_id AND co.withdrawn_at IS NULL)
+        AND (SELECT 1 FROM consents co WHERE co.participant_id = pr.participant_id
+            AND co.process_id = pr.process_id AND co.withdrawn_at IS NULL LIMIT 1) IS NOT NULL
     THEN 1 ELSE 0 END AS reachable
 FROM ids CROSS JOIN p
 LEFT JOIN profiles pr ON pr.participant_id = ids.participant_id AND pr.process_id = p.process_id
@@ -50,8 +63,8 @@ LIMIT ?
 SELECT p.participant_id, p.process_id, COALESCE(pr.email, '') AS email, COALESCE(pr.phone, '') AS phone,
     COALESCE(pr.lang, '') AS lang,
     CASE WHEN pr.verified_at IS NOT NULL AND (pr.email <> '' OR pr.phone <> '')
-        AND EXISTS (SELECT 1 FROM consents co WHERE co.participant_id = pr.participant_id
-            AND co.process_id = pr.process_id AND co.withdrawn_at IS NULL)
+        AND (SELECT 1 FROM consents co WHERE co.participant_id = pr.participant_id
+            AND co.process_id = pr.process_id AND co.withdrawn_at IS NULL LIMIT 1) IS NOT NULL
     THEN 1 ELSE 0 END AS reachable
 FROM proposals p
 LEFT JOIN profiles pr ON pr.participant_id = p.participant_id AND pr.process_id = p.process_id
@@ -63,8 +76,8 @@ LIMIT ?
 SELECT c.participant_id, c.process_id, COALESCE(pr.email, '') AS email, COALESCE(pr.phone, '') AS phone,
     COALESCE(pr.lang, '') AS lang,
     CASE WHEN pr.verified_at IS NOT NULL AND (pr.email <> '' OR pr.phone <> '')
-        AND EXISTS (SELECT 1 FROM consents co WHERE co.participant_id = pr.participant_id
-            AND co.process_id = pr.process_id AND co.withdrawn_at IS NULL)
+        AND (SELECT 1 FROM consents co WHERE co.participant_id = pr.participant_id
+            AND co.process_id = pr.process_id AND co.withdrawn_at IS NULL LIMIT 1) IS NOT NULL
     THEN 1 ELSE 0 END AS reachable
 FROM comments c
 LEFT JOIN profiles pr ON pr.participant_id = c.participant_id AND pr.process_id = c.process_id
@@ -84,8 +97,8 @@ WITH t AS (
 SELECT t.participant_id, t.process_id, COALESCE(pr.email, '') AS email, COALESCE(pr.phone, '') AS phone,
     COALESCE(pr.lang, '') AS lang,
     CASE WHEN pr.verified_at IS NOT NULL AND (pr.email <> '' OR pr.phone <> '')
-        AND EXISTS (SELECT 1 FROM consents co WHERE co.participant_id = pr.participant_id
-            AND co.process_id = pr.process_id AND co.withdrawn_at IS NULL)
+        AND (SELECT 1 FROM consents co WHERE co.participant_id = pr.participant_id
+            AND co.process_id = pr.process_id AND co.withdrawn_at IS NULL LIMIT 1) IS NOT NULL
     THEN 1 ELSE 0 END AS reachable
 FROM t
 LEFT JOIN profiles pr ON pr.participant_id = t.participant_id AND pr.process_id = t.process_id
@@ -104,8 +117,8 @@ WITH ids AS (
 SELECT ids.participant_id, co.process_id, COALESCE(pr.email, '') AS email, COALESCE(pr.phone, '') AS phone,
     COALESCE(pr.lang, '') AS lang,
     CASE WHEN pr.verified_at IS NOT NULL AND (pr.email <> '' OR pr.phone <> '')
-        AND EXISTS (SELECT 1 FROM consents cs WHERE cs.participant_id = pr.participant_id
-            AND cs.process_id = pr.process_id AND cs.withdrawn_at IS NULL)
+        AND (SELECT 1 FROM consents cs WHERE cs.participant_id = pr.participant_id
+            AND cs.process_id = pr.process_id AND cs.withdrawn_at IS NULL LIMIT 1) IS NOT NULL
     THEN 1 ELSE 0 END AS reachable
 FROM ids
 JOIN components co ON co.id = ?
@@ -118,8 +131,8 @@ SELECT pr.participant_id, pr.process_id, pr.email, pr.phone, pr.lang, 1 AS reach
 FROM profiles pr
 WHERE pr.process_id = ? AND pr.participant_id = ?
   AND pr.verified_at IS NOT NULL AND (pr.email <> '' OR pr.phone <> '')
-  AND EXISTS (SELECT 1 FROM consents co WHERE co.participant_id = pr.participant_id
-      AND co.process_id = pr.process_id AND co.withdrawn_at IS NULL)
+  AND (SELECT 1 FROM consents co WHERE co.participant_id = pr.participant_id
+      AND co.process_id = pr.process_id AND co.withdrawn_at IS NULL LIMIT 1) IS NOT NULL
 
 -- The language a process's messages fall back to: its first.
 -- name: process-languages
