@@ -97,7 +97,10 @@ type Store interface {
 	SetParticipantRegion(ctx context.Context, participantID int64, regionCode string) error
 	// Register records consent first, then the profile (only the fields the
 	// process asks for; others given are CodeInvalid), and returns the
-	// verification secret to send (link token or 6-digit code).
+	// verification secret to send (link token or 6-digit code). An email or
+	// phone that cannot be real is refused before anything is stored; both
+	// are stored normalised (NormalizeContact, in the process's country),
+	// with p.Lang, the language the participant registered in.
 	Register(ctx context.Context, processID, participantID int64, c Consent, p Profile) (secret string, err error)
 	// Verify checks the secret. Five wrong tries lock it (CodeLocked, with
 	// the minutes to wait) for a minute, each further lock twice as long;
