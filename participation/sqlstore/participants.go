@@ -349,7 +349,7 @@ func (s *Store) Verify(ctx context.Context, processID, participantID int64, secr
 			// The attempt is committed while the caller still hears "wrong".
 			if attempts+1 >= maxVerifyAttempts {
 				until := now.Add(lockFor(row.Locks + 1))
-				if _, err := w.exec(ctx, "lock-verification", until, participantID, processID); err != nil {
+				if _, err := w.exec(ctx, "verification-lock", until, participantID, processID); err != nil {
 					return fmt.Errorf("store: unable to lock verification: %w", err)
 				}
 				failed = lockedError(until.Sub(now))

@@ -487,7 +487,7 @@ WHERE participant_id = ? AND process_id = ?
 -- name: count-verify-attempt
 UPDATE verifications SET attempts = attempts + 1 WHERE participant_id = ? AND process_id = ?
 
--- name: lock-verification
+-- name: verification-lock
 UPDATE verifications SET attempts = 0, locks = locks + 1, locked_until = ? WHERE participant_id = ? AND process_id = ?
 
 -- name: delete-verification
