@@ -113,6 +113,7 @@ var statementNames = []string{
 	"upsert-profile",
 	"upsert-survey",
 	"upsert-verification",
+	"verification-lock",
 	"verify-profile",
 	"vote-write-rules",
 	"withdraw-consents",

@@ -49,6 +49,8 @@ type Store struct {
 	shapes *shapeCache           // region sets' areas, for proposals' map points
 
 	txs *txState // inside a transaction: what it has done so far
+
+	recipientPage int // candidates per page of ForEachRecipient; 0 is the default
 }
 
 var (
