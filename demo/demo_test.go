@@ -231,6 +231,10 @@ func checkProcesses(t *testing.T, ctx context.Context, st participation.Store, r
 	if len(rs.Regions) != 47 || pop != 47_564_296 {
 		t.Errorf("region set: %d regions, population %d", len(rs.Regions), pop)
 	}
+	// The ready-made Kenya set carries its map, served like any set's.
+	if geo, err := participation.NamedGeoJSON(rs); err != nil || !strings.Contains(string(geo), `"name":"Mombasa"`) {
+		t.Errorf("the Kenya set's map (%v): %.200s", err, geo)
+	}
 	doc, err := st.GetDocument(ctx, res.DocumentComponent)
 	if err != nil {
 		t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/civicpulse/civicpulse"
 	"github.com/civicpulse/civicpulse/participation"
 )
 
@@ -19,17 +20,26 @@ const day = 24 * time.Hour
 // launch; people arriving earlier do not see it yet.
 const panelOpens = 3 * day
 
+// kenyaRegionSet is the ready-made Kenya set: the 47 counties with their
+// 2019 census populations and the built-in county map, stored with the set
+// (the store keeps it as it keeps an uploaded map) so that its choropleths
+// are served like any other set's.
+func kenyaRegionSet(counties []county) participation.RegionSet {
+	rs := participation.RegionSet{Name: "Kenya counties (2019 census)", Source: regionSource,
+		GeoJSON: civicpulse.KenyaCountiesGeoJSON}
+	for _, c := range counties {
+		rs.Regions = append(rs.Regions, participation.Region{Code: c.Code, Name: c.Name, Population: c.Population})
+	}
+	return rs
+}
+
 // setup creates the region set and the three processes, dated before the
 // participation starts, as an official would have prepared them.
 func (g *generator) setup(ctx context.Context, st participation.Store) error {
 	prepared := participation.AsOf(ctx, g.day0.Add(-12*day+10*time.Hour))
 	published := participation.AsOf(ctx, g.day0.Add(-day+9*time.Hour))
 	return st.Batch(ctx, func(tx participation.Store) error {
-		rs := participation.RegionSet{Name: "Kenya counties (2019 census)", Source: regionSource}
-		for _, c := range g.counties {
-			rs.Regions = append(rs.Regions, participation.Region{Code: c.Code, Name: c.Name, Population: c.Population})
-		}
-		id, err := tx.CreateRegionSet(prepared, rs)
+		id, err := tx.CreateRegionSet(prepared, kenyaRegionSet(g.counties))
 		if err != nil {
 			return err
 		}

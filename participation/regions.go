@@ -364,7 +364,8 @@ func NamedGeoJSON(rs RegionSet) (json.RawMessage, error) {
 
 // KenyaCounties reports whether a region set is Kenya's 47 counties by
 // their official codes (1–47, zero-padded or not): the ready-made set,
-// whose map is built in.
+// whose map is built in (the demo stores it with the set; serve fills it
+// into sets made before that).
 func KenyaCounties(rs RegionSet) bool {
 	if len(rs.Regions) != 47 {
 		return false

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -18,39 +17,19 @@ import (
 	"github.com/civicpulse/civicpulse/web/webtest"
 )
 
-func loadSpec(t *testing.T, base string) *openapi3.T {
-	t.Helper()
-	res, err := http.Get(base + "/api/v1/openapi.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	doc, err := openapi3.NewLoader().LoadFromData(raw)
-	if err != nil {
-		t.Fatalf("openapi.json does not load: %v", err)
-	}
-	if err := doc.Validate(context.Background()); err != nil {
-		t.Fatalf("openapi.json is not a valid OpenAPI 3 document: %v", err)
-	}
-	return doc
-}
-
-var muxVar = regexp.MustCompile(`\{([a-z]+):[^}]+\}`)
-
 // TestOpenAPIMatchesRoutes checks the document and the route table describe
 // the same API: every API route is documented and nothing else is.
 func TestOpenAPIMatchesRoutes(t *testing.T) {
 	fx := webtest.New(t, sqliteURL(t))
-	doc := loadSpec(t, fx.URL)
+	doc := webtest.OpenAPI(t, fx.URL)
 	routes := map[string]bool{}
 	for _, r := range fx.Server.Routes() {
 		if !r.API {
 			continue
 		}
-		key := r.Method + " " + muxVar.ReplaceAllString(r.Path, "{$1}")
+		key := r.Method + " " + webtest.OpenAPIPath(r.Path)
 		routes[key] = true
-		op := doc.Paths.Find(muxVar.ReplaceAllString(r.Path, "{$1}"))
+		op := doc.Paths.Find(webtest.OpenAPIPath(r.Path))
 		if op == nil || op.GetOperation(r.Method) == nil {
 			t.Errorf("route %s (%s) is not in openapi.json", key, r.Name)
 			continue
@@ -91,7 +70,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 // response against the document.
 func TestOpenAPIValidatesResponses(t *testing.T) {
 	each(t, func(t *testing.T, fx *webtest.Fixture) {
-		doc := loadSpec(t, fx.URL)
+		doc := webtest.OpenAPI(t, fx.URL)
 		doc.Servers = openapi3.Servers{{URL: fx.URL}}
 		router, err := gorillamux.NewRouter(doc)
 		if err != nil {

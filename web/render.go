@@ -1,11 +1,9 @@
 package web
 
 import (
-	"bytes"
 	"embed"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"net/http"
 	"net/url"
 	"strings"
@@ -15,6 +13,7 @@ import (
 
 	"github.com/civicpulse/civicpulse/internal/markdown"
 	"github.com/civicpulse/civicpulse/participation"
+	"github.com/civicpulse/civicpulse/web/htmlpage"
 	"github.com/civicpulse/civicpulse/web/i18n"
 )
 
@@ -120,26 +119,10 @@ func money(minor int64, currency string) string {
 // loadTemplates parses each page together with the layout and the shared
 // partials, so every page can use every partial and a broken template fails
 // at start-up.
-func (s *Server) loadTemplates() (map[string]*template.Template, error) {
-	base, err := template.New("").Funcs(s.funcs()).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
+func (s *Server) loadTemplates() (htmlpage.Pages, error) {
+	pages, err := htmlpage.Parse(templateFS, s.funcs(), "layout", "partials")
 	if err != nil {
-		return nil, fmt.Errorf("web: unable to parse layout: %w", err)
-	}
-	entries, err := fs.Glob(templateFS, "templates/*.html")
-	if err != nil {
-		return nil, err
-	}
-	pages := map[string]*template.Template{}
-	for _, e := range entries {
-		name := strings.TrimSuffix(strings.TrimPrefix(e, "templates/"), ".html")
-		if name == "layout" || name == "partials" {
-			continue
-		}
-		t, err := template.Must(base.Clone()).ParseFS(templateFS, e)
-		if err != nil {
-			return nil, fmt.Errorf("web: unable to parse %s: %w", e, err)
-		}
-		pages[name] = t
+		return nil, fmt.Errorf("web: %w", err)
 	}
 	return pages, nil
 }
@@ -167,11 +150,6 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 // renderBlock executes one named block of a page: htmx requests get only
 // the fragment they swap.
 func (s *Server) renderBlock(w http.ResponseWriter, r *http.Request, status int, page, block, title string, data any) {
-	t, ok := s.pages[page]
-	if !ok {
-		s.fail(w, r, fmt.Errorf("web: no template %q", page))
-		return
-	}
 	var arg any
 	if m, ok := data.(raw); ok {
 		arg = map[string]any(m)
@@ -180,20 +158,10 @@ func (s *Server) renderBlock(w http.ResponseWriter, r *http.Request, status int,
 		v.Status = status
 		arg = v
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, block, arg); err != nil {
+	if err := s.pages.Write(w, status, page, block, arg); err != nil {
 		s.log.Error("http: template failed", "request_id", state(r).id, "page", page, "block", block, "err", err)
-		if page != "error" {
-			s.failStatus(w, r, http.StatusInternalServerError, "err.internal")
-		} else {
-			http.Error(w, "internal error", http.StatusInternalServerError)
-		}
-		return
+		htmlpage.Failed(w, page, func() { s.failStatus(w, r, http.StatusInternalServerError, "err.internal") })
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store") // pages carry the CSRF token and the citizen's own votes
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
 }
 
 // raw data is handed to a block as it is, without the page view around it.

@@ -28,7 +28,6 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
-	"html/template"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -41,6 +40,7 @@ import (
 	_ "time/tzdata"
 
 	"github.com/civicpulse/civicpulse/participation"
+	"github.com/civicpulse/civicpulse/web/htmlpage"
 	"github.com/civicpulse/civicpulse/web/i18n"
 )
 
@@ -97,7 +97,7 @@ type Server struct {
 	router   *mux.Router
 	routes   []RouteInfo
 	i18n     *i18n.Bundle
-	pages    map[string]*template.Template
+	pages    htmlpage.Pages
 	assets   *assets
 	cookies  *securecookie.SecureCookie
 	csrfKey  []byte

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/civicpulse/civicpulse"
 	"github.com/civicpulse/civicpulse/dashboards"
 	"github.com/civicpulse/civicpulse/demo"
 	"github.com/civicpulse/civicpulse/ingest"
@@ -54,6 +55,7 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	defer store.Close()
+	fillKenyaMaps(ctx, store)
 
 	if *withDemo {
 		if err := demoOnFirstStart(ctx, store, *demoSize); err != nil {
@@ -212,6 +214,31 @@ func dashboardLinks() []staffweb.ProcessLink {
 		})
 	}
 	return out
+}
+
+// fillKenyaMaps gives the ready-made Kenya set its built-in county map in
+// stores made before the set carried it (the dashboards once drew Kenya's
+// map for it themselves); a set with a map keeps its own, so every start
+// may run it. A failure costs only the map, so it is logged, not fatal.
+func fillKenyaMaps(ctx context.Context, store *sqlstore.Store) {
+	sets, err := store.ListRegionSets(ctx)
+	if err != nil {
+		slog.Warn("unable to list the region sets to fill Kenya's map", "err", err)
+		return
+	}
+	for _, rs := range sets {
+		if !participation.KenyaCounties(rs) {
+			continue
+		}
+		filled, err := store.FillRegionSetMap(ctx, rs.ID, civicpulse.KenyaCountiesGeoJSON)
+		if err != nil {
+			slog.Warn("unable to fill Kenya's map", "region_set", rs.ID, "err", err)
+			continue
+		}
+		if filled {
+			slog.Info("region set given Kenya's built-in county map", "region_set", rs.ID)
+		}
+	}
 }
 
 // demoOnFirstStart creates the demo processes when the store holds none, so

@@ -54,6 +54,34 @@ func (s *Store) CreateRegionSet(ctx context.Context, rs participation.RegionSet)
 }
 
 // GetRegionSet returns a region set with its regions in their stored order.
+// FillRegionSetMap gives region set id the map geojson, checked and
+// normalised as at creation, when it has none; a set with a map keeps its
+// own. It reports whether it filled one, so a start-up step can run it on
+// every start (sets made before the ready-made Kenya set carried its map).
+func (s *Store) FillRegionSetMap(ctx context.Context, id int64, geojson []byte) (bool, error) {
+	rs, err := s.GetRegionSet(ctx, id)
+	if err != nil || len(rs.GeoJSON) > 0 {
+		return false, err
+	}
+	codes := make([]string, len(rs.Regions))
+	for i, r := range rs.Regions {
+		codes[i] = r.Code
+	}
+	g, err := participation.CheckGeoJSON(geojson, codes, participation.MaxGeoJSONBytes)
+	if err != nil {
+		return false, err
+	}
+	var n int64
+	err = s.write(ctx, func(w *Store) error {
+		var err error
+		if n, err = w.exec(ctx, "fill-region-set-map", string(g), id); err != nil {
+			return fmt.Errorf("store: unable to fill the map of region set %d: %w", id, err)
+		}
+		return nil
+	})
+	return n > 0, err
+}
+
 func (s *Store) GetRegionSet(ctx context.Context, id int64) (participation.RegionSet, error) {
 	var row struct {
 		participation.RegionSet

@@ -535,3 +535,37 @@ func TestCopyProcessAndTemplates(t *testing.T) {
 		wantCode(t, err, participation.CodeDuplicate)
 	})
 }
+
+// TestFillRegionSetMap: a set without a map gets the one given, normalised
+// as at creation, once; a second fill and a set with its own map change
+// nothing; a map that does not fit the set is refused.
+func TestFillRegionSetMap(t *testing.T) {
+	each(t, func(t *testing.T, x *fx) {
+		geo, err := os.ReadFile("../../testdata/kenya/kenya_counties.geojson")
+		ok(t, err)
+		bare := must(x.s.CreateRegionSet(x.ctx, kenya(t)))(t)
+		if filled := must(x.s.FillRegionSetMap(x.ctx, bare, geo))(t); !filled {
+			t.Fatal("the set without a map was not filled")
+		}
+		got := must(x.s.GetRegionSet(x.ctx, bare))(t)
+		var fc struct {
+			Features []struct {
+				Properties map[string]string `json:"properties"`
+			} `json:"features"`
+		}
+		ok(t, json.Unmarshal(got.GeoJSON, &fc))
+		if len(fc.Features) != 47 || fc.Features[0].Properties["code"] != "001" {
+			t.Fatalf("filled map: %d features, first %v", len(fc.Features), fc.Features)
+		}
+		if filled := must(x.s.FillRegionSetMap(x.ctx, bare, geo))(t); filled {
+			t.Error("a set with a map was filled again")
+		}
+		other := `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"T1"},"geometry":{"type":"Point","coordinates":[36.8,-1.3]}}]}`
+		if filled, err := x.s.FillRegionSetMap(x.ctx, x.rs, []byte(other)); err == nil || filled {
+			t.Errorf("a map without the set's regions: filled %v, err %v", filled, err)
+		}
+		if _, err := x.s.FillRegionSetMap(x.ctx, 1<<40, geo); !participation.IsNotFound(err) {
+			t.Errorf("an unknown set: %v", err)
+		}
+	})
+}

@@ -77,7 +77,7 @@ type Config struct {
 	// to all (the routes' guard still refuses).
 	Authorize func(ctx context.Context, u staff.User, perm staff.Permission, processID int64) error
 	// Regions gives the maps the choropleths draw: the process's own
-	// region set (the participation store). nil: Kenya's built-in map.
+	// region set (the participation store). nil: an empty map.
 	Regions Regions
 }
 

@@ -9,16 +9,15 @@ import (
 )
 
 // regionMap serves the map a process's choropleths draw on: its region
-// set's own GeoJSON, each area named as the charts name it; Kenya's
-// built-in county map for the ready-made Kenya set without a map of its
-// own; an empty collection for a set without a map (the chart draws no
-// areas; the panels' tables still hold every figure). The public route
-// serves published processes only.
+// set's own GeoJSON, each area named as the charts name it, or an empty
+// collection for a set without a map (the chart draws no areas; the panels'
+// tables still hold every figure). Every set is served the same way: the
+// ready-made Kenya set carries the built-in county map from its creation.
+// The public route serves published processes only.
 func (h *Handlers) regionMap(w http.ResponseWriter, r *http.Request) {
 	public := strings.HasPrefix(r.URL.Path, "/results/")
-	kenya := func() { http.Redirect(w, r, h.own("regions.geojson"), http.StatusFound) }
 	if h.cfg.Regions == nil {
-		kenya()
+		writeRegionMap(w, nil)
 		return
 	}
 	p, err := h.cfg.Regions.GetProcess(r.Context(), processID(r), public)
@@ -31,8 +30,7 @@ func (h *Handlers) regionMap(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if p.RegionSetID == 0 {
-		w.Header().Set("Content-Type", "application/geo+json")
-		w.Write([]byte(`{"type":"FeatureCollection","features":[]}`))
+		writeRegionMap(w, nil)
 		return
 	}
 	rs, err := h.cfg.Regions.GetRegionSet(r.Context(), p.RegionSetID)
@@ -41,17 +39,19 @@ func (h *Handlers) regionMap(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	geo, err := participation.NamedGeoJSON(rs)
-	switch {
-	case err != nil:
+	if err != nil {
 		h.fail(w, r, err)
-	case geo == nil && participation.KenyaCounties(rs):
-		kenya()
-	case geo == nil:
-		geo = []byte(`{"type":"FeatureCollection","features":[]}`)
-		fallthrough
-	default:
-		w.Header().Set("Content-Type", "application/geo+json")
-		w.Header().Set("Cache-Control", "private, max-age=300")
-		w.Write(geo)
+		return
 	}
+	w.Header().Set("Cache-Control", "private, max-age=300")
+	writeRegionMap(w, geo)
+}
+
+// writeRegionMap answers geo, or an empty collection when there is none.
+func writeRegionMap(w http.ResponseWriter, geo []byte) {
+	if geo == nil {
+		geo = []byte(`{"type":"FeatureCollection","features":[]}`)
+	}
+	w.Header().Set("Content-Type", "application/geo+json")
+	w.Write(geo)
 }

@@ -11,7 +11,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html/template"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -23,6 +22,7 @@ import (
 	"github.com/civicpulse/civicpulse/participation"
 	"github.com/civicpulse/civicpulse/staff"
 	"github.com/civicpulse/civicpulse/web"
+	"github.com/civicpulse/civicpulse/web/htmlpage"
 	"github.com/civicpulse/civicpulse/web/i18n"
 )
 
@@ -69,7 +69,7 @@ type Area struct {
 	opts      Options
 	log       *slog.Logger
 	i18n      *i18n.Bundle
-	pages     map[string]*template.Template
+	pages     htmlpage.Pages
 	tz        *time.Location
 	links     []ProcessLink
 	homeLinks []HomeLink

@@ -1,7 +1,6 @@
 package staffweb
 
 import (
-	"bytes"
 	"embed"
 	"encoding/json"
 	"fmt"
@@ -9,13 +8,13 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/gorilla/csrf"
 
 	"github.com/civicpulse/civicpulse/staff"
 	"github.com/civicpulse/civicpulse/web"
+	"github.com/civicpulse/civicpulse/web/htmlpage"
 	"github.com/civicpulse/civicpulse/web/i18n"
 )
 
@@ -91,69 +90,30 @@ func (a *Area) funcs() template.FuncMap {
 
 // loadTemplates parses each page with the layout, so a broken template
 // fails at start-up.
-func (a *Area) loadTemplates() (map[string]*template.Template, error) {
-	base, err := template.New("").Funcs(a.funcs()).ParseFS(templateFS, "templates/layout.html")
+func (a *Area) loadTemplates() (htmlpage.Pages, error) {
+	pages, err := htmlpage.Parse(templateFS, a.funcs(), "layout")
 	if err != nil {
-		return nil, fmt.Errorf("staffweb: unable to parse the layout: %w", err)
-	}
-	entries, err := fs.Glob(templateFS, "templates/*.html")
-	if err != nil {
-		return nil, err
-	}
-	pages := map[string]*template.Template{}
-	for _, e := range entries {
-		name := strings.TrimSuffix(strings.TrimPrefix(e, "templates/"), ".html")
-		if name == "layout" {
-			continue
-		}
-		t, err := template.Must(base.Clone()).ParseFS(templateFS, e)
-		if err != nil {
-			return nil, fmt.Errorf("staffweb: unable to parse %s: %w", e, err)
-		}
-		pages[name] = t
+		return nil, fmt.Errorf("staffweb: %w", err)
 	}
 	return pages, nil
 }
 
-// loc picks the language the way the citizen pages do: ?lang=, the lang
-// cookie (set by the web layer), then Accept-Language.
-func (a *Area) loc(r *http.Request) *i18n.Localizer {
-	var cookie string
-	if c, err := r.Cookie("lang"); err == nil {
-		cookie = c.Value
-	}
-	return a.i18n.Pick(r.URL.Query().Get("lang"), cookie, r.Header.Get("Accept-Language"))
-}
+// loc picks the language the way the citizen pages do.
+func (a *Area) loc(r *http.Request) *i18n.Localizer { return htmlpage.Localizer(a.i18n, r) }
 
-// render executes page into a buffer first, so a template error becomes a
-// clean 500 rather than half a page.
+// render answers page inside the layout; a template error becomes a clean
+// 500 rather than half a page.
 func (a *Area) render(w http.ResponseWriter, r *http.Request, status int, page, titleKey string, data any) {
-	t, ok := a.pages[page]
-	if !ok {
-		a.fail(w, r, fmt.Errorf("staffweb: no template %q", page))
-		return
-	}
 	loc := a.loc(r)
 	v := view{L: loc, Langs: a.i18n.Languages(), CSRF: csrf.TemplateField(r), CSRFToken: csrf.Token(r),
 		Path: r.URL.Path, Title: loc.T(titleKey), Status: status, Data: data}
 	if c := callerOf(r); c.user.ID != 0 {
 		v.User = &c.user
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+	if err := a.pages.Write(w, status, page, "layout", v); err != nil {
 		a.log.Error("staffweb: template failed", "request_id", web.RequestID(r), "page", page, "err", err)
-		if page != "error" {
-			a.failStatus(w, r, http.StatusInternalServerError, "err.internal")
-		} else {
-			http.Error(w, "internal error", http.StatusInternalServerError)
-		}
-		return
+		htmlpage.Failed(w, page, func() { a.failStatus(w, r, http.StatusInternalServerError, "err.internal") })
 	}
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
 }
 
 // failStatus answers status with a catalogue message: problem+json on the

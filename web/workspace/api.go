@@ -43,6 +43,44 @@ func (ws *Workspace) apiFail(w http.ResponseWriter, r *http.Request, err error) 
 	ws.fail(w, r, err)
 }
 
+// apiWrite finishes every staff API write once its body is read and
+// checked, so they all answer alike: write is the store call (a refusal is
+// answered by apiFail: the refused fields as 422), record is what must
+// follow it (the audit entry; failing that is a 500, since the footer
+// promises every change is recorded), then answer tells of the success.
+func (ws *Workspace) apiWrite(w http.ResponseWriter, r *http.Request, write, record func() error, answer http.HandlerFunc) {
+	if err := write(); err != nil {
+		ws.apiFail(w, r, err)
+		return
+	}
+	if err := record(); err != nil {
+		ws.fail(w, r, err)
+		return
+	}
+	answer(w, r)
+}
+
+// answerJSON answers status with v as it is once the write has run (pass a
+// pointer to what the write fills in).
+func answerJSON(status int, v any) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) { writeJSON(w, status, "application/json", v) }
+}
+
+// answerRead answers status with what get reads back after the write: the
+// stored row, with what the store filled in.
+func (ws *Workspace) answerRead(status int, get func() (any, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		v, err := get()
+		if err != nil {
+			ws.fail(w, r, err)
+			return
+		}
+		writeJSON(w, status, "application/json", v)
+	}
+}
+
+func noContent(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }
+
 // refused answers locally checked fields as 422.
 func (ws *Workspace) refused(w http.ResponseWriter, r *http.Request, m map[string]string) {
 	ws.failMessage(w, r, http.StatusUnprocessableEntity, ws.loc(r).T("err.invalid"), m)
@@ -104,33 +142,29 @@ func (ws *Workspace) apiCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var id int64
-	var err error
-	if in.Template > 0 {
-		id, err = ws.store.CopyProcess(r.Context(), in.Template, in.Slug, in.Title, false)
-	} else {
+	var after participation.Process
+	ws.apiWrite(w, r, func() (err error) {
+		if in.Template > 0 {
+			id, err = ws.store.CopyProcess(r.Context(), in.Template, in.Slug, in.Title, false)
+			return err
+		}
 		p := in.Process
 		p.State, p.IsTemplate, p.Published = participation.StateDraft, false, false
 		id, err = ws.store.CreateProcess(r.Context(), p)
-	}
-	if err != nil {
-		ws.apiFail(w, r, err)
-		return
-	}
-	after, err := ws.store.GetProcess(r.Context(), id, false)
-	if err != nil {
-		ws.fail(w, r, err)
-		return
-	}
-	if err := ws.adopt(r, id); err != nil {
-		ws.fail(w, r, err)
-		return
-	}
-	if err := ws.audit(r, "process.create", id, target(id), nil, after); err != nil {
-		ws.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Location", fmt.Sprintf("/api/v1/staff/processes/%d/setup", id))
-	writeJSON(w, http.StatusCreated, "application/json", after)
+		return err
+	}, func() (err error) {
+		// The creator gets a role on the new process before it is recorded.
+		if after, err = ws.store.GetProcess(r.Context(), id, false); err != nil {
+			return err
+		}
+		if err := ws.adopt(r, id); err != nil {
+			return err
+		}
+		return ws.audit(r, "process.create", id, target(id), nil, after)
+	}, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Location", fmt.Sprintf("/api/v1/staff/processes/%d/setup", id))
+		writeJSON(w, http.StatusCreated, "application/json", after)
+	})
 }
 
 // apiStrategy replaces the strategy fields (the body is a process; its
@@ -160,15 +194,8 @@ func (ws *Workspace) apiStrategy(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if err := ws.store.UpdateProcess(r.Context(), p); err != nil {
-		ws.apiFail(w, r, err)
-		return
-	}
-	if err := ws.auditProcess(r, "process.strategy", before); err != nil {
-		ws.fail(w, r, err)
-		return
-	}
-	ws.apiSetup(w, r)
+	ws.apiWrite(w, r, func() error { return ws.store.UpdateProcess(r.Context(), p) },
+		func() error { return ws.auditProcess(r, "process.strategy", before) }, ws.apiSetup)
 }
 
 func (ws *Workspace) apiPrivacy(w http.ResponseWriter, r *http.Request) {
@@ -187,16 +214,13 @@ func (ws *Workspace) apiPrivacy(w http.ResponseWriter, r *http.Request) {
 		ws.refused(w, r, map[string]string{"text": ws.loc(r).T("err.required")})
 		return
 	}
-	pn, err := ws.store.PublishPrivacyNotice(r.Context(), before.ID, strings.TrimSpace(in.Text))
-	if err != nil {
-		ws.apiFail(w, r, err)
-		return
-	}
-	if err := ws.audit(r, "process.privacy_notice", before.ID, target(before.ID), before.PrivacyNotice, pn); err != nil {
-		ws.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, "application/json", pn)
+	var pn participation.PrivacyNotice
+	ws.apiWrite(w, r, func() (err error) {
+		pn, err = ws.store.PublishPrivacyNotice(r.Context(), before.ID, strings.TrimSpace(in.Text))
+		return err
+	}, func() error {
+		return ws.audit(r, "process.privacy_notice", before.ID, target(before.ID), before.PrivacyNotice, pn)
+	}, answerJSON(http.StatusCreated, &pn))
 }
 
 func (ws *Workspace) apiState(w http.ResponseWriter, r *http.Request) {
@@ -216,17 +240,13 @@ func (ws *Workspace) apiState(w http.ResponseWriter, r *http.Request) {
 		ws.refused(w, r, map[string]string{"to": ws.loc(r).T("err.state")})
 		return
 	}
-	if err := ws.store.Transition(r.Context(), before.ID, in.To, strings.TrimSpace(in.Reason)); err != nil {
-		ws.apiFail(w, r, err)
-		return
-	}
-	ws.schedule(r.Context(), r, before.ID)
-	if err := ws.audit(r, "process.state", before.ID, target(before.ID),
-		map[string]any{"state": before.State}, map[string]any{"state": in.To, "reason": in.Reason}); err != nil {
-		ws.fail(w, r, err)
-		return
-	}
-	ws.apiSetup(w, r)
+	ws.apiWrite(w, r, func() error {
+		return ws.store.Transition(r.Context(), before.ID, in.To, strings.TrimSpace(in.Reason))
+	}, func() error {
+		ws.schedule(r.Context(), r, before.ID)
+		return ws.audit(r, "process.state", before.ID, target(before.ID),
+			map[string]any{"state": before.State}, map[string]any{"state": in.To, "reason": in.Reason})
+	}, ws.apiSetup)
 }
 
 func (ws *Workspace) apiCopy(w http.ResponseWriter, r *http.Request) {
@@ -239,17 +259,16 @@ func (ws *Workspace) apiCopy(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	from := varID(r, "process")
-	id, err := ws.store.CopyProcess(r.Context(), from, in.Slug, in.Title, in.AsTemplate)
-	if err != nil {
-		ws.apiFail(w, r, err)
-		return
-	}
-	if err := ws.audit(r, "process.copy", id, target(id), map[string]any{"from": from},
-		map[string]any{"id": id, "slug": in.Slug, "title": in.Title, "template": in.AsTemplate}); err != nil {
-		ws.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, "application/json", map[string]int64{"id": id})
+	var id int64
+	ws.apiWrite(w, r, func() (err error) {
+		id, err = ws.store.CopyProcess(r.Context(), from, in.Slug, in.Title, in.AsTemplate)
+		return err
+	}, func() error {
+		return ws.audit(r, "process.copy", id, target(id), map[string]any{"from": from},
+			map[string]any{"id": id, "slug": in.Slug, "title": in.Title, "template": in.AsTemplate})
+	}, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusCreated, "application/json", map[string]int64{"id": id})
+	})
 }
 
 func (ws *Workspace) apiTranslations(w http.ResponseWriter, r *http.Request) {
@@ -267,15 +286,8 @@ func (ws *Workspace) apiTranslations(w http.ResponseWriter, r *http.Request) {
 		ws.fail(w, r, err)
 		return
 	}
-	if err := ws.store.SetTranslations(r.Context(), p.ID, tr); err != nil {
-		ws.apiFail(w, r, err)
-		return
-	}
-	if err := ws.audit(r, "process.translations", p.ID, target(p.ID), before, tr); err != nil {
-		ws.fail(w, r, err)
-		return
-	}
-	ws.apiSetup(w, r)
+	ws.apiWrite(w, r, func() error { return ws.store.SetTranslations(r.Context(), p.ID, tr) },
+		func() error { return ws.audit(r, "process.translations", p.ID, target(p.ID), before, tr) }, ws.apiSetup)
 }
 
 // apiRegions takes either JSON {"region_set_id": N} or a multipart upload
@@ -286,7 +298,6 @@ func (ws *Workspace) apiRegions(w http.ResponseWriter, r *http.Request) {
 		ws.fail(w, r, err)
 		return
 	}
-	var id int64
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
 		if err := r.ParseMultipartForm(1 << 20); err != nil {
 			ws.fail(w, r, err)
@@ -309,41 +320,37 @@ func (ws *Workspace) apiRegions(w http.ResponseWriter, r *http.Request) {
 			ws.refused(w, r, m)
 			return
 		}
-		if id, err = ws.store.CreateRegionSet(r.Context(), rs); err != nil {
-			ws.apiFail(w, r, err)
-			return
-		}
-		rs.ID, rs.GeoJSON = id, nil
-		if err := ws.audit(r, "region_set.create", before.ID, "region_set:"+itoa(id), nil, rs); err != nil {
-			ws.fail(w, r, err)
-			return
-		}
-	} else {
-		var in struct {
-			RegionSetID int64 `json:"region_set_id"`
-		}
-		if !ws.decode(w, r, &in) {
-			return
-		}
-		if _, err := ws.store.GetRegionSet(r.Context(), in.RegionSetID); err != nil {
-			if participation.IsNotFound(err) {
-				ws.refused(w, r, map[string]string{"region_set_id": ws.loc(r).T("err.choose")})
-				return
-			}
-			ws.fail(w, r, err)
-			return
-		}
-		id = in.RegionSetID
-	}
-	p := before
-	p.RegionSetID = id
-	if err := ws.store.UpdateProcess(r.Context(), p); err != nil {
-		ws.apiFail(w, r, err)
+		var id int64
+		ws.apiWrite(w, r, func() (err error) {
+			id, err = ws.store.CreateRegionSet(r.Context(), rs)
+			return err
+		}, func() error {
+			rs.ID, rs.GeoJSON = id, nil
+			return ws.audit(r, "region_set.create", before.ID, "region_set:"+itoa(id), nil, rs)
+		}, func(w http.ResponseWriter, r *http.Request) { ws.apiUseRegionSet(w, r, before, id) })
 		return
 	}
-	if err := ws.auditProcess(r, "process.region_set", before); err != nil {
+	var in struct {
+		RegionSetID int64 `json:"region_set_id"`
+	}
+	if !ws.decode(w, r, &in) {
+		return
+	}
+	if _, err := ws.store.GetRegionSet(r.Context(), in.RegionSetID); err != nil {
+		if participation.IsNotFound(err) {
+			ws.refused(w, r, map[string]string{"region_set_id": ws.loc(r).T("err.choose")})
+			return
+		}
 		ws.fail(w, r, err)
 		return
 	}
-	ws.apiSetup(w, r)
+	ws.apiUseRegionSet(w, r, before, in.RegionSetID)
+}
+
+// apiUseRegionSet gives process before the region set id.
+func (ws *Workspace) apiUseRegionSet(w http.ResponseWriter, r *http.Request, before participation.Process, id int64) {
+	p := before
+	p.RegionSetID = id
+	ws.apiWrite(w, r, func() error { return ws.store.UpdateProcess(r.Context(), p) },
+		func() error { return ws.auditProcess(r, "process.region_set", before) }, ws.apiSetup)
 }

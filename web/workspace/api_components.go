@@ -15,22 +15,12 @@ func (ws *Workspace) apiAddComponent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.ID, c.ProcessID = 0, varID(r, "process")
-	id, err := ws.store.AddComponent(r.Context(), c)
-	if err != nil {
-		ws.apiFail(w, r, err)
-		return
-	}
-	c.ID = id
-	if err := ws.audit(r, "component.add", c.ProcessID, "component:"+itoa(id), nil, c); err != nil {
-		ws.fail(w, r, err)
-		return
-	}
-	got, err := ws.store.GetComponent(r.Context(), id)
-	if err != nil {
-		ws.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, "application/json", got)
+	ws.apiWrite(w, r, func() (err error) {
+		c.ID, err = ws.store.AddComponent(r.Context(), c)
+		return err
+	}, func() error {
+		return ws.audit(r, "component.add", c.ProcessID, "component:"+itoa(c.ID), nil, c)
+	}, ws.answerRead(http.StatusCreated, func() (any, error) { return ws.store.GetComponent(r.Context(), c.ID) }))
 }
 
 func (ws *Workspace) apiSaveComponent(w http.ResponseWriter, r *http.Request) {
@@ -44,20 +34,9 @@ func (ws *Workspace) apiSaveComponent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.ID, c.ProcessID, c.Kind, c.Position = before.ID, before.ProcessID, before.Kind, before.Position
-	if err := ws.store.UpdateComponent(r.Context(), c); err != nil {
-		ws.apiFail(w, r, err)
-		return
-	}
-	if err := ws.audit(r, "component.update", c.ProcessID, "component:"+itoa(c.ID), before, c); err != nil {
-		ws.fail(w, r, err)
-		return
-	}
-	got, err := ws.store.GetComponent(r.Context(), c.ID)
-	if err != nil {
-		ws.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, "application/json", got)
+	ws.apiWrite(w, r, func() error { return ws.store.UpdateComponent(r.Context(), c) },
+		func() error { return ws.audit(r, "component.update", c.ProcessID, "component:"+itoa(c.ID), before, c) },
+		ws.answerRead(http.StatusOK, func() (any, error) { return ws.store.GetComponent(r.Context(), c.ID) }))
 }
 
 // apiDeleteComponent needs ?confirm=yes, like the page's checkbox.
@@ -71,15 +50,9 @@ func (ws *Workspace) apiDeleteComponent(w http.ResponseWriter, r *http.Request) 
 		ws.refused(w, r, map[string]string{"confirm": ws.loc(r).T("err.confirm")})
 		return
 	}
-	if err := ws.store.DeleteComponent(r.Context(), c.ID); err != nil {
-		ws.apiFail(w, r, err)
-		return
-	}
-	if err := ws.audit(r, "component.delete", c.ProcessID, "component:"+itoa(c.ID), c, nil); err != nil {
-		ws.fail(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	ws.apiWrite(w, r, func() error { return ws.store.DeleteComponent(r.Context(), c.ID) },
+		func() error { return ws.audit(r, "component.delete", c.ProcessID, "component:"+itoa(c.ID), c, nil) },
+		noContent)
 }
 
 func (ws *Workspace) apiMoveComponent(w http.ResponseWriter, r *http.Request) {
@@ -98,16 +71,10 @@ func (ws *Workspace) apiMoveComponent(w http.ResponseWriter, r *http.Request) {
 		ws.refused(w, r, map[string]string{"delta": ws.loc(r).T("err.choose")})
 		return
 	}
-	if err := ws.store.MoveComponent(r.Context(), c.ID, in.Delta); err != nil {
-		ws.apiFail(w, r, err)
-		return
-	}
-	if err := ws.audit(r, "component.move", c.ProcessID, "component:"+itoa(c.ID),
-		map[string]any{"position": c.Position}, map[string]any{"delta": in.Delta}); err != nil {
-		ws.fail(w, r, err)
-		return
-	}
-	ws.apiSetup(w, r)
+	ws.apiWrite(w, r, func() error { return ws.store.MoveComponent(r.Context(), c.ID, in.Delta) }, func() error {
+		return ws.audit(r, "component.move", c.ProcessID, "component:"+itoa(c.ID),
+			map[string]any{"position": c.Position}, map[string]any{"delta": in.Delta})
+	}, ws.apiSetup)
 }
 
 // apiDocument publishes a new version: {"title", "markdown"} (split at its
@@ -140,20 +107,12 @@ func (ws *Workspace) apiDocument(w http.ResponseWriter, r *http.Request) {
 		ws.fail(w, r, err)
 		return
 	}
-	if _, err := ws.store.PublishDocument(r.Context(), doc); err != nil {
-		ws.apiFail(w, r, err)
-		return
-	}
-	if err := ws.audit(r, "document.publish", c.ProcessID, "component:"+itoa(c.ID), before, doc); err != nil {
-		ws.fail(w, r, err)
-		return
-	}
-	got, err := ws.store.GetDocument(r.Context(), c.ID)
-	if err != nil {
-		ws.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, "application/json", got)
+	ws.apiWrite(w, r, func() error {
+		_, err := ws.store.PublishDocument(r.Context(), doc)
+		return err
+	}, func() error {
+		return ws.audit(r, "document.publish", c.ProcessID, "component:"+itoa(c.ID), before, doc)
+	}, ws.answerRead(http.StatusOK, func() (any, error) { return ws.store.GetDocument(r.Context(), c.ID) }))
 }
 
 func (ws *Workspace) apiSurvey(w http.ResponseWriter, r *http.Request) {
@@ -176,20 +135,9 @@ func (ws *Workspace) apiSurvey(w http.ResponseWriter, r *http.Request) {
 		ws.fail(w, r, err)
 		return
 	}
-	if err := ws.store.SetSurvey(r.Context(), sv); err != nil {
-		ws.apiFail(w, r, err)
-		return
-	}
-	if err := ws.audit(r, "survey.set", c.ProcessID, "component:"+itoa(c.ID), before, sv); err != nil {
-		ws.fail(w, r, err)
-		return
-	}
-	got, err := ws.store.GetSurvey(r.Context(), c.ID)
-	if err != nil {
-		ws.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, "application/json", got)
+	ws.apiWrite(w, r, func() error { return ws.store.SetSurvey(r.Context(), sv) },
+		func() error { return ws.audit(r, "survey.set", c.ProcessID, "component:"+itoa(c.ID), before, sv) },
+		ws.answerRead(http.StatusOK, func() (any, error) { return ws.store.GetSurvey(r.Context(), c.ID) }))
 }
 
 func (ws *Workspace) apiAddPhase(w http.ResponseWriter, r *http.Request) {
@@ -198,27 +146,17 @@ func (ws *Workspace) apiAddPhase(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ph.ID, ph.ProcessID = 0, varID(r, "process")
-	id, err := ws.store.AddPhase(r.Context(), ph)
-	if err != nil {
-		ws.apiFail(w, r, err)
-		return
-	}
-	ph.ID = id
-	ws.schedule(r.Context(), r, ph.ProcessID)
-	if err := ws.audit(r, "phase.add", ph.ProcessID, "phase:"+itoa(id), nil, ph); err != nil {
-		ws.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, "application/json", ph)
+	ws.apiWrite(w, r, func() (err error) {
+		ph.ID, err = ws.store.AddPhase(r.Context(), ph)
+		return err
+	}, func() error {
+		ws.schedule(r.Context(), r, ph.ProcessID)
+		return ws.audit(r, "phase.add", ph.ProcessID, "phase:"+itoa(ph.ID), nil, ph)
+	}, answerJSON(http.StatusCreated, &ph))
 }
 
 func (ws *Workspace) apiSavePhase(w http.ResponseWriter, r *http.Request) {
-	p, err := ws.process(r)
-	if err != nil {
-		ws.fail(w, r, err)
-		return
-	}
-	before, err := phaseOf(r, p)
+	p, before, err := ws.phase(r)
 	if err != nil {
 		ws.fail(w, r, err)
 		return
@@ -228,26 +166,15 @@ func (ws *Workspace) apiSavePhase(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ph.ID, ph.ProcessID = before.ID, p.ID
-	if err := ws.store.UpdatePhase(r.Context(), ph); err != nil {
-		ws.apiFail(w, r, err)
-		return
-	}
-	ws.schedule(r.Context(), r, p.ID)
-	if err := ws.audit(r, "phase.update", p.ID, "phase:"+itoa(ph.ID), before, ph); err != nil {
-		ws.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, "application/json", ph)
+	ws.apiWrite(w, r, func() error { return ws.store.UpdatePhase(r.Context(), ph) }, func() error {
+		ws.schedule(r.Context(), r, p.ID)
+		return ws.audit(r, "phase.update", p.ID, "phase:"+itoa(ph.ID), before, ph)
+	}, answerJSON(http.StatusOK, &ph))
 }
 
 // apiDeletePhase needs ?confirm=yes, like the page's checkbox.
 func (ws *Workspace) apiDeletePhase(w http.ResponseWriter, r *http.Request) {
-	p, err := ws.process(r)
-	if err != nil {
-		ws.fail(w, r, err)
-		return
-	}
-	ph, err := phaseOf(r, p)
+	p, ph, err := ws.phase(r)
 	if err != nil {
 		ws.fail(w, r, err)
 		return
@@ -256,14 +183,8 @@ func (ws *Workspace) apiDeletePhase(w http.ResponseWriter, r *http.Request) {
 		ws.refused(w, r, map[string]string{"confirm": ws.loc(r).T("err.confirm")})
 		return
 	}
-	if err := ws.store.DeletePhase(r.Context(), ph.ID); err != nil {
-		ws.apiFail(w, r, err)
-		return
-	}
-	ws.schedule(r.Context(), r, p.ID)
-	if err := ws.audit(r, "phase.delete", p.ID, "phase:"+itoa(ph.ID), ph, nil); err != nil {
-		ws.fail(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	ws.apiWrite(w, r, func() error { return ws.store.DeletePhase(r.Context(), ph.ID) }, func() error {
+		ws.schedule(r.Context(), r, p.ID)
+		return ws.audit(r, "phase.delete", p.ID, "phase:"+itoa(ph.ID), ph, nil)
+	}, noContent)
 }

@@ -7,47 +7,28 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	"github.com/civicpulse/civicpulse/web/webtest"
 )
-
-var muxVar = regexp.MustCompile(`\{([a-z]+):[^}]+\}`)
-
-func loadSpec(t *testing.T, base string) *openapi3.T {
-	t.Helper()
-	res, err := http.Get(base + "/api/v1/openapi.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	doc, err := openapi3.NewLoader().LoadFromData(raw)
-	if err != nil {
-		t.Fatalf("openapi.json does not load: %v", err)
-	}
-	if err := doc.Validate(context.Background()); err != nil {
-		t.Fatalf("openapi.json is not valid OpenAPI 3: %v", err)
-	}
-	return doc
-}
 
 // TestOpenAPIStaffRoutes holds the staff API (staff area and workspace) to
 // /api/v1/openapi.json: every staff API route is documented with the staff
 // bearer scheme, nothing documented is unserved, and real answers match.
 func TestOpenAPIStaffRoutes(t *testing.T) {
 	fx := newFixture(t, sqliteURLFor(t))
-	doc := loadSpec(t, fx.URL)
+	doc := webtest.OpenAPI(t, fx.URL)
 	served := map[string]bool{}
 	for _, r := range fx.Server.Routes() {
 		if !r.API || !strings.HasPrefix(r.Path, "/api/v1/staff") {
 			continue
 		}
-		path := muxVar.ReplaceAllString(r.Path, "{$1}")
+		path := webtest.OpenAPIPath(r.Path)
 		served[r.Method+" "+path] = true
 		item := doc.Paths.Find(path)
 		if item == nil || item.GetOperation(r.Method) == nil {

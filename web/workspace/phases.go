@@ -184,24 +184,23 @@ func statusFor(f *form) int {
 	return http.StatusUnprocessableEntity
 }
 
-// phase finds {phase} among the phases of p.
-func phaseOf(r *http.Request, p participation.Process) (participation.Phase, error) {
+// phase is the {phase} of the route among the phases of its {process}.
+func (ws *Workspace) phase(r *http.Request) (participation.Process, participation.Phase, error) {
+	p, err := ws.process(r)
+	if err != nil {
+		return p, participation.Phase{}, err
+	}
 	id := varID(r, "phase")
 	for _, ph := range p.Phases {
 		if ph.ID == id {
-			return ph, nil
+			return p, ph, nil
 		}
 	}
-	return participation.Phase{}, participation.Errorf(participation.CodeNotFound, "", "err.not_found", "no such phase")
+	return p, participation.Phase{}, participation.Errorf(participation.CodeNotFound, "", "err.not_found", "no such phase")
 }
 
 func (ws *Workspace) savePhase(w http.ResponseWriter, r *http.Request) {
-	p, err := ws.process(r)
-	if err != nil {
-		ws.fail(w, r, err)
-		return
-	}
-	before, err := phaseOf(r, p)
+	p, before, err := ws.phase(r)
 	if err != nil {
 		ws.fail(w, r, err)
 		return
@@ -229,12 +228,7 @@ func (ws *Workspace) savePhase(w http.ResponseWriter, r *http.Request) {
 }
 
 func (ws *Workspace) deletePhase(w http.ResponseWriter, r *http.Request) {
-	p, err := ws.process(r)
-	if err != nil {
-		ws.fail(w, r, err)
-		return
-	}
-	ph, err := phaseOf(r, p)
+	p, ph, err := ws.phase(r)
 	if err != nil {
 		ws.fail(w, r, err)
 		return

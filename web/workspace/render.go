@@ -1,7 +1,6 @@
 package workspace
 
 import (
-	"bytes"
 	"embed"
 	"encoding/json"
 	"errors"
@@ -20,6 +19,7 @@ import (
 	"github.com/civicpulse/civicpulse/participation"
 	"github.com/civicpulse/civicpulse/staff"
 	"github.com/civicpulse/civicpulse/web"
+	"github.com/civicpulse/civicpulse/web/htmlpage"
 	"github.com/civicpulse/civicpulse/web/i18n"
 	"github.com/civicpulse/civicpulse/web/staffweb"
 )
@@ -154,48 +154,20 @@ func (ws *Workspace) funcs() template.FuncMap {
 
 // loadTemplates parses each page with the layout, so a broken template
 // fails at start-up.
-func (ws *Workspace) loadTemplates() (map[string]*template.Template, error) {
-	base, err := template.New("").Funcs(ws.funcs()).ParseFS(templateFS, "templates/layout.html", "templates/fields.html")
+func (ws *Workspace) loadTemplates() (htmlpage.Pages, error) {
+	pages, err := htmlpage.Parse(templateFS, ws.funcs(), "layout", "fields")
 	if err != nil {
-		return nil, fmt.Errorf("workspace: unable to parse the layout: %w", err)
-	}
-	entries, err := fs.Glob(templateFS, "templates/*.html")
-	if err != nil {
-		return nil, err
-	}
-	pages := map[string]*template.Template{}
-	for _, e := range entries {
-		name := strings.TrimSuffix(strings.TrimPrefix(e, "templates/"), ".html")
-		if name == "layout" || name == "fields" {
-			continue
-		}
-		t, err := template.Must(base.Clone()).ParseFS(templateFS, e)
-		if err != nil {
-			return nil, fmt.Errorf("workspace: unable to parse %s: %w", e, err)
-		}
-		pages[name] = t
+		return nil, fmt.Errorf("workspace: %w", err)
 	}
 	return pages, nil
 }
 
-// loc picks the language the way the rest of the site does: ?lang=, the
-// lang cookie, then Accept-Language.
-func (ws *Workspace) loc(r *http.Request) *i18n.Localizer {
-	var cookie string
-	if c, err := r.Cookie("lang"); err == nil {
-		cookie = c.Value
-	}
-	return ws.i18n.Pick(r.URL.Query().Get("lang"), cookie, r.Header.Get("Accept-Language"))
-}
+// loc picks the language the way the rest of the site does.
+func (ws *Workspace) loc(r *http.Request) *i18n.Localizer { return htmlpage.Localizer(ws.i18n, r) }
 
-// render executes page into a buffer first, so a template error becomes a
-// clean 500 rather than half a page.
+// render answers page inside the layout; a template error becomes a clean
+// 500 rather than half a page.
 func (ws *Workspace) render(w http.ResponseWriter, r *http.Request, status int, page, title string, data any) {
-	t, ok := ws.pages[page]
-	if !ok {
-		ws.fail(w, r, fmt.Errorf("workspace: no template %q", page))
-		return
-	}
 	loc := ws.loc(r)
 	v := view{L: loc, Langs: ws.i18n.Languages(), CSRF: csrf.TemplateField(r), CSRFToken: csrf.Token(r),
 		Path: r.URL.Path, Title: title, Status: status, Data: data}
@@ -205,21 +177,10 @@ func (ws *Workspace) render(w http.ResponseWriter, r *http.Request, status int, 
 	if u, ok := userFrom(r); ok {
 		v.User = &u
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+	if err := ws.pages.Write(w, status, page, "layout", v); err != nil {
 		ws.log.Error("workspace: template failed", "request_id", web.RequestID(r), "page", page, "err", err)
-		if page != "error" {
-			ws.failStatus(w, r, http.StatusInternalServerError, "err.internal")
-		} else {
-			http.Error(w, "internal error", http.StatusInternalServerError)
-		}
-		return
+		htmlpage.Failed(w, page, func() { ws.failStatus(w, r, http.StatusInternalServerError, "err.internal") })
 	}
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
 }
 
 // redirect answers a successful form post (post/redirect/get), with the

@@ -14,7 +14,6 @@ package workspace
 import (
 	"context"
 	"errors"
-	"html/template"
 	"log/slog"
 	"net/http"
 	"time"
@@ -24,6 +23,7 @@ import (
 	"github.com/civicpulse/civicpulse/participation"
 	"github.com/civicpulse/civicpulse/staff"
 	"github.com/civicpulse/civicpulse/web"
+	"github.com/civicpulse/civicpulse/web/htmlpage"
 	"github.com/civicpulse/civicpulse/web/i18n"
 	"github.com/civicpulse/civicpulse/web/staffweb"
 )
@@ -132,7 +132,7 @@ type Workspace struct {
 	log    *slog.Logger
 	i18n   *i18n.Bundle // this package's texts
 	domain *i18n.Bundle // the web catalogue, for the store's error keys
-	pages  map[string]*template.Template
+	pages  htmlpage.Pages
 }
 
 // New builds the workspace; it fails when its templates or catalogues do

@@ -9,6 +9,9 @@ INSERT INTO region_sets (name, source, geojson) VALUES (?, ?, ?) RETURNING id
 -- name: insert-region
 INSERT INTO regions (region_set_id, code, name, population, position, parent_code) VALUES (?, ?, ?, ?, ?, ?)
 
+-- name: fill-region-set-map
+UPDATE region_sets SET geojson = ? WHERE id = ? AND geojson = ''
+
 -- name: get-region-set
 SELECT id, name, source, geojson FROM region_sets WHERE id = ?
 
