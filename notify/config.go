@@ -61,7 +61,7 @@ func FromEnv(getenv func(string) string, dataDir string, log *slog.Logger) (Opti
 		}
 	} else {
 		o.Email = box
-		log.Warn("notify: no SMTP server configured (" + EnvSMTPURL + "); emails go to the local mailbox", "dir", box.Dir())
+		log.Warn("notify: no SMTP server configured ("+EnvSMTPURL+"); emails go to the local mailbox", "dir", box.Dir())
 	}
 	if u := strings.TrimSpace(getenv(EnvSMSURL)); u != "" {
 		token := ""

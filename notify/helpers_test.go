@@ -3,9 +3,9 @@ package notify_test
 import (
 	"context"
 	"crypto/tls"
-	"strconv"
 	"io"
 	"log/slog"
+	"strconv"
 	"testing"
 	"time"
 

@@ -44,9 +44,9 @@ func TestUnsubscribeToken(t *testing.T) {
 		parts := strings.Split(tok, ".")
 		for _, bad := range []string{
 			"", "7.decision", parts[0] + "." + parts[1] + ".",
-			"8.decision." + parts[2],                            // another person
-			"7.results." + parts[2],                             // another kind
-			"07.decision." + parts[2],                           // the same number, written otherwise
+			"8.decision." + parts[2],  // another person
+			"7.results." + parts[2],   // another kind
+			"07.decision." + parts[2], // the same number, written otherwise
 			parts[0] + "." + parts[1] + "." + strings.Split(other, ".")[2], // another's signature
 			tok + "x", strings.ToUpper(tok),
 		} {

@@ -31,9 +31,9 @@ type Answer int
 
 const (
 	Accept  Answer = iota
-	Refuse4 // 451: try again later
-	Refuse5 // 550: never
-	Drop    // read part of the message, then close the connection
+	Refuse4        // 451: try again later
+	Refuse5        // 550: never
+	Drop           // read part of the message, then close the connection
 )
 
 // Mail is a message the SMTP server accepted.
