@@ -57,7 +57,7 @@ func TestQueueTwiceSendsOnce(t *testing.T) {
 	})
 }
 
-// One connection carries many messages; the Message-ID is the same for the
+// A few connections (the pool's 4) carry many messages; the Message-ID is the same for the
 // same key on every try.
 func TestOneConnectionManyMessages(t *testing.T) {
 	sqldbtest.Each(t, func(t *testing.T, b sqldbtest.Backend) {
@@ -77,8 +77,8 @@ func TestOneConnectionManyMessages(t *testing.T) {
 		if n := len(srv.Mails()); n != 250 {
 			t.Fatalf("%d mails", n)
 		}
-		if srv.Sessions() != 1 {
-			t.Errorf("%d SMTP connections for 250 messages, want 1", srv.Sessions())
+		if srv.Sessions() > 4 {
+			t.Errorf("%d SMTP connections for 250 messages, want at most 4 (the pool)", srv.Sessions())
 		}
 		c, _ := f.svc.Counts(context.Background())
 		if c["sent"] != 250 {

@@ -26,6 +26,7 @@ type SMTPConfig struct {
 	// on the same host) or "none".
 	STARTTLS string
 	Timeout  time.Duration // per command; default 30 s
+	Conns    int           // connections used side by side; default 4 (?conns=N)
 	From     string        // CIVICPULSE_MAIL_FROM
 	// TLS overrides the TLS settings (tests trust their own certificate).
 	TLS *tls.Config
@@ -33,8 +34,8 @@ type SMTPConfig struct {
 
 // ParseSMTPURL reads CIVICPULSE_SMTP_URL:
 //
-//	smtp://user:pass@host:587?starttls=mandatory|opportunistic|none&timeout=30s
-//	smtps://user:pass@host:465?timeout=30s
+//	smtp://user:pass@host:587?starttls=mandatory|opportunistic|none&timeout=30s&conns=4
+//	smtps://user:pass@host:465?timeout=30s&conns=4
 //
 // The user and password are URL-encoded; without them no authentication is
 // tried. smtp:// defaults to port 587 and mandatory STARTTLS, smtps:// to
@@ -77,6 +78,11 @@ func ParseSMTPURL(raw string) (SMTPConfig, error) {
 			return c, fmt.Errorf("notify: CIVICPULSE_SMTP_URL: starttls is mandatory, opportunistic or none, not %q", v)
 		}
 	}
+	if v := q.Get("conns"); v != "" {
+		if c.Conns, err = strconv.Atoi(v); err != nil || c.Conns <= 0 || c.Conns > 64 {
+			return c, fmt.Errorf("notify: CIVICPULSE_SMTP_URL: conns is 1 to 64, not %q", v)
+		}
+	}
 	if v := q.Get("timeout"); v != "" {
 		if c.Timeout, err = time.ParseDuration(v); err != nil || c.Timeout <= 0 {
 			return c, fmt.Errorf("notify: CIVICPULSE_SMTP_URL: bad timeout %q", v)
@@ -85,11 +91,17 @@ func ParseSMTPURL(raw string) (SMTPConfig, error) {
 	return c, nil
 }
 
-// SMTP is the email transport over a mail relay. It keeps one connection
-// open and sends message after message over it; a connection that broke
-// is dialled again for the next message.
+// SMTP is the email transport over a mail relay. Each connection stays
+// open and carries message after message; up to Conns connections are
+// used side by side (one per sending goroutine), and a connection that
+// broke is dialled again for the next message.
 type SMTP struct {
-	cfg    SMTPConfig
+	cfg  SMTPConfig
+	opts []mail.Option
+	idle chan *smtpConn // open or not yet dialled connections, waiting
+}
+
+type smtpConn struct {
 	client *mail.Client
 	open   bool
 }
@@ -101,6 +113,9 @@ func NewSMTP(cfg SMTPConfig) (*SMTP, error) {
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 30 * time.Second
+	}
+	if cfg.Conns <= 0 {
+		cfg.Conns = 4
 	}
 	opts := []mail.Option{mail.WithPort(cfg.Port), mail.WithTimeout(cfg.Timeout)}
 	switch {
@@ -120,11 +135,15 @@ func NewSMTP(cfg SMTPConfig) (*SMTP, error) {
 		opts = append(opts, mail.WithSMTPAuth(mail.SMTPAuthAutoDiscover),
 			mail.WithUsername(cfg.Username), mail.WithPassword(cfg.Password))
 	}
-	c, err := mail.NewClient(cfg.Host, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("notify: unable to set up the SMTP client: %w", err)
+	s := &SMTP{cfg: cfg, opts: opts, idle: make(chan *smtpConn, cfg.Conns)}
+	for range cfg.Conns {
+		c, err := mail.NewClient(cfg.Host, opts...)
+		if err != nil {
+			return nil, fmt.Errorf("notify: unable to set up the SMTP client: %w", err)
+		}
+		s.idle <- &smtpConn{client: c}
 	}
-	return &SMTP{cfg: cfg, client: c}, nil
+	return s, nil
 }
 
 // Where says where messages go.
@@ -132,43 +151,63 @@ func (s *SMTP) Where() string {
 	return "smtp " + net.JoinHostPort(s.cfg.Host, strconv.Itoa(s.cfg.Port))
 }
 
-// Close closes the connection (the next Send opens a new one).
+// Close closes the idle connections (the next Send opens new ones).
 func (s *SMTP) Close() error {
-	if !s.open {
-		return nil
+	var errs []error
+	for range cap(s.idle) {
+		select {
+		case c := <-s.idle:
+			errs = append(errs, c.close())
+			s.idle <- c
+		default:
+		}
 	}
-	s.open = false
-	return s.client.Close()
+	return errors.Join(errs...)
 }
 
-// Send delivers e over the open connection. A server's 5xx answer and an
-// address the client cannot use are permanent; a 4xx answer, a timeout and
-// a connection closed mid-message are temporary.
+func (c *smtpConn) close() error {
+	if !c.open {
+		return nil
+	}
+	c.open = false
+	return c.client.Close()
+}
+
+// Send delivers e over an open connection (waiting for one when all are
+// busy). A server's 5xx answer and an address the client cannot use are
+// permanent; a 4xx answer, a timeout and a connection closed mid-message
+// are temporary.
 func (s *SMTP) Send(ctx context.Context, e Envelope) error {
 	m, err := buildMail(s.cfg.From, e)
 	if err != nil {
 		return Permanent(err)
 	}
+	var c *smtpConn
+	select {
+	case c = <-s.idle:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { s.idle <- c }()
 	for try := 0; ; try++ {
-		if !s.open {
-			if err := s.client.DialWithContext(ctx); err != nil {
+		if !c.open {
+			if err := c.client.DialWithContext(ctx); err != nil {
 				return fmt.Errorf("notify: unable to connect to %s: %w", s.Where(), err)
 			}
-			s.open = true
+			c.open = true
 		}
-		err = s.client.Send(m)
+		err = c.client.Send(m)
 		if m.IsDelivered() {
 			if err != nil { // accepted, then the reset failed: start afresh next time
-				s.Close()
+				c.close()
 			}
 			return nil
 		}
 		var se *mail.SendError
-		isSendErr := errors.As(err, &se)
 		// A connection the server closed while idle shows at the check
 		// before the message: dial again once, nothing was sent yet.
-		if isSendErr && se.Reason == mail.ErrConnCheck && try == 0 {
-			s.Close()
+		if errors.As(err, &se) && se.Reason == mail.ErrConnCheck && try == 0 {
+			c.close()
 			continue
 		}
 		break
@@ -183,7 +222,7 @@ func (s *SMTP) Send(ctx context.Context, e Envelope) error {
 			return fmt.Errorf("smtp: %w", err) // the server's session is intact
 		}
 	}
-	s.Close() // no answer from the server: the connection is suspect
+	c.close() // no answer from the server: the connection is suspect
 	return fmt.Errorf("smtp: %w", err)
 }
 

@@ -24,7 +24,8 @@ type Envelope struct {
 // Transport delivers envelopes of one channel. Send returns nil once the
 // server accepted the message, a PermanentError when retrying cannot help
 // (SMTP 5xx, SMS 4xx), and any other error for a temporary failure. A
-// Transport is used by one sender goroutine at a time.
+// Transport is safe for concurrent use: the sender runs SendOptions.Workers
+// goroutines per channel.
 type Transport interface {
 	Send(ctx context.Context, e Envelope) error
 	// Where says where messages go, for the log ("smtp mail.example.org:587",
