@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -16,6 +18,7 @@ import (
 	"github.com/civicpulse/civicpulse/internal/sqldb/sqldbtest"
 	"github.com/civicpulse/civicpulse/notify"
 	"github.com/civicpulse/civicpulse/notify/notifytest"
+	"github.com/civicpulse/civicpulse/participation"
 	"github.com/civicpulse/civicpulse/participation/sqlstore"
 	"github.com/civicpulse/civicpulse/web"
 	"github.com/civicpulse/civicpulse/web/staffweb"
@@ -153,4 +156,64 @@ func TestStaffLinkToMailbox(t *testing.T) {
 	if !strings.Contains(strings.ReplaceAll(string(data), "=\r\n", ""), "token=3Dtok-abc") && !strings.Contains(string(data), "token=tok-abc") {
 		t.Fatalf("no link in\n%s", data)
 	}
+}
+
+var codeRE = regexp.MustCompile(`\b\d{6}\b`)
+
+// TestRegistrationBySMSCode: the same loop with a phone number, the code
+// sent through the httptest SMS gateway, in the citizen's language.
+func TestRegistrationBySMSCode(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, b sqldbtest.Backend) {
+		gw := notifytest.StartSMSGateway(t, nil)
+		tokenFile := filepath.Join(t.TempDir(), "sms-token")
+		os.WriteFile(tokenFile, []byte("gateway-token\n"), 0o600)
+		env := map[string]string{notify.EnvSMSURL: gw.URL, notify.EnvSMSTokenFile: tokenFile}
+		fx := webtest.New(t, b.URL, wireNotify(t, env, t.TempDir(), b.URL))
+		p := fx.Registered
+		p.PersonalFields = []participation.PersonalField{participation.FieldName, participation.FieldPhone}
+		if err := fx.Store.UpdateProcess(context.Background(), p); err != nil {
+			t.Fatal(err)
+		}
+		jar, _ := cookiejar.New(nil)
+		c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		do := func(method, path string, form url.Values) (int, string) {
+			req, _ := http.NewRequest(method, fx.URL+path, strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Accept-Language", "sw")
+			res, err := c.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			body, _ := io.ReadAll(res.Body)
+			return res.StatusCode, string(body)
+		}
+		_, page := do("GET", "/p/youth-fund/register", nil)
+		m := csrfRE.FindStringSubmatch(page)
+		if m == nil || !strings.Contains(page, `name="phone"`) {
+			t.Fatal("no phone field on the registration page")
+		}
+		token := html.UnescapeString(m[1])
+		status, body := do("POST", "/p/youth-fund/register", url.Values{"csrf_token": {token}, "consent": {"yes"}, "notice_version": {"1"},
+			"name": {"Baraka"}, "phone": {"+254712345678"}})
+		if status != http.StatusSeeOther {
+			t.Fatalf("register: %d\n%s", status, body)
+		}
+		deadline := time.Now().Add(20 * time.Second)
+		for len(gw.Received()) == 0 {
+			if time.Now().After(deadline) {
+				t.Fatal("no SMS within 20 s")
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		sms := gw.Received()[0]
+		code := codeRE.FindString(sms.Text)
+		if sms.To != "+254712345678" || sms.Token != "gateway-token" || code == "" || !strings.Contains(sms.Text, "nambari yako") {
+			t.Fatalf("SMS %+v", sms)
+		}
+		status, body = do("POST", "/p/youth-fund/verify", url.Values{"csrf_token": {token}, "secret": {code}})
+		if status != http.StatusOK {
+			t.Fatalf("verify: %d\n%s", status, body)
+		}
+	})
 }
