@@ -180,6 +180,59 @@ func TestSTARTTLS(t *testing.T) {
 	})
 }
 
+// smtps:// speaks TLS from the first byte, with AUTH over it.
+func TestImplicitTLS(t *testing.T) {
+	srv := notifytest.StartSMTP(t, notifytest.SMTPOptions{ImplicitTLS: true, User: "relay", Password: "secret"})
+	if !strings.HasPrefix(srv.URL(), "smtps://") {
+		t.Fatal(srv.URL())
+	}
+	f := open(t, sqldbtest.Backend{Name: "sqlite"}, smtpTransport(t, srv), nil)
+	m := message(5)
+	f.svc.Queue(context.Background(), []notify.Message{m})
+	if d := settle(t, f, m); d.State != "sent" || len(srv.Mails()) != 1 {
+		t.Fatalf("over smtps: %+v", d)
+	}
+}
+
+// Two servers draining one database at once send each message once
+// (Postgres: SKIP LOCKED; SQLite: one writer at a time).
+func TestTwoSendersOneDatabase(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, b sqldbtest.Backend) {
+		srv := notifytest.StartSMTP(t, notifytest.SMTPOptions{})
+		f1 := open(t, b, smtpTransport(t, srv), nil, func(o *notify.Options) { o.Send.Batch = 20 })
+		db2 := sqldbtest.Backend{Name: b.Name, URL: f1.db.URL}.Open(t)
+		s2, err := notify.Open(context.Background(), db2, notify.Options{Email: smtpTransport(t, srv), SMS: f1.box,
+			UnsubscribeKey: testKey, Logger: quietLog(), Send: notify.SendOptions{Batch: 20}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var msgs []notify.Message
+		for i := range 400 {
+			msgs = append(msgs, message(i))
+		}
+		f1.svc.Queue(context.Background(), msgs)
+		done := make(chan notify.DrainResult, 2)
+		for _, s := range []*notify.Service{f1.svc, s2} {
+			go func() {
+				r, err := s.Drain(context.Background(), 30*time.Second)
+				if err != nil {
+					t.Error(err)
+				}
+				done <- r
+			}()
+		}
+		r1, r2 := <-done, <-done
+		ids := map[string]bool{}
+		for _, m := range srv.Mails() {
+			ids[m.Header().Get("Message-Id")] = true
+		}
+		if r1.Sent+r2.Sent != 400 || len(srv.Mails()) != 400 || len(ids) != 400 {
+			t.Fatalf("sent %d + %d, %d mails, %d distinct", r1.Sent, r2.Sent, len(srv.Mails()), len(ids))
+		}
+		t.Logf("%s: the two senders sent %d and %d", b.Name, r1.Sent, r2.Sent)
+	})
+}
+
 func urlFor(t *testing.T, b sqldbtest.Backend) string {
 	if b.Name == "sqlite" {
 		return sqldbtest.NewSQLiteURL(t)

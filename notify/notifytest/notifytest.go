@@ -79,6 +79,7 @@ type SMTPServer struct {
 	script   func(try int) Answer
 	user     string
 	pass     string
+	implicit bool
 }
 
 // SMTPOptions configure StartSMTP.
@@ -87,6 +88,8 @@ type SMTPOptions struct {
 	Script func(try int) Answer
 	// STARTTLS offers STARTTLS with a certificate CertPool trusts.
 	STARTTLS bool
+	// ImplicitTLS speaks TLS from the first byte (smtps://).
+	ImplicitTLS bool
 	// User and Password, when set, require AUTH PLAIN (over TLS only).
 	User, Password string
 }
@@ -105,7 +108,7 @@ func StartSMTP(t testing.TB, o SMTPOptions) *SMTPServer {
 	s.srv.ReadTimeout = 10 * time.Second
 	s.srv.WriteTimeout = 10 * time.Second
 	s.srv.MaxMessageBytes = 10 << 20
-	if o.STARTTLS {
+	if o.STARTTLS || o.ImplicitTLS {
 		// httptest's certificate for 127.0.0.1, and the pool that trusts it.
 		h := httptest.NewUnstartedServer(http.NotFoundHandler())
 		h.StartTLS()
@@ -117,16 +120,23 @@ func StartSMTP(t testing.TB, o SMTPOptions) *SMTPServer {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if o.ImplicitTLS {
+		ln = tls.NewListener(ln, s.srv.TLSConfig)
+		s.implicit = true
+	}
 	s.Addr = ln.Addr().String()
 	go s.srv.Serve(ln)
 	t.Cleanup(func() { s.srv.Close() })
 	return s
 }
 
-// URL is the CIVICPULSE_SMTP_URL of the server: without STARTTLS it says
-// starttls=none (a test server on the same host).
+// URL is the CIVICPULSE_SMTP_URL of the server: smtps:// for implicit
+// TLS; without TLS it says starttls=none (a test server on the same host).
 func (s *SMTPServer) URL() string {
 	u := url.URL{Scheme: "smtp", Host: s.Addr}
+	if s.implicit {
+		u.Scheme = "smtps"
+	}
 	if s.user != "" {
 		u.User = url.UserPassword(s.user, s.pass)
 	}
