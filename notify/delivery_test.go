@@ -127,6 +127,21 @@ func TestSMTPFailures(t *testing.T) {
 				if addr, payload := raw(t, f, m); addr != "" || strings.Contains(payload, "123456") {
 					t.Errorf("finished delivery keeps address %q or secret: %s", addr, payload)
 				}
+				// What the staff deliveries page reads.
+				list, err := f.svc.Deliveries(context.Background(), notify.ListFilter{State: c.state})
+				if err != nil || len(list) != 1 || list[0].To != "a***@example.org" || list[0].LastError != d.LastError {
+					t.Errorf("deliveries %+v %v", list, err)
+				}
+				other := map[string]string{"sent": "failed", "failed": "sent"}[c.state]
+				if list, err := f.svc.Deliveries(context.Background(), notify.ListFilter{State: other}); err != nil || len(list) != 0 {
+					t.Errorf("%s deliveries %+v %v", other, list, err)
+				}
+				if list, _ := f.svc.Deliveries(context.Background(), notify.ListFilter{Before: d.ID}); len(list) != 0 {
+					t.Errorf("before %d: %+v", d.ID, list)
+				}
+				if _, err := f.svc.Deliveries(context.Background(), notify.ListFilter{State: "lost"}); !errors.Is(err, notify.ErrUnknownState) {
+					t.Errorf("state lost: %v", err)
+				}
 			})
 		}
 	})
