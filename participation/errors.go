@@ -19,6 +19,7 @@ const (
 	CodeConsent     Code = "consent"      // 403: consent is missing or withdrawn
 	CodeTooLarge    Code = "too_large"    // 413: an upload or body above its limit
 	CodeConflict    Code = "conflict"     // 409: any other state that forbids the write
+	CodeLocked      Code = "locked"       // 429: tried too often (a verification code); Args[0] is the whole minutes to wait
 )
 
 // Error is a domain error: a code, the field it concerns (if any), and an

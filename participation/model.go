@@ -380,6 +380,7 @@ type Profile struct {
 	RegionCode    string     `db:"region_code" json:"region_code,omitempty"`
 	AgeBand       string     `db:"age_band" json:"age_band,omitempty"`
 	Gender        string     `db:"gender" json:"gender,omitempty"`
+	Lang          string     `db:"lang" json:"lang,omitempty"` // the language they registered in (BCP 47): their messages are in it
 	VerifiedAt    *time.Time `db:"verified_at" json:"verified_at,omitempty"`
 	CreatedAt     time.Time  `db:"created_at" json:"created_at"`
 }

@@ -97,8 +97,15 @@ type Store interface {
 	SetParticipantRegion(ctx context.Context, participantID int64, regionCode string) error
 	// Register records consent first, then the profile (only the fields the
 	// process asks for; others given are CodeInvalid), and returns the
-	// verification secret to send (link token or 6-digit code).
+	// verification secret to send (link token or 6-digit code). An email or
+	// phone that cannot be real is refused before anything is stored; both
+	// are stored normalised (NormalizeContact, in the process's country),
+	// with p.Lang, the language the participant registered in.
 	Register(ctx context.Context, processID, participantID int64, c Consent, p Profile) (secret string, err error)
+	// Verify checks the secret. Five wrong tries lock it (CodeLocked, with
+	// the minutes to wait) for a minute, each further lock twice as long;
+	// during a lock even the right secret is refused, and registering again
+	// does not lift it.
 	Verify(ctx context.Context, processID, participantID int64, secret string) error
 	IsRegistered(ctx context.Context, processID, participantID int64) (bool, error) // verified and consent not withdrawn
 	WithdrawConsent(ctx context.Context, processID, participantID int64) error
@@ -122,6 +129,74 @@ type Store interface {
 	Batch(ctx context.Context, fn func(tx Store) error) error
 
 	Close() error
+}
+
+// Recipients is what messages need from the store: who hears of an event,
+// and where. notify reads it; sqlstore implements it.
+//
+// A recipient has a verified profile in the process, a consent to it not
+// withdrawn, and an email or a phone. Anonymous and erased participants
+// (no profile) never are.
+type Recipients interface {
+	// ForEachRecipient calls fn for each recipient of a, once each, in
+	// increasing ParticipantID from a.AfterParticipantID on, so that a
+	// caller that stopped can resume after the last one it handled. It
+	// reads them a page at a time: memory stays flat however many there
+	// are. fn's error stops the walk and is returned. An audience whose
+	// proposal, comment or component does not exist has no recipients.
+	ForEachRecipient(ctx context.Context, a Audience, fn func(Recipient) error) error
+	// ParticipantContact returns the participant as a recipient of the
+	// process, for a message to one person; CodeNotFound when they are not
+	// one (unverified, consent withdrawn, no contact, erased, anonymous).
+	ParticipantContact(ctx context.Context, processID, participantID int64) (Recipient, error)
+}
+
+// Recipient is one participant a message goes to, with the contact they
+// gave the process: email, phone or both (the sender picks the channel).
+type Recipient struct {
+	ParticipantID int64  `db:"participant_id"`
+	ProcessID     int64  `db:"process_id"`
+	Email         string `db:"email"`
+	Phone         string `db:"phone"` // E.164
+	Lang          string `db:"lang"`  // the language they registered in; else the process's first
+}
+
+// AudienceKind names who hears of an event.
+type AudienceKind string
+
+const (
+	// AudienceProposalAuthor is the author of ProposalID (a decision or a
+	// moderation outcome on it).
+	AudienceProposalAuthor AudienceKind = "proposal_author"
+	// AudienceProposalFollowers is the author, the followers and the
+	// supporters of ProposalID, each once (a decision on it).
+	AudienceProposalFollowers AudienceKind = "proposal_followers"
+	// AudienceCommentAuthor is the author of CommentID (a moderation
+	// outcome on it).
+	AudienceCommentAuthor AudienceKind = "comment_author"
+	// AudienceRepliedTo is the author of what CommentID answers: its parent
+	// comment for a reply, the proposal for a top-level comment on one
+	// (none for a top-level section comment), and never the commenter
+	// themselves.
+	AudienceRepliedTo AudienceKind = "replied_to"
+	// AudienceDocumentCommenters is everyone with a published comment on
+	// any version of document ComponentID (a new version of it).
+	AudienceDocumentCommenters AudienceKind = "document_commenters"
+	// AudienceProcess is every registered participant of ProcessID (a phase
+	// opened or closed, results published).
+	AudienceProcess AudienceKind = "process"
+)
+
+// Audience picks the recipients of one message. Only the id its Kind names
+// is read; the process is the one of that proposal, comment or component.
+type Audience struct {
+	Kind        AudienceKind
+	ProcessID   int64
+	ProposalID  int64
+	CommentID   int64
+	ComponentID int64
+	// AfterParticipantID resumes a walk after the last recipient handled.
+	AfterParticipantID int64
 }
 
 // ProposalFilter narrows ListProposals.

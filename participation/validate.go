@@ -2,7 +2,6 @@ package participation
 
 import (
 	"math"
-	"net/mail"
 	"regexp"
 	"strconv"
 	"strings"
@@ -341,14 +340,14 @@ func ValidateAnswer(q Question, a Answer) *Error {
 	return nil
 }
 
-var phoneRE = regexp.MustCompile(`^\+?[0-9]{7,15}$`)
-
 // ValidateProfile checks the personal fields a registration gives against
 // what the process asks: a field it does not ask for is refused, email and
-// phone must look real, and a process that asks for a contact channel gets
-// one (either, when it asks for both: the verification goes there). Other
-// asked fields may stay empty. regions is the process's set of region codes.
-func ValidateProfile(p Profile, asked []PersonalField, regions map[string]bool) ValidationErrors {
+// phone must be real (see NormalizeEmail and NormalizePhone; a local phone
+// form is read in the country of timeZone, the process's), and a process
+// that asks for a contact channel gets one (either, when it asks for both:
+// the verification goes there). Other asked fields may stay empty. regions
+// is the process's set of region codes.
+func ValidateProfile(p Profile, asked []PersonalField, regions map[string]bool, timeZone string) ValidationErrors {
 	var v ValidationErrors
 	ask := map[PersonalField]bool{}
 	for _, f := range asked {
@@ -373,7 +372,7 @@ func ValidateProfile(p Profile, asked []PersonalField, regions map[string]bool) 
 				if !ask[FieldPhone] || strings.TrimSpace(p.Phone) == "" {
 					v.Add("email", "err.required", "is required")
 				}
-			} else if a, err := mail.ParseAddress(val); err != nil || a.Address != val || !strings.Contains(val[strings.LastIndexByte(val, '@'):], ".") || len(val) > 254 {
+			} else if _, ok := NormalizeEmail(val); !ok {
 				v.Add("email", "err.email", "is not an email address")
 			}
 		case FieldPhone:
@@ -381,8 +380,8 @@ func ValidateProfile(p Profile, asked []PersonalField, regions map[string]bool) 
 				if !ask[FieldEmail] {
 					v.Add("phone", "err.required", "is required")
 				}
-			} else if !phoneRE.MatchString(strings.NewReplacer(" ", "", "-", "").Replace(val)) {
-				v.Add("phone", "err.phone", "is not a phone number")
+			} else if _, err := NormalizePhone(val, timeZone); err != nil {
+				v = append(v, err)
 			}
 		case FieldName:
 			if utf8.RuneCountInString(val) > ProfileNameMax {

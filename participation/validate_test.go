@@ -21,8 +21,11 @@ func TestValidateProfileContacts(t *testing.T) {
 		{"amina@example.org", "", ""},
 		{"", "", "email"},
 		{"amina@example.org", "+12", "phone"},
+		{"amina@example", "+254712345678", "email"},
+		{"amina@example..org", "+254712345678", "email"},
+		{"amina@example.org", "020 222 2181", "phone"}, // a Nairobi landline takes no SMS
 	} {
-		v := ValidateProfile(Profile{Email: c.email, Phone: c.phone}, asked, nil)
+		v := ValidateProfile(Profile{Email: c.email, Phone: c.phone}, asked, nil, "Africa/Nairobi")
 		switch {
 		case c.bad == "" && len(v) > 0:
 			t.Errorf("%q %q refused: %v", c.email, c.phone, v)
@@ -31,7 +34,7 @@ func TestValidateProfileContacts(t *testing.T) {
 		}
 	}
 	// Fields the process does not ask for are refused, whatever they hold.
-	v := ValidateProfile(Profile{Email: "amina@example.org", Gender: "f"}, []PersonalField{FieldEmail}, nil)
+	v := ValidateProfile(Profile{Email: "amina@example.org", Gender: "f"}, []PersonalField{FieldEmail}, nil, "")
 	if len(v) != 1 || v[0].Field != "gender" || v[0].Key != "err.not_asked" {
 		t.Fatalf("unasked field: %v", v)
 	}

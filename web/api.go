@@ -556,6 +556,10 @@ func (s *Server) apiVerify(w http.ResponseWriter, r *http.Request) {
 	}
 	id := varID(r, "id")
 	if err := s.store.Verify(r.Context(), id, state(r).participant.ID, strings.TrimSpace(in.Secret)); err != nil {
+		var locked *participation.Error
+		if errors.As(err, &locked) && locked.Code == participation.CodeLocked {
+			retryAfter(w, locked)
+		}
 		s.fail(w, r, err)
 		return
 	}

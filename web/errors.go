@@ -23,6 +23,8 @@ func statusOf(c participation.Code) int {
 		return http.StatusForbidden
 	case participation.CodeTooLarge:
 		return http.StatusRequestEntityTooLarge
+	case participation.CodeLocked:
+		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
 }

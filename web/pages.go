@@ -268,7 +268,9 @@ type proposalData struct {
 	Form      url.Values
 	Errors    map[string]string
 	ReplyTo   int64
-	Region    string // name of the proposal's region
+	Region    string     // name of the proposal's region
+	Map       *regionMap // the region set's map, when the proposal has a point
+	Point     *mapPoint  // the proposal's point, or nil
 }
 
 func (s *Server) loadProposal(r *http.Request, pc processCtx) (participation.Proposal, participation.Component, error) {
@@ -289,12 +291,15 @@ func (s *Server) proposalData(r *http.Request, pc processCtx) (proposalData, err
 		return proposalData{}, err
 	}
 	d := proposalData{processCtx: pc, C: c, Proposal: p, Form: url.Values{}, Errors: map[string]string{}, Region: p.RegionCode}
-	if p.RegionCode != "" {
-		for _, rg := range s.regions(r, pc.P) {
+	if p.RegionCode != "" || p.Lat != nil {
+		var regions []participation.Region
+		regions, d.Map = s.regionSet(r, pc.P)
+		for _, rg := range regions {
 			if rg.Code == p.RegionCode {
 				d.Region = rg.Name
 			}
 		}
+		d.Point = d.Map.point(p.Lat, p.Lng)
 	}
 	if d.Comments, err = s.store.ListComments(r.Context(), participation.TargetProposal, p.ID); err != nil {
 		return d, err

@@ -14,8 +14,15 @@ type newProposalData struct {
 	processCtx
 	C       participation.Component
 	Regions []participation.Region
+	Map     *regionMap // the region set's map, for the point picker
 	Form    url.Values
 	Errors  map[string]string
+}
+
+// Marker is the point typed so far, for the map (a form sent back with
+// errors keeps its point).
+func (d newProposalData) Marker() *mapPoint {
+	return d.Map.point(formPoint(d.Form.Get))
 }
 
 // The form asks only for what the component's settings allow (a component
@@ -44,8 +51,9 @@ func (s *Server) newProposalPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.participant(r)
+	regions, m := s.regionSet(r, pc.P)
 	s.render(w, r, http.StatusOK, "proposal_new", state(r).loc.T("proposal.new"),
-		newProposalData{processCtx: pc, C: c, Regions: s.regions(r, pc.P), Form: url.Values{}, Errors: map[string]string{}})
+		newProposalData{processCtx: pc, C: c, Regions: regions, Map: m, Form: url.Values{}, Errors: map[string]string{}})
 }
 
 func (s *Server) createProposal(w http.ResponseWriter, r *http.Request) {
@@ -114,8 +122,9 @@ func (s *Server) createProposal(w http.ResponseWriter, r *http.Request) {
 	} else {
 		err = ve
 	}
+	regions, m := s.regionSet(r, pc.P)
 	s.render(w, r, status, "proposal_new", state(r).loc.T("proposal.new"),
-		newProposalData{processCtx: pc, C: c, Regions: s.regions(r, pc.P), Form: form, Errors: s.fieldMessages(r, err)})
+		newProposalData{processCtx: pc, C: c, Regions: regions, Map: m, Form: form, Errors: s.fieldMessages(r, err)})
 }
 
 func splitTags(s string) []string {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -89,8 +90,14 @@ func (s *Server) registerSubmit(w http.ResponseWriter, r *http.Request) {
 }
 
 // register stores consent and profile, then hands the secret to the
-// messenger; shared by the page and the API.
+// messenger; shared by the page and the API. The profile keeps the language
+// of the page, and the secret goes to the contact as the store keeps it
+// (normalised the same way).
 func (s *Server) register(r *http.Request, p participation.Process, participantID int64, c participation.Consent, pr participation.Profile) error {
+	if pr.Lang == "" {
+		pr.Lang = state(r).loc.Lang()
+	}
+	pr = participation.NormalizeContact(pr, p.TimeZone)
 	secret, err := s.store.Register(r.Context(), p.ID, participantID, c, pr)
 	if err != nil {
 		return err
@@ -142,6 +149,13 @@ func (s *Server) verifySubmit(w http.ResponseWriter, r *http.Request) {
 	secret := strings.TrimSpace(r.PostFormValue("secret"))
 	err = s.store.Verify(r.Context(), pc.P.ID, state(r).participant.ID, secret)
 	if err != nil {
+		var locked *participation.Error
+		if errors.As(err, &locked) && locked.Code == participation.CodeLocked {
+			retryAfter(w, locked)
+			s.render(w, r, http.StatusTooManyRequests, "verify", state(r).loc.T("verify.title"),
+				verifyData{processCtx: pc, Secret: secret, Error: translate(state(r).loc, locked)})
+			return
+		}
 		if code := participation.ErrorCode(err); isFormError(err) || code == participation.CodeNotFound {
 			s.render(w, r, http.StatusUnprocessableEntity, "verify", state(r).loc.T("verify.title"),
 				verifyData{processCtx: pc, Secret: secret, Error: state(r).loc.T("err.verify_failed")})
@@ -151,6 +165,16 @@ func (s *Server) verifySubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "verify", state(r).loc.T("verify.title"), verifyData{processCtx: pc, Done: true})
+}
+
+// retryAfter tells a client that was locked out when to come back
+// (CodeLocked carries the minutes to wait).
+func retryAfter(w http.ResponseWriter, e *participation.Error) {
+	if len(e.Args) > 0 {
+		if minutes, ok := e.Args[0].(int); ok {
+			w.Header().Set("Retry-After", strconv.Itoa(minutes*60))
+		}
+	}
 }
 
 type meData struct {

@@ -106,6 +106,7 @@ type Server struct {
 	visitors *visitorHasher
 	now      func() time.Time
 	openapi  []byte
+	maps     regionMaps // region sets' drawings, by set
 }
 
 // New builds the server and registers the citizen pages and the API.
@@ -141,6 +142,7 @@ func New(cfg Config) (*Server, error) {
 		store:   cfg.Store,
 		log:     cfg.Logger,
 		router:  mux.NewRouter(),
+		maps:    regionMaps{sets: map[int64]*regionMap{}},
 		i18n:    bundle,
 		now:     cfg.Clock,
 		csrfKey: derive(cfg.SecretKey, "csrf"),

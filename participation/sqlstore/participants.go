@@ -20,9 +20,32 @@ import (
 // VerificationTTL is how long an email link or phone code stays valid.
 const VerificationTTL = 24 * time.Hour
 
-// maxVerifyAttempts bounds guesses at a 6-digit code; after that the
-// participant registers again for a fresh one.
-const maxVerifyAttempts = 5
+// maxVerifyAttempts wrong tries lock a code for firstLock, each further
+// lock twice as long as the one before (capped at VerificationTTL): a
+// 6-digit code then takes far longer to guess than it lives.
+const (
+	maxVerifyAttempts = 5
+	firstLock         = time.Minute
+)
+
+// lockFor is how long the n-th lock of a code lasts.
+func lockFor(n int) time.Duration {
+	if n < 1 {
+		n = 1
+	}
+	if n > 20 {
+		return VerificationTTL
+	}
+	return min(firstLock<<(n-1), VerificationTTL)
+}
+
+// lockedError tells when the code can be tried again, in whole minutes
+// (rounded up, so "1 min" never means "now").
+func lockedError(wait time.Duration) error {
+	minutes := int((wait + time.Minute - 1) / time.Minute)
+	return participation.Errorf(participation.CodeLocked, "code", "err.code_locked",
+		"too many wrong codes: try again in %d min", max(minutes, 1))
+}
 
 type registration struct {
 	Fields []string `json:"fields"`
@@ -139,6 +162,8 @@ type processMode struct {
 	State              participation.State `db:"state"`
 	Mode               participation.Mode  `db:"mode"`
 	PersonalFieldsJSON string              `db:"personal_fields"`
+	LanguagesJSON      string              `db:"languages"`
+	TimeZone           string              `db:"time_zone"`
 	Notice             int                 `db:"notice_version"`
 }
 
@@ -146,7 +171,9 @@ type processMode struct {
 // privacy notice, then the profile fields the process asks for, and returns
 // the secret to send: a link token when email is asked, else a 6-digit code
 // for the phone. A process that asks for neither verifies at once and
-// returns "".
+// returns "". Email and phone are stored normalised (NormalizeContact, in
+// the process's country) and the profile keeps p.Lang, the language the
+// participant registered in (else the process's first).
 func (s *Store) Register(ctx context.Context, processID, participantID int64, c participation.Consent, p participation.Profile) (string, error) {
 	var secret string
 	err := s.write(ctx, func(w *Store) error {
@@ -195,20 +222,25 @@ func (s *Store) Register(ctx context.Context, processID, participantID int64, c 
 			}
 			return w.consent(ctx, processID, participantID, region, c)
 		}
-		p = trimProfile(p)
+		p = participation.NormalizeContact(trimProfile(p), pm.TimeZone)
 		regions, err := w.knownRegion(ctx, processID, p.RegionCode)
 		if err != nil {
 			return err
 		}
-		if v := participation.ValidateProfile(p, asked, regions); len(v) > 0 {
+		if v := participation.ValidateProfile(p, asked, regions, pm.TimeZone); len(v) > 0 {
 			return v
 		}
+		var languages []string
+		if err := jsonInto(pm.LanguagesJSON, &languages); err != nil {
+			return err
+		}
+		p.Lang = participation.ProfileLang(p.Lang, languages)
 		now := w.now(ctx)
 		// Consent first: no personal field is stored without it.
 		if err := w.consent(ctx, processID, participantID, region, c); err != nil {
 			return err
 		}
-		if _, err := w.exec(ctx, "upsert-profile", participantID, processID, p.Name, p.Email, p.Phone, p.RegionCode, p.AgeBand, p.Gender, now); err != nil {
+		if _, err := w.exec(ctx, "upsert-profile", participantID, processID, p.Name, p.Email, p.Phone, p.RegionCode, p.AgeBand, p.Gender, p.Lang, now); err != nil {
 			return fmt.Errorf("store: unable to store profile: %w", err)
 		}
 		var channel string
@@ -280,7 +312,8 @@ func (w *Store) verified(ctx context.Context, processID, participantID int64, p 
 }
 
 // Verify checks the secret sent by Register. It works once, within
-// VerificationTTL and a few attempts.
+// VerificationTTL; maxVerifyAttempts wrong tries lock it (see lockFor), and
+// a locked code refuses every try, the right one too, without counting it.
 func (s *Store) Verify(ctx context.Context, processID, participantID int64, secret string) error {
 	var failed error
 	err := s.write(ctx, func(w *Store) error {
@@ -288,7 +321,9 @@ func (s *Store) Verify(ctx context.Context, processID, participantID int64, secr
 		var attempts int
 		var row struct {
 			participation.Verification
-			Attempts int `db:"attempts"`
+			Attempts    int        `db:"attempts"`
+			Locks       int        `db:"locks"`
+			LockedUntil *time.Time `db:"locked_until"`
 		}
 		if err := w.get(ctx, &row, "get-verification", participantID, processID); err != nil {
 			if noRows(err) {
@@ -305,16 +340,24 @@ func (s *Store) Verify(ctx context.Context, processID, participantID int64, secr
 			failed = participation.ValidationErrors{participation.Errorf(participation.CodeInvalid, "code", "err.code_expired", "this code has expired: register again")}
 			return nil
 		}
+		if row.LockedUntil != nil && now.Before(*row.LockedUntil) {
+			failed = lockedError(row.LockedUntil.Sub(now))
+			return nil
+		}
 		want := hashSecret("verify", strconv.FormatInt(processID, 10), strconv.FormatInt(participantID, 10), strings.TrimSpace(secret))
 		if subtle.ConstantTimeCompare([]byte(want), []byte(v.CodeHash)) != 1 {
-			stmt := "count-verify-attempt"
+			// The attempt is committed while the caller still hears "wrong".
 			if attempts+1 >= maxVerifyAttempts {
-				stmt = "delete-verification"
+				until := now.Add(lockFor(row.Locks + 1))
+				if _, err := w.exec(ctx, "verification-lock", until, participantID, processID); err != nil {
+					return fmt.Errorf("store: unable to lock verification: %w", err)
+				}
+				failed = lockedError(until.Sub(now))
+				return nil
 			}
-			if _, err := w.exec(ctx, stmt, participantID, processID); err != nil {
+			if _, err := w.exec(ctx, "count-verify-attempt", participantID, processID); err != nil {
 				return fmt.Errorf("store: unable to count attempt: %w", err)
 			}
-			// The attempt is committed while the caller still hears "wrong".
 			failed = participation.ValidationErrors{participation.Errorf(participation.CodeInvalid, "code", "err.bad_code", "this code is not right")}
 			return nil
 		}

@@ -176,17 +176,6 @@ func TestPhoneCodes(t *testing.T) {
 		wantField(t, x.s.Verify(late, x.proc, me, code), "code", "err.code_expired")
 		wantCode(t, x.s.Verify(x.ctx, x.proc, me, code), participation.CodeNotFound)
 
-		// Five wrong guesses burn the code.
-		code = must(x.s.Register(x.ctx, x.proc, me, consent, profile))(t)
-		wrong := "000000"
-		if code == wrong {
-			wrong = "111111"
-		}
-		for i := 0; i < 5; i++ {
-			wantField(t, x.s.Verify(x.ctx, x.proc, me, wrong), "code", "err.bad_code")
-		}
-		wantCode(t, x.s.Verify(x.ctx, x.proc, me, code), participation.CodeNotFound)
-
 		code = must(x.s.Register(x.ctx, x.proc, me, consent, profile))(t)
 		ok(t, x.s.Verify(participation.AsOf(x.ctx, now.Add(23*time.Hour)), x.proc, me, code))
 		sameJSON(t, x.last(participation.EvRegistration).Payload, `{"fields":["phone","age_band"]}`)

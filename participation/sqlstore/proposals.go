@@ -45,6 +45,13 @@ func (s *Store) CreateProposal(ctx context.Context, p participation.Proposal) (i
 			return err
 		}
 		v = append(v, participation.CheckProposalSettings(c.Proposals, p)...)
+		if len(v) == 0 && p.Lat != nil && p.Lng != nil {
+			shapes, err := w.processShapes(ctx, t.ProcessID)
+			if err != nil {
+				return err
+			}
+			v = participation.CheckPointInRegions(shapes, p.Lat, p.Lng)
+		}
 		if len(v) > 0 {
 			return v
 		}
@@ -195,7 +202,14 @@ func (s *Store) Support(ctx context.Context, proposalID, participantID int64, on
 			return nil
 		}
 	}
-	return s.writeOne(ctx, func(w *Store) error {
+	// A support must count the participant's earlier ones under a lock
+	// held to its commit, so it takes a transaction; a revocation is one
+	// fused statement.
+	write := s.writeOne
+	if on {
+		write = s.write
+	}
+	return write(ctx, func(w *Store) error {
 		var t target
 		if err := w.rules(ctx, &t, "proposal-write-rules", participantID, proposalID); err != nil {
 			if noRows(err) {
@@ -210,6 +224,13 @@ func (s *Store) Support(ctx context.Context, proposalID, participantID int64, on
 			var lim struct {
 				Limit int `db:"support_limit"`
 				Used  int `db:"used"`
+			}
+			var locked int64
+			if err := w.get(ctx, &locked, "lock-participant-supports", participantID); err != nil {
+				if noRows(err) {
+					return notFound("participant_id", "participant")
+				}
+				return fmt.Errorf("store: unable to lock the participant's supports: %w", err)
 			}
 			if err := w.get(ctx, &lim, "component-support-limit", participantID, t.ComponentID); err != nil {
 				return fmt.Errorf("store: unable to read the support limit: %w", err)

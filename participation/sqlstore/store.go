@@ -36,18 +36,21 @@ var sharedQueryFiles = []string{"queries.sql", "setup.sql"}
 
 // Store implements participation.Store on Postgres and SQLite.
 type Store struct {
-	db    *sqldb.DB
-	ownDB bool
-	q     queryer     // the pool, or the transaction inside Batch
-	tx    *sqlx.Tx    // non-nil inside a transaction (a Batch, or one write)
-	sql   sqlfile.Set // rebound to the dialect's placeholders
-	raw   sqlfile.Set // as written, for sqlx.In
-	clock participation.Clock
-	wake  *listener             // shared by the store and its transaction-bound copies
-	poke  *notifier             // Postgres only: NOTIFY after commits that wrote events
-	stmts map[string]*sqlx.Stmt // Postgres only: hotStatements, prepared
+	db     *sqldb.DB
+	ownDB  bool
+	q      queryer     // the pool, or the transaction inside Batch
+	tx     *sqlx.Tx    // non-nil inside a transaction (a Batch, or one write)
+	sql    sqlfile.Set // rebound to the dialect's placeholders
+	raw    sqlfile.Set // as written, for sqlx.In
+	clock  participation.Clock
+	wake   *listener             // shared by the store and its transaction-bound copies
+	poke   *notifier             // Postgres only: NOTIFY after commits that wrote events
+	stmts  map[string]*sqlx.Stmt // Postgres only: hotStatements, prepared
+	shapes *shapeCache           // region sets' areas, for proposals' map points
 
 	txs *txState // inside a transaction: what it has done so far
+
+	recipientPage int // candidates per page of ForEachRecipient; 0 is the default
 }
 
 var (
@@ -128,7 +131,8 @@ func New(db *sqldb.DB, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{db: db, q: db.DB, sql: set, raw: raw, wake: &listener{url: db.URL}}
+	s := &Store{db: db, q: db.DB, sql: set, raw: raw, wake: &listener{url: db.URL},
+		shapes: &shapeCache{sets: map[int64][]participation.Shape{}}}
 	if db.Dialect == sqldb.Postgres {
 		s.poke = newNotifier(db.DB, set.Get("notify-outbox"))
 		if err := s.prepare(); err != nil {

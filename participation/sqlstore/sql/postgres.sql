@@ -197,7 +197,8 @@ WITH r AS (
 )
 SELECT COUNT(*) FROM v
 
--- $4 the event type.
+-- $4 the event type. Only for components without a support limit: a limited
+-- support must count under lock-participant-supports, in a transaction.
 -- name: support-one
 WITH r AS (
     SELECT c.id AS component_id, c.process_id,
@@ -215,8 +216,7 @@ WITH r AS (
               AND EXISTS (SELECT 1 FROM consents co WHERE co.participant_id = $2 AND co.process_id = c.process_id
                   AND co.withdrawn_at IS NULL AND co.notice_version = COALESCE((SELECT MAX(n.version)
                       FROM privacy_notices n WHERE n.process_id = c.process_id), 0))))
-      AND (c.support_limit = 0 OR (SELECT COUNT(*) FROM supports su JOIN proposals sp ON sp.id = su.proposal_id
-          WHERE su.participant_id = $2 AND sp.component_id = c.id) < c.support_limit)
+      AND c.support_limit = 0
 ), ok AS (
     SELECT * FROM r WHERE region IS NOT NULL
 ), s AS (
@@ -229,6 +229,14 @@ WITH r AS (
     SELECT $4, ok.process_id, ok.component_id, $1, $2, ok.region, $3, CAST('{}' AS JSONB) FROM s, ok
 )
 SELECT COUNT(*) FROM s
+
+-- A support under a limit counts the participant's supports inside its
+-- transaction after this lock, so concurrent supports of one participant
+-- take turns and each counts the ones committed before it (a count in one
+-- statement would read its snapshot, taken before the lock was granted).
+-- NO KEY: the foreign keys of the participant's other writes still pass.
+-- name: lock-participant-supports
+SELECT id FROM participants WHERE id = ? FOR NO KEY UPDATE
 
 -- The row lock makes concurrent transitions of one process take turns.
 -- name: lock-process-state

@@ -12,6 +12,12 @@ INSERT INTO regions (region_set_id, code, name, population, position, parent_cod
 -- name: get-region-set
 SELECT id, name, source, geojson FROM region_sets WHERE id = ?
 
+-- name: region-set-geojson
+SELECT geojson FROM region_sets WHERE id = ?
+
+-- name: process-region-set
+SELECT COALESCE(region_set_id, 0) FROM processes WHERE id = ?
+
 -- name: list-regions
 SELECT code, name, population, parent_code FROM regions WHERE region_set_id = ? ORDER BY position, code
 
@@ -84,7 +90,7 @@ ORDER BY starts_at DESC, id DESC
 SELECT COUNT(*) FROM processes WHERE id = ?
 
 -- name: process-registration
-SELECT p.published, p.state, p.mode, p.personal_fields,
+SELECT p.published, p.state, p.mode, p.personal_fields, p.languages, p.time_zone,
     COALESCE((SELECT MAX(n.version) FROM privacy_notices n WHERE n.process_id = p.id), 0) AS notice_version
 FROM processes p WHERE p.id = ?
 
@@ -467,29 +473,34 @@ SELECT COUNT(*) FROM profiles WHERE participant_id = ? AND process_id = ? AND ve
 INSERT INTO consents (participant_id, process_id, notice_version, purpose, given_at) VALUES (?, ?, ?, ?, ?) RETURNING id
 
 -- name: upsert-profile
-INSERT INTO profiles (participant_id, process_id, name, email, phone, region_code, age_band, gender, created_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO profiles (participant_id, process_id, name, email, phone, region_code, age_band, gender, lang, created_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (participant_id, process_id) DO UPDATE SET name = excluded.name, email = excluded.email,
     phone = excluded.phone, region_code = excluded.region_code, age_band = excluded.age_band,
-    gender = excluded.gender, verified_at = NULL, created_at = excluded.created_at
+    gender = excluded.gender, lang = excluded.lang, verified_at = NULL, created_at = excluded.created_at
 
+-- A new code keeps the wrong tries and the lock of the one it replaces:
+-- registering again must not be a way round the lock.
 -- name: upsert-verification
 INSERT INTO verifications (participant_id, process_id, channel, code_hash, expires_at) VALUES (?, ?, ?, ?, ?)
 ON CONFLICT (participant_id, process_id) DO UPDATE SET channel = excluded.channel,
-    code_hash = excluded.code_hash, expires_at = excluded.expires_at, attempts = 0
+    code_hash = excluded.code_hash, expires_at = excluded.expires_at
 
 -- name: get-verification
-SELECT participant_id, process_id, channel, code_hash, expires_at, attempts FROM verifications
+SELECT participant_id, process_id, channel, code_hash, expires_at, attempts, locks, locked_until FROM verifications
 WHERE participant_id = ? AND process_id = ?
 
 -- name: count-verify-attempt
 UPDATE verifications SET attempts = attempts + 1 WHERE participant_id = ? AND process_id = ?
 
+-- name: verification-lock
+UPDATE verifications SET attempts = 0, locks = locks + 1, locked_until = ? WHERE participant_id = ? AND process_id = ?
+
 -- name: delete-verification
 DELETE FROM verifications WHERE participant_id = ? AND process_id = ?
 
 -- name: get-profile
-SELECT participant_id, process_id, name, email, phone, region_code, age_band, gender, verified_at, created_at
+SELECT participant_id, process_id, name, email, phone, region_code, age_band, gender, lang, verified_at, created_at
 FROM profiles WHERE participant_id = ? AND process_id = ?
 
 -- name: verify-profile
