@@ -195,7 +195,7 @@ func TestRegistrationBySMSCode(t *testing.T) {
 		}
 		token := html.UnescapeString(m[1])
 		status, body := do("POST", "/p/youth-fund/register", url.Values{"csrf_token": {token}, "consent": {"yes"}, "notice_version": {"1"},
-			"name": {"Baraka"}, "phone": {"+254712345678"}})
+			"name": {"Baraka"}, "phone": {"0712 345 678"}}) // read in Kenya: +254712345678
 		if status != http.StatusSeeOther {
 			t.Fatalf("register: %d\n%s", status, body)
 		}
