@@ -6,7 +6,12 @@
 // is still there after it, and River's fetch (FOR UPDATE SKIP LOCKED on
 // Postgres, one writer at a time on SQLite) hands each job to one server.
 //
-// The jobs so far move phases: a job at each phase boundary calls the
+// Besides phases, the queue drains the message queue of notify when it is
+// given one (Options.Deliveries): a drain job kicked whenever messages are
+// queued, rescheduled for the next retry, and a periodic one as a safety
+// net. notify never imports jobs; cmd passes KickDeliveries to it.
+//
+// The phase jobs: a job at each phase boundary calls the
 // store's AdvancePhases, and a periodic reconcile (at start and every
 // minute) schedules the boundaries that have no job yet — a phase added or
 // moved on another server, or a process published while this one was down.
@@ -49,6 +54,11 @@ type Options struct {
 	// ID names this server among the queue's clients (default: River's,
 	// host name and start time).
 	ID string
+	// Deliveries, when set, is the message queue the drain job sends
+	// (notify.Service); KickDeliveries wakes it.
+	Deliveries Deliveries
+	// DrainEvery is the period of the safety-net drain (default 30 s).
+	DrainEvery time.Duration
 }
 
 // Scheduler runs the job queue of one server.
@@ -57,6 +67,8 @@ type Scheduler struct {
 	client *river.Client[*sql.Tx]
 	phases participation.PhaseJobs
 	log    *slog.Logger
+	// deliveries is nil when this server sends no messages.
+	deliveries Deliveries
 }
 
 // lookAhead is how far ahead River's scheduler (which only the elected
@@ -82,7 +94,7 @@ func Open(ctx context.Context, dsn string, phases participation.PhaseJobs, o Opt
 		db.Close()
 		return nil, err
 	}
-	s := &Scheduler{db: db, phases: phases, log: o.Logger}
+	s := &Scheduler{db: db, phases: phases, log: o.Logger, deliveries: o.Deliveries}
 	workers := river.NewWorkers()
 	if err := river.AddWorkerSafely(workers, &boundaryWorker{s: s}); err != nil {
 		db.Close()
@@ -94,6 +106,16 @@ func Open(ctx context.Context, dsn string, phases participation.PhaseJobs, o Opt
 	}
 	poll := orDefault(o.PollInterval, time.Second)
 	every := orDefault(o.ReconcileEvery, time.Minute)
+	periodic := []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(every),
+		func() (river.JobArgs, *river.InsertOpts) { return ReconcileArgs{}, nil },
+		&river.PeriodicJobOpts{ID: "phase_reconcile", RunOnStart: true})}
+	if o.Deliveries != nil {
+		if err := river.AddWorkerSafely(workers, &drainWorker{s: s}); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("jobs: %w", err)
+		}
+		periodic = append(periodic, drainPeriodic(orDefault(o.DrainEvery, 30*time.Second)))
+	}
 	s.client, err = river.NewClient(driver(db), &river.Config{
 		ID:                o.ID,
 		Logger:            quiet(o.Logger),
@@ -108,9 +130,7 @@ func Open(ctx context.Context, dsn string, phases participation.PhaseJobs, o Opt
 		JobTimeout:           30 * time.Second,
 		RescueStuckJobsAfter: 2 * time.Minute,
 		Workers:              workers,
-		PeriodicJobs: []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(every),
-			func() (river.JobArgs, *river.InsertOpts) { return ReconcileArgs{}, nil },
-			&river.PeriodicJobOpts{ID: "phase_reconcile", RunOnStart: true})},
+		PeriodicJobs:         periodic,
 	})
 	if err != nil {
 		db.Close()

@@ -9,11 +9,11 @@ import (
 	"github.com/civicpulse/civicpulse/participation/sqlstore"
 )
 
-// startJobs starts the job queue (issue 10: phases open and close on time)
-// on the store's database. Its SchedulePhases is the workspace's
+// startJobs starts the job queue (issue 10: phases open and close on time;
+// issue 12: messages are sent) on the store's database. Its SchedulePhases is the workspace's
 // PhaseScheduler.
-func startJobs(ctx context.Context, cfg *config, store *sqlstore.Store) (*jobs.Scheduler, error) {
-	s, err := jobs.Open(ctx, cfg.storeURL(), store, jobs.Options{Logger: slog.Default()})
+func startJobs(ctx context.Context, cfg *config, store *sqlstore.Store, messages jobs.Deliveries) (*jobs.Scheduler, error) {
+	s, err := jobs.Open(ctx, cfg.storeURL(), store, jobs.Options{Logger: slog.Default(), Deliveries: messages})
 	if err != nil {
 		return nil, err
 	}

@@ -63,11 +63,20 @@ func runServe(ctx context.Context, args []string) error {
 		}
 	}
 
-	scheduler, err := startJobs(ctx, &cfg, store)
+	// Messages (issue 12): SMTP and the SMS gateway, or the local mailbox;
+	// the job queue drains them and is kicked whenever some are queued.
+	messages, _, mailToMailbox, err := openNotify(ctx, os.Getenv, &cfg, store, *baseURL, log)
+	if err != nil {
+		return err
+	}
+	defer messages.Close()
+
+	scheduler, err := startJobs(ctx, &cfg, store, messages)
 	if err != nil {
 		return err
 	}
 	defer stopJobs(scheduler)
+	messages.SetKick(scheduler.KickDeliveries)
 
 	secret, err := cfg.secret("CIVICPULSE_SECRET", "secret.key")
 	if err != nil {
@@ -102,7 +111,8 @@ func runServe(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	staffArea, err := staffweb.New(staffSvc, staffweb.Options{Store: store, Logger: log, Secure: *secure, BaseURL: *baseURL})
+	staffArea, err := staffweb.New(staffSvc, staffweb.Options{Store: store, Logger: log, Secure: *secure, BaseURL: *baseURL,
+		SendLink: sendStaffLink(messages), ShowSentLinks: mailToMailbox})
 	if err != nil {
 		return err
 	}
@@ -117,13 +127,14 @@ func runServe(ctx context.Context, args []string) error {
 	}
 
 	site, err := web.New(web.Config{
-		Store:          store,
-		Logger:         log,
-		SecretKey:      secret,
-		Secure:         *secure,
-		BaseURL:        *baseURL,
-		StaffGuard:     staffArea.Guard,
-		PreviewAllowed: ws.PreviewAllowed,
+		Store:            store,
+		Logger:           log,
+		SecretKey:        secret,
+		Secure:           *secure,
+		BaseURL:          *baseURL,
+		StaffGuard:       staffArea.Guard,
+		PreviewAllowed:   ws.PreviewAllowed,
+		SendVerification: sendVerification(messages, store),
 	})
 	if err != nil {
 		return err

@@ -107,7 +107,11 @@ func (a *Area) invite(w http.ResponseWriter, r *http.Request) {
 		l := Link{Kind: "invite", Email: staff.NormalizeEmail(email), URL: link, Lang: a.loc(r).Lang()}
 		ctx := contextWithoutCancel(r)
 		go a.send(ctx, l)
-		a.renderUsers(w, r, http.StatusOK, usersData{Sent: true})
+		d := usersData{Sent: true}
+		if a.opts.ShowSentLinks {
+			d.Invited = link // mail goes only to the local mailbox: shown this once too
+		}
+		a.renderUsers(w, r, http.StatusOK, d)
 		return
 	}
 	// Without a mailer the admin passes the link on; it is shown this once.

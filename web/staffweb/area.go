@@ -52,6 +52,9 @@ type Options struct {
 	// or not the address is known. Nil: invitation links are shown to the
 	// admin who made them, reset links are dropped with a warning.
 	SendLink func(ctx context.Context, l Link) error
+	// ShowSentLinks shows the admin an invitation link once even when
+	// SendLink sent it: set it when mail goes only to the local mailbox.
+	ShowSentLinks bool
 	// AssetURL resolves an embedded static file of the web package
 	// (web.Server.AssetURL); Attach sets it.
 	AssetURL func(name string) string
