@@ -551,3 +551,34 @@ func TestLongPeriod(t *testing.T) {
 		}
 	})
 }
+
+// A demo point must land in its own county (the store refuses a point
+// outside every region, and a coastal county's jitter reaches the sea):
+// far offsets are drawn in or dropped, never left off the map.
+func TestDemoPointsLandInTheirCounty(t *testing.T) {
+	g, err := newGenerator(Options{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	centred := 0
+	for _, cn := range g.counties {
+		if lat, lng := g.inCounty(cn, 0, 0); lat != nil {
+			centred++
+			if code, _ := participation.RegionAt(g.shapes, *lat, *lng); code != cn.Code {
+				t.Errorf("%s: centre placed in %q", cn.Name, code)
+			}
+		}
+		for _, d := range [][2]float64{{0.5, 0.5}, {-0.5, 0.5}, {0.5, -0.5}, {-0.5, -0.5}, {0, 1}, {1, 0}} {
+			lat, lng := g.inCounty(cn, d[0], d[1])
+			if lat == nil {
+				continue
+			}
+			if code, _ := participation.RegionAt(g.shapes, *lat, *lng); code != cn.Code {
+				t.Errorf("%s offset %v: placed in %q", cn.Name, d, code)
+			}
+		}
+	}
+	if centred < len(g.counties)-2 {
+		t.Errorf("only %d of %d county centres are on the map", centred, len(g.counties))
+	}
+}

@@ -345,9 +345,8 @@ func (g *generator) createProposal(ctx context.Context, tx participation.Store, 
 	if r.Float64() < 0.9 {
 		prop.RegionCode = cn.Code
 		if r.Float64() < 0.45 {
-			lat := cn.Lat + 0.12*r.NormFloat64()
-			lng := cn.Lng + 0.12*r.NormFloat64()
-			prop.Lat, prop.Lng = &lat, &lng
+			dLat, dLng := 0.12*r.NormFloat64(), 0.12*r.NormFloat64()
+			prop.Lat, prop.Lng = g.inCounty(cn, dLat, dLng)
 		}
 	}
 	if err := g.join(ctx, tx, p, a.at); err != nil {
@@ -364,6 +363,20 @@ func (g *generator) createProposal(ctx context.Context, tx participation.Store, 
 	// Some ideas are simply more appealing; supports then add to it.
 	g.popularity.add(math.Exp(r.NormFloat64()))
 	return nil
+}
+
+// inCounty places a point near the county's centre, drawn nearer (without
+// drawing again, so the demo's random stream stays as it was) until the
+// map puts it in the county; a county whose centre is off its own map gets
+// no point (the store refuses a point outside every region).
+func (g *generator) inCounty(cn county, dLat, dLng float64) (*float64, *float64) {
+	for _, f := range []float64{1, 0.5, 0.25, 0} {
+		lat, lng := cn.Lat+f*dLat, cn.Lng+f*dLng
+		if code, ok := participation.RegionAt(g.shapes, lat, lng); ok && code == cn.Code {
+			return &lat, &lng
+		}
+	}
+	return nil, nil
 }
 
 func thousands(n int64) string {

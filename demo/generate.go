@@ -11,6 +11,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	civicpulse "github.com/civicpulse/civicpulse"
 	"github.com/civicpulse/civicpulse/participation"
 )
 
@@ -90,6 +91,7 @@ type generator struct {
 	start    time.Time
 	end      time.Time
 	counties []county
+	shapes   []participation.Shape // the county map, so that points land on land
 
 	countyPick cumPick
 	sectionW   []float64
@@ -137,7 +139,22 @@ func newGenerator(opts Options) (*generator, error) {
 	if err != nil {
 		return nil, err
 	}
+	codes := make([]string, len(cs))
+	for i, c := range cs {
+		codes[i] = c.Code
+	}
+	// The map as the store keeps it (one feature per code), as it checks
+	// points against it.
+	geo, err := participation.CheckGeoJSON(civicpulse.KenyaCountiesGeoJSON, codes, 0)
+	if err != nil {
+		return nil, fmt.Errorf("demo: the built-in county map: %w", err)
+	}
+	shapes, err := participation.ParseShapes(geo)
+	if err != nil {
+		return nil, fmt.Errorf("demo: the built-in county map: %w", err)
+	}
 	g := &generator{
+		shapes:   shapes,
 		opts:     opts,
 		rng:      rand.New(rand.NewPCG(opts.Seed, 0x5eedc1c1)),
 		trng:     rand.New(rand.NewPCG(opts.Seed, 0x7e575)),
