@@ -442,6 +442,10 @@ const (
 	EvSurveyChanged      EventType = "survey.changed"
 	EvContributionHidden EventType = "contribution.hidden"
 	EvProcessState       EventType = "process.state" // payload: from, to, reason
+	// EvProposalDecided is a proposal's assessment state changing
+	// (submitted → under assessment → selected / not selected / needs more
+	// study → in implementation → implemented); payload: from, to, reason.
+	EvProposalDecided EventType = "proposal.decided"
 )
 
 // Cursor returns the event's position in the outbox.
