@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -56,7 +57,7 @@ func buildCampaigns(ctx context.Context, d *Dashboards, v View) (*Result, error)
 		copies += n
 		t.Rows = append(t.Rows, []Cell{text(shorten(tmpl, templateShown)), count(n), count(exact),
 			text(v.When(first)), text(v.When(last)), count(peak),
-			text(topRegions(v, regions, 3))})
+			publicText(topRegions(v, regions, 3, 0), topRegions(v, regions, 3, SmallCell))})
 		return nil
 	})
 	if err != nil {
@@ -81,9 +82,15 @@ func buildCampaigns(ctx context.Context, d *Dashboards, v View) (*Result, error)
 	return r, nil
 }
 
-func topRegions(v View, js string, n int) string {
+// topRegions names the n regions with most copies, of those with at least
+// least copies each (a public page names no region behind fewer than five).
+func topRegions(v View, js string, n int, least int64) string {
 	var rs []campaignRegion
-	if json.Unmarshal([]byte(js), &rs) != nil || len(rs) == 0 {
+	if json.Unmarshal([]byte(js), &rs) != nil {
+		return "–"
+	}
+	rs = slices.DeleteFunc(rs, func(x campaignRegion) bool { return x.Copies < least })
+	if len(rs) == 0 {
 		return "–"
 	}
 	sort.SliceStable(rs, func(i, j int) bool { return rs[i].Copies > rs[j].Copies })

@@ -118,6 +118,7 @@ func (d *Dashboards) conversation(ctx context.Context, v View, c Component) (*Re
 	if err != nil {
 		return nil, err
 	}
+	r.Table.SharesOf(1, float64(clustered))
 	r.chart = func(*Table) *Chart {
 		// Grouped people first (ECharts' palette in group order), the
 		// ungrouped in grey last.

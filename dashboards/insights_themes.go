@@ -212,12 +212,18 @@ func buildThemes(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 		if total > 0 {
 			sh = share(float64(n) / float64(total))
 		}
-		top := "–"
+		// A public page names the top region only when five or more of
+		// the theme's texts come from it.
+		top, publicTop := "–", "–"
 		if rs := c.regionsByCount(th.ID); len(rs) > 0 {
 			top = v.P.RegionName(v.L, rs[0])
+			if c.regions[th.ID][rs[0]] >= SmallCell {
+				publicTop = top
+			}
 		}
-		t.Rows = append(t.Rows, []Cell{text(th.Label), count(n), sh, text(sparkline(b.Fill(c.points[th.ID]))), text(top)})
+		t.Rows = append(t.Rows, []Cell{text(th.Label), count(n), sh, text(sparkline(b.Fill(c.points[th.ID]))), publicText(top, publicTop)})
 	}
+	t.SharesOf(1, float64(total))
 	r.Table, r.Themes = t, themes
 	key := "dash.sum.themes"
 	if len(themes) == 1 {

@@ -102,6 +102,11 @@ func buildInputs(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 		row = append(row, count(sum), count(p))
 		t.Rows = append(t.Rows, row)
 	}
+	kinds := make([]int, len(InputKinds))
+	for k := range kinds {
+		kinds[k] = k + 1
+	}
+	t.SumRows(len(InputKinds)+1, kinds...)
 	r := &Result{Table: t}
 	r.Summary = append(r.Summary, v.T("dash.sum.inputs", v.N(total), v.N(prevTotal), change(v, total, prevTotal)))
 	r.chart = func(t *Table) *Chart {
@@ -189,7 +194,11 @@ func buildParticipants(ctx context.Context, d *Dashboards, v View) (*Result, err
 			target = num(float64(v.P.Target))
 		}
 		t.Rows = append(t.Rows, []Cell{text(labels[i]), count(news[i]), count(ret), count(active[i]), count(cum), target})
+		if active[i] >= news[i] { // active = new + returning
+			t.Relations = append(t.Relations, Relation{Cells: []CellRef{{i, 3}, {i, 1}, {i, 2}}, Coefs: []float64{1, -1, -1}, Prefer: 0})
+		}
 	}
+	t.RunningSum(4, 1, float64(before))
 	r := &Result{Table: t}
 	s := v.T("dash.sum.participants", v.N(cum))
 	if v.P.Target > 0 {

@@ -105,7 +105,7 @@ func budgetBy(query, label string, byRegion bool) func(ctx context.Context, d *D
 		t := Table{Columns: []Column{{Label: v.T(label), Kind: Text}, {Label: v.T("dash.col.proposals"), Kind: Count}, {Label: v.T("dash.col.authors"), Kind: Count},
 			{Label: v.T("dash.col.budget_asked"), Kind: Money, Unit: v.P.Currency}}}
 		for _, r := range rows {
-			t.Rows = append(t.Rows, []Cell{text(r.name), count(r.n), count(r.authors), num(float64(r.budget) / 100)})
+			t.Rows = append(t.Rows, []Cell{named(r.name, r.authors), count(r.n), count(r.authors), num(float64(r.budget) / 100)})
 		}
 		return &Result{Table: t, chart: func(t *Table) *Chart {
 			return largestBars(t, 3, v.T("dash.col.budget_asked")+" ("+v.P.Currency+")")

@@ -238,6 +238,9 @@ func choiceTable(v View, options []string, counts map[int]int64, n int64) Table 
 		lo, hi := stats.Wilson(int(k), int(n), stats.Z95)
 		t.Rows = append(t.Rows, []Cell{text(label), count(k), share(float64(k) / float64(n)), share(lo), share(hi)})
 	}
+	if n > 0 {
+		t.SharesOf(1, float64(n)) // one answer each: the options add up to those who answered
+	}
 	return t
 }
 
@@ -482,7 +485,16 @@ func buildDropoff(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 			rate = share(float64(left) / float64(reached))
 		}
 		t.Rows = append(t.Rows, []Cell{text(v.T("dash.page_n", p.page)), count(reached), count(left), rate})
+		// reached here = reached on the next page + left here + completed
+		// here; the completed count is treated as known.
+		i := len(t.Rows) - 1
+		if i > 0 {
+			t.Relations = append(t.Relations, Relation{Cells: []CellRef{{i - 1, 1}, {i, 1}, {i - 1, 2}}, Coefs: []float64{1, -1, -1}, Const: float64(pages[i-1].completed), Prefer: -1})
+		}
 		reached -= p.responses
+	}
+	if n := len(t.Rows); n > 0 {
+		t.Relations = append(t.Relations, Relation{Cells: []CellRef{{n - 1, 1}, {n - 1, 2}}, Coefs: []float64{1, -1}, Const: float64(pages[n-1].completed), Prefer: -1})
 	}
 	res := &Result{Table: t}
 	if total > 0 {

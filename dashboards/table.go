@@ -36,6 +36,15 @@ type Cell struct {
 	Num        float64
 	Null       bool // no value (e.g. an interval of nothing)
 	Suppressed bool // shown as "<5" on public pages
+	// Secondary marks a count of 5 or more hidden so that a small count
+	// beside it cannot be worked out; it shows as "*", never as "<5".
+	Secondary bool
+	// Thin marks a row's label (a tag, a region) backed by fewer than five
+	// people: a public page does not list the row at all.
+	Thin bool
+	// Public, when set, replaces Text on a public page: a list of regions
+	// without those behind fewer than five people.
+	Public *string
 	Flag       bool // highlighted (a region far below the median)
 }
 
@@ -44,6 +53,9 @@ type Cell struct {
 type Table struct {
 	Columns []Column
 	Rows    [][]Cell
+	// Relations are the sums the counts obey (complement.go): what a
+	// reader could solve for a hidden cell.
+	Relations []Relation
 
 	num *message.Printer // the numbers' language (English when nil)
 }
@@ -52,10 +64,41 @@ type Table struct {
 // number shows as "<5".
 const SmallCell = 5
 
+// SecondaryMark stands for a count hidden so that a small one cannot be
+// worked out from it (the results page explains the mark).
+const SecondaryMark = "*"
+
 // Suppress hides every count under SmallCell, and the derived values of
 // its row (a share or rate computed from a count under 5 gives it away).
-// Zero is suppressed too: it is a count under five.
+// Zero is suppressed too: it is a count under five. Then it hides enough
+// further counts that the table's relations give no small count back.
 func (t *Table) Suppress() {
+	t.dropThin()
+	t.suppressSmall()
+	t.complement()
+}
+
+// dropThin removes the rows whose label is Thin and puts each cell's
+// public text in place. A table with relations keeps its rows (dropping
+// one would change what its sums say); its builder marks no label thin.
+func (t *Table) dropThin() {
+	kept := t.Rows[:0]
+	for _, row := range t.Rows {
+		thin := false
+		for j := range row {
+			if row[j].Public != nil {
+				row[j].Text = *row[j].Public
+			}
+			thin = thin || row[j].Thin
+		}
+		if !thin || len(t.Relations) > 0 {
+			kept = append(kept, row)
+		}
+	}
+	t.Rows = kept
+}
+
+func (t *Table) suppressSmall() {
 	for _, row := range t.Rows {
 		small := false
 		for j, c := range t.Columns {
@@ -80,6 +123,8 @@ func (t *Table) Format(row, col int) string {
 	c := t.Rows[row][col]
 	k := t.Columns[col]
 	switch {
+	case c.Secondary:
+		return SecondaryMark
 	case c.Suppressed:
 		return "<5"
 	case c.Text != "" || k.Kind == Text:
@@ -121,6 +166,8 @@ func FormatMoney(p *message.Printer, currency string, major float64) string {
 func (t *Table) Raw(row, col int) string {
 	c := t.Rows[row][col]
 	switch {
+	case c.Secondary:
+		return SecondaryMark
 	case c.Suppressed:
 		return "<5"
 	case c.Text != "" || t.Columns[col].Kind == Text:
@@ -141,6 +188,13 @@ func (c Column) Header() string {
 }
 
 func text(s string) Cell   { return Cell{Text: s} }
+
+// named is a row's name backed by people (a tag's authors): under five, a
+// public page leaves the row out.
+func named(s string, people int64) Cell { return Cell{Text: s, Thin: people < SmallCell} }
+
+// publicText is a text with what a public page shows instead.
+func publicText(staff, public string) Cell { return Cell{Text: staff, Public: &public} }
 func num(v float64) Cell   { return Cell{Num: v} }
 func count(n int64) Cell   { return Cell{Num: float64(n)} }
 func share(v float64) Cell { return Cell{Num: v} }

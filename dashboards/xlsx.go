@@ -111,6 +111,8 @@ func writeSheet(wb *excelize.File, sheet string, bold int, t *Table, money map[s
 // then the number.
 func xlsxCell(c Cell, kind ColumnKind) any {
 	switch {
+	case c.Secondary:
+		return SecondaryMark
 	case c.Suppressed:
 		return "<5"
 	case c.Text != "" || kind == Text:

@@ -174,6 +174,14 @@ func TestPublicResultsSuppressSmallCells(t *testing.T) {
 				t.Errorf("%s shows %s:\n%s", name, bad, body)
 			}
 		}
+		if name == "proposal-budget-tags" {
+			// Three authors stand behind "roads": a public page does not
+			// name the tag at all.
+			if strings.Contains(body, "roads") {
+				t.Errorf("%s lists a tag of three authors:\n%s", name, body)
+			}
+			continue
+		}
 		if !strings.Contains(body, "&lt;5") {
 			t.Errorf("%s shows no suppressed cell:\n%s", name, body)
 		}
