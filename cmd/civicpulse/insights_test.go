@@ -130,13 +130,18 @@ type demoPipeline struct {
 
 func newDemoPipeline(t *testing.T, participants int, warehousePath string) *demoPipeline {
 	t.Helper()
+	return newDemoPipelineWith(t, demo.Options{Participants: participants}, warehousePath)
+}
+
+func newDemoPipelineWith(t *testing.T, opts demo.Options, warehousePath string) *demoPipeline {
+	t.Helper()
 	ctx := context.Background()
 	store, err := sqlstore.Open(ctx, sqldbtest.NewSQLiteURL(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	p := &demoPipeline{store: store}
-	if _, err := demo.Generate(ctx, store, demo.Options{Participants: participants}); err != nil {
+	if _, err := demo.Generate(ctx, store, opts); err != nil {
 		store.Close()
 		t.Fatal(err)
 	}
