@@ -45,7 +45,7 @@ type Cell struct {
 	// Public, when set, replaces Text on a public page: a list of regions
 	// without those behind fewer than five people.
 	Public *string
-	Flag       bool // highlighted (a region far below the median)
+	Flag   bool // highlighted (a region far below the median)
 }
 
 // Table is a panel's data, and the fallback every chart has for screen
@@ -187,7 +187,7 @@ func (c Column) Header() string {
 	return c.Label
 }
 
-func text(s string) Cell   { return Cell{Text: s} }
+func text(s string) Cell { return Cell{Text: s} }
 
 // named is a row's name backed by people (a tag's authors): under five, a
 // public page leaves the row out.
@@ -195,7 +195,7 @@ func named(s string, people int64) Cell { return Cell{Text: s, Thin: people < Sm
 
 // publicText is a text with what a public page shows instead.
 func publicText(staff, public string) Cell { return Cell{Text: staff, Public: &public} }
-func num(v float64) Cell   { return Cell{Num: v} }
-func count(n int64) Cell   { return Cell{Num: float64(n)} }
-func share(v float64) Cell { return Cell{Num: v} }
-func nullCell() Cell       { return Cell{Null: true} }
+func num(v float64) Cell                   { return Cell{Num: v} }
+func count(n int64) Cell                   { return Cell{Num: float64(n)} }
+func share(v float64) Cell                 { return Cell{Num: v} }
+func nullCell() Cell                       { return Cell{Null: true} }
