@@ -41,6 +41,7 @@ func TestBrowserDemoDashboardsInKiswahili(t *testing.T) {
 
 	b := newTab(t, browser, "admin", base)
 	b.prefix = "demo-sw"
+	b.countCSPViolations()
 	b.step = "sign in"
 	signIn(b, email, password)
 
@@ -68,6 +69,12 @@ func TestBrowserDemoDashboardsInKiswahili(t *testing.T) {
 			b.fail("lang=%q", lang)
 		}
 		b.waitFor(`document.querySelectorAll("table tbody tr").length > 0`, 20*time.Second)
+		// Hover over every chart so that its tooltips draw: under the
+		// site's CSP (no inline styles) they must not need any.
+		b.hoverCharts()
+		if v := b.eval(`String(window.__csp.length) + " " + window.__csp.slice(0, 3).join(" | ")`); !strings.HasPrefix(v, "0 ") {
+			t.Errorf("%s: CSP violations: %s", page.name, v)
+		}
 		n++
 		b.shot(n, page.name)
 	}

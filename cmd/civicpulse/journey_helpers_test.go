@@ -9,11 +9,15 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/civicpulse/civicpulse/internal/browsertest"
@@ -387,5 +391,48 @@ func (b *tab) fillTranslations() {
 })()`, js))
 	if missing != "" {
 		b.fail("no Kiswahili for: %s", missing)
+	}
+}
+
+// countCSPViolations makes every page the tab opens from now on count the
+// Content-Security-Policy violations it reports (window.__csp), from before
+// its first script runs.
+func (b *tab) countCSPViolations() {
+	b.t.Helper()
+	const js = `window.__csp = []; document.addEventListener("securitypolicyviolation",
+		e => window.__csp.push(e.violatedDirective + " " + (e.blockedURI || "") + " " + (e.sample || "")));`
+	ctx, cancel := b.bounded()
+	defer cancel()
+	err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: js})
+		return err
+	}))
+	if err != nil {
+		b.fail("count CSP violations: %v", err)
+	}
+}
+
+// hoverCharts moves the mouse across every drawn chart of the page, so
+// that their tooltips show.
+func (b *tab) hoverCharts() {
+	b.t.Helper()
+	b.waitFor(`[...document.querySelectorAll(".chart[data-option]")].every(el => el.querySelector("canvas"))`, 20*time.Second)
+	n, _ := strconv.Atoi(b.eval(`String(document.querySelectorAll(".chart[data-option]").length)`))
+	for i := 0; i < n; i++ {
+		box := b.eval(fmt.Sprintf(`(() => { const el = document.querySelectorAll(".chart[data-option]")[%d]; el.scrollIntoView({block: "center"});
+			const r = el.getBoundingClientRect(); return JSON.stringify([r.left, r.top, r.width, r.height]); })()`, i))
+		var r [4]float64
+		if err := json.Unmarshal([]byte(box), &r); err != nil {
+			b.fail("chart box: %v", err)
+		}
+		ctx, cancel := b.bounded()
+		for _, f := range []float64{0.3, 0.5, 0.7} {
+			if err := chromedp.Do(ctx, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, r[0]+f*r[2], r[1]+f*r[3])); err != nil {
+				cancel()
+				b.fail("hover chart %d: %v", i, err)
+			}
+			time.Sleep(150 * time.Millisecond)
+		}
+		cancel()
 	}
 }

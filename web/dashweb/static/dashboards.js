@@ -20,6 +20,10 @@
   function draw(el) {
     var opt;
     try { opt = JSON.parse(el.getAttribute("data-option")); } catch (e) { return; }
+    // ECharts' HTML tooltips are made of inline styles, which the site's
+    // CSP refuses; rich-text tooltips are drawn on the canvas instead.
+    var tips = Array.isArray(opt.tooltip) ? opt.tooltip : (opt.tooltip ? [opt.tooltip] : []);
+    for (var i = 0; i < tips.length; i++) tips[i].renderMode = "richText";
     ensureMap(el.getAttribute("data-map"), el.getAttribute("data-map-url")).then(function () {
       var old = echarts.getInstanceByDom(el);
       if (old) old.dispose();
