@@ -29,6 +29,7 @@ type assets struct {
 type asset struct {
 	name, hash, ctype string
 	body              []byte
+	gz                []byte // body gzipped once at start, when worth it
 }
 
 func loadAssets() (*assets, error) {
@@ -47,7 +48,13 @@ func loadAssets() (*assets, error) {
 		if ct == "" {
 			ct = "text/plain; charset=utf-8"
 		}
-		a.byName[name] = asset{name: name, hash: hex.EncodeToString(sum[:6]), ctype: ct, body: body}
+		f := asset{name: name, hash: hex.EncodeToString(sum[:6]), ctype: ct, body: body}
+		if compressible(ct) && len(body) >= 1024 {
+			if f.gz, err = gzipBytes(body); err != nil {
+				return err
+			}
+		}
+		a.byName[name] = f
 		return nil
 	})
 	if err != nil {
@@ -79,9 +86,20 @@ func (s *Server) registerStatic(reg Registrar) {
 			s.notFound(w, r)
 			return
 		}
-		w.Header().Set("Content-Type", f.ctype)
-		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-		w.Header().Set("ETag", `"`+f.hash+`"`)
-		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(f.body))
+		h := w.Header()
+		h.Set("Content-Type", f.ctype)
+		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+		body, etag := f.body, `"`+f.hash+`"`
+		if f.gz != nil {
+			h.Add("Vary", "Accept-Encoding")
+			if acceptsGzip(r) {
+				// Set before the compressing middleware sees a byte: it
+				// leaves an encoded answer as it is.
+				body, etag = f.gz, `"`+f.hash+`-gz"`
+				h.Set("Content-Encoding", "gzip")
+			}
+		}
+		h.Set("ETag", etag)
+		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
 	})
 }

@@ -107,6 +107,7 @@ type Server struct {
 	now      func() time.Time
 	openapi  []byte
 	maps     regionMaps // region sets' drawings, by set
+	handler  http.Handler
 }
 
 // New builds the server and registers the citizen pages and the API.
@@ -167,6 +168,9 @@ func New(cfg Config) (*Server, error) {
 	s.registerStatic(reg)
 	s.registerPages(reg)
 	s.registerAPI(reg)
+	if s.handler, err = compressed(http.HandlerFunc(s.serve)); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -180,7 +184,7 @@ func derive(secret []byte, purpose string) []byte {
 
 // ServeHTTP runs the request through the site-wide middleware.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.serve(w, r)
+	s.handler.ServeHTTP(w, r)
 }
 
 // SetBaseURL changes the address used in links sent to participants (tests
