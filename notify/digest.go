@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/civicpulse/civicpulse/participation"
 )
@@ -19,10 +18,9 @@ const KindDigest Kind = "digest"
 const digestGroups = 200
 
 type digestGroup struct {
-	ParticipantID int64     `db:"participant_id"`
-	ProcessID     int64     `db:"process_id"`
-	LocalDate     string    `db:"local_date"`
-	DueAt         time.Time `db:"due_at"`
+	ParticipantID int64  `db:"participant_id"`
+	ProcessID     int64  `db:"process_id"`
+	LocalDate     string `db:"local_date"`
 }
 
 type digestItem struct {

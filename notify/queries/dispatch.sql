@@ -15,7 +15,7 @@ UPDATE notify_checkpoints SET tx = ?, seq = ?, updated_at = ?
 WHERE name = ? AND (tx < ? OR (tx = ? AND seq < ?))
 
 -- name: digest-due-groups
-SELECT participant_id, process_id, local_date, MIN(due_at) AS due_at
+SELECT participant_id, process_id, local_date
 FROM notify_digest_items WHERE due_at <= ?
 GROUP BY participant_id, process_id, local_date
 ORDER BY MIN(due_at), participant_id, process_id
