@@ -211,17 +211,31 @@ func (d *Dispatcher) dispatch(ctx context.Context, ev participation.Event, procs
 		return nil
 	}
 	n, ok, err := d.notice(ctx, ev, pc)
-	if err != nil {
-		if participation.IsNotFound(err) {
-			d.log.Debug("notify: event about something gone, nobody told", "seq", ev.Seq, "type", ev.Type)
-			return nil
-		}
-		return err
+	if err == nil && ok {
+		err = d.fanout(ctx, ev, n, pc)
 	}
-	if !ok {
+	if skippable(err) {
+		// Retrying would not change the answer, and holding the outbox up
+		// for it would keep everyone else's messages back.
+		d.log.Warn("notify: an event tells nobody", "seq", ev.Seq, "type", ev.Type, "err", err)
 		return nil
 	}
-	return d.fanout(ctx, ev, n, pc)
+	return err
+}
+
+// errUnreadable is an event whose payload does not read.
+var errUnreadable = errors.New("notify: the event's payload does not read")
+
+// skippable reports whether err is about the event itself (something gone,
+// an audience the store refuses, a payload that does not read) rather than
+// a failure that a retry may get past.
+func skippable(err error) bool {
+	if err == nil {
+		return false
+	}
+	c := participation.ErrorCode(err)
+	var v participation.ValidationErrors
+	return c == participation.CodeNotFound || c == participation.CodeInvalid || errors.As(err, &v) || errors.Is(err, errUnreadable)
 }
 
 // procInfo is what messages show of a process.

@@ -202,7 +202,7 @@ func decode(ev participation.Event, into any) error {
 		return nil
 	}
 	if err := json.Unmarshal(ev.Payload, into); err != nil {
-		return fmt.Errorf("notify: unable to read the payload: %w", err)
+		return fmt.Errorf("%w: %v", errUnreadable, err)
 	}
 	return nil
 }
