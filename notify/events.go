@@ -154,6 +154,9 @@ func (d *Dispatcher) notice(ctx context.Context, ev participation.Event, pc *pro
 		switch pl.To {
 		case participation.StatePublished:
 		case participation.StateClosed:
+			if pl.Reason == participation.ClosedByLastPhase {
+				return n, false, nil // the last phase's phase.closed told them
+			}
 			kind = KindPhaseClosed
 		default:
 			return n, false, nil
