@@ -2,6 +2,7 @@ package notify_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -105,6 +106,60 @@ func TestStaffAlertChoices(t *testing.T) {
 		}
 		if err := f.svc.SetStaffAlert(ctx, 0, 3, false); err == nil {
 			t.Fatal("an alert choice without a staff user was stored")
+		}
+	})
+}
+
+// Phases opening and closing tell every registered participant, in their
+// language, each boundary once; the process closing because its last
+// phase ended adds no second "closed".
+func TestDispatcherPhases(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, b sqldbtest.Backend) {
+		w := newWorld(t, b)
+		w.register()
+		w.dispatcher()
+		for _, at := range []time.Time{dispatchStart, time.Date(2026, 4, 1, 0, 1, 0, 0, time.UTC), time.Date(2026, 4, 20, 0, 1, 0, 0, time.UTC)} {
+			w.clock.set(at)
+			must(w.s.AdvancePhases(w.ctx))(t)
+		}
+		if p := must(w.s.GetProcess(w.ctx, w.proc, false))(t); p.State != participation.StateClosed || p.ClosedReason != participation.ClosedByLastPhase {
+			t.Fatalf("process %s (%q), want closed by its last phase", p.State, p.ClosedReason)
+		}
+		w.catchUp()
+		w.drain()
+		count := func(who string, kind notify.Kind) (n int, lang string) {
+			t.Helper()
+			rows, err := w.s.DB().QueryContext(w.ctx, w.s.DB().Rebind(`SELECT lang FROM notify_deliveries WHERE participant_id = ? AND kind = ? AND state = 'sent'`),
+				w.people[who], string(kind))
+			w.ok(err)
+			defer rows.Close()
+			for rows.Next() {
+				w.ok(rows.Scan(&lang))
+				n++
+			}
+			return n, lang
+		}
+		for who, lang := range map[string]string{"amina": "en", "baraka": "sw", "chege": "en"} {
+			if n, l := count(who, notify.KindPhaseOpened); n != 2 || l != lang {
+				t.Errorf("%s: %d phase_opened in %q, want 2 in %s", who, n, l, lang)
+			}
+			if n, l := count(who, notify.KindPhaseClosed); n != 2 || l != lang {
+				t.Errorf("%s: %d phase_closed in %q, want 2 in %s", who, n, l, lang)
+			}
+		}
+		for _, who := range []string{"withdrawn", "anon"} {
+			if n, _ := count(who, notify.KindPhaseOpened); n != 0 {
+				t.Errorf("%s got %d phase messages", who, n)
+			}
+		}
+		var subjects []string
+		for _, m := range w.smtp.Mails() {
+			if m.To[0] == "baraka@example.org" {
+				subjects = append(subjects, subject(m))
+			}
+		}
+		if len(subjects) != 4 || !strings.Contains(strings.Join(subjects, "|"), "Mashauriano imefungwa: Bajeti ya Kaunti") {
+			t.Fatalf("baraka's subjects %q", subjects)
 		}
 	})
 }
