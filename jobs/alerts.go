@@ -117,6 +117,9 @@ func alertMessages(ctx context.Context, a *Alerts, r participation.AlertRule, st
 	if err != nil {
 		return nil, err
 	}
+	if !p.Published {
+		return nil, nil // a closed process takes no more input: nothing is low
+	}
 	members, err := a.Staff.StaffOf(ctx, r.ProcessID)
 	if err != nil {
 		return nil, err

@@ -31,7 +31,8 @@ func (c *fixedClock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.
 // A rule that fails (no inputs in a day, against a threshold of 5) sends
 // one email to each official of the process who has not turned it off,
 // once per window however often the job runs; a rule that holds, an
-// analyst and an official who turned the alert off get nothing.
+// analyst, an official who turned the alert off and a closed process get
+// nothing.
 func TestAlertsReachOfficialsOncePerWindow(t *testing.T) {
 	sqldbtest.Each(t, func(t *testing.T, b sqldbtest.Backend) {
 		ctx := context.Background()
@@ -123,6 +124,11 @@ func TestAlertsReachOfficialsOncePerWindow(t *testing.T) {
 		check(0) // still the same day's window
 		clk.add(2 * time.Hour)
 		check(1) // the next window: the rule still fails
+		if err := s.Transition(ctx, proc, participation.StateClosed, "Enough heard"); err != nil {
+			t.Fatal(err)
+		}
+		clk.add(24 * time.Hour)
+		check(0) // a closed process takes no input: no alert
 		for range 100 {
 			if _, err := svc.Drain(ctx, 5*time.Second); err != nil {
 				t.Fatal(err)
