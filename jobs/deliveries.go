@@ -59,7 +59,14 @@ func (s *Scheduler) drainAt(ctx context.Context, at time.Time) error {
 	if at.After(time.Now().Add(lookAhead)) {
 		opts.ScheduledAt = at
 	}
-	_, err := s.client.Insert(ctx, DrainArgs{At: at}, opts)
+	res, err := s.client.Insert(ctx, DrainArgs{At: at}, opts)
+	if err == nil && res.UniqueSkippedAsDuplicate && res.Job.State == rivertype.JobStateRunning {
+		// That drain may be past its last claim (River marks a job
+		// completed a moment after its work returns): messages queued now
+		// would wait for the periodic drain. The next second's drain is
+		// not its duplicate.
+		return s.drainAt(ctx, at.Add(time.Second))
+	}
 	return err
 }
 

@@ -59,6 +59,13 @@ type Options struct {
 	Deliveries Deliveries
 	// DrainEvery is the period of the safety-net drain (default 30 s).
 	DrainEvery time.Duration
+	// Digests, when set, sends the morning digests every DigestEvery
+	// (default 15 minutes).
+	Digests     Digests
+	DigestEvery time.Duration
+	// AlertEvery is the period of the low-engagement alert check (default
+	// 15 minutes); it does nothing until SetAlerts.
+	AlertEvery time.Duration
 }
 
 // Scheduler runs the job queue of one server.
@@ -69,6 +76,8 @@ type Scheduler struct {
 	log    *slog.Logger
 	// deliveries is nil when this server sends no messages.
 	deliveries Deliveries
+	digests    Digests
+	alerts     alertsHolder
 }
 
 // lookAhead is how far ahead River's scheduler (which only the elected
@@ -94,7 +103,7 @@ func Open(ctx context.Context, dsn string, phases participation.PhaseJobs, o Opt
 		db.Close()
 		return nil, err
 	}
-	s := &Scheduler{db: db, phases: phases, log: o.Logger, deliveries: o.Deliveries}
+	s := &Scheduler{db: db, phases: phases, log: o.Logger, deliveries: o.Deliveries, digests: o.Digests}
 	workers := river.NewWorkers()
 	if err := river.AddWorkerSafely(workers, &boundaryWorker{s: s}); err != nil {
 		db.Close()
@@ -116,6 +125,12 @@ func Open(ctx context.Context, dsn string, phases participation.PhaseJobs, o Opt
 		}
 		periodic = append(periodic, drainPeriodic(orDefault(o.DrainEvery, 30*time.Second)))
 	}
+	more, err := s.messageJobs(workers, o)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
+	periodic = append(periodic, more...)
 	s.client, err = river.NewClient(driver(db), &river.Config{
 		ID:                o.ID,
 		Logger:            quiet(o.Logger),

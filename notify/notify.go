@@ -65,7 +65,7 @@ const (
 // Kinds lists every kind, in the order pages show them.
 func Kinds() []Kind {
 	return []Kind{KindVerification, KindStaffInvitation, KindStaffReset, KindReply, KindDecision,
-		KindDocumentVersion, KindPhaseOpened, KindPhaseClosed, KindResults, KindModeration, KindLowEngagement}
+		KindDocumentVersion, KindPhaseOpened, KindPhaseClosed, KindResults, KindModeration, KindLowEngagement, KindDigest}
 }
 
 // Channel is how a message travels.

@@ -13,7 +13,13 @@ import (
 // issue 12: messages are sent) on the store's database. Its SchedulePhases is the workspace's
 // PhaseScheduler.
 func startJobs(ctx context.Context, cfg *config, store *sqlstore.Store, messages jobs.Deliveries) (*jobs.Scheduler, error) {
-	s, err := jobs.Open(ctx, cfg.storeURL(), store, jobs.Options{Logger: slog.Default(), Deliveries: messages})
+	return startJobsWith(ctx, cfg, store, jobs.Options{Deliveries: messages})
+}
+
+// startJobsWith is startJobs with every option (serve adds the digests).
+func startJobsWith(ctx context.Context, cfg *config, store *sqlstore.Store, o jobs.Options) (*jobs.Scheduler, error) {
+	o.Logger = slog.Default()
+	s, err := jobs.Open(ctx, cfg.storeURL(), store, o)
 	if err != nil {
 		return nil, err
 	}

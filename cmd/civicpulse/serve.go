@@ -20,6 +20,8 @@ import (
 	"github.com/civicpulse/civicpulse/demo"
 	"github.com/civicpulse/civicpulse/ingest"
 	"github.com/civicpulse/civicpulse/insights"
+	"github.com/civicpulse/civicpulse/jobs"
+	"github.com/civicpulse/civicpulse/notify"
 	"github.com/civicpulse/civicpulse/participation"
 	"github.com/civicpulse/civicpulse/participation/sqlstore"
 	"github.com/civicpulse/civicpulse/staff"
@@ -71,7 +73,13 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	defer messages.Close()
 
-	scheduler, err := startJobs(ctx, &cfg, store, messages)
+	// The event dispatcher turns outbox events into messages; the job
+	// queue sends its morning digests.
+	dispatcher, err := messages.NewDispatcher(ctx, store, notify.DispatchOptions{})
+	if err != nil {
+		return err
+	}
+	scheduler, err := startJobsWith(ctx, &cfg, store, jobs.Options{Deliveries: messages, Digests: dispatcher})
 	if err != nil {
 		return err
 	}
@@ -86,6 +94,16 @@ func runServe(ctx context.Context, args []string) error {
 	var wg sync.WaitGroup
 	runCtx, stopIngest := context.WithCancel(ctx)
 	defer stopIngest()
+	// A goroutine beside the ingester, not a job: it tails the outbox and
+	// wakes on each commit (see notify.Dispatcher.Run); shutdown cancels
+	// runCtx and waits for it below.
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := dispatcher.Run(runCtx); err != nil {
+			log.Error("event dispatcher stopped", "err", err)
+		}
+	}()
 	// The warehouse lives in this process (DuckDB takes one writer); the
 	// ingester fills it and the dashboards read it.
 	var wh *warehouse.Warehouse
@@ -142,7 +160,7 @@ func runServe(ctx context.Context, args []string) error {
 	staffArea.Attach(site)
 	ws.Attach(site, staffArea)
 	if wh != nil {
-		if err := mountDashboards(runCtx, site, staffArea, wh, store, staffSvc, &wg); err != nil {
+		if err := mountDashboards(runCtx, site, staffArea, wh, store, staffSvc, &wg, scheduler, messages); err != nil {
 			return err
 		}
 	}
@@ -176,11 +194,13 @@ func runServe(ctx context.Context, args []string) error {
 
 // mountDashboards adds the dashboards (issue 5) to the site, links them from
 // each process's staff page and starts the scheduled alert check.
-func mountDashboards(ctx context.Context, site *web.Server, area *staffweb.Area, wh *warehouse.Warehouse, store *sqlstore.Store, audit *staff.Service, wg *sync.WaitGroup) error {
+func mountDashboards(ctx context.Context, site *web.Server, area *staffweb.Area, wh *warehouse.Warehouse, store *sqlstore.Store, audit *staff.Service, wg *sync.WaitGroup, sched *jobs.Scheduler, messages *notify.Service) error {
 	d, err := dashboards.New(ctx, wh.Read(), nil)
 	if err != nil {
 		return err
 	}
+	// The low-engagement alerts reach the officials by email too.
+	sched.SetAlerts(jobs.Alerts{Rules: store, Eval: d, Staff: audit, Messages: messages})
 	// Themes, campaigns and opinion groups (issue 6): the jobs follow the
 	// warehouse; officials' theme edits reach them through the dashboards.
 	jobs, err := insights.New(wh, insights.Options{Logger: slog.Default()})
