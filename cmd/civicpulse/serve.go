@@ -135,6 +135,7 @@ func runServe(ctx context.Context, args []string) error {
 		StaffGuard:       staffArea.Guard,
 		PreviewAllowed:   ws.PreviewAllowed,
 		SendVerification: sendVerification(messages, store),
+		Messages:         citizenMessages{messages},
 	})
 	if err != nil {
 		return err
