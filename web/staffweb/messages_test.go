@@ -2,6 +2,7 @@ package staffweb_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -133,6 +134,12 @@ func TestDeliveriesPage(t *testing.T) {
 			t.Fatal(err)
 		}
 
+		// The process's own page tells its officials too.
+		official := signedIn(t, fx, "official")
+		if pp := official.Get(fmt.Sprintf("/staff/processes/%d", fx.Open.ID)); pp.Status != http.StatusOK || !pp.Has("fr: no template for “decision” messages") {
+			t.Fatalf("process page gaps %d:\n%s", pp.Status, pp.Body)
+		}
+
 		admin := signedIn(t, fx, "admin")
 		page := admin.Get("/staff/deliveries")
 		if page.Status != http.StatusOK || !page.Has("b***@example.org") || !page.Has("550") || !page.Has(`<tr class="failed">`) ||
@@ -153,7 +160,7 @@ func TestDeliveriesPage(t *testing.T) {
 		if p := admin.Get("/staff/deliveries?state=lost"); p.Status != http.StatusUnprocessableEntity {
 			t.Fatalf("unknown state: %d", p.Status)
 		}
-		if p := signedIn(t, fx, "official").Get("/staff/deliveries"); p.Status != http.StatusForbidden || p.Has("550") {
+		if p := official.Get("/staff/deliveries"); p.Status != http.StatusForbidden || p.Has("550") {
 			t.Fatalf("official: %d", p.Status)
 		}
 
