@@ -152,3 +152,23 @@ func TestUnsubscribe(t *testing.T) {
 		}
 	})
 }
+
+// The one-click POST is a public write: limited per client address like
+// every other, even without a session.
+func TestUnsubscribeRateLimited(t *testing.T) {
+	each(t, func(t *testing.T, fx *webtest.Fixture) {
+		link := fx.URL + "/unsubscribe?token=" + url.QueryEscape(fx.Notify.UnsubscribeToken(5, notify.KindResults))
+		statuses := map[int]int{}
+		for range 8 {
+			res, err := http.Post(link, "application/x-www-form-urlencoded", strings.NewReader("List-Unsubscribe=One-Click"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			statuses[res.StatusCode]++
+		}
+		if statuses[http.StatusOK] == 0 || statuses[http.StatusTooManyRequests] == 0 {
+			t.Fatalf("answers %v, want some 200 then 429", statuses)
+		}
+	}, webtest.WithRateLimits(1, 1))
+}
