@@ -183,7 +183,11 @@ func (s *Server) wrap(info RouteInfo, o routeOptions, h http.Handler) http.Handl
 	h = s.withRateLimit(h)
 	h = s.withAccess(info, h)
 	if !info.API {
-		h = s.withCSRF(h)
+		checked := s.withCSRF(h)
+		if o.oneClick {
+			checked = s.withOneClick(h, checked)
+		}
+		h = checked
 	}
 	h = s.withBodyLimit(o.maxBody, h)
 	name := info.Name

@@ -184,6 +184,10 @@ type meData struct {
 	// part in, so that a survey reads as its title, not as its number.
 	Titles    map[int64]string
 	Supported []supportedView
+	// Messages are the registered participant's choices per kind of
+	// message (messages.go); Saved says they were just stored.
+	Messages []messagePref
+	Saved    bool
 }
 
 // supportedView is a proposal the citizen supports, with whether the
@@ -206,6 +210,11 @@ func (s *Server) mePage(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
+		if d.Messages, err = s.messagePrefs(r, me); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d.Saved = r.URL.Query().Get("saved") == "messages"
 	}
 	s.render(w, r, http.StatusOK, "me", state(r).loc.T("me.title"), d)
 }

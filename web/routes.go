@@ -64,7 +64,8 @@ type Registrar interface {
 type RouteOption func(*routeOptions)
 
 type routeOptions struct {
-	maxBody int64
+	maxBody  int64
+	oneClick bool // RFC 8058 one-click POSTs pass without a CSRF token (messages.go)
 }
 
 // MaxBody raises (or lowers) the request body limit of a route, e.g. for uploads.

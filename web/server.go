@@ -59,6 +59,10 @@ type Config struct {
 	// SendVerification delivers a registration's link token or code. Nil
 	// logs that one was issued (never the secret) and drops it.
 	SendVerification func(ctx context.Context, v VerificationMessage) error
+	// Messages keeps participants' choices of messages and answers the
+	// unsubscribe links (messages.go). Nil: no "Messages" section on /me,
+	// and /unsubscribe answers 404.
+	Messages Messages
 	// StaffGuard decides Staff routes: it returns the handler to run (next
 	// when allowed, or its own sign-in page / 403). Nil: staff routes 404.
 	StaffGuard func(rule Staff, next http.Handler) http.Handler
@@ -167,6 +171,7 @@ func New(cfg Config) (*Server, error) {
 	reg := registrar{s}
 	s.registerStatic(reg)
 	s.registerPages(reg)
+	s.registerMessages(reg)
 	s.registerAPI(reg)
 	if s.handler, err = compressed(http.HandlerFunc(s.serve)); err != nil {
 		return nil, err

@@ -67,7 +67,7 @@ func runServe(ctx context.Context, args []string) error {
 
 	// Messages (issue 12): SMTP and the SMS gateway, or the local mailbox;
 	// the job queue drains them and is kicked whenever some are queued.
-	messages, _, mailToMailbox, err := openNotify(ctx, os.Getenv, &cfg, store, *baseURL, log)
+	messages, mailbox, mailToMailbox, err := openNotify(ctx, os.Getenv, &cfg, store, *baseURL, log)
 	if err != nil {
 		return err
 	}
@@ -129,8 +129,10 @@ func runServe(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	staffBox, mailWhere := mailboxFor(os.Getenv, mailbox)
 	staffArea, err := staffweb.New(staffSvc, staffweb.Options{Store: store, Logger: log, Secure: *secure, BaseURL: *baseURL,
-		SendLink: sendStaffLink(messages), ShowSentLinks: mailToMailbox})
+		SendLink: sendStaffLink(messages), ShowSentLinks: mailToMailbox,
+		Deliveries: staffDeliveries{messages}, Mailbox: staffBox, MailWhere: mailWhere})
 	if err != nil {
 		return err
 	}
@@ -153,6 +155,7 @@ func runServe(ctx context.Context, args []string) error {
 		StaffGuard:       staffArea.Guard,
 		PreviewAllowed:   ws.PreviewAllowed,
 		SendVerification: sendVerification(messages, store),
+		Messages:         citizenMessages{messages},
 	})
 	if err != nil {
 		return err

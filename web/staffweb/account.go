@@ -22,6 +22,7 @@ type accountData struct {
 	Message       string
 	PasswordError bool
 	Change        passwordChange
+	Alerts        []alertChoice // alerts.go; nil when not offered
 }
 
 // passwordChange is the change-password form's state: which field is wrong
@@ -33,7 +34,7 @@ type passwordChange struct {
 }
 
 func (a *Area) account(w http.ResponseWriter, r *http.Request) {
-	a.renderAccount(w, r, http.StatusOK, accountData{Done: doneKey(r, "totp_on", "totp_off", "revoked", "password")})
+	a.renderAccount(w, r, http.StatusOK, accountData{Done: doneKey(r, "totp_on", "totp_off", "revoked", "password", "alerts")})
 }
 
 // changePassword checks the form field by field before the service does,
@@ -98,6 +99,10 @@ func (a *Area) renderAccount(w http.ResponseWriter, r *http.Request, status int,
 			a.fail(w, r, err)
 			return
 		}
+	}
+	if d.Alerts, err = a.alertChoices(r); err != nil {
+		a.fail(w, r, err)
+		return
 	}
 	a.render(w, r, status, "account", "account.title", d)
 }

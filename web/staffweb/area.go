@@ -64,6 +64,16 @@ type Options struct {
 	Clock func() time.Time
 	// DefaultLang is the catalogue used when the browser asks for none we have.
 	DefaultLang string
+	// Deliveries is the message service's deliveries table, for
+	// /staff/deliveries (messages.go). Nil: the page says messages are off.
+	Deliveries Deliveries
+	// Mailbox is the local mailbox, set only when messages go to it
+	// (/staff/mailbox, mailbox.go); MailWhere says where they go instead.
+	Mailbox   Mailbox
+	MailWhere []string
+	// Alerts keeps which alerts reach each staff member by email (the
+	// account page, alerts.go). Nil: the account page offers no choice.
+	Alerts AlertChoices
 }
 
 // Area is the staff area: its guard and its pages.

@@ -65,6 +65,9 @@ type processRow struct {
 	Roles     []staff.Role
 	Workspace []linkView // GroupWorkspace
 	Links     []linkView // GroupPages
+	// Gaps are the kinds of message one of the process's languages has no
+	// template for (sent in English instead; messages.go).
+	Gaps []TemplateGap
 }
 
 type linkView struct{ Label, URL string }
@@ -190,6 +193,9 @@ func (a *Area) processPage(w http.ResponseWriter, r *http.Request) {
 	}
 	row := processRow{Process: p, Roles: rolesOn(u, grants, id)}
 	row.Workspace, row.Links = a.linksFor(r, u, p)
+	if a.opts.Deliveries != nil {
+		row.Gaps = a.opts.Deliveries.MissingTemplates(processLanguages(p)...)
+	}
 	a.render(w, r, http.StatusOK, "process", "process.title", row)
 }
 

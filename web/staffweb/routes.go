@@ -34,6 +34,9 @@ func (a *Area) routes(reg web.Registrar) {
 	reg.HandleFunc("staff.session.revoke", post, "/staff/account/sessions/{session:[0-9]+}/revoke", SignedIn, a.revokeSession)
 	reg.HandleFunc("staff.password.change", post, "/staff/account/password", SignedIn, a.changePassword)
 	reg.HandleFunc("staff.sessions.revoke_all", post, "/staff/account/sessions/revoke-all", SignedIn, a.revokeAllSessions)
+	if a.opts.Alerts != nil { // only where the message service keeps staff choices (alerts.go)
+		reg.HandleFunc("staff.alerts.save", post, "/staff/account/alerts", SignedIn, a.saveAlerts)
+	}
 
 	// One process: the guard reads {process}.
 	reg.HandleFunc("staff.process", get, "/staff/processes/{process:[0-9]+}", Rule(staff.ViewDashboard), a.processPage)
@@ -53,11 +56,16 @@ func (a *Area) routes(reg web.Registrar) {
 	reg.HandleFunc("staff.admin.invites", get, "/staff/admin/invitations", Rule(staff.ManageStaff), a.invitations)
 	reg.HandleFunc("staff.admin.invite.revoke", post, "/staff/admin/invitations/{invite:[0-9]+}/revoke", Rule(staff.ManageStaff), a.revokeInvite)
 	reg.HandleFunc("staff.admin.audit", get, "/staff/admin/audit", Rule(staff.ViewAudit), a.audit)
+	// Messages (issue 12): the deliveries table and the local mailbox hold
+	// every recipient's address and links, so they are the admins'.
+	reg.HandleFunc("staff.admin.deliveries", get, "/staff/deliveries", Rule(staff.ManageStaff), a.deliveries)
+	reg.HandleFunc("staff.admin.mailbox", get, "/staff/mailbox", Rule(staff.ManageStaff), a.mailbox)
 
 	// The staff API: bearer session token (or the cookie, for reads).
 	reg.HandleFunc("api.staff.me", get, "/api/v1/staff/me", SignedIn, a.apiMe)
 	reg.HandleFunc("api.staff.process", get, "/api/v1/staff/processes/{process:[0-9]+}", Rule(staff.ViewDashboard), a.apiProcess)
 	reg.HandleFunc("api.staff.audit", get, "/api/v1/staff/audit", Rule(staff.ViewAudit), a.apiAudit)
+	reg.HandleFunc("api.staff.deliveries", get, "/api/v1/staff/deliveries", Rule(staff.ManageStaff), a.apiDeliveries)
 
 	a.processFileRoutes(reg) // processfile.go
 }

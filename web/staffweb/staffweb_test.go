@@ -89,8 +89,9 @@ func TestStaffRouteRules(t *testing.T) {
 		"staff.admin.user.grant": "staff:manage_staff", "staff.admin.user.revoke": "staff:manage_staff",
 		"staff.admin.user.disable": "staff:manage_staff", "staff.admin.user.enable": "staff:manage_staff",
 		"staff.admin.user.totp_off": "staff:manage_staff", "staff.admin.user.signout": "staff:manage_staff",
-		"staff.admin.audit": "staff:view_audit",
-		"api.staff.me":      "staff:signed_in", "api.staff.process": "staff:view_dashboard", "api.staff.audit": "staff:view_audit",
+		"staff.admin.audit":      "staff:view_audit",
+		"staff.admin.deliveries": "staff:manage_staff", "staff.admin.mailbox": "staff:manage_staff", "api.staff.deliveries": "staff:manage_staff", // messages.go, mailbox.go
+		"api.staff.me": "staff:signed_in", "api.staff.process": "staff:view_dashboard", "api.staff.audit": "staff:view_audit",
 		"staff.process.file": "staff:edit_process", "api.staff.process.file": "staff:edit_process", // processfile.go
 		"api.staff.process.apply": "staff:signed_in", "api.staff.process.apply.post": "staff:signed_in",
 	}

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/civicpulse/civicpulse/notify"
 	"github.com/civicpulse/civicpulse/participation"
 	"github.com/civicpulse/civicpulse/participation/sqlstore"
 	"github.com/civicpulse/civicpulse/web"
@@ -48,6 +49,11 @@ type Fixture struct {
 	ClosedProps  int64
 	Draft        participation.Process // unpublished
 	DraftProps   int64
+
+	// Notify is the real message service on the same database (the
+	// server's Config.Messages), delivering into Mailbox (a temp folder).
+	Notify  *notify.Service
+	Mailbox *notify.Mailbox
 
 	mu   sync.Mutex
 	sent []web.VerificationMessage
@@ -86,6 +92,7 @@ func New(t testing.TB, dsn string, opts ...Option) *Fixture {
 	t.Cleanup(func() { st.Close() })
 	f := &Fixture{Store: st, Questions: map[string]int64{}}
 	f.load(t, ctx)
+	f.openNotify(t, ctx)
 
 	cfg := web.Config{
 		Store:       st,
@@ -94,6 +101,7 @@ func New(t testing.TB, dsn string, opts ...Option) *Fixture {
 		Clock:       clock,
 		RateLimits:  web.RateLimits{PerIPPerMinute: -1, PerParticipantPerMinute: -1},
 		DefaultLang: "en",
+		Messages:    Messages{Svc: f.Notify},
 		SendVerification: func(_ context.Context, m web.VerificationMessage) error {
 			f.mu.Lock()
 			f.sent = append(f.sent, m)

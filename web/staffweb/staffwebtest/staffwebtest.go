@@ -139,7 +139,8 @@ func New(t testing.TB, dsn string, mounts ...Mount) *Fixture {
 		SendLink: func(_ context.Context, l staffweb.Link) error {
 			f.Links <- l
 			return nil
-		}})
+		},
+		Deliveries: Deliveries{f.Notify}, Mailbox: Mailbox{f.Mailbox}})
 	if err != nil {
 		t.Fatalf("staffwebtest: %v", err)
 	}

@@ -1,0 +1,64 @@
+package staffwebtest
+
+import (
+	"context"
+	"errors"
+
+	"github.com/civicpulse/civicpulse/notify"
+	"github.com/civicpulse/civicpulse/web/staffweb"
+)
+
+// Deliveries adapts the message service to staffweb.Deliveries, as cmd does.
+type Deliveries struct{ svc *notify.Service }
+
+func (d Deliveries) Counts(ctx context.Context) (map[string]int, error) { return d.svc.Counts(ctx) }
+
+func (d Deliveries) List(ctx context.Context, f staffweb.DeliveryFilter) ([]staffweb.Delivery, error) {
+	rows, err := d.svc.Deliveries(ctx, notify.ListFilter{State: f.State, Before: f.Before, Limit: f.Limit})
+	if errors.Is(err, notify.ErrUnknownState) {
+		return nil, staffweb.ErrUnknownState
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make([]staffweb.Delivery, len(rows))
+	for i, r := range rows {
+		out[i] = staffweb.Delivery{ID: r.ID, Kind: string(r.Kind), Channel: string(r.Channel), To: r.To, Lang: r.Lang,
+			State: r.State, Attempts: r.Attempts, LastError: r.LastError, CreatedAt: r.CreatedAt, NextAttemptAt: r.NextAttemptAt}
+		if r.SentAt.Valid {
+			out[i].SentAt = r.SentAt.Time
+		}
+	}
+	return out, nil
+}
+
+func (d Deliveries) MissingTemplates(langs ...string) []staffweb.TemplateGap {
+	var out []staffweb.TemplateGap
+	for _, g := range d.svc.Templates().Missing(langs...) {
+		out = append(out, staffweb.TemplateGap{Kind: string(g.Kind), Lang: g.Lang})
+	}
+	return out
+}
+
+// Mailbox adapts the local mailbox to staffweb.Mailbox, as cmd does.
+type Mailbox struct{ box *notify.Mailbox }
+
+func (m Mailbox) List() ([]staffweb.MailboxItem, error) {
+	items, err := m.box.List()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]staffweb.MailboxItem, len(items))
+	for i, it := range items {
+		out[i] = staffweb.MailboxItem{Name: it.Name, Time: it.Time, Channel: string(it.Channel), To: it.To, Subject: it.Subject}
+	}
+	return out, nil
+}
+
+func (m Mailbox) Read(name string) ([]byte, error) {
+	b, err := m.box.Read(name)
+	if errors.Is(err, notify.ErrNoMessage) {
+		return nil, staffweb.ErrNoMessage
+	}
+	return b, err
+}
