@@ -139,3 +139,25 @@ func mailboxFor(getenv func(string) string, box *notify.Mailbox) (staffweb.Mailb
 	}
 	return nil, where
 }
+
+// staffAlerts is the account page's alert checklist over notify's staff
+// choices: one line today, "participation stays low", which is every
+// alert rule at once (notify.AllAlerts); the jobs' alert check reads the
+// same choice before it sends.
+type staffAlerts struct{ svc *notify.Service }
+
+const lowEngagementAlerts = "low_engagement"
+
+func (a staffAlerts) AlertKinds() []string { return []string{lowEngagementAlerts} }
+
+func (a staffAlerts) StaffAlerts(ctx context.Context, staffID int64) (map[string]bool, error) {
+	on, err := a.svc.StaffAlertOn(ctx, staffID, notify.AllAlerts)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]bool{lowEngagementAlerts: on}, nil
+}
+
+func (a staffAlerts) SetStaffAlerts(ctx context.Context, staffID int64, wanted map[string]bool) error {
+	return a.svc.SetStaffAlert(ctx, staffID, notify.AllAlerts, wanted[lowEngagementAlerts])
+}

@@ -132,7 +132,7 @@ func runServe(ctx context.Context, args []string) error {
 	staffBox, mailWhere := mailboxFor(os.Getenv, mailbox)
 	staffArea, err := staffweb.New(staffSvc, staffweb.Options{Store: store, Logger: log, Secure: *secure, BaseURL: *baseURL,
 		SendLink: sendStaffLink(messages), ShowSentLinks: mailToMailbox,
-		Deliveries: staffDeliveries{messages}, Mailbox: staffBox, MailWhere: mailWhere})
+		Deliveries: staffDeliveries{messages}, Mailbox: staffBox, MailWhere: mailWhere, Alerts: staffAlerts{messages}})
 	if err != nil {
 		return err
 	}
