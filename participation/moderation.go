@@ -212,6 +212,10 @@ type Moderation interface {
 	// comments ids that were reported or decided on, by id, for pages that
 	// show "hidden by the moderators: …" or "awaiting moderation".
 	ModerationStates(ctx context.Context, kind ContributionKind, ids []int64) (map[int64]Moderated, error)
+	// HiddenComments lists the comments moderators hid on a target, oldest
+	// first, with their reasons: pages show "hidden by the moderators: …"
+	// where they were.
+	HiddenComments(ctx context.Context, target TargetKind, targetID int64) ([]Moderated, error)
 	ModerationQueue(ctx context.Context, f QueueFilter) ([]Moderated, int, error)
 	// QueueCounts returns the open items per process (for the staff home).
 	QueueCounts(ctx context.Context) (map[int64]int, error)

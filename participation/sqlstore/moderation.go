@@ -14,7 +14,7 @@ var moderationStatements = []string{
 	"has-reported", "insert-report", "count-reporters", "report-reasons",
 	"get-answer-target", "get-auto-hide-after", "set-auto-hide-after",
 	"get-premoderated", "set-premoderated", "list-moderation-states",
-	"moderation-queue", "moderation-queue-count", "moderation-queue-counts",
+	"moderation-queue", "moderation-queue-count", "moderation-queue-counts", "hidden-comments-on",
 }
 
 func init() {
@@ -432,4 +432,17 @@ func (s *Store) holdIfPremoderated(ctx context.Context, ref participation.Contri
 	}
 	m := participation.Moderated{Ref: ref, ProcessID: c.ProcessID, ComponentID: c.ComponentID, Status: participation.StatusPending, Open: true}
 	return s.saveModeration(ctx, m, false, 0)
+}
+
+// HiddenComments lists the comments moderators hid on a target.
+func (s *Store) HiddenComments(ctx context.Context, target participation.TargetKind, targetID int64) ([]participation.Moderated, error) {
+	var rows []moderatedRow
+	if err := s.sel(ctx, &rows, "hidden-comments-on", string(target), targetID); err != nil {
+		return nil, fmt.Errorf("store: unable to list hidden comments: %w", err)
+	}
+	out := make([]participation.Moderated, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, r.moderated())
+	}
+	return out, nil
 }

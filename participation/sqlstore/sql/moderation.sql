@@ -80,3 +80,11 @@ WHERE m.process_id = ? AND m.open = ?
 
 -- name: moderation-queue-counts
 SELECT process_id, COUNT(*) AS n FROM moderations WHERE open = ? GROUP BY process_id
+
+-- Hidden comments on a target, for the placeholder citizens see in their place.
+-- name: hidden-comments-on
+SELECT m.kind, m.entity_id, m.question_id, m.process_id, m.component_id, m.status, m.reason, m.reports, m.open,
+    m.created_at, m.updated_at
+FROM moderations m JOIN comments c ON m.kind = 'comment' AND c.id = m.entity_id
+WHERE c.target_kind = ? AND c.target_id = ? AND c.status = 'hidden'
+ORDER BY c.created_at, c.id
