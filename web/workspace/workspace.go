@@ -88,6 +88,8 @@ type Store interface {
 	Phases
 	Components
 	Translations
+	// Reports and moderators' decisions (moderation.go).
+	participation.Moderation
 }
 
 // PhaseScheduler schedules the jobs that open and close a process's phases
