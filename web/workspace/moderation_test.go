@@ -28,6 +28,12 @@ func TestModerationQueueThroughTheForms(t *testing.T) {
 		must(t, err)
 
 		mod := fx.browser(t, "moderator")
+		if home := mod.open("/staff"); !home.Has(`href="`+P+`/moderation">Moderation queue (1)</a>`) {
+			t.Fatalf("the staff home does not count the queue\n%s", home.Body)
+		}
+		if home := fx.browser(t, "analyst").open("/staff"); home.Has(P + "/moderation") {
+			t.Fatal("the staff home offers an analyst the moderation queue")
+		}
 		q := mod.open(P + "/moderation")
 		if !q.Has(fmt.Sprintf(`id="item-comment-%d"`, fx.Comment)) || !q.Has("Traders would chip in") || !q.Has("Off-topic: 1") {
 			t.Fatalf("the queue does not list the reported comment\n%s", q.Body)

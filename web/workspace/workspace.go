@@ -249,4 +249,10 @@ func (ws *Workspace) Attach(site *web.Server, area *staffweb.Area) {
 		area.AddProcessLink(staffweb.ProcessLink{Label: l.label, Perm: staff.EditProcess, Group: staffweb.GroupWorkspace,
 			Path: func(id int64) string { return processPath(id) + l.path }})
 	}
+	// The moderation queue, with its open items counted on the staff home.
+	area.AddProcessLink(staffweb.ProcessLink{Label: "moderation.queue", Perm: staff.Moderate, Path: QueuePath,
+		Count: func(ctx context.Context, id int64) (int, error) {
+			_, n, err := ws.store.ModerationQueue(ctx, participation.QueueFilter{ProcessID: id, Limit: 1})
+			return n, err
+		}})
 }
