@@ -28,7 +28,7 @@ func TestModerationQueueThroughTheForms(t *testing.T) {
 		must(t, err)
 
 		mod := fx.browser(t, "moderator")
-		if home := mod.open("/staff"); !home.Has(`href="`+P+`/moderation">Moderation queue (1)</a>`) {
+		if home := mod.open("/staff"); !home.Has(`href="` + P + `/moderation">Moderation queue (1)</a>`) {
 			t.Fatalf("the staff home does not count the queue\n%s", home.Body)
 		}
 		if home := fx.browser(t, "analyst").open("/staff"); home.Has(P + "/moderation") {
