@@ -246,9 +246,10 @@ func Validate(e participation.Event) (any, error) {
 			p.Status = string(participation.StatusHidden)
 		}
 		return p, nil
-	case participation.EvContributionReported:
+	case participation.EvContributionReported, participation.EvOfficialAnswer:
 		// A report is not a decision: the events ledger keeps it, no
-		// count changes until a moderator (or the auto-hide) decides.
+		// count changes until a moderator (or the auto-hide) decides. An
+		// official answer is not a citizen's input: no count, no theme.
 		if !json.Valid(payloadOrEmpty(e.Payload)) {
 			return nil, invalid("payload is not JSON")
 		}

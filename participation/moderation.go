@@ -226,6 +226,26 @@ type Moderation interface {
 	// new proposals and comments wait as pending until approved.
 	SetPremoderated(ctx context.Context, componentID int64, on bool) error
 	IsPremoderated(ctx context.Context, componentID int64) (bool, error)
+
+	// AnswerAsInstitution stores staffID's answer to a published comment
+	// as the institution's: a reply marked Official (to a reply, it answers
+	// its top-level comment), at any time, even after the process closed.
+	AnswerAsInstitution(ctx context.Context, commentID, staffID int64, body string) (int64, error)
+	// ProcessQuestions lists the published questions on a process's documents.
+	ProcessQuestions(ctx context.Context, processID int64) ([]OpenQuestion, error)
+}
+
+// EvOfficialAnswer is the institution answering a comment (a document
+// question or any comment); payload: parent_id, staff_id. It is not a
+// citizen's input: the warehouse's counts and themes leave it out, the
+// events ledger keeps it (the feedback-loop figures read it).
+const EvOfficialAnswer EventType = "comment.answered"
+
+// OpenQuestion is a citizen's question on a document, for the officials'
+// list of questions to answer.
+type OpenQuestion struct {
+	Comment
+	Answered bool `db:"answered" json:"answered"`
 }
 
 // AutoHiddenReason is the reason stored when reports hid an item before any

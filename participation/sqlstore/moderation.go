@@ -15,6 +15,7 @@ var moderationStatements = []string{
 	"get-answer-target", "get-auto-hide-after", "set-auto-hide-after",
 	"get-premoderated", "set-premoderated", "list-moderation-states",
 	"moderation-queue", "moderation-queue-count", "moderation-queue-counts", "hidden-comments-on",
+	"insert-official-answer", "process-questions",
 }
 
 func init() {
@@ -443,6 +444,64 @@ func (s *Store) HiddenComments(ctx context.Context, target participation.TargetK
 	out := make([]participation.Moderated, 0, len(rows))
 	for _, r := range rows {
 		out = append(out, r.moderated())
+	}
+	return out, nil
+}
+
+type answerPayload struct {
+	ParentID int64 `json:"parent_id"`
+	StaffID  int64 `json:"staff_id"`
+}
+
+// AnswerAsInstitution stores an official answer with its event.
+func (s *Store) AnswerAsInstitution(ctx context.Context, commentID, staffID int64, body string) (int64, error) {
+	body = strings.TrimSpace(body)
+	if v := participation.ValidateComment(participation.Comment{TargetKind: participation.TargetProposal, Kind: participation.CommentPlain, Body: body}); len(v) > 0 {
+		return 0, v
+	}
+	var id int64
+	err := s.write(ctx, func(w *Store) error {
+		var c participation.Comment
+		if err := w.get(ctx, &c, "get-comment", commentID); err != nil {
+			if noRows(err) {
+				return notFound("id", "comment")
+			}
+			return fmt.Errorf("store: unable to find comment: %w", err)
+		}
+		if c.ParentID != nil {
+			if err := w.get(ctx, &c, "get-comment", *c.ParentID); err != nil {
+				return fmt.Errorf("store: unable to find comment: %w", err)
+			}
+		}
+		if c.Status != participation.StatusPublished {
+			return participation.Errorf(participation.CodeConflict, "id", "err.answer_not_published", "only a published comment can be answered")
+		}
+		now := w.now(ctx)
+		inst, err := w.insertID(ctx, "insert-participant", "institution", hashSecret("participant", randomToken()), "", now)
+		if err != nil {
+			return fmt.Errorf("store: unable to create the institution's participant: %w", err)
+		}
+		if id, err = w.insertID(ctx, "insert-official-answer", c.ProcessID, c.ComponentID, string(c.TargetKind), c.TargetID,
+			c.ID, inst, body, now, staffID); err != nil {
+			return fmt.Errorf("store: unable to store the answer: %w", err)
+		}
+		if err := w.countComment(ctx, c.TargetKind, c.TargetID, 1); err != nil {
+			return err
+		}
+		return w.emit(ctx, event{typ: participation.EvOfficialAnswer, processID: c.ProcessID, componentID: c.ComponentID,
+			entityID: id, payload: answerPayload{ParentID: c.ID, StaffID: staffID}})
+	})
+	return id, err
+}
+
+// ProcessQuestions lists a process's document questions.
+func (s *Store) ProcessQuestions(ctx context.Context, processID int64) ([]participation.OpenQuestion, error) {
+	var out []participation.OpenQuestion
+	if err := s.sel(ctx, &out, "process-questions", processID); err != nil {
+		return nil, fmt.Errorf("store: unable to list questions: %w", err)
+	}
+	for i := range out {
+		out[i].CreatedAt = out[i].CreatedAt.UTC()
 	}
 	return out, nil
 }

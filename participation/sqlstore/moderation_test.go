@@ -284,3 +284,42 @@ func TestReportOpenAnswer(t *testing.T) {
 		wantCode(t, err, participation.CodeConflict)
 	})
 }
+
+func TestOfficialAnswers(t *testing.T) {
+	each(t, func(t *testing.T, x *fx) {
+		doc := x.document()
+		sec := doc.Sections[0].ID
+		q := must(x.s.CreateComment(x.ctx, participation.Comment{TargetKind: participation.TargetSection, TargetID: sec,
+			ParticipantID: x.citizen.ID, Kind: participation.CommentQuestion, Body: "Which roads come first?"}))(t)
+		reply := must(x.s.CreateComment(x.ctx, participation.Comment{TargetKind: participation.TargetSection, TargetID: sec,
+			ParticipantID: x.citizen2.ID, ParentID: &q, Body: "I want to know too."}))(t)
+		if qs := must(x.s.ProcessQuestions(x.ctx, x.proc))(t); len(qs) != 1 || qs[0].ID != q || qs[0].Answered {
+			t.Fatalf("questions before the answer %+v", qs)
+		}
+		// Answering the reply answers its question.
+		a := must(x.s.AnswerAsInstitution(x.ctx, reply, 42, " The feeder roads to the markets, from May. "))(t)
+		e := x.last(participation.EvOfficialAnswer)
+		if e.EntityID != a || e.ParticipantID != 0 {
+			t.Fatalf("answer event %+v", e)
+		}
+		sameJSON(t, e.Payload, `{"parent_id":`+itoa(q)+`,"staff_id":42}`)
+		list := must(x.s.ListComments(x.ctx, participation.TargetSection, sec))(t)
+		if len(list) != 1 || len(list[0].Replies) != 2 {
+			t.Fatalf("comments %+v", list)
+		}
+		got := list[0].Replies[1]
+		if !got.Official || got.ID != a || got.Body != "The feeder roads to the markets, from May." || list[0].Replies[0].Official || list[0].Official {
+			t.Fatalf("official answer %+v", got)
+		}
+		if qs := must(x.s.ProcessQuestions(x.ctx, x.proc))(t); len(qs) != 1 || !qs[0].Answered {
+			t.Fatalf("questions after the answer %+v", qs)
+		}
+		_, err := x.s.AnswerAsInstitution(x.ctx, q, 42, "x")
+		wantField(t, err, "body", "err.too_short")
+		must(x.s.Moderate(x.ctx, participation.ModerationDecision{Ref: commentRef(q), Action: participation.ActHide, Reason: "duplicate"}))(t)
+		_, err = x.s.AnswerAsInstitution(x.ctx, q, 42, "Too late now.")
+		wantCode(t, err, participation.CodeConflict)
+		_, err = x.s.AnswerAsInstitution(x.ctx, 9999, 42, "Nobody asked.")
+		wantCode(t, err, participation.CodeNotFound)
+	})
+}

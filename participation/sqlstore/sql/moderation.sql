@@ -88,3 +88,21 @@ SELECT m.kind, m.entity_id, m.question_id, m.process_id, m.component_id, m.statu
 FROM moderations m JOIN comments c ON m.kind = 'comment' AND c.id = m.entity_id
 WHERE c.target_kind = ? AND c.target_id = ? AND c.status = 'hidden'
 ORDER BY c.created_at, c.id
+
+-- Official answers: a reply the institution writes, marked by the staff
+-- member's id; its participant is a row of kind 'institution' that no
+-- cookie can ever match (its token hash is of a random secret nobody keeps).
+-- name: insert-official-answer
+INSERT INTO comments (process_id, component_id, target_kind, target_id, parent_id, participant_id, kind,
+    body, proposed_text, created_at, official_staff_id)
+VALUES (?, ?, ?, ?, ?, ?, 'comment', ?, '', ?, ?) RETURNING id
+
+-- The citizens' questions on a process's documents, oldest first, and
+-- whether the institution has answered each.
+-- name: process-questions
+SELECT c.id, c.process_id, c.component_id, c.target_kind, c.target_id, c.parent_id, c.participant_id, c.kind, c.body,
+    c.proposed_text, c.status, c.agree, c.disagree, c.pass, c.created_at,
+    EXISTS (SELECT 1 FROM comments a WHERE a.parent_id = c.id AND a.official_staff_id <> 0 AND a.status = 'published') AS answered
+FROM comments c
+WHERE c.process_id = ? AND c.kind = 'question' AND c.parent_id IS NULL AND c.status = 'published'
+ORDER BY c.created_at, c.id
