@@ -33,6 +33,7 @@ func (ws *Workspace) moderationRoutes(reg web.Registrar) {
 	const A = "/api/v1/staff/processes/{process:[0-9]+}"
 	reg.HandleFunc("api.ws.moderate.queue", get, A+"/moderation", moderate, ws.apiQueue)
 	reg.HandleFunc("api.ws.moderate.decide", post, A+"/moderation", moderate, ws.apiDecide)
+	ws.answerRoutes(reg)
 }
 
 // QueuePath is a process's moderation queue, for the staff pages' links.

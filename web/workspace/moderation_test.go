@@ -116,3 +116,50 @@ func TestModerationQueueThroughTheForms(t *testing.T) {
 		}
 	})
 }
+
+// An official answers a citizen's document question through the form; the
+// citizen page shows it apart, marked as the institution's; a moderator may
+// not answer (the guard's 403, checked by the walk); an empty form is 422.
+func TestOfficialAnswerThroughTheForm(t *testing.T) {
+	each(t, func(t *testing.T, fx *fixture) {
+		ctx := fx.ctx
+		P := fmt.Sprintf("/staff/processes/%d", fx.ProcessA)
+		asker, err := fx.Store.CreateParticipant(ctx, "")
+		must(t, err)
+		q, err := fx.Store.CreateComment(participation.AsOf(ctx, fx.Clock.Now()), participation.Comment{TargetKind: participation.TargetSection,
+			TargetID: fx.Sections[0], ParticipantID: asker.ID, Kind: participation.CommentQuestion, Body: "When will the parking fees change?"})
+		must(t, err)
+		off := fx.browser(t, "official")
+		page := off.open(P + "/questions")
+		if !page.Has(fmt.Sprintf(`id="question-%d"`, q)) || !page.Has("When will the parking fees change?") {
+			t.Fatalf("the question is not listed\n%s", page.Body)
+		}
+		p := off.submit(P+"/questions", P+"/answers", url.Values{"body": {"No comment id"}})
+		wantRefused(t, p, http.StatusUnprocessableEntity, "Choose the question", "answer without a question")
+		p = off.submit(P+"/questions", P+"/answers", url.Values{"comment_id": {fmt.Sprint(q)}, "body": {"x"}})
+		if p.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("a one-letter answer: %d", p.Status)
+		}
+		p = off.submit(P+"/questions", P+"/answers", url.Values{"comment_id": {fmt.Sprint(q)}, "body": {"From July, after the assembly votes the Finance Bill."}})
+		wantRedirect(t, p, P+"/questions", "answer")
+		if page := off.open(p.Location()); !page.Has("Answered") || !page.Has("Answer published.") {
+			t.Fatal("the question is not marked answered")
+		}
+		recs, _, err := fx.Staff.ListAudit(ctx, staff.AuditFilter{ProcessID: fx.ProcessA, Action: "comment.answer"})
+		must(t, err)
+		if len(recs) != 1 || recs[0].ActorID != fx.People["official"].ID {
+			t.Fatalf("audit %+v", recs)
+		}
+		citizen := fx.Client(t).Get(fmt.Sprintf("/p/%s/c/%d", fx.Open.Slug, fx.Document))
+		if citizen.Status != http.StatusOK || !strings.Contains(citizen.Body, `class="official-answer"`) ||
+			!strings.Contains(citizen.Body, "Official answer from the institution") || !strings.Contains(citizen.Body, "From July, after the assembly") {
+			t.Fatalf("the document page does not show the official answer: %d", citizen.Status)
+		}
+		// A comment of another process is not found through this one.
+		b := fx.browser(t, "official_b")
+		otherP := fmt.Sprintf("/staff/processes/%d", fx.ProcessB)
+		if p := b.submit(otherP+"/questions", otherP+"/answers", url.Values{"comment_id": {fmt.Sprint(q)}, "body": {"Not my process."}}); p.Status != http.StatusNotFound {
+			t.Fatalf("answering process A's question through B: %d", p.Status)
+		}
+	})
+}
