@@ -141,6 +141,9 @@ func (s *Server) hiddenProposal(w http.ResponseWriter, r *http.Request, pc proce
 	status := http.StatusGone
 	switch m.Status {
 	case participation.StatusHidden, participation.StatusRejected:
+		if m.Reason == "" { // hidden outside moderation (an import): no reason to show
+			return false
+		}
 	case participation.StatusPending:
 		status = http.StatusNotFound
 	default:
