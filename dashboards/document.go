@@ -15,9 +15,9 @@ var Document = &Dashboard{
 	Name: "document", Title: "Document consultation", Audience: "analysts", Needs: "document",
 	Panels: []*Panel{
 		{Name: "document-sections", Title: "Sections at a glance", Queries: []string{"document-sections"}, ChartKind: "table",
-			Live: []string{"comment.created", "comment.voted", "contribution.hidden"}, Publishable: true, build: buildSections},
+			Live: []string{"comment.created", "comment.voted", "contribution.hidden", "contribution.restored"}, Publishable: true, build: buildSections},
 		{Name: "section-comments", Title: "Comments on the section", Queries: []string{"section-comments"}, ChartKind: "table",
-			Live: []string{"comment.created", "comment.voted", "contribution.hidden"}, build: buildSectionComments},
+			Live: []string{"comment.created", "comment.voted", "contribution.hidden", "contribution.restored"}, build: buildSectionComments},
 	},
 }
 

@@ -122,7 +122,7 @@ func checkComplete(t testing.TB, s participation.Store, wh *warehouse.Warehouse)
 	// Facts agree with the ledger.
 	for table, typ := range map[string]string{"proposals": "'proposal.created'", "comments": "'comment.created'", "votes": "'comment.voted'",
 		"supports": "'support.added', 'support.removed'", "survey_pages": "'survey.answered', 'survey.completed'",
-		"visits": "'visit'", "registrations": "'registration'", "consents": "'consent.given', 'consent.withdrawn'", "moderation": "'contribution.hidden'"} {
+		"visits": "'visit'", "registrations": "'registration'", "consents": "'consent.given', 'consent.withdrawn'", "moderation": "'contribution.hidden', 'contribution.restored'"} {
 		a := queryInt(t, wh, "SELECT count(*) FROM "+table)
 		b := queryInt(t, wh, "SELECT count(*) FROM events WHERE type IN ("+typ+")")
 		if a != b {

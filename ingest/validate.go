@@ -231,7 +231,7 @@ func Validate(e participation.Event) (any, error) {
 		p.Path, _, _ = strings.Cut(p.Path, "?")
 		p.Path, _, _ = strings.Cut(p.Path, "#")
 		return p, nil
-	case participation.EvContributionHidden:
+	case participation.EvContributionHidden, participation.EvContributionRestored:
 		var p hiddenPayload
 		if err := decode(e, &p); err != nil {
 			return nil, err
@@ -239,7 +239,21 @@ func Validate(e participation.Event) (any, error) {
 		if e.EntityID <= 0 || p.Kind == "" {
 			return nil, invalid("moderation without entity")
 		}
+		// The warehouse asks one thing of a moderation: do citizens see
+		// the item? Pending and rejected ones (pre-moderation) are out of
+		// the counts and themes exactly as hidden ones are.
+		if p.Status == string(participation.StatusPending) || p.Status == string(participation.StatusRejected) {
+			p.Status = string(participation.StatusHidden)
+		}
 		return p, nil
+	case participation.EvContributionReported, participation.EvOfficialAnswer:
+		// A report is not a decision: the events ledger keeps it, no
+		// count changes until a moderator (or the auto-hide) decides. An
+		// official answer is not a citizen's input: no count, no theme.
+		if !json.Valid(payloadOrEmpty(e.Payload)) {
+			return nil, invalid("payload is not JSON")
+		}
+		return emptyPayload{}, nil
 	case participation.EvPhaseOpened, participation.EvPhaseClosed:
 		var p phasePayload
 		if err := decode(e, &p); err != nil {

@@ -248,6 +248,9 @@ type Comment struct {
 	Disagree      int         `db:"disagree" json:"disagree"`
 	Pass          int         `db:"pass" json:"pass"`
 	CreatedAt     time.Time   `db:"created_at" json:"created_at"`
+	// Official marks an answer the institution gave (AnswerAsInstitution):
+	// pages show it apart, as the institution's.
+	Official bool `db:"official" json:"official,omitempty"`
 	// OnEarlierVersion marks a section comment written on a version of the
 	// section whose text has changed since (ListComments sets it).
 	OnEarlierVersion bool      `db:"-" json:"on_earlier_version,omitempty"`

@@ -117,6 +117,9 @@ type Store interface {
 	// Officials' dashboard decisions (decisions.go).
 	Decisions
 
+	// Reports and moderators' decisions (moderation.go).
+	Moderation
+
 	// Visits are appended to the outbox only.
 	RecordVisit(ctx context.Context, v Visit) error
 

@@ -35,6 +35,7 @@ func (s *Server) registerPages(reg Registrar) {
 	reg.HandleFunc("verify", "GET", "/p/{slug}/verify", Public, s.verifyPage)
 	reg.HandleFunc("verify.submit", "POST", "/p/{slug}/verify", Participant, s.verifySubmit)
 	reg.HandleFunc("me", "GET", "/me", Participant, s.mePage)
+	s.registerModeration(reg)
 }
 
 // maxUploadBody fits five pictures at the per-file limit plus the text.
@@ -271,6 +272,8 @@ type proposalData struct {
 	Region    string     // name of the proposal's region
 	Map       *regionMap // the region set's map, when the proposal has a point
 	Point     *mapPoint  // the proposal's point, or nil
+	// Hidden are the comments moderators hid, shown as their reason.
+	Hidden []participation.Moderated
 }
 
 func (s *Server) loadProposal(r *http.Request, pc processCtx) (participation.Proposal, participation.Component, error) {
@@ -304,6 +307,9 @@ func (s *Server) proposalData(r *http.Request, pc processCtx) (proposalData, err
 	if d.Comments, err = s.store.ListComments(r.Context(), participation.TargetProposal, p.ID); err != nil {
 		return d, err
 	}
+	if d.Hidden, err = s.store.HiddenComments(r.Context(), participation.TargetProposal, p.ID); err != nil {
+		return d, err
+	}
 	me, err := s.participant(r)
 	if err != nil {
 		return d, err
@@ -326,6 +332,9 @@ func (s *Server) proposalPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d, err := s.proposalData(r, pc)
+	if participation.IsNotFound(err) && s.hiddenProposal(w, r, pc) {
+		return
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return

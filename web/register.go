@@ -188,6 +188,10 @@ type meData struct {
 	// message (messages.go); Saved says they were just stored.
 	Messages []messagePref
 	Saved    bool
+	// Mod holds the moderation state of the citizen's proposals and
+	// comments that were reported or decided on ("proposal:12" → …), so
+	// the author reads why one is not shown (moderation.go).
+	Mod map[string]participation.Moderated
 }
 
 // supportedView is a proposal the citizen supports, with whether the
@@ -223,6 +227,9 @@ func (s *Server) meData(r *http.Request, participantID int64) (meData, error) {
 	d := meData{Slugs: map[int64]string{}, Titles: map[int64]string{}}
 	var err error
 	if d.Subs, err = s.store.MySubmissions(r.Context(), participantID); err != nil {
+		return d, err
+	}
+	if d.Mod, err = s.myModeration(r, d.Subs); err != nil {
 		return d, err
 	}
 	// The processes the citizen took part in, once each; a process that is

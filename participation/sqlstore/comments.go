@@ -83,7 +83,13 @@ func (s *Store) CreateComment(ctx context.Context, c participation.Comment) (int
 		ev := event{typ: participation.EvCommentCreated, processID: t.ProcessID, componentID: t.ComponentID,
 			participantID: c.ParticipantID, region: t.region(),
 			payload: commentCreated{c.TargetKind, c.TargetID, c.ParentID, c.Kind, c.Body, c.ProposedText}}
-		if w.fused() {
+		// A pre-moderated component's comment takes the step-by-step path,
+		// which can hold it as pending in the same transaction.
+		held, err := w.IsPremoderated(ctx, t.ComponentID)
+		if err != nil {
+			return err
+		}
+		if w.fused() && !held {
 			evArgs, err := w.fusedEventArgs(ctx, ev)
 			if err != nil {
 				return err
@@ -94,7 +100,6 @@ func (s *Store) CreateComment(ctx context.Context, c participation.Comment) (int
 			w.emitted()
 			return nil
 		}
-		var err error
 		if id, err = w.insertID(ctx, "insert-comment", row...); err != nil {
 			return fmt.Errorf("store: unable to create comment: %w", err)
 		}
@@ -102,7 +107,12 @@ func (s *Store) CreateComment(ctx context.Context, c participation.Comment) (int
 			return err
 		}
 		ev.entityID = id
-		return w.emit(ctx, ev)
+		if err := w.emit(ctx, ev); err != nil || !held {
+			return err
+		}
+		return w.holdIfPremoderated(ctx, participation.ContributionRef{Kind: participation.ContribComment, ID: id},
+			contribution{ProcessID: t.ProcessID, ComponentID: t.ComponentID, ParticipantID: c.ParticipantID,
+				Status: participation.StatusPublished, TargetKind: c.TargetKind, TargetID: c.TargetID})
 	})
 	return id, err
 }
@@ -291,7 +301,13 @@ func (s *Store) VoteComment(ctx context.Context, commentID, participantID int64,
 		counts := []any{d[participation.VoteAgree], d[participation.VoteDisagree], d[participation.VotePass]}
 		ev := event{typ: participation.EvCommentVoted, processID: t.ProcessID, componentID: t.ComponentID,
 			entityID: commentID, participantID: participantID, region: t.region(), payload: commentVoted{v, prev}}
-		if w.fused() {
+		// A pre-moderated component's comment takes the step-by-step path,
+		// which can hold it as pending in the same transaction.
+		held, err := w.IsPremoderated(ctx, t.ComponentID)
+		if err != nil {
+			return err
+		}
+		if w.fused() && !held {
 			evArgs, err := w.fusedEventArgs(ctx, ev)
 			if err != nil {
 				return err

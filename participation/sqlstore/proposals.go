@@ -69,9 +69,13 @@ func (s *Store) CreateProposal(ctx context.Context, p participation.Proposal) (i
 				return fmt.Errorf("store: unable to store proposal image: %w", err)
 			}
 		}
-		return w.emit(ctx, event{typ: participation.EvProposalCreated, processID: t.ProcessID, componentID: p.ComponentID,
+		if err := w.emit(ctx, event{typ: participation.EvProposalCreated, processID: t.ProcessID, componentID: p.ComponentID,
 			entityID: id, participantID: p.ParticipantID, region: t.region(),
-			payload: proposalCreated{p.Title, p.Description, p.BudgetMinor, tags, p.RegionCode, p.Lat, p.Lng}})
+			payload: proposalCreated{p.Title, p.Description, p.BudgetMinor, tags, p.RegionCode, p.Lat, p.Lng}}); err != nil {
+			return err
+		}
+		return w.holdIfPremoderated(ctx, participation.ContributionRef{Kind: participation.ContribProposal, ID: id},
+			contribution{ProcessID: t.ProcessID, ComponentID: p.ComponentID, ParticipantID: p.ParticipantID, Status: participation.StatusPublished})
 	})
 	return id, err
 }

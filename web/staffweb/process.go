@@ -1,6 +1,7 @@
 package staffweb
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strconv"
@@ -38,6 +39,9 @@ type ProcessLink struct {
 	Needs participation.ComponentKind
 	// Group places the link on the process page (GroupPages when zero).
 	Group LinkGroup
+	// Count, when set, is shown beside the label (the moderation queue's
+	// open items); a failure to count leaves the label alone.
+	Count func(ctx context.Context, processID int64) (int, error)
 }
 
 // AddProcessLink adds a link to every process's staff page. Call it before
@@ -143,6 +147,11 @@ func (a *Area) linksFor(r *http.Request, u staff.User, p participation.Process) 
 			continue
 		}
 		v := linkView{Label: loc.T(l.Label), URL: l.Path(p.ID)}
+		if l.Count != nil {
+			if n, err := l.Count(r.Context(), p.ID); err == nil {
+				v.Label += " (" + strconv.Itoa(n) + ")"
+			}
+		}
 		if l.Group == GroupWorkspace {
 			workspace = append(workspace, v)
 		} else {

@@ -78,4 +78,6 @@ func (ws *Workspace) routes(reg web.Registrar) {
 	reg.HandleFunc("api.ws.phases.add", post, A+"/phases", edit, ws.apiAddPhase)
 	reg.HandleFunc("api.ws.phase", put, A+"/phases/{phase:[0-9]+}", edit, ws.apiSavePhase)
 	reg.HandleFunc("api.ws.phase.delete", del, A+"/phases/{phase:[0-9]+}", edit, ws.apiDeletePhase)
+
+	ws.moderationRoutes(reg)
 }

@@ -88,6 +88,10 @@ type Store interface {
 	Phases
 	Components
 	Translations
+	// Reports and moderators' decisions, official answers (moderation.go,
+	// answers.go).
+	participation.Moderation
+	GetComment(ctx context.Context, id int64) (participation.Comment, error)
 }
 
 // PhaseScheduler schedules the jobs that open and close a process's phases
@@ -243,8 +247,15 @@ func (ws *Workspace) Attach(site *web.Server, area *staffweb.Area) {
 	area.AddHomeLink(staffweb.HomeLink{Label: "workspace.new", Perm: staff.CreateProcess, Path: "/staff/processes/new"})
 	for _, l := range []struct{ label, path string }{
 		{"workspace.setup", "/setup"}, {"workspace.strategy", "/strategy"}, {"workspace.phases", "/phases"},
+		{"workspace.questions", "/questions"},
 	} {
 		area.AddProcessLink(staffweb.ProcessLink{Label: l.label, Perm: staff.EditProcess, Group: staffweb.GroupWorkspace,
 			Path: func(id int64) string { return processPath(id) + l.path }})
 	}
+	// The moderation queue, with its open items counted on the staff home.
+	area.AddProcessLink(staffweb.ProcessLink{Label: "moderation.queue", Perm: staff.Moderate, Path: QueuePath,
+		Count: func(ctx context.Context, id int64) (int, error) {
+			_, n, err := ws.store.ModerationQueue(ctx, participation.QueueFilter{ProcessID: id, Limit: 1})
+			return n, err
+		}})
 }

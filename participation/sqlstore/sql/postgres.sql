@@ -99,7 +99,7 @@ WITH r AS (
                     WHERE pr.process_id = c.process_id AND pr.participant_id = pa.id), '') END
             FROM participants pa WHERE pa.id = $2) AS region
     FROM sections x JOIN components c ON c.id = x.component_id JOIN processes p ON p.id = c.process_id
-    WHERE x.id = $1 AND c.kind = 'document' AND p.published
+    WHERE x.id = $1 AND c.kind = 'document' AND p.published AND NOT c.premoderated
       AND EXISTS (SELECT 1 FROM phase_components pc JOIN phases ph ON ph.id = pc.phase_id
           WHERE pc.component_id = c.id AND ph.starts_at <= $3 AND ph.ends_at > $3)
       AND (p.mode <> 'registered'
@@ -131,7 +131,7 @@ WITH r AS (
                     WHERE pr.process_id = c.process_id AND pr.participant_id = pa.id), '') END
             FROM participants pa WHERE pa.id = $2) AS region
     FROM proposals x JOIN components c ON c.id = x.component_id JOIN processes p ON p.id = c.process_id
-    WHERE x.id = $1 AND x.status = 'published' AND c.kind = 'proposals' AND p.published
+    WHERE x.id = $1 AND x.status = 'published' AND c.kind = 'proposals' AND p.published AND NOT c.premoderated
       AND EXISTS (SELECT 1 FROM phase_components pc JOIN phases ph ON ph.id = pc.phase_id
           WHERE pc.component_id = c.id AND ph.starts_at <= $3 AND ph.ends_at > $3)
       AND (p.mode <> 'registered'

@@ -343,12 +343,14 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
 
 -- name: get-comment
 SELECT id, process_id, component_id, target_kind, target_id, parent_id, participant_id, kind, body,
-    proposed_text, status, agree, disagree, pass, created_at
+    proposed_text, status, agree, disagree, pass, created_at,
+    (official_staff_id <> 0) AS official
 FROM comments WHERE id = ?
 
 -- name: list-comments
 SELECT id, process_id, component_id, target_kind, target_id, parent_id, participant_id, kind, body,
-    proposed_text, status, agree, disagree, pass, created_at
+    proposed_text, status, agree, disagree, pass, created_at,
+    (official_staff_id <> 0) AS official
 FROM comments WHERE target_kind = ? AND target_id = ? AND status = 'published'
 ORDER BY created_at, id
 

@@ -113,7 +113,8 @@ UPDATE sections SET lineage_id = ? WHERE id = ?
 -- the version each was written on.
 -- name: list-lineage-comments
 SELECT c.id, c.process_id, c.component_id, c.target_kind, c.target_id, c.parent_id, c.participant_id, c.kind, c.body,
-    c.proposed_text, c.status, c.agree, c.disagree, c.pass, c.created_at, x.version AS section_version
+    c.proposed_text, c.status, c.agree, c.disagree, c.pass, c.created_at, x.version AS section_version,
+    (c.official_staff_id <> 0) AS official
 FROM comments c JOIN sections x ON x.id = c.target_id
 WHERE c.target_kind = 'section' AND x.component_id = ? AND x.lineage_id = ? AND x.version <= ?
   AND c.status = 'published'
