@@ -117,6 +117,10 @@ type Store interface {
 	// Officials' dashboard decisions (decisions.go).
 	Decisions
 
+	// Criteria, scores, proposal decisions, section responses and survey
+	// takeaways (assessment.go).
+	Assessment
+
 	// Visits are appended to the outbox only.
 	RecordVisit(ctx context.Context, v Visit) error
 
