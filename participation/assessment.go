@@ -181,7 +181,7 @@ func CheckDecision(from, to AssessmentState, reason string) error {
 	}
 	switch {
 	case NeedsReason(to) && strings.TrimSpace(reason) == "":
-		v.Add("reason", "err.reason_required", "say publicly why")
+		v.Add("reason", "err.decision_reason", "say publicly why")
 	case utf8.RuneCountInString(reason) > AssessTextMax:
 		v.Add("reason", "err.too_long", "must be at most %d characters", AssessTextMax)
 	}
@@ -275,6 +275,8 @@ type Assessment interface {
 	// component's document; SectionResponses lists them by section.
 	SaveSectionResponse(ctx context.Context, r SectionResponse) error
 	SectionResponses(ctx context.Context, componentID int64) ([]SectionResponse, error)
+	// DocumentVersion returns one version of a document with its sections.
+	DocumentVersion(ctx context.Context, componentID int64, version int) (Document, error)
 
 	// SaveTakeaway records a takeaway (an empty text removes it).
 	SaveTakeaway(ctx context.Context, t SurveyTakeaway) error

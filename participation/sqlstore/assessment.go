@@ -16,6 +16,7 @@ var assessmentStatements = []string{
 	"get-proposal-decision", "insert-proposal-decision", "update-proposal-decision", "list-proposal-decisions",
 	"section-component", "upsert-section-response", "list-section-responses",
 	"question-component", "upsert-takeaway", "delete-takeaway", "list-takeaways",
+	"document-version",
 }
 
 func init() {
@@ -374,4 +375,21 @@ func (s *Store) Takeaways(ctx context.Context, componentID int64) ([]participati
 		out[i].UpdatedAt = out[i].UpdatedAt.UTC()
 	}
 	return out, nil
+}
+
+// DocumentVersion returns one version of a document with its sections (the
+// one citizens commented on, which the section responses answer).
+func (s *Store) DocumentVersion(ctx context.Context, componentID int64, version int) (participation.Document, error) {
+	var d participation.Document
+	if err := s.get(ctx, &d, "document-version", componentID, version); err != nil {
+		if noRows(err) {
+			return d, notFound("version", "document version")
+		}
+		return d, fmt.Errorf("store: unable to get document version %d: %w", version, err)
+	}
+	d.CreatedAt = d.CreatedAt.UTC()
+	if err := s.sel(ctx, &d.Sections, "list-sections", componentID, d.Version); err != nil {
+		return d, fmt.Errorf("store: unable to list sections: %w", err)
+	}
+	return d, nil
 }

@@ -203,7 +203,7 @@ func TestDecisionReasonRequired(t *testing.T) {
 			n := x.count()
 			for _, reason := range []string{"", "  \n "} {
 				_, err := x.s.Decide(x.ctx, p, participation.AssessUnderAssessment, to, reason, 7)
-				wantField(t, err, "reason", "err.reason_required")
+				wantField(t, err, "reason", "err.decision_reason")
 			}
 			_, err := x.s.Decide(x.ctx, p, participation.AssessUnderAssessment, to, strings.Repeat("r", participation.AssessTextMax+1), 7)
 			wantField(t, err, "reason", "err.too_long")

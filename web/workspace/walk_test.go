@@ -34,8 +34,12 @@ func (fx *fixture) fresh(t *testing.T, n int) map[string]string {
 	ph, err := fx.Store.AddPhase(ctx, participation.Phase{ProcessID: fx.ProcessA, Name: fmt.Sprintf("Walk phase %d", n),
 		StartsAt: start, EndsAt: start.Add(24 * time.Hour)})
 	must(t, err)
+	cr, err := fx.Store.SaveCriterion(ctx, participation.Criterion{ProcessID: fx.ProcessA, Name: fmt.Sprintf("Walk criterion %d", n)})
+	must(t, err)
+	prop := fx.proposalIn(t, fmt.Sprintf("Walk idea %d", n))
 	return map[string]string{"process": fmt.Sprint(fx.ProcessA), "component": fmt.Sprint(comp),
-		"question": fmt.Sprint(sv.Questions[0].ID), "phase": fmt.Sprint(ph), "lang": "sw"}
+		"question": fmt.Sprint(sv.Questions[0].ID), "phase": fmt.Sprint(ph), "lang": "sw",
+		"criterion": fmt.Sprint(cr.ID), "proposal": fmt.Sprint(prop)}
 }
 
 // TestRoleRouteWalk requests every workspace route (pages and staff API) as

@@ -88,6 +88,7 @@ type Store interface {
 	Phases
 	Components
 	Translations
+	Assessments
 }
 
 // PhaseScheduler schedules the jobs that open and close a process's phases
@@ -243,6 +244,7 @@ func (ws *Workspace) Attach(site *web.Server, area *staffweb.Area) {
 	area.AddHomeLink(staffweb.HomeLink{Label: "workspace.new", Perm: staff.CreateProcess, Path: "/staff/processes/new"})
 	for _, l := range []struct{ label, path string }{
 		{"workspace.setup", "/setup"}, {"workspace.strategy", "/strategy"}, {"workspace.phases", "/phases"},
+		{"workspace.assessment", "/assessment"},
 	} {
 		area.AddProcessLink(staffweb.ProcessLink{Label: l.label, Perm: staff.EditProcess, Group: staffweb.GroupWorkspace,
 			Path: func(id int64) string { return processPath(id) + l.path }})

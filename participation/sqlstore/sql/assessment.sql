@@ -84,3 +84,7 @@ DELETE FROM survey_takeaways WHERE component_id = ? AND page = ? AND question_id
 -- name: list-takeaways
 SELECT component_id, page, question_id, text, staff_id, updated_at
 FROM survey_takeaways WHERE component_id = ? ORDER BY page, question_id
+
+-- name: document-version
+-- One version of a document, which the "you said / we did" answers.
+SELECT component_id, version, title, created_at FROM documents WHERE component_id = ? AND version = ?
