@@ -271,6 +271,9 @@ type proposalData struct {
 	Region    string     // name of the proposal's region
 	Map       *regionMap // the region set's map, when the proposal has a point
 	Point     *mapPoint  // the proposal's point, or nil
+	// Decision is where the proposal stands in its assessment, with the
+	// officials' public reason.
+	Decision participation.ProposalDecision
 }
 
 func (s *Server) loadProposal(r *http.Request, pc processCtx) (participation.Proposal, participation.Component, error) {
@@ -302,6 +305,9 @@ func (s *Server) proposalData(r *http.Request, pc processCtx) (proposalData, err
 		d.Point = d.Map.point(p.Lat, p.Lng)
 	}
 	if d.Comments, err = s.store.ListComments(r.Context(), participation.TargetProposal, p.ID); err != nil {
+		return d, err
+	}
+	if d.Decision, err = s.store.Decision(r.Context(), p.ID); err != nil {
 		return d, err
 	}
 	me, err := s.participant(r)
