@@ -50,7 +50,26 @@ func decide(t testing.TB, w *world, rng *rand.Rand) {
 	if _, _, err := s.SetCampaignCounting(ctx, participation.CampaignCounting{ProcessID: w.reg, CountOnce: false, StaffID: 4}); err != nil {
 		t.Fatal(err)
 	}
+	advanceProposals(t, w, rng)
 	w.act(t, rng, 20)
+}
+
+// advanceProposals moves some proposals one step along the assessment state
+// machine (the last choice where there are several), with a reason.
+func advanceProposals(t testing.TB, w *world, rng *rand.Rand) {
+	t.Helper()
+	for i, p := range w.proposals {
+		if i >= 6 {
+			break
+		}
+		d := must(w.s.Decision(w.ctx, p))(t)
+		next := participation.NextAssessmentStates(d.State)
+		if len(next) == 0 {
+			continue
+		}
+		to := next[(i+rng.IntN(2))%len(next)]
+		must(w.s.Decide(w.ctx, p, d.State, to, fmt.Sprintf("reason %d for %s", i, to), 3))(t)
+	}
 }
 
 // storeDecisions is the store's decisions as the warehouse tables would
@@ -72,6 +91,11 @@ func storeDecisions(t testing.TB, s *sqlstore.Store) map[string][]string {
 			out["campaign_counting"] = append(out["campaign_counting"], fmt.Sprintf("%d %t", c.ProcessID, c.CountOnce))
 		}
 	}
+	for _, p := range ps {
+		for _, d := range must(s.ProposalDecisions(ctx, p.ID))(t) {
+			out["proposal_decisions"] = append(out["proposal_decisions"], fmt.Sprintf("%d %d %s %s", d.ProposalID, d.ProcessID, d.State, d.Reason))
+		}
+	}
 	for _, e := range must(s.ThemeEdits(ctx, 0))(t) {
 		out["theme_edits"] = append(out["theme_edits"], fmt.Sprintf("%d %d %s %d %s %d %d %s %d", e.ID, e.ProcessID, e.Scope, e.ScopeID, e.Kind, e.ThemeID, e.OtherID, e.Label, e.StaffID))
 	}
@@ -86,10 +110,11 @@ func storeDecisions(t testing.TB, s *sqlstore.Store) map[string][]string {
 func warehouseDecisions(t testing.TB, wh *warehouse.Warehouse, schema string) map[string][]string {
 	t.Helper()
 	queries := map[string]string{
-		"dash_alert_rules":  `SELECT format('{} {} {} {:.2f} {}', rule_id, process_id, kind, threshold, window_hours) FROM %s.dash_alert_rules`,
-		"dash_published":    `SELECT format('{} {} {}', process_id, panel, position) FROM %s.dash_published`,
-		"campaign_counting": `SELECT format('{} {}', process_id, count_once) FROM %s.campaign_counting`,
-		"theme_edits":       `SELECT format('{} {} {} {} {} {} {} {} {}', edit_id, process_id, scope, scope_id, kind, theme_id, other_id, label, staff_id) FROM %s.theme_edits`,
+		"dash_alert_rules":   `SELECT format('{} {} {} {:.2f} {}', rule_id, process_id, kind, threshold, window_hours) FROM %s.dash_alert_rules`,
+		"dash_published":     `SELECT format('{} {} {}', process_id, panel, position) FROM %s.dash_published`,
+		"campaign_counting":  `SELECT format('{} {}', process_id, count_once) FROM %s.campaign_counting`,
+		"proposal_decisions": `SELECT format('{} {} {} {}', proposal_id, process_id, state, reason) FROM %s.proposal_decisions`,
+		"theme_edits":        `SELECT format('{} {} {} {} {} {} {} {} {}', edit_id, process_id, scope, scope_id, kind, theme_id, other_id, label, staff_id) FROM %s.theme_edits`,
 	}
 	out := map[string][]string{}
 	for table, q := range queries {

@@ -70,6 +70,9 @@ func (in *Ingester) facts(ctx context.Context, b *batch) error {
 			out.Decisions = append(out.Decisions, warehouse.Decision{Seq: e.Seq, Op: warehouse.EditTheme, ProcessID: e.ProcessID, ID: e.EntityID, At: at, Kind: p.Kind, Scope: p.Scope, ScopeID: p.ScopeID, ThemeID: p.ThemeID, OtherID: p.OtherID, Label: strings.TrimSpace(p.Label), StaffID: p.StaffID})
 		case countingPayload:
 			out.Decisions = append(out.Decisions, warehouse.Decision{Seq: e.Seq, Op: warehouse.SetCounting, ProcessID: e.ProcessID, At: at, CountOnce: p.CountOnce})
+		case decidedPayload:
+			out.Decisions = append(out.Decisions, warehouse.Decision{Seq: e.Seq, Op: warehouse.DecideProposal, ProcessID: e.ProcessID, ID: e.EntityID, At: at,
+				State: string(p.To), Reason: p.Reason, Decided: participation.IsDecided(p.To)})
 		case emptyPayload:
 			switch e.Type {
 			case participation.EvSupportAdded:

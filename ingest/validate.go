@@ -103,6 +103,14 @@ type countingPayload struct {
 	CountOnce bool `json:"count_once"`
 }
 
+// decidedPayload is a proposal's assessment state changing
+// (participation/assessment.go).
+type decidedPayload struct {
+	From   participation.AssessmentState `json:"from"`
+	To     participation.AssessmentState `json:"to"`
+	Reason string                        `json:"reason"`
+}
+
 // item is one event travelling through the steps: the decoded payload, the
 // reason it was dropped (if it was) and its participant's pseudonym.
 type item struct {
@@ -266,7 +274,27 @@ func Validate(e participation.Event) (any, error) {
 	case participation.EvAlertRuleAdded, participation.EvAlertRuleDeleted, participation.EvPanelPublished,
 		participation.EvPanelUnpublished, participation.EvThemeEdited, participation.EvCampaignCountingSet:
 		return validateDecision(e)
-	case participation.EvProcessChanged, participation.EvSurveyChanged, participation.EvDocumentPublished,
+	case participation.EvProposalDecided:
+		var p decidedPayload
+		if err := decode(e, &p); err != nil {
+			return nil, err
+		}
+		if e.ProcessID <= 0 || e.EntityID <= 0 {
+			return nil, invalid("decision without its process or proposal")
+		}
+		if !participation.CanMove(p.From, p.To) {
+			return nil, invalid("decision %s → %s", p.From, p.To)
+		}
+		if participation.NeedsReason(p.To) && strings.TrimSpace(p.Reason) == "" {
+			return nil, invalid("decision %s without its reason", p.To)
+		}
+		p.Reason = strings.TrimSpace(p.Reason)
+		return p, nil
+	// The rest of the assessment (criteria, scores, responses, takeaways)
+	// stays in the store until a warehouse table needs it.
+	case participation.EvCriterionSet, participation.EvCriterionDeleted, participation.EvProposalScored,
+		participation.EvSectionResponded, participation.EvSurveyTakeawaySet,
+		participation.EvProcessChanged, participation.EvSurveyChanged, participation.EvDocumentPublished,
 		participation.EvParticipantJoined,
 		participation.EvProcessState:
 		if !json.Valid(payloadOrEmpty(e.Payload)) {

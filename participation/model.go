@@ -99,6 +99,8 @@ type Process struct {
 	PrivacyNotice *PrivacyNotice `db:"-" json:"privacy_notice,omitempty"`
 	Phases        []Phase        `db:"-" json:"phases,omitempty"`
 	Components    []Component    `db:"-" json:"components,omitempty"`
+	// Criteria are what its proposals are assessed against (assessment.go).
+	Criteria []Criterion `db:"-" json:"criteria,omitempty"`
 }
 
 // PrivacyNotice is one version of a process's privacy notice. Publishing a new

@@ -119,6 +119,9 @@ type Store interface {
 
 	// Reports and moderators' decisions (moderation.go).
 	Moderation
+	// Criteria, scores, proposal decisions, section responses and survey
+	// takeaways (assessment.go).
+	Assessment
 
 	// Visits are appended to the outbox only.
 	RecordVisit(ctx context.Context, v Visit) error

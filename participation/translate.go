@@ -38,6 +38,10 @@ func translatable(p Process, docs []Document, surveys []Survey) []fieldText {
 		add(EntityComponent, c.ID, "title", c.Title)
 		add(EntityComponent, c.ID, "description", c.Description)
 	}
+	for _, c := range p.Criteria {
+		add(EntityCriterion, c.ID, "name", c.Name)
+		add(EntityCriterion, c.ID, "description", c.Description)
+	}
 	for _, d := range docs {
 		add(EntityComponent, d.ComponentID, "document_title", d.Title)
 		for _, s := range d.Sections {
@@ -72,6 +76,8 @@ func TranslatableField(e EntityKind, field string) bool {
 		return field == "title" || field == "description" || field == "document_title"
 	case EntitySection:
 		return field == "heading" || field == "body"
+	case EntityCriterion:
+		return field == "name" || field == "description"
 	case EntityQuestion:
 		if field == "prompt" || field == "help" {
 			return true

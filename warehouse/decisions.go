@@ -9,7 +9,8 @@ import (
 
 // Officials' decisions, as the outbox carries them from the store: each one
 // replaces or removes a row of the tables the dashboards read them from
-// (dash_alert_rules, dash_published, theme_edits, campaign_counting). They
+// (dash_alert_rules, dash_published, theme_edits, campaign_counting,
+// proposal_decisions). They
 // are derived state like the facts: a rebuild from the outbox reproduces
 // them, and CopyOtherTablesFrom leaves them alone.
 
@@ -21,6 +22,7 @@ const (
 	UnpublishPanel  = "panel.unpublished"
 	EditTheme       = "theme.edited"
 	SetCounting     = "campaign_counting.set"
+	DecideProposal  = "proposal.decided"
 )
 
 // Decision is one decision event. Which fields count depends on Op: ID is
@@ -46,17 +48,24 @@ type Decision struct {
 	StaffID          int64
 
 	CountOnce bool
+
+	// DecideProposal: ID is the proposal, State its new state, Reason the
+	// public reason, Decided whether State is a decision (IsDecided).
+	State   string
+	Reason  string
+	Decided bool
 }
 
 // DecisionTables hold the officials' decisions: rebuilt from the outbox,
 // compared row for row by the rebuild test, never copied over.
-var DecisionTables = []string{"dash_alert_rules", "dash_published", "theme_edits", "campaign_counting"}
+var DecisionTables = []string{"dash_alert_rules", "dash_published", "theme_edits", "campaign_counting", "proposal_decisions"}
 
 var decisionStatementNames = []string{
 	"decision-delete-alert-rule", "decision-insert-alert-rule",
 	"decision-delete-panel", "decision-insert-panel",
 	"decision-delete-theme-edit", "decision-insert-theme-edit",
 	"decision-delete-counting", "decision-insert-counting",
+	"decision-upsert-proposal",
 }
 
 // writeDecisions applies a batch's decisions in outbox order (a rule added
@@ -87,6 +96,12 @@ func (w *Warehouse) writeDecisions(ctx context.Context, conn driver.Conn, ds []D
 		case SetCounting:
 			steps = []stmt{{"decision-delete-counting", []any{d.ProcessID}},
 				{"decision-insert-counting", []any{d.ProcessID, d.CountOnce, at}}}
+		case DecideProposal:
+			var first any
+			if d.Decided {
+				first = at
+			}
+			steps = []stmt{{"decision-upsert-proposal", []any{d.ID, d.ProcessID, d.State, d.Reason, at, first}}}
 		default:
 			return fmt.Errorf("warehouse: unknown decision %q (seq %d)", d.Op, d.Seq)
 		}

@@ -98,6 +98,12 @@ func (s *Server) localise(r *http.Request, pc *processCtx) error {
 		co.Title = c.text(participation.EntityComponent, co.ID, "title", co.Title)
 		co.Description = c.text(participation.EntityComponent, co.ID, "description", co.Description)
 	}
+	p.Criteria = append([]participation.Criterion(nil), p.Criteria...)
+	for i := range p.Criteria {
+		cr := &p.Criteria[i]
+		cr.Name = c.text(participation.EntityCriterion, cr.ID, "name", cr.Name)
+		cr.Description = c.text(participation.EntityCriterion, cr.ID, "description", cr.Description)
+	}
 	return nil
 }
 

@@ -274,6 +274,9 @@ type proposalData struct {
 	Point     *mapPoint  // the proposal's point, or nil
 	// Hidden are the comments moderators hid, shown as their reason.
 	Hidden []participation.Moderated
+	// Decision is where the proposal stands in its assessment, with the
+	// officials' public reason.
+	Decision participation.ProposalDecision
 }
 
 func (s *Server) loadProposal(r *http.Request, pc processCtx) (participation.Proposal, participation.Component, error) {
@@ -308,6 +311,9 @@ func (s *Server) proposalData(r *http.Request, pc processCtx) (proposalData, err
 		return d, err
 	}
 	if d.Hidden, err = s.store.HiddenComments(r.Context(), participation.TargetProposal, p.ID); err != nil {
+		return d, err
+	}
+	if d.Decision, err = s.store.Decision(r.Context(), p.ID); err != nil {
 		return d, err
 	}
 	me, err := s.participant(r)

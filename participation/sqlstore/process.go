@@ -331,6 +331,9 @@ func (s *Store) getProcess(ctx context.Context, stmt string, key any, onlyPublis
 	if p.Components, err = s.components(ctx, p.ID); err != nil {
 		return p, err
 	}
+	if p.Criteria, err = s.Criteria(ctx, p.ID); err != nil {
+		return p, err
+	}
 	return p, nil
 }
 

@@ -20,3 +20,9 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
 DELETE FROM campaign_counting WHERE process_id = ?;
 -- name: decision-insert-counting
 INSERT INTO campaign_counting (process_id, count_once, set_at) VALUES (?, ?, ?);
+
+-- name: decision-upsert-proposal
+-- The latest state wins; the first decision's time stays.
+INSERT INTO proposal_decisions (proposal_id, process_id, state, reason, decided_at, first_decided_at) VALUES (?, ?, ?, ?, ?, ?)
+ON CONFLICT (proposal_id) DO UPDATE SET state = excluded.state, reason = excluded.reason, decided_at = excluded.decided_at,
+    first_decided_at = coalesce(proposal_decisions.first_decided_at, excluded.first_decided_at);

@@ -9,11 +9,13 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/civicpulse/civicpulse/participation"
 )
 
 // rawKey is a catalogue key shown as text: the Localizer answers a missing
 // key with the key itself.
-var rawKey = regexp.MustCompile(`>[^<]*\b((?:ws|field|hint|err|setup|state|state_help|to|kind|qtype|lang|level|scope|mode|pf|move|form|survey|document|phases|regions|translations|strategy|participation|privacy|proposals|component|new|nav|tr|status)\.[a-z_]+)\b`)
+var rawKey = regexp.MustCompile(`>[^<]*\b((?:ws|field|hint|err|setup|state|state_help|to|kind|qtype|lang|level|scope|mode|pf|move|form|survey|document|phases|regions|translations|strategy|participation|privacy|proposals|component|new|nav|tr|status|criteria|assess|astate|responses)\.[a-z_]+)\b`)
 
 // TestPagesInBothLanguages opens every workspace page of a process with all
 // three tools in English and in Kiswahili: each answers 200, speaks the
@@ -29,6 +31,16 @@ func TestPagesInBothLanguages(t *testing.T) {
 	for _, c := range []int64{fx.Proposals, fx.Document, fx.Survey} {
 		pages = append(pages, fmt.Sprintf("%s/components/%d", P, c))
 	}
+	// Assessment: criteria, the ranking, one proposal, the answers to the
+	// document and the survey.
+	must(t, fx.Store.SetSurvey(fx.ctx, participation.Survey{ComponentID: fx.Survey, Pages: 1, Questions: []participation.Question{
+		{Page: 1, Type: participation.QText, Prompt: "What matters?"}}}))
+	if _, err := fx.Store.SaveCriterion(fx.ctx, participation.Criterion{ProcessID: fx.ProcessA, Name: "Cost"}); err != nil {
+		t.Fatal(err)
+	}
+	prop := fx.proposalIn(t, "Boreholes")
+	pages = append(pages, P+"/criteria", P+"/assessment", fmt.Sprintf("%s/proposals/%d/assess", P, prop),
+		fmt.Sprintf("%s/components/%d/responses", P, fx.Document), fmt.Sprintf("%s/components/%d/responses", P, fx.Survey))
 	seen := map[string]string{}
 	for _, lang := range []string{"en", "sw"} {
 		for _, path := range pages {

@@ -27,12 +27,12 @@ func (ws *Workspace) moderationRoutes(reg web.Registrar) {
 	edit := staffweb.Rule(staff.EditProcess)
 	const P = "/staff/processes/{process:[0-9]+}"
 	reg.HandleFunc("ws.moderate.queue", get, P+"/moderation", moderate, ws.queuePage)
-	reg.HandleFunc("ws.moderate.decide", post, P+"/moderation", moderate, ws.decide)
+	reg.HandleFunc("ws.moderate.decide", post, P+"/moderation", moderate, ws.moderateItem)
 	reg.HandleFunc("ws.moderation.settings", post, P+"/moderation/settings", edit, ws.saveModerationSettings)
 
 	const A = "/api/v1/staff/processes/{process:[0-9]+}"
 	reg.HandleFunc("api.ws.moderate.queue", get, A+"/moderation", moderate, ws.apiQueue)
-	reg.HandleFunc("api.ws.moderate.decide", post, A+"/moderation", moderate, ws.apiDecide)
+	reg.HandleFunc("api.ws.moderate.decide", post, A+"/moderation", moderate, ws.apiModerateItem)
 	ws.answerRoutes(reg)
 }
 
@@ -164,7 +164,7 @@ func (ws *Workspace) applyDecision(r *http.Request, p participation.Process, in 
 	return after, nil
 }
 
-func (ws *Workspace) decide(w http.ResponseWriter, r *http.Request) {
+func (ws *Workspace) moderateItem(w http.ResponseWriter, r *http.Request) {
 	p, err := ws.process(r)
 	if err != nil {
 		ws.fail(w, r, err)
@@ -267,7 +267,7 @@ func (ws *Workspace) apiQueue(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, "application/json", queueJSON{Items: items, Total: total})
 }
 
-func (ws *Workspace) apiDecide(w http.ResponseWriter, r *http.Request) {
+func (ws *Workspace) apiModerateItem(w http.ResponseWriter, r *http.Request) {
 	p, err := ws.process(r)
 	if err != nil {
 		ws.fail(w, r, err)

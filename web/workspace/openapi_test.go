@@ -144,4 +144,16 @@ func TestOpenAPIStaffRoutes(t *testing.T) {
 	check("GET", A, nil, 200)
 	check("GET", fmt.Sprintf("/api/v1/staff/audit?process=%d", id), nil, 200)
 	check("GET", A+"/process.json", nil, 200)
+
+	// Assessment, on the published process A with a citizen's proposal.
+	AA := fmt.Sprintf("/api/v1/staff/processes/%d", fx.ProcessA)
+	crit := check("POST", AA+"/criteria", map[string]any{"name": "Cost", "weight": 2, "scale_min": 1, "scale_max": 5}, 201)
+	check("POST", AA+"/criteria", map[string]any{"name": "Upside down", "scale_min": 5, "scale_max": 1}, 422)
+	PP := fmt.Sprintf("%s/proposals/%d", AA, fx.proposalIn(t, "Boreholes"))
+	check("PUT", PP+"/scores", map[string]any{"scores": []map[string]any{{"criterion_id": crit["id"], "score": 9}}}, 422)
+	check("PUT", PP+"/scores", map[string]any{"scores": []map[string]any{{"criterion_id": crit["id"], "score": 4, "note": "cheap"}}}, 200)
+	check("POST", PP+"/decision", map[string]any{"from": "submitted", "to": "under_assessment"}, 200)
+	check("POST", PP+"/decision", map[string]any{"from": "under_assessment", "to": "not_selected"}, 422)
+	check("POST", PP+"/decision", map[string]any{"from": "under_assessment", "to": "implemented"}, 409)
+	check("POST", PP+"/decision", map[string]any{"from": "under_assessment", "to": "not_selected", "reason": "No land"}, 200)
 }

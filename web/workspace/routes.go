@@ -59,6 +59,20 @@ func (ws *Workspace) routes(reg web.Registrar) {
 	reg.HandleFunc("ws.phase.save", post, P+"/phases/{phase:[0-9]+}", edit, ws.savePhase)
 	reg.HandleFunc("ws.phase.delete", post, P+"/phases/{phase:[0-9]+}/delete", edit, ws.deletePhase)
 
+	// Assessment (assessment.go) and the answers to the tools' input
+	// (responses.go): officials only — moderators and analysts get 403.
+	reg.HandleFunc("ws.criteria", get, P+"/criteria", edit, ws.criteriaPage)
+	reg.HandleFunc("ws.criteria.add", post, P+"/criteria", edit, ws.addCriterion)
+	reg.HandleFunc("ws.criterion.save", post, P+"/criteria/{criterion:[0-9]+}", edit, ws.saveCriterion)
+	reg.HandleFunc("ws.criterion.delete", post, P+"/criteria/{criterion:[0-9]+}/delete", edit, ws.deleteCriterion)
+	reg.HandleFunc("ws.assessment", get, P+"/assessment", edit, ws.assessmentPage)
+	reg.HandleFunc("ws.assess", get, P+"/proposals/{proposal:[0-9]+}/assess", edit, ws.assessPage)
+	reg.HandleFunc("ws.scores.save", post, P+"/proposals/{proposal:[0-9]+}/scores", edit, ws.saveScores)
+	reg.HandleFunc("ws.decide", post, P+"/proposals/{proposal:[0-9]+}/decision", edit, ws.decide)
+	reg.HandleFunc("ws.responses", get, P+"/components/{component:[0-9]+}/responses", edit, ws.responsesPage)
+	reg.HandleFunc("ws.responses.section", post, P+"/components/{component:[0-9]+}/responses", edit, ws.saveSectionResponse)
+	reg.HandleFunc("ws.responses.takeaway", post, P+"/components/{component:[0-9]+}/takeaways", edit, ws.saveTakeaway)
+
 	// The staff API: the same operations as JSON (bearer session token).
 	const A = "/api/v1/staff/processes/{process:[0-9]+}"
 	reg.HandleFunc("api.ws.create", post, "/api/v1/staff/processes", create, ws.apiCreate)
@@ -80,4 +94,7 @@ func (ws *Workspace) routes(reg web.Registrar) {
 	reg.HandleFunc("api.ws.phase.delete", del, A+"/phases/{phase:[0-9]+}", edit, ws.apiDeletePhase)
 
 	ws.moderationRoutes(reg)
+	reg.HandleFunc("api.ws.criteria.add", post, A+"/criteria", edit, ws.apiAddCriterion)
+	reg.HandleFunc("api.ws.scores", put, A+"/proposals/{proposal:[0-9]+}/scores", edit, ws.apiScores)
+	reg.HandleFunc("api.ws.decide", post, A+"/proposals/{proposal:[0-9]+}/decision", edit, ws.apiDecide)
 }

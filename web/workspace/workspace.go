@@ -92,6 +92,7 @@ type Store interface {
 	// answers.go).
 	participation.Moderation
 	GetComment(ctx context.Context, id int64) (participation.Comment, error)
+	Assessments
 }
 
 // PhaseScheduler schedules the jobs that open and close a process's phases
@@ -248,6 +249,7 @@ func (ws *Workspace) Attach(site *web.Server, area *staffweb.Area) {
 	for _, l := range []struct{ label, path string }{
 		{"workspace.setup", "/setup"}, {"workspace.strategy", "/strategy"}, {"workspace.phases", "/phases"},
 		{"workspace.questions", "/questions"},
+		{"workspace.assessment", "/assessment"},
 	} {
 		area.AddProcessLink(staffweb.ProcessLink{Label: l.label, Perm: staff.EditProcess, Group: staffweb.GroupWorkspace,
 			Path: func(id int64) string { return processPath(id) + l.path }})
