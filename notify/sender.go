@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"database/sql"
@@ -9,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	mrand "math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -236,6 +238,13 @@ func (s *Service) claim(ctx context.Context, ch Channel) ([]claimed, string, err
 	if err != nil {
 		return nil, "", fmt.Errorf("notify: unable to claim deliveries: %w", err)
 	}
+	// RETURNING comes in no particular order (on Postgres, where the
+	// updated rows landed). The messages claimed most often go first: each
+	// claim counts as an attempt, and a message left at the end of batch
+	// after batch by servers that died would give up unsent.
+	slices.SortFunc(rows, func(a, b claimed) int {
+		return cmp.Or(cmp.Compare(b.Attempts, a.Attempts), cmp.Compare(a.ID, b.ID))
+	})
 	return rows, owner, nil
 }
 

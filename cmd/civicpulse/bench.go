@@ -21,6 +21,7 @@ var benchmarks = map[string]func(ctx context.Context, args []string) (map[string
 	"dashboards": benchDashboards,
 	"text":       benchText,
 	"ingest":     benchIngest,
+	"notify":     benchNotify,
 }
 
 // runBench measures one part of civicpulse on this machine and prints its

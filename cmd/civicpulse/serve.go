@@ -85,6 +85,9 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	defer stopJobs(scheduler)
 	messages.SetKick(scheduler.KickDeliveries)
+	// Messages left queued by a server that died are sent at once, not at
+	// the periodic drain, which waits for the dead leader's lease to lapse.
+	scheduler.KickDeliveries(ctx)
 
 	secret, err := cfg.secret("CIVICPULSE_SECRET", "secret.key")
 	if err != nil {

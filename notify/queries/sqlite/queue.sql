@@ -17,9 +17,20 @@ ON CONFLICT (idem_key) DO NOTHING
 UPDATE notify_deliveries
 SET state = 'sending', attempts = attempts + 1, lease_until = ?1, lease_owner = ?2
 WHERE id IN (
-    SELECT id FROM notify_deliveries
-    WHERE channel = ?3
-      AND ((state = 'queued' AND next_attempt_at <= ?4) OR (state = 'sending' AND lease_until < ?4))
+    -- Two range scans of notify_deliveries_due, each in the index's order
+    -- and stopping at ?5 rows: one condition with OR made SQLite read every
+    -- row of the channel, sent ones included, and sort them, for each
+    -- claim (200,000 rows: ~90 ms a claim of 100, holding the write lock).
+    SELECT id FROM (
+        SELECT id, next_attempt_at FROM (
+            SELECT id, next_attempt_at FROM notify_deliveries
+            WHERE channel = ?3 AND state = 'queued' AND next_attempt_at <= ?4
+            ORDER BY next_attempt_at, id LIMIT ?5)
+        UNION ALL
+        SELECT id, next_attempt_at FROM (
+            SELECT id, next_attempt_at FROM notify_deliveries
+            WHERE channel = ?3 AND state = 'sending' AND lease_until < ?4
+            ORDER BY next_attempt_at, id LIMIT ?5))
     ORDER BY next_attempt_at, id
     LIMIT ?5)
 RETURNING id, idem_key, kind, participant_id, address, lang, payload, attempts
