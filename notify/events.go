@@ -26,7 +26,7 @@ func dispatched(t participation.EventType) bool {
 	switch t {
 	case participation.EvCommentCreated, participation.EvProposalDecided, participation.EvDocumentPublished,
 		participation.EvPhaseOpened, participation.EvPhaseClosed, participation.EvProcessState,
-		participation.EvPanelPublished, participation.EvContributionHidden:
+		participation.EvPanelPublished, participation.EvResultsPublished, participation.EvContributionHidden:
 		return true
 	}
 	return false
@@ -166,9 +166,22 @@ func (d *Dispatcher) notice(ctx context.Context, ev participation.Event, pc *pro
 			audience: participation.Audience{Kind: participation.AudienceProcess, ProcessID: pc.p.ID},
 			fields:   fixed(map[string]string{"reason": pl.Reason})}, true, nil
 
-	case participation.EvPanelPublished:
-		// Officials publish a results page panel by panel: people hear of
-		// it once a day at most, whatever the number of panels.
+	case participation.EvPanelPublished, participation.EvResultsPublished:
+		// Officials publish a results page panel by panel, and its report
+		// ("what we heard, what we did") beside them: people hear of it
+		// once a day at most, whatever the number of publications. A
+		// withdrawal tells nobody.
+		if ev.Type == participation.EvResultsPublished {
+			var pl struct {
+				Published bool `json:"published"`
+			}
+			if err := decode(ev, &pl); err != nil {
+				return n, false, err
+			}
+			if !pl.Published {
+				return n, false, nil
+			}
+		}
 		day := ev.OccurredAt.In(pc.loc).Format("2006-01-02")
 		return notice{kind: KindResults, source: fmt.Sprintf("results:%d:%s", pc.p.ID, day),
 			path:     fmt.Sprintf("/results/%d", pc.p.ID),

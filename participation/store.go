@@ -122,6 +122,8 @@ type Store interface {
 	// Criteria, scores, proposal decisions, section responses and survey
 	// takeaways (assessment.go).
 	Assessment
+	// "What we heard, what we did" (results.go).
+	Results
 
 	// Visits are appended to the outbox only.
 	RecordVisit(ctx context.Context, v Visit) error
