@@ -72,6 +72,9 @@ func (ws *Workspace) routes(reg web.Registrar) {
 	reg.HandleFunc("ws.responses", get, P+"/components/{component:[0-9]+}/responses", edit, ws.responsesPage)
 	reg.HandleFunc("ws.responses.section", post, P+"/components/{component:[0-9]+}/responses", edit, ws.saveSectionResponse)
 	reg.HandleFunc("ws.responses.takeaway", post, P+"/components/{component:[0-9]+}/takeaways", edit, ws.saveTakeaway)
+	reg.HandleFunc("ws.results", get, P+"/results", edit, ws.resultsPage)
+	reg.HandleFunc("ws.results.save", post, P+"/results", edit, ws.saveResults)
+	reg.HandleFunc("ws.results.publish", post, P+"/results/publish", edit, ws.publishResults)
 
 	// The staff API: the same operations as JSON (bearer session token).
 	const A = "/api/v1/staff/processes/{process:[0-9]+}"

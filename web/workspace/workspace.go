@@ -93,6 +93,8 @@ type Store interface {
 	participation.Moderation
 	GetComment(ctx context.Context, id int64) (participation.Comment, error)
 	Assessments
+	// The report of the results page (results.go).
+	ResultsReports
 }
 
 // PhaseScheduler schedules the jobs that open and close a process's phases
