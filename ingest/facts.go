@@ -146,8 +146,12 @@ func firstNonEmpty(a, b string) string {
 	return b
 }
 
+// processDim is a process as the warehouse keeps it. Published there means
+// citizens may read the process, closed or archived too: a process's results
+// page matters most once it has closed.
 func processDim(p participation.Process) warehouse.ProcessDim {
-	d := warehouse.ProcessDim{ProcessID: p.ID, Slug: p.Slug, Title: p.Title, Level: string(p.Level), Sector: p.Sector, Scope: string(p.Scope), Mode: string(p.Mode), TimeZone: p.TimeZone, RegionSetID: p.RegionSetID, TargetParticipants: p.TargetParticipants, BudgetMinor: p.BudgetMinor, Currency: p.Currency, Published: p.Published, StartsAt: timePtr(p.StartsAt), EndsAt: timePtr(p.EndsAt)}
+	published := p.Published || (p.State.CitizenVisible() && !p.IsTemplate)
+	d := warehouse.ProcessDim{ProcessID: p.ID, Slug: p.Slug, Title: p.Title, Level: string(p.Level), Sector: p.Sector, Scope: string(p.Scope), Mode: string(p.Mode), TimeZone: p.TimeZone, RegionSetID: p.RegionSetID, TargetParticipants: p.TargetParticipants, BudgetMinor: p.BudgetMinor, Currency: p.Currency, Published: published, StartsAt: timePtr(p.StartsAt), EndsAt: timePtr(p.EndsAt)}
 	for _, ph := range p.Phases {
 		d.Phases = append(d.Phases, warehouse.PhaseDim{PhaseID: ph.ID, Position: ph.Position, Name: ph.Name, StartsAt: timePtr(ph.StartsAt), EndsAt: timePtr(ph.EndsAt), OpenComponents: ph.OpenComponents})
 	}

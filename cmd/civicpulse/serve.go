@@ -221,7 +221,7 @@ func mountDashboards(ctx context.Context, site *web.Server, area *staffweb.Area,
 			slog.Error("insights stopped", "err", err)
 		}
 	}()
-	site.Mount(dashweb.New(dashweb.Config{Dash: d, Live: wh, Decisions: store, Audit: audit, Authorize: audit.Authorize, Regions: store,
+	site.Mount(dashweb.New(dashweb.Config{Dash: d, Live: wh, Decisions: store, Audit: audit, Authorize: audit.Authorize, Regions: store, Results: store,
 		Assets: site, Logger: slog.Default()}).Routes)
 	for _, l := range dashboardLinks() {
 		area.AddProcessLink(l)

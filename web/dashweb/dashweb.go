@@ -79,6 +79,10 @@ type Config struct {
 	// Regions gives the maps the choropleths draw: the process's own
 	// region set (the participation store). nil: an empty map.
 	Regions Regions
+	// Results reads the officials' report and decisions for the public
+	// results page (the participation store). nil: the page shows the
+	// figures and panels only.
+	Results ResultsStore
 }
 
 // Regions reads a process's region set and its map.
@@ -166,6 +170,7 @@ func (h *Handlers) Routes(_ *mux.Router, reg web.Registrar) {
 	reg.HandleFunc("dash.theme.split", http.MethodPost, "/staff/p/{process:[0-9]+}/themes/split", editRule, h.editTheme)
 	reg.HandleFunc("dash.counting", http.MethodPost, "/staff/p/{process:[0-9]+}/campaign-counting", editRule, h.setCounting)
 	reg.HandleFunc("dash.results", http.MethodGet, "/results/{process:[0-9]+}", web.Public, h.results)
+	reg.HandleFunc("dash.results.preview", http.MethodGet, "/staff/p/{process:[0-9]+}/results/preview", editRule, h.previewResults)
 	reg.HandleFunc("dash.results.panel", http.MethodGet, "/results/{process:[0-9]+}/panels/{panel}", web.Public, h.resultsPanel)
 	reg.HandleFunc("dash.map", http.MethodGet, "/staff/p/{process:[0-9]+}/regions.geojson", viewRule, h.regionMap)
 	reg.HandleFunc("dash.results.map", http.MethodGet, "/results/{process:[0-9]+}/regions.geojson", web.Public, h.regionMap)

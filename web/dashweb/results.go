@@ -9,11 +9,33 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/civicpulse/civicpulse/dashboards"
+	"github.com/civicpulse/civicpulse/participation"
 	"github.com/civicpulse/civicpulse/web/i18n"
 )
 
-// The public results page: the panels an official published, over the
-// whole process, every small count suppressed.
+// The public results page ("what we heard, what we did"): the officials'
+// summary, the key figures, every proposal's decision with its reason and
+// scores, the answers to the document and the survey, the feedback-loop
+// figures, the panels an official published (each drawn on the server and
+// again, interactive, when scripts run) and the next steps. Every count
+// goes through small-cell suppression; the page works without scripts.
+
+type figure struct{ Value, Label string }
+
+type resultsPage struct {
+	L         *i18n.Localizer
+	Title     string
+	Process   *dashboards.Process
+	Asset     func(string) string
+	Own       func(string) string
+	Preview   bool // staff preview of the page, draft or not
+	Published bool // the report is public
+	Report    bool // the report's parts show (published, or previewed)
+	R         *reportView
+	Figures   []figure
+	Feedback  []string
+	Panels    []panelLink
+}
 
 // publicProcess is the process of a public results URL; an unpublished one
 // is not found.
@@ -35,9 +57,58 @@ func (h *Handlers) results(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	h.renderResults(w, r, p, panels, false)
+}
+
+// previewResults shows officials the page as citizens will see it once the
+// report is published, whether the process is public yet or not.
+func (h *Handlers) previewResults(w http.ResponseWriter, r *http.Request) {
+	if h.cfg.Results == nil {
+		h.fail(w, r, dashboards.ErrNotFound)
+		return
+	}
+	p, err := h.cfg.Dash.Process(r.Context(), processID(r))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	pv := *p
+	pv.Published = true // the panels an official chose, as they will show
+	panels, err := h.cfg.Dash.Published(r.Context(), &pv)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	h.renderResults(w, r, p, panels, true)
+}
+
+func (h *Handlers) renderResults(w http.ResponseWriter, r *http.Request, p *dashboards.Process, panels []*dashboards.Panel, preview bool) {
+	ctx := r.Context()
 	loc := h.loc(r)
-	d := h.base(r, p, loc.T("dash.page.results"))
-	d.Public = true
+	d := resultsPage{L: loc, Title: loc.T("dash.page.results"), Process: p, Asset: h.cfg.Assets.AssetURL, Own: h.own, Preview: preview}
+	if h.cfg.Results != nil {
+		rep, v, err := report(ctx, h.cfg.Results, p.ID, loc, pick(storeTexts, r))
+		if err != nil && !participation.IsNotFound(err) {
+			h.fail(w, r, fmt.Errorf("dashweb: unable to read the results report: %w", err))
+			return
+		}
+		d.R, d.Published = &v, rep.Published()
+		d.Report = d.Published || preview
+		if d.Report {
+			d.Title = loc.T("res.title")
+		}
+	}
+	k, err := h.cfg.Dash.KeyFigures(ctx, p.ID)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	d.Figures = []figure{
+		{dashboards.RoundedCount(k.Inputs), loc.T("res.inputs")},
+		{dashboards.RoundedCount(k.Participants), loc.T("res.participants")},
+		{loc.T("res.regions_of", k.RegionsReached, k.Regions), loc.T("res.regions_reached", dashboards.SmallCell)},
+	}
 	for _, pn := range panels {
 		body := template.HTML("")
 		if rv, err := h.publicView(r, p, pn); err == nil {
@@ -51,7 +122,10 @@ func (h *Handlers) results(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Panels = append(d.Panels, panelLink{Name: pn.Name, Title: pn.TitleIn(loc), URL: fmt.Sprintf("/results/%d/panels/%s", p.ID, pn.Name), Body: body})
 	}
-	h.render(w, "page", d)
+	if preview {
+		w.Header().Set("X-Robots-Tag", "noindex")
+	}
+	h.render(w, "results", d)
 }
 
 // publicView is a published panel over the whole process, suppressed.

@@ -72,7 +72,7 @@ func fullStack(t *testing.T, liveFor time.Duration, out ...*stack) staffwebtest.
 		// Settle well above the 2 s default: under -race on a shared
 		// machine the ingester can take longer to reach a decision, and the
 		// tests read the warehouse right after the form's redirect.
-		return dashweb.New(dashweb.Config{Dash: d, Live: wh, Decisions: f.Store, Audit: f.Staff, Authorize: f.Staff.Authorize, Regions: f.Store, Assets: f.Server, LiveFor: liveFor,
+		return dashweb.New(dashweb.Config{Dash: d, Live: wh, Decisions: f.Store, Audit: f.Staff, Authorize: f.Staff.Authorize, Regions: f.Store, Results: f.Store, Assets: f.Server, LiveFor: liveFor,
 			Settle: 20 * time.Second, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}).Routes
 	}
 }
