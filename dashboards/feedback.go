@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 )
 
 // The feedback loop (issue 13): what became of citizens' input. Officials
@@ -136,7 +137,8 @@ func (d *Dashboards) feedback(ctx context.Context, v View) (*feedbackData, error
 func (fb *feedbackData) figures(v View, public bool) FeedbackFigures {
 	f := fb.fig
 	f.Public = public
-	pct := func(x float64) string { return v.F(x*100, 0) + "%" }
+	// Half a percent rounds up (5 of 8 is 63%), as people round.
+	pct := func(x float64) string { return v.N(int64(math.Round(x*100))) + "%" }
 	s := &f.Shown
 	s.Proposals, s.Decided, s.DecidedShare = v.N(f.Proposals), v.N(f.Decided), pct(f.DecidedShare)
 	s.Questions, s.Answered, s.AnsweredShare = v.N(f.Questions), v.N(f.Answered), pct(f.AnsweredShare)
