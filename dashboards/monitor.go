@@ -39,6 +39,7 @@ var Monitor = &Dashboard{
 			Live: []string{"visit"}, build: buildVisitLength},
 		{Name: "devices", Title: "Devices", Queries: []string{"devices"}, ChartKind: "bar",
 			Live: []string{"visit"}, build: buildDevices},
+		feedbackPanel,
 		{Name: "alerts", Title: "Alerts", Queries: []string{"open-alerts", "alert-rules"}, ChartKind: "table",
 			Live: []string{"*"}, build: buildAlerts},
 	},

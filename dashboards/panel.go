@@ -40,6 +40,10 @@ type Result struct {
 	Pickers []Picker
 
 	chart func(t *Table) *Chart
+	// publicSummary, when set, gives the headline figures a public page
+	// may show, read from the table once suppressed (feedback.go); a
+	// panel without it shows none there.
+	publicSummary func(t *Table) []string
 }
 
 // Dashboard is a list of panels for one audience.
@@ -126,6 +130,9 @@ func (d *Dashboards) RunPublic(ctx context.Context, p *Panel, v View) (*Result, 
 func (r *Result) suppress() {
 	r.Table.Suppress()
 	r.Summary = nil // headline figures are not broken down; keep public pages to suppressed tables
+	if r.publicSummary != nil {
+		r.Summary = r.publicSummary(&r.Table)
+	}
 	for _, p := range r.Parts {
 		p.suppress()
 	}

@@ -14,7 +14,6 @@ import (
 	"github.com/civicpulse/civicpulse/ingest"
 	"github.com/civicpulse/civicpulse/internal/sqldb/sqldbtest"
 	"github.com/civicpulse/civicpulse/participation"
-	"github.com/civicpulse/civicpulse/participation/sqlstore"
 	"github.com/civicpulse/civicpulse/warehouse"
 )
 
@@ -51,7 +50,30 @@ func decide(t testing.TB, w *world, rng *rand.Rand) {
 		t.Fatal(err)
 	}
 	advanceProposals(t, w, rng)
+	askAndAnswer(t, w, rng)
 	w.act(t, rng, 20)
+}
+
+// askAndAnswer has citizens ask three questions on the document's sections
+// and the institution answer the first (once more, through a reply to it)
+// and a plain comment: the answers of any comment reach the warehouse, the
+// questions left open are what "share answered" counts against.
+func askAndAnswer(t testing.TB, w *world, rng *rand.Rand) []int64 {
+	t.Helper()
+	var qs []int64
+	for i := range 3 {
+		p := w.people[rng.IntN(len(w.people))]
+		qs = append(qs, must(w.s.CreateComment(w.ctx, participation.Comment{TargetKind: participation.TargetSection, TargetID: w.sections[i%len(w.sections)],
+			ParticipantID: p.ID, Kind: participation.CommentQuestion, Body: fmt.Sprintf("Question %d: when will the boreholes be drilled?", i)}))(t))
+	}
+	must(w.s.AnswerAsInstitution(w.ctx, qs[0], 3, "In the next financial year."))(t)
+	reply := must(w.s.CreateComment(w.ctx, participation.Comment{TargetKind: participation.TargetSection, TargetID: w.sections[0], ParentID: &qs[0],
+		ParticipantID: w.people[0].ID, Body: "Which wards first?"}))(t)
+	must(w.s.AnswerAsInstitution(w.ctx, reply, 4, "The dry wards first."))(t)
+	if len(w.comments) > 0 {
+		must(w.s.AnswerAsInstitution(w.ctx, w.comments[rng.IntN(len(w.comments))], 3, "Thank you, noted."))(t)
+	}
+	return qs
 }
 
 // advanceProposals moves some proposals one step along the assessment state
@@ -74,10 +96,19 @@ func advanceProposals(t testing.TB, w *world, rng *rand.Rand) {
 
 // storeDecisions is the store's decisions as the warehouse tables would
 // hold them, one sorted line per row.
-func storeDecisions(t testing.TB, s *sqlstore.Store) map[string][]string {
+func storeDecisions(t testing.TB, w *world) map[string][]string {
 	t.Helper()
-	ctx := context.Background()
+	ctx, s := context.Background(), w.s
 	out := map[string][]string{}
+	for _, sec := range w.sections {
+		for _, c := range must(s.ListComments(ctx, participation.TargetSection, sec))(t) {
+			for _, r := range c.Replies {
+				if r.Official {
+					out["official_answers"] = append(out["official_answers"], fmt.Sprintf("%d %d %d", r.ID, c.ID, r.ProcessID))
+				}
+			}
+		}
+	}
 	for _, r := range must(s.AlertRules(ctx, 0))(t) {
 		out["dash_alert_rules"] = append(out["dash_alert_rules"], fmt.Sprintf("%d %d %s %.2f %d", r.ID, r.ProcessID, r.Kind, r.Threshold, r.WindowHours))
 	}
@@ -115,6 +146,7 @@ func warehouseDecisions(t testing.TB, wh *warehouse.Warehouse, schema string) ma
 		"campaign_counting":  `SELECT format('{} {}', process_id, count_once) FROM %s.campaign_counting`,
 		"proposal_decisions": `SELECT format('{} {} {} {}', proposal_id, process_id, state, reason) FROM %s.proposal_decisions`,
 		"theme_edits":        `SELECT format('{} {} {} {} {} {} {} {} {}', edit_id, process_id, scope, scope_id, kind, theme_id, other_id, label, staff_id) FROM %s.theme_edits`,
+		"official_answers":   `SELECT format('{} {} {}', answer_id, parent_id, process_id) FROM %s.official_answers`,
 	}
 	out := map[string][]string{}
 	for table, q := range queries {
@@ -175,7 +207,7 @@ func TestDecisionsAreRebuiltFromTheOutbox(t *testing.T) {
 			t.Fatal(err)
 		}
 		checkComplete(t, s, wh)
-		want := storeDecisions(t, s)
+		want := storeDecisions(t, w)
 		sameDecisions(t, "incremental", warehouseDecisions(t, wh, "main"), want)
 		// Exactly once: a second catch-up from the same checkpoint adds nothing.
 		if err := newIngester(t, s, wh, ingest.Options{BatchSize: 5}).CatchUp(context.Background()); err != nil {

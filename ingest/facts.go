@@ -73,6 +73,8 @@ func (in *Ingester) facts(ctx context.Context, b *batch) error {
 		case decidedPayload:
 			out.Decisions = append(out.Decisions, warehouse.Decision{Seq: e.Seq, Op: warehouse.DecideProposal, ProcessID: e.ProcessID, ID: e.EntityID, At: at,
 				State: string(p.To), Reason: p.Reason, Decided: participation.IsDecided(p.To)})
+		case answeredPayload:
+			out.Decisions = append(out.Decisions, warehouse.Decision{Seq: e.Seq, Op: warehouse.AnswerComment, ProcessID: e.ProcessID, ID: e.EntityID, At: at, ParentID: p.ParentID})
 		case emptyPayload:
 			switch e.Type {
 			case participation.EvSupportAdded:

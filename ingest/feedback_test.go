@@ -19,16 +19,33 @@ import (
 // The feedback-loop figures, read from the warehouse by the named queries,
 // are the ones the store's outbox gives when counted by hand: the share of
 // proposals with a decision, and the median days from submission to the
-// first decision (a later move, to implementation, does not restart it).
+// first decision (a later move, to implementation, does not restart it);
+// and the share of citizens' questions the institution answered, which is
+// the store's own list of questions to answer.
 func TestFeedbackLoopFigures(t *testing.T) {
-	s := openStore(t, sqldbtest.NewSQLiteURL(t), &clock{})
+	sqldbtest.Each(t, func(t *testing.T, b sqldbtest.Backend) { testFeedbackLoopFigures(t, b.URL) })
+}
+
+func testFeedbackLoopFigures(t *testing.T, url string) {
+	s := openStore(t, url, &clock{})
 	w := newWorld(t, s)
 	rng := rand.New(rand.NewPCG(21, 22))
 	w.act(t, rng, 40)
+	var questions []int64
 	for range 3 {
 		advanceProposals(t, w, rng)
+		questions = append(questions, askAndAnswer(t, w, rng)...)
 		w.act(t, rng, 10)
 	}
+	// A hidden question is out of the figures, answered or not, and a
+	// hidden answer answers nothing.
+	hide := func(id int64) {
+		must(s.Moderate(w.ctx, participation.ModerationDecision{Ref: participation.ContributionRef{Kind: participation.ContribComment, ID: id},
+			Action: participation.ActHide, Reason: "off-topic", StaffID: 1}))(t)
+	}
+	hide(questions[0])
+	hidden := must(s.AnswerAsInstitution(w.ctx, questions[1], 3, "See the plan."))(t)
+	hide(hidden)
 	wh := openWarehouse(t, filepath.Join(t.TempDir(), "w.duckdb"))
 	defer wh.Close()
 	if err := newIngester(t, s, wh, ingest.Options{BatchSize: 50}).CatchUp(context.Background()); err != nil {
@@ -97,16 +114,40 @@ func TestFeedbackLoopFigures(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer rows.Close()
-	var total int64
+	var total, decidedRows int64
 	for rows.Next() {
 		var st string
+		var dec bool
 		var n int64
-		if err := rows.Scan(&st, &n); err != nil {
+		if err := rows.Scan(&st, &dec, &n); err != nil {
 			t.Fatal(err)
 		}
 		total += n
+		if dec {
+			decidedRows += n
+		}
 	}
-	if total != int64(len(created)) {
-		t.Errorf("by state: %d proposals, want %d", total, len(created))
+	if total != int64(len(created)) || decidedRows != int64(len(first)) {
+		t.Errorf("by state: %d proposals, %d with a decision; want %d, %d", total, decidedRows, len(created), len(first))
+	}
+
+	// Questions: the store's list, with its answered flags.
+	open := must(s.ProcessQuestions(w.ctx, w.open))(t)
+	var answered int64
+	for _, q := range open {
+		if q.Answered {
+			answered++
+		}
+	}
+	if answered == 0 || answered == int64(len(open)) {
+		t.Fatalf("%d of %d questions answered: the test proves nothing", answered, len(open))
+	}
+	args, _ = qs.Args("feedback-questions", map[string]any{"process": w.open})
+	var nq, na int64
+	if err := wh.Read().QueryRow(qs.SQL("feedback-questions"), args...).Scan(&nq, &na, &share); err != nil {
+		t.Fatal(err)
+	}
+	if nq != int64(len(open)) || na != answered || math.Abs(share-float64(answered)/float64(len(open))) > 1e-9 {
+		t.Errorf("feedback-questions: %d questions, %d answered, share %v; want %d, %d", nq, na, share, len(open), answered)
 	}
 }

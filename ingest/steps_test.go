@@ -51,6 +51,8 @@ func TestValidateDropsWithReason(t *testing.T) {
 		{"phase opened", ev(21, participation.EvPhaseOpened, 7, 0, map[string]any{"phase_id": 7, "name": "Ideas"}), ""},
 		{"phase closed", ev(22, participation.EvPhaseClosed, 7, 0, map[string]any{"phase_id": 7, "name": "Ideas"}), ""},
 		{"phase change of another phase", ev(23, participation.EvPhaseClosed, 7, 0, map[string]any{"phase_id": 8}), warehouse.ReasonInvalid},
+		{"official answer", ev(24, participation.EvOfficialAnswer, 31, 0, map[string]any{"parent_id": 30, "staff_id": 3}), ""},
+		{"official answer to no comment", ev(25, participation.EvOfficialAnswer, 31, 0, map[string]any{"staff_id": 3}), warehouse.ReasonInvalid},
 	}
 	for _, c := range cases {
 		p, err := Validate(c.e)

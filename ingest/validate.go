@@ -111,6 +111,13 @@ type decidedPayload struct {
 	Reason string                        `json:"reason"`
 }
 
+// answeredPayload is the institution answering a comment
+// (participation/sqlstore/moderation.go). The payload also names the staff
+// member who answered; the warehouse has no use for it and never decodes it.
+type answeredPayload struct {
+	ParentID int64 `json:"parent_id"`
+}
+
 // item is one event travelling through the steps: the decoded payload, the
 // reason it was dropped (if it was) and its participant's pseudonym.
 type item struct {
@@ -254,10 +261,9 @@ func Validate(e participation.Event) (any, error) {
 			p.Status = string(participation.StatusHidden)
 		}
 		return p, nil
-	case participation.EvContributionReported, participation.EvOfficialAnswer:
+	case participation.EvContributionReported:
 		// A report is not a decision: the events ledger keeps it, no
-		// count changes until a moderator (or the auto-hide) decides. An
-		// official answer is not a citizen's input: no count, no theme.
+		// count changes until a moderator (or the auto-hide) decides.
 		if !json.Valid(payloadOrEmpty(e.Payload)) {
 			return nil, invalid("payload is not JSON")
 		}
@@ -274,6 +280,17 @@ func Validate(e participation.Event) (any, error) {
 	case participation.EvAlertRuleAdded, participation.EvAlertRuleDeleted, participation.EvPanelPublished,
 		participation.EvPanelUnpublished, participation.EvThemeEdited, participation.EvCampaignCountingSet:
 		return validateDecision(e)
+	case participation.EvOfficialAnswer:
+		// An official answer is not a citizen's input: no count, no theme;
+		// only which comment it answers, for the feedback-loop figures.
+		var p answeredPayload
+		if err := decode(e, &p); err != nil {
+			return nil, err
+		}
+		if e.ProcessID <= 0 || e.EntityID <= 0 || p.ParentID <= 0 {
+			return nil, invalid("official answer without its process, id or comment")
+		}
+		return p, nil
 	case participation.EvProposalDecided:
 		var p decidedPayload
 		if err := decode(e, &p); err != nil {

@@ -10,7 +10,7 @@ import (
 // Officials' decisions, as the outbox carries them from the store: each one
 // replaces or removes a row of the tables the dashboards read them from
 // (dash_alert_rules, dash_published, theme_edits, campaign_counting,
-// proposal_decisions). They
+// proposal_decisions, official_answers). They
 // are derived state like the facts: a rebuild from the outbox reproduces
 // them, and CopyOtherTablesFrom leaves them alone.
 
@@ -23,6 +23,7 @@ const (
 	EditTheme       = "theme.edited"
 	SetCounting     = "campaign_counting.set"
 	DecideProposal  = "proposal.decided"
+	AnswerComment   = "comment.answered"
 )
 
 // Decision is one decision event. Which fields count depends on Op: ID is
@@ -54,11 +55,15 @@ type Decision struct {
 	State   string
 	Reason  string
 	Decided bool
+
+	// AnswerComment: ID is the official answer, ParentID the comment it
+	// answers. Who answered stays in the store.
+	ParentID int64
 }
 
 // DecisionTables hold the officials' decisions: rebuilt from the outbox,
 // compared row for row by the rebuild test, never copied over.
-var DecisionTables = []string{"dash_alert_rules", "dash_published", "theme_edits", "campaign_counting", "proposal_decisions"}
+var DecisionTables = []string{"dash_alert_rules", "dash_published", "theme_edits", "campaign_counting", "proposal_decisions", "official_answers"}
 
 var decisionStatementNames = []string{
 	"decision-delete-alert-rule", "decision-insert-alert-rule",
@@ -66,6 +71,7 @@ var decisionStatementNames = []string{
 	"decision-delete-theme-edit", "decision-insert-theme-edit",
 	"decision-delete-counting", "decision-insert-counting",
 	"decision-upsert-proposal",
+	"decision-delete-answer", "decision-insert-answer",
 }
 
 // writeDecisions applies a batch's decisions in outbox order (a rule added
@@ -102,6 +108,9 @@ func (w *Warehouse) writeDecisions(ctx context.Context, conn driver.Conn, ds []D
 				first = at
 			}
 			steps = []stmt{{"decision-upsert-proposal", []any{d.ID, d.ProcessID, d.State, d.Reason, at, first}}}
+		case AnswerComment:
+			steps = []stmt{{"decision-delete-answer", []any{d.ID}},
+				{"decision-insert-answer", []any{d.ID, d.ParentID, d.ProcessID, at}}}
 		default:
 			return fmt.Errorf("warehouse: unknown decision %q (seq %d)", d.Op, d.Seq)
 		}

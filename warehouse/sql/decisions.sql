@@ -26,3 +26,8 @@ INSERT INTO campaign_counting (process_id, count_once, set_at) VALUES (?, ?, ?);
 INSERT INTO proposal_decisions (proposal_id, process_id, state, reason, decided_at, first_decided_at) VALUES (?, ?, ?, ?, ?, ?)
 ON CONFLICT (proposal_id) DO UPDATE SET state = excluded.state, reason = excluded.reason, decided_at = excluded.decided_at,
     first_decided_at = coalesce(proposal_decisions.first_decided_at, excluded.first_decided_at);
+
+-- name: decision-delete-answer
+DELETE FROM official_answers WHERE answer_id = ?;
+-- name: decision-insert-answer
+INSERT INTO official_answers (answer_id, parent_id, process_id, answered_at) VALUES (?, ?, ?, ?);

@@ -78,18 +78,13 @@ func (ws *Workspace) answer(w http.ResponseWriter, r *http.Request) {
 	if u, ok := userFrom(r); ok {
 		staffID = u.ID
 	}
-	aid, err := ws.store.AnswerAsInstitution(r.Context(), id, staffID, body)
-	if err != nil {
-		if !ws.absorb(r, f, err) {
-			ws.fail(w, r, err)
-			return
-		}
-		ws.renderQuestions(w, r, statusFor(f), f, id)
-		return
-	}
-	if err := ws.audit(r, "comment.answer", p.ID, "comment:"+itoa(aid), nil, map[string]any{"answers": id, "body": body}); err != nil {
-		ws.fail(w, r, err)
-		return
-	}
-	redirect(w, r, processPath(p.ID)+"/questions", "answered")
+	var aid int64
+	ws.formWrite(w, r, f, func() (err error) {
+		aid, err = ws.store.AnswerAsInstitution(r.Context(), id, staffID, body)
+		return err
+	}, func() error {
+		return ws.audit(r, "comment.answer", p.ID, "comment:"+itoa(aid), nil, map[string]any{"answers": id, "body": body})
+	}, func(status int) {
+		ws.renderQuestions(w, r, status, f, id)
+	}, processPath(p.ID)+"/questions", "answered")
 }

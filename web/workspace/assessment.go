@@ -102,21 +102,14 @@ func (ws *Workspace) addCriterion(w http.ResponseWriter, r *http.Request) {
 	f := newForm(r.PostForm)
 	c := participation.Criterion{ProcessID: p.ID}
 	ws.readCriterion(r, f, &c)
-	if len(f.Errors) == 0 {
-		if c, err = ws.store.SaveCriterion(r.Context(), c); err != nil && !ws.absorb(r, f, err) {
-			ws.fail(w, r, err)
-			return
-		}
-	}
-	if len(f.Errors) > 0 {
-		ws.renderCriteria(w, r, statusFor(f), func(d *criteriaData) { d.New = f })
-		return
-	}
-	if err := ws.audit(r, "criterion.add", p.ID, "criterion:"+itoa(c.ID), nil, c); err != nil {
-		ws.fail(w, r, err)
-		return
-	}
-	redirect(w, r, processPath(p.ID)+"/criteria", "saved")
+	ws.formWrite(w, r, f, func() (err error) {
+		c, err = ws.store.SaveCriterion(r.Context(), c)
+		return err
+	}, func() error {
+		return ws.audit(r, "criterion.add", p.ID, "criterion:"+itoa(c.ID), nil, c)
+	}, func(status int) {
+		ws.renderCriteria(w, r, status, func(d *criteriaData) { d.New = f })
+	}, processPath(p.ID)+"/criteria", "saved")
 }
 
 // criterion is the {criterion} of the route among its {process}'s.
@@ -143,21 +136,14 @@ func (ws *Workspace) saveCriterion(w http.ResponseWriter, r *http.Request) {
 	f := newForm(r.PostForm)
 	c := before
 	ws.readCriterion(r, f, &c)
-	if len(f.Errors) == 0 {
-		if c, err = ws.store.SaveCriterion(r.Context(), c); err != nil && !ws.absorb(r, f, err) {
-			ws.fail(w, r, err)
-			return
-		}
-	}
-	if len(f.Errors) > 0 {
-		ws.renderCriteria(w, r, statusFor(f), func(d *criteriaData) { d.F[before.ID] = f })
-		return
-	}
-	if err := ws.audit(r, "criterion.update", p.ID, "criterion:"+itoa(c.ID), before, c); err != nil {
-		ws.fail(w, r, err)
-		return
-	}
-	redirect(w, r, processPath(p.ID)+"/criteria", "saved")
+	ws.formWrite(w, r, f, func() (err error) {
+		c, err = ws.store.SaveCriterion(r.Context(), c)
+		return err
+	}, func() error {
+		return ws.audit(r, "criterion.update", p.ID, "criterion:"+itoa(c.ID), before, c)
+	}, func(status int) {
+		ws.renderCriteria(w, r, status, func(d *criteriaData) { d.F[before.ID] = f })
+	}, processPath(p.ID)+"/criteria", "saved")
 }
 
 func (ws *Workspace) deleteCriterion(w http.ResponseWriter, r *http.Request) {
@@ -169,18 +155,12 @@ func (ws *Workspace) deleteCriterion(w http.ResponseWriter, r *http.Request) {
 	f := newForm(r.PostForm)
 	if f.Get("confirm") != "yes" {
 		f.Errors["confirm"] = ws.loc(r).T("err.confirm")
-		ws.renderCriteria(w, r, http.StatusUnprocessableEntity, func(d *criteriaData) { d.F[c.ID].Errors = f.Errors })
-		return
 	}
-	if err := ws.store.DeleteCriterion(r.Context(), p.ID, c.ID, staffID(r)); err != nil {
-		ws.fail(w, r, err)
-		return
-	}
-	if err := ws.audit(r, "criterion.delete", p.ID, "criterion:"+itoa(c.ID), c, nil); err != nil {
-		ws.fail(w, r, err)
-		return
-	}
-	redirect(w, r, processPath(p.ID)+"/criteria", "deleted")
+	ws.formWrite(w, r, f, func() error { return ws.store.DeleteCriterion(r.Context(), p.ID, c.ID, staffID(r)) }, func() error {
+		return ws.audit(r, "criterion.delete", p.ID, "criterion:"+itoa(c.ID), c, nil)
+	}, func(status int) {
+		ws.renderCriteria(w, r, status, func(d *criteriaData) { d.F[c.ID].Errors = f.Errors })
+	}, processPath(p.ID)+"/criteria", "deleted")
 }
 
 func staffID(r *http.Request) int64 {
@@ -442,12 +422,13 @@ func (ws *Workspace) decide(w http.ResponseWriter, r *http.Request) {
 		ws.fail(w, r, err)
 		return
 	}
-	after, err := ws.store.Decide(r.Context(), pr.ID, from, to, reason, staffID(r))
-	if err != nil {
-		if !ws.absorb(r, f, err) {
-			ws.fail(w, r, err)
-			return
-		}
+	var after participation.ProposalDecision
+	ws.formWrite(w, r, f, func() (err error) {
+		after, err = ws.store.Decide(r.Context(), pr.ID, from, to, reason, staffID(r))
+		return err
+	}, func() error {
+		return ws.audit(r, "proposal.decide", p.ID, "proposal:"+itoa(pr.ID), before, after)
+	}, func(status int) {
 		// A refused move is about the proposal's state, not a field: it
 		// goes above the form (which a final state does not even show).
 		for k, msg := range f.Errors {
@@ -456,12 +437,6 @@ func (ws *Workspace) decide(w http.ResponseWriter, r *http.Request) {
 				f.Other = append(f.Other, msg)
 			}
 		}
-		ws.renderAssess(w, r, statusFor(f), nil, f)
-		return
-	}
-	if err := ws.audit(r, "proposal.decide", p.ID, "proposal:"+itoa(pr.ID), before, after); err != nil {
-		ws.fail(w, r, err)
-		return
-	}
-	redirect(w, r, fmt.Sprintf("%s/proposals/%d/assess", processPath(p.ID), pr.ID), "decided")
+		ws.renderAssess(w, r, status, nil, f)
+	}, fmt.Sprintf("%s/proposals/%d/assess", processPath(p.ID), pr.ID), "decided")
 }

@@ -237,38 +237,24 @@ func (ws *Workspace) saveComponent(w http.ResponseWriter, r *http.Request) {
 		}
 		c.Proposals = &s
 	}
-	if len(f.Errors) == 0 {
-		if err := ws.store.UpdateComponent(r.Context(), c); err != nil && !ws.absorb(r, f, err) {
-			ws.fail(w, r, err)
-			return
-		}
-	}
-	if len(f.Errors) > 0 {
+	ws.formWrite(w, r, f, func() error { return ws.store.UpdateComponent(r.Context(), c) }, func() error {
+		return ws.audit(r, "component.update", c.ProcessID, "component:"+itoa(c.ID), before, c)
+	}, func(int) {
 		ws.refuseComponent(w, r, f, []string{"title", "description", "budget", "max_budget", "pictures", "map_point", "support_limit", "support_threshold"},
 			func(d *componentData) { d.F = f })
-		return
-	}
-	if err := ws.audit(r, "component.update", c.ProcessID, "component:"+itoa(c.ID), before, c); err != nil {
-		ws.fail(w, r, err)
-		return
-	}
-	redirect(w, r, processPath(c.ProcessID)+"/components/"+itoa(c.ID), "saved")
+	}, processPath(c.ProcessID)+"/components/"+itoa(c.ID), "saved")
 }
 
 // refuseComponent re-renders the component page with f's messages: those
 // about no field of f go above it.
 func (ws *Workspace) refuseComponent(w http.ResponseWriter, r *http.Request, f *form, known []string, edit func(*componentData)) {
-	status := http.StatusUnprocessableEntity
-	if f.V.Get("_conflict") != "" {
-		status = http.StatusConflict
-	}
 	for k, msg := range f.Errors {
 		if !contains(known, k) {
 			f.Other = append(f.Other, msg)
 			delete(f.Errors, k)
 		}
 	}
-	ws.renderComponent(w, r, status, edit)
+	ws.renderComponent(w, r, statusFor(f), edit)
 }
 
 // deleteComponent removes a component; one with contributions is refused
@@ -282,22 +268,12 @@ func (ws *Workspace) deleteComponent(w http.ResponseWriter, r *http.Request) {
 	f := newForm(r.PostForm)
 	if f.Get("confirm") != "yes" {
 		f.Errors["confirm"] = ws.loc(r).T("err.confirm")
+	}
+	ws.formWrite(w, r, f, func() error { return ws.store.DeleteComponent(r.Context(), c.ID) }, func() error {
+		return ws.audit(r, "component.delete", c.ProcessID, "component:"+itoa(c.ID), c, nil)
+	}, func(int) {
 		ws.refuseComponent(w, r, f, []string{"confirm"}, func(d *componentData) { d.F.Errors, d.F.Other = f.Errors, f.Other })
-		return
-	}
-	if err := ws.store.DeleteComponent(r.Context(), c.ID); err != nil {
-		if ws.absorb(r, f, err) {
-			ws.refuseComponent(w, r, f, []string{"confirm"}, func(d *componentData) { d.F.Errors, d.F.Other = f.Errors, f.Other })
-			return
-		}
-		ws.fail(w, r, err)
-		return
-	}
-	if err := ws.audit(r, "component.delete", c.ProcessID, "component:"+itoa(c.ID), c, nil); err != nil {
-		ws.fail(w, r, err)
-		return
-	}
-	redirect(w, r, processPath(c.ProcessID)+"/setup#components", "deleted")
+	}, processPath(c.ProcessID)+"/setup#components", "deleted")
 }
 
 // delta reads the move buttons: "up" or "down".

@@ -175,23 +175,21 @@ func (ws *Workspace) moderateItem(w http.ResponseWriter, r *http.Request) {
 		Reason: strings.TrimSpace(f.Get("reason"))}
 	in.ID, _ = strconv.ParseInt(f.Get("id"), 10, 64)
 	in.QuestionID, _ = strconv.ParseInt(f.Get("question_id"), 10, 64)
-	if _, err := ws.applyDecision(r, p, in); err != nil {
-		if participation.IsNotFound(err) || !ws.absorb(r, f, err) {
-			ws.fail(w, r, err)
-			return
-		}
-		for k, msg := range f.Errors {
-			f.Other = append(f.Other, msg)
-			delete(f.Errors, k)
-		}
-		ws.renderQueue(w, r, statusFor(f), f, in.ref())
-		return
-	}
 	back := QueuePath(p.ID)
 	if q := r.URL.Query().Encode(); q != "" {
 		back += "?" + q
 	}
-	redirect(w, r, back, "moderated")
+	// applyDecision audits the decision itself (the API's too).
+	ws.formWrite(w, r, f, func() error {
+		_, err := ws.applyDecision(r, p, in)
+		return err
+	}, nil, func(status int) {
+		for k, msg := range f.Errors {
+			f.Other = append(f.Other, msg)
+			delete(f.Errors, k)
+		}
+		ws.renderQueue(w, r, status, f, in.ref())
+	}, back, "moderated")
 }
 
 func (ws *Workspace) saveModerationSettings(w http.ResponseWriter, r *http.Request) {

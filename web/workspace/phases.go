@@ -155,33 +155,16 @@ func (ws *Workspace) addPhase(w http.ResponseWriter, r *http.Request) {
 	f := newForm(r.PostForm)
 	ph := participation.Phase{ProcessID: p.ID}
 	ws.readPhase(r, f, p, &ph)
-	var id int64
-	if len(f.Errors) == 0 {
-		id, err = ws.store.AddPhase(r.Context(), ph)
-		if err != nil && !ws.absorb(r, f, err) {
-			ws.fail(w, r, err)
-			return
-		}
-	}
-	if len(f.Errors) > 0 {
+	ws.formWrite(w, r, f, func() (err error) {
+		ph.ID, err = ws.store.AddPhase(r.Context(), ph)
+		return err
+	}, func() error {
+		ws.schedule(r.Context(), r, p.ID)
+		return ws.audit(r, "phase.add", p.ID, "phase:"+itoa(ph.ID), nil, ph)
+	}, func(status int) {
 		phaseErrors(f)
-		ws.renderPhases(w, r, statusFor(f), func(d *phasesData) { d.New = f })
-		return
-	}
-	ph.ID = id
-	ws.schedule(r.Context(), r, p.ID)
-	if err := ws.audit(r, "phase.add", p.ID, "phase:"+itoa(id), nil, ph); err != nil {
-		ws.fail(w, r, err)
-		return
-	}
-	redirect(w, r, processPath(p.ID)+"/phases", "saved")
-}
-
-func statusFor(f *form) int {
-	if f.V.Get("_conflict") != "" {
-		return http.StatusConflict
-	}
-	return http.StatusUnprocessableEntity
+		ws.renderPhases(w, r, status, func(d *phasesData) { d.New = f })
+	}, processPath(p.ID)+"/phases", "saved")
 }
 
 // phase is the {phase} of the route among the phases of its {process}.
@@ -208,23 +191,13 @@ func (ws *Workspace) savePhase(w http.ResponseWriter, r *http.Request) {
 	f := newForm(r.PostForm)
 	ph := before
 	ws.readPhase(r, f, p, &ph)
-	if len(f.Errors) == 0 {
-		if err := ws.store.UpdatePhase(r.Context(), ph); err != nil && !ws.absorb(r, f, err) {
-			ws.fail(w, r, err)
-			return
-		}
-	}
-	if len(f.Errors) > 0 {
+	ws.formWrite(w, r, f, func() error { return ws.store.UpdatePhase(r.Context(), ph) }, func() error {
+		ws.schedule(r.Context(), r, p.ID)
+		return ws.audit(r, "phase.update", p.ID, "phase:"+itoa(ph.ID), before, ph)
+	}, func(status int) {
 		phaseErrors(f)
-		ws.renderPhases(w, r, statusFor(f), func(d *phasesData) { d.F[ph.ID] = f })
-		return
-	}
-	ws.schedule(r.Context(), r, p.ID)
-	if err := ws.audit(r, "phase.update", p.ID, "phase:"+itoa(ph.ID), before, ph); err != nil {
-		ws.fail(w, r, err)
-		return
-	}
-	redirect(w, r, processPath(p.ID)+"/phases", "saved")
+		ws.renderPhases(w, r, status, func(d *phasesData) { d.F[ph.ID] = f })
+	}, processPath(p.ID)+"/phases", "saved")
 }
 
 func (ws *Workspace) deletePhase(w http.ResponseWriter, r *http.Request) {
@@ -236,20 +209,11 @@ func (ws *Workspace) deletePhase(w http.ResponseWriter, r *http.Request) {
 	f := newForm(r.PostForm)
 	if f.Get("confirm") != "yes" {
 		f.Errors["confirm"] = ws.loc(r).T("err.confirm")
-	} else if err := ws.store.DeletePhase(r.Context(), ph.ID); err != nil && !ws.absorb(r, f, err) {
-		ws.fail(w, r, err)
-		return
 	}
-	if len(f.Errors) > 0 {
-		ws.renderPhases(w, r, statusFor(f), func(d *phasesData) {
-			d.F[ph.ID].Errors = f.Errors
-		})
-		return
-	}
-	ws.schedule(r.Context(), r, p.ID)
-	if err := ws.audit(r, "phase.delete", p.ID, "phase:"+itoa(ph.ID), ph, nil); err != nil {
-		ws.fail(w, r, err)
-		return
-	}
-	redirect(w, r, processPath(p.ID)+"/phases", "deleted")
+	ws.formWrite(w, r, f, func() error { return ws.store.DeletePhase(r.Context(), ph.ID) }, func() error {
+		ws.schedule(r.Context(), r, p.ID)
+		return ws.audit(r, "phase.delete", p.ID, "phase:"+itoa(ph.ID), ph, nil)
+	}, func(status int) {
+		ws.renderPhases(w, r, status, func(d *phasesData) { d.F[ph.ID].Errors = f.Errors })
+	}, processPath(p.ID)+"/phases", "deleted")
 }

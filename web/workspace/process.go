@@ -357,24 +357,13 @@ func (ws *Workspace) saveStrategy(w http.ResponseWriter, r *http.Request) {
 	f := newForm(r.PostForm)
 	p := before
 	ws.applyStrategy(ws.loc(r), f, &p)
-	d := strategyData{P: before, F: f, Levels: levels, Scopes: scopes}
-	if len(f.Errors) == 0 {
-		err = ws.store.UpdateProcess(r.Context(), p)
-		if err != nil && !ws.absorb(r, f, err) {
-			ws.fail(w, r, err)
-			return
-		}
-	}
-	if len(f.Errors) > 0 {
+	ws.formWrite(w, r, f, func() error { return ws.store.UpdateProcess(r.Context(), p) }, func() error {
+		return ws.auditProcess(r, "process.strategy", before)
+	}, func(int) {
 		alias(f.Errors)
-		ws.refuse(w, r, f, strategyFields, "strategy", ws.loc(r).T("strategy.title"), d)
-		return
-	}
-	if err := ws.auditProcess(r, "process.strategy", before); err != nil {
-		ws.fail(w, r, err)
-		return
-	}
-	redirect(w, r, processPath(p.ID)+"/setup", "saved")
+		ws.refuse(w, r, f, strategyFields, "strategy", ws.loc(r).T("strategy.title"),
+			strategyData{P: before, F: f, Levels: levels, Scopes: scopes})
+	}, processPath(p.ID)+"/setup", "saved")
 }
 
 // auditProcess records a change of the process's own fields, read back
@@ -458,13 +447,9 @@ func (ws *Workspace) saveParticipation(w http.ResponseWriter, r *http.Request) {
 			f.Errors["fields"] = loc.T("err.fields_required")
 		}
 	}
-	if len(f.Errors) == 0 {
-		if err := ws.store.UpdateProcess(r.Context(), p); err != nil && !ws.absorb(r, f, err) {
-			ws.fail(w, r, err)
-			return
-		}
-	}
-	if len(f.Errors) > 0 {
+	ws.formWrite(w, r, f, func() error { return ws.store.UpdateProcess(r.Context(), p) }, func() error {
+		return ws.auditProcess(r, "process.participation", before)
+	}, func(int) {
 		for k, v := range f.Errors {
 			if strings.HasPrefix(k, "field_reasons") || k == "personal_fields" {
 				delete(f.Errors, k)
@@ -481,13 +466,7 @@ func (ws *Workspace) saveParticipation(w http.ResponseWriter, r *http.Request) {
 		}
 		ws.refuse(w, r, f, known, "participation", loc.T("participation.title"),
 			participationData{P: before, F: f, Fields: participation.AllPersonalFields, Notice: notice})
-		return
-	}
-	if err := ws.auditProcess(r, "process.participation", before); err != nil {
-		ws.fail(w, r, err)
-		return
-	}
-	redirect(w, r, processPath(p.ID)+"/participation", "saved")
+	}, processPath(p.ID)+"/participation", "saved")
 }
 
 // savePrivacy publishes a new version of the privacy notice; registered
@@ -506,21 +485,13 @@ func (ws *Workspace) savePrivacy(w http.ResponseWriter, r *http.Request) {
 		notice.Errors["text"] = ws.loc(r).T("err.unchanged")
 	}
 	var pn participation.PrivacyNotice
-	if len(notice.Errors) == 0 {
+	ws.formWrite(w, r, notice, func() (err error) {
 		pn, err = ws.store.PublishPrivacyNotice(r.Context(), before.ID, text)
-		if err != nil && !ws.absorb(r, notice, err) {
-			ws.fail(w, r, err)
-			return
-		}
-	}
-	if len(notice.Errors) > 0 {
+		return err
+	}, func() error {
+		return ws.audit(r, "process.privacy_notice", before.ID, target(before.ID), before.PrivacyNotice, pn)
+	}, func(int) {
 		ws.refuse(w, r, notice, []string{"text"}, "participation", ws.loc(r).T("participation.title"),
 			participationData{P: before, F: newForm(participationValues(before)), Fields: participation.AllPersonalFields, Notice: notice})
-		return
-	}
-	if err := ws.audit(r, "process.privacy_notice", before.ID, target(before.ID), before.PrivacyNotice, pn); err != nil {
-		ws.fail(w, r, err)
-		return
-	}
-	redirect(w, r, processPath(before.ID)+"/participation", "notice")
+	}, processPath(before.ID)+"/participation", "notice")
 }

@@ -304,6 +304,45 @@ func (ws *Workspace) absorb(r *http.Request, f *form, err error) bool {
 	return true
 }
 
+// formWrite finishes every staff form post once its form is read, as
+// apiWrite does for the API, so they all answer alike: write is the store
+// call, run only when nothing of the form was refused yet; a refusal of the
+// input joins the form (absorb) and refused shows the page again with what
+// was typed, at status (statusFor; refuse and refuseComponent work out
+// the same one); any other failure, a missing item among them, is fail's. record is what must follow the write (the audit
+// entry; failing that is a 500, since the footer promises every change is
+// recorded; nil when write records itself), then the browser goes to `to`
+// with the done flash.
+func (ws *Workspace) formWrite(w http.ResponseWriter, r *http.Request, f *form, write, record func() error, refused func(status int), to, done string) {
+	if !f.Failed() {
+		err := write()
+		if err == nil {
+			if record != nil {
+				if err := record(); err != nil {
+					ws.fail(w, r, err)
+					return
+				}
+			}
+			redirect(w, r, to, done)
+			return
+		}
+		if participation.IsNotFound(err) || !ws.absorb(r, f, err) {
+			ws.fail(w, r, err)
+			return
+		}
+	}
+	refused(statusFor(f))
+}
+
+// statusFor is a refused form's status: 422, or 409 when the store refused
+// it for a conflict with what is stored.
+func statusFor(f *form) int {
+	if f.V.Get("_conflict") != "" {
+		return http.StatusConflict
+	}
+	return http.StatusUnprocessableEntity
+}
+
 // fail answers an error that is not the form's: 404 for what does not
 // exist, the domain error's status, else 500 with the cause logged once.
 func (ws *Workspace) fail(w http.ResponseWriter, r *http.Request, err error) {

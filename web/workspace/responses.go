@@ -151,23 +151,15 @@ func (ws *Workspace) saveSectionResponse(w http.ResponseWriter, r *http.Request)
 	nid, _ := strconv.ParseInt(f.Get("new_section_id"), 10, 64)
 	x := participation.SectionResponse{ComponentID: c.ID, SectionID: sid, NewSectionID: nid,
 		Changed: f.Get("changed"), Why: f.Get("why"), StaffID: staffID(r)}
-	if err := ws.store.SaveSectionResponse(r.Context(), x); err != nil {
-		if participation.IsNotFound(err) || !ws.absorb(r, f, err) {
-			ws.fail(w, r, err)
-			return
-		}
-		ws.renderResponses(w, r, statusFor(f), sid, "", f)
-		return
-	}
-	if err := ws.audit(r, "section.respond", p.ID, "section:"+itoa(sid), nil, x); err != nil {
-		ws.fail(w, r, err)
-		return
-	}
 	to := processPath(p.ID) + "/components/" + itoa(c.ID) + "/responses"
 	if v := f.Get("version"); v != "" {
 		to += "?version=" + url_(v)
 	}
-	redirect(w, r, to, "saved")
+	ws.formWrite(w, r, f, func() error { return ws.store.SaveSectionResponse(r.Context(), x) }, func() error {
+		return ws.audit(r, "section.respond", p.ID, "section:"+itoa(sid), nil, x)
+	}, func(status int) {
+		ws.renderResponses(w, r, status, sid, "", f)
+	}, to, "saved")
 }
 
 // url_ keeps a version number as typed only when it is one.
@@ -193,23 +185,15 @@ func (ws *Workspace) saveTakeaway(w http.ResponseWriter, r *http.Request) {
 	case strings.HasPrefix(key, "p"):
 		t.Page, _ = strconv.Atoi(key[1:])
 	}
-	if err := ws.store.SaveTakeaway(r.Context(), t); err != nil {
-		if participation.IsNotFound(err) || !ws.absorb(r, f, err) {
-			ws.fail(w, r, err)
-			return
-		}
+	ws.formWrite(w, r, f, func() error { return ws.store.SaveTakeaway(r.Context(), t) }, func() error {
+		return ws.audit(r, "survey.takeaway", p.ID, "component:"+itoa(c.ID), nil, t)
+	}, func(status int) {
 		for k, msg := range f.Errors {
 			if k != "text" {
 				delete(f.Errors, k)
 				f.Other = append(f.Other, msg)
 			}
 		}
-		ws.renderResponses(w, r, statusFor(f), 0, key, f)
-		return
-	}
-	if err := ws.audit(r, "survey.takeaway", p.ID, "component:"+itoa(c.ID), nil, t); err != nil {
-		ws.fail(w, r, err)
-		return
-	}
-	redirect(w, r, processPath(p.ID)+"/components/"+itoa(c.ID)+"/responses", "saved")
+		ws.renderResponses(w, r, status, 0, key, f)
+	}, processPath(p.ID)+"/components/"+itoa(c.ID)+"/responses", "saved")
 }

@@ -201,26 +201,18 @@ func questionKey(sv participation.Survey, i int) string { return "questions[" + 
 // being edited go beside its fields, others above the form.
 func (ws *Workspace) setSurvey(w http.ResponseWriter, r *http.Request, c participation.Component, before, sv participation.Survey, f *form, key string, refuse func()) {
 	normalise(&sv)
-	if err := ws.store.SetSurvey(r.Context(), sv); err != nil {
-		if ws.absorb(r, f, err) {
-			for k, msg := range f.Errors {
-				// "questions[3].options" → "options" when it is this question.
-				if rest, ok := strings.CutPrefix(k, key+"."); ok {
-					delete(f.Errors, k)
-					add(f.Errors, rest, msg)
-				}
+	ws.formWrite(w, r, f, func() error { return ws.store.SetSurvey(r.Context(), sv) }, func() error {
+		return ws.audit(r, "survey.set", c.ProcessID, "component:"+itoa(c.ID), before, sv)
+	}, func(int) {
+		for k, msg := range f.Errors {
+			// "questions[3].options" → "options" when it is this question.
+			if rest, ok := strings.CutPrefix(k, key+"."); ok {
+				delete(f.Errors, k)
+				add(f.Errors, rest, msg)
 			}
-			refuse()
-			return
 		}
-		ws.fail(w, r, err)
-		return
-	}
-	if err := ws.audit(r, "survey.set", c.ProcessID, "component:"+itoa(c.ID), before, sv); err != nil {
-		ws.fail(w, r, err)
-		return
-	}
-	redirect(w, r, processPath(c.ProcessID)+"/components/"+itoa(c.ID)+"#questions", "saved")
+		refuse()
+	}, processPath(c.ProcessID)+"/components/"+itoa(c.ID)+"#questions", "saved")
 }
 
 // questionOf finds {question} among the surveys of {process}.
@@ -323,21 +315,11 @@ func (ws *Workspace) moveQuestion(w http.ResponseWriter, r *http.Request) {
 	f := newForm(r.PostForm)
 	if d == 0 {
 		f.Errors["direction"] = ws.loc(r).T("err.choose")
+	}
+	ws.formWrite(w, r, f, func() error { return ws.store.MoveQuestion(r.Context(), q.ID, d) }, func() error {
+		return ws.audit(r, "question.move", c.ProcessID, "question:"+itoa(q.ID),
+			map[string]any{"page": q.Page, "position": q.Position}, map[string]any{"delta": d})
+	}, func(int) {
 		ws.refuseComponentAt(w, r, c, f, nil, func(cd *componentData) { cd.Q[q.ID] = mergeErrors(cd.Q[q.ID], f) })
-		return
-	}
-	if err := ws.store.MoveQuestion(r.Context(), q.ID, d); err != nil {
-		if ws.absorb(r, f, err) {
-			ws.refuseComponentAt(w, r, c, f, nil, func(cd *componentData) { cd.Q[q.ID] = mergeErrors(cd.Q[q.ID], f) })
-			return
-		}
-		ws.fail(w, r, err)
-		return
-	}
-	if err := ws.audit(r, "question.move", c.ProcessID, "question:"+itoa(q.ID),
-		map[string]any{"page": q.Page, "position": q.Position}, map[string]any{"delta": d}); err != nil {
-		ws.fail(w, r, err)
-		return
-	}
-	redirect(w, r, processPath(c.ProcessID)+"/components/"+itoa(c.ID)+"#q-"+itoa(q.ID), "moved")
+	}, processPath(c.ProcessID)+"/components/"+itoa(c.ID)+"#q-"+itoa(q.ID), "moved")
 }
