@@ -2,6 +2,7 @@ package dashweb
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -109,6 +110,12 @@ func (h *Handlers) renderResults(w http.ResponseWriter, r *http.Request, p *dash
 		{dashboards.RoundedCount(k.Participants), loc.T("res.participants")},
 		{loc.T("res.regions_of", k.RegionsReached, k.Regions), loc.T("res.regions_reached", dashboards.SmallCell)},
 	}
+	if fb, err := h.cfg.Dash.Feedback(ctx, p.ID, true); err == nil {
+		d.Feedback = feedbackLines(loc, fb)
+	} else if !errors.Is(err, dashboards.ErrNotFound) {
+		h.fail(w, r, err)
+		return
+	}
 	for _, pn := range panels {
 		body := template.HTML("")
 		if rv, err := h.publicView(r, p, pn); err == nil {
@@ -167,4 +174,21 @@ func (h *Handlers) resultsPanel(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "public, max-age=60")
 	h.render(w, "fragment", rv)
+}
+
+// feedbackLines are the feedback-loop figures as sentences, suppressed as
+// a public page shows them; a figure that may not be shown is left out.
+func feedbackLines(l *i18n.Localizer, fb dashboards.FeedbackFigures) []string {
+	var out []string
+	s := fb.Shown
+	if fb.Proposals != 0 { // −1: some, too few to show
+		out = append(out, l.T("res.fb_decided", s.Decided, s.Proposals, s.DecidedShare))
+	}
+	if fb.MedianValid {
+		out = append(out, l.T("res.fb_median", s.MedianDays))
+	}
+	if fb.Questions != 0 {
+		out = append(out, l.T("res.fb_answered", s.Answered, s.Questions, s.AnsweredShare))
+	}
+	return out
 }

@@ -97,20 +97,15 @@ func (ws *Workspace) saveResults(w http.ResponseWriter, r *http.Request) {
 		ws.fail(w, r, err)
 		return
 	}
-	after, _, err := ws.store.SaveResultsReport(r.Context(), reportFrom(p, f, staffID(r)))
-	if err != nil {
-		if participation.IsNotFound(err) || !ws.absorb(r, f, err) {
-			ws.fail(w, r, err)
-			return
-		}
-		ws.renderResults(w, r, statusFor(f), f)
-		return
-	}
-	if err := ws.audit(r, "results.save", p.ID, target(p.ID), before, after); err != nil {
-		ws.fail(w, r, err)
-		return
-	}
-	redirect(w, r, processPath(p.ID)+"/results", "saved")
+	var after participation.ResultsReport
+	ws.formWrite(w, r, f,
+		func() (err error) {
+			after, _, err = ws.store.SaveResultsReport(r.Context(), reportFrom(p, f, staffID(r)))
+			return err
+		},
+		func() error { return ws.audit(r, "results.save", p.ID, target(p.ID), before, after) },
+		func(status int) { ws.renderResults(w, r, status, f) },
+		processPath(p.ID)+"/results", "saved")
 }
 
 func (ws *Workspace) publishResults(w http.ResponseWriter, r *http.Request) {
