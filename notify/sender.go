@@ -1,7 +1,6 @@
 package notify
 
 import (
-	"cmp"
 	"context"
 	"crypto/rand"
 	"database/sql"
@@ -10,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	mrand "math/rand/v2"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -238,13 +236,6 @@ func (s *Service) claim(ctx context.Context, ch Channel) ([]claimed, string, err
 	if err != nil {
 		return nil, "", fmt.Errorf("notify: unable to claim deliveries: %w", err)
 	}
-	// RETURNING comes in no particular order (on Postgres, where the
-	// updated rows landed). The messages claimed most often go first: each
-	// claim counts as an attempt, and a message left at the end of batch
-	// after batch by servers that died would give up unsent.
-	slices.SortFunc(rows, func(a, b claimed) int {
-		return cmp.Or(cmp.Compare(b.Attempts, a.Attempts), cmp.Compare(a.ID, b.ID))
-	})
 	return rows, owner, nil
 }
 
@@ -281,15 +272,27 @@ func (s *Service) deliver(ctx context.Context, t Transport, ch Channel, row clai
 	if err := json.Unmarshal([]byte(row.Payload), &p); err != nil {
 		return s.finish(row, owner, p, stateFailed, "unreadable payload: "+err.Error())
 	}
-	if row.Attempts > s.opts.Send.MaxAttempts {
-		// Claimed again and again without an outcome: a sender died while
-		// holding it each time.
-		return s.finish(row, owner, p, stateFailed, fmt.Sprintf("gave up after %d attempts without an answer", row.Attempts-1))
+	if row.Attempts >= s.opts.Send.MaxAttempts {
+		// Every try so far began and none was answered: a sender died while
+		// trying it each time (a message that crashes its sender would
+		// otherwise be claimed for ever).
+		return s.finish(row, owner, p, stateFailed, fmt.Sprintf("gave up after %d attempts without an answer", row.Attempts))
 	}
 	env, err := s.envelope(ch, row, p)
 	if err != nil {
 		return s.finish(row, owner, p, stateFailed, err.Error())
 	}
+	// The attempt is counted, in its own commit, before the send: a server
+	// that dies mid-send has used the try, and one that dies before has not.
+	if ok, err := s.markTrying(row, owner); err != nil || !ok {
+		if err != nil {
+			s.log.Error("notify: unable to count an attempt; the message waits for its lease to expire", "delivery", row.ID, "err", err)
+		} else {
+			s.log.Warn("notify: a delivery's lease had expired and was taken over before it was tried", "delivery", row.ID)
+		}
+		return stateQueued
+	}
+	row.Attempts++
 	// The send is not cut short by ctx: a message half-sent when the server
 	// stops is the one case that could be delivered and not recorded.
 	sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
@@ -305,6 +308,19 @@ func (s *Service) deliver(ctx context.Context, t Transport, ch Channel, row clai
 	default:
 		return s.finish(row, owner, p, stateQueued, err.Error())
 	}
+}
+
+// markTrying counts the attempt about to be made; false when the lease
+// was lost (another sender took the message over and tries it itself).
+func (s *Service) markTrying(row claimed, owner string) (bool, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	res, err := s.db.ExecContext(ctx, s.q["delivery-trying"], row.ID, owner)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
 }
 
 // finish records a delivery's outcome. A sent or failed message keeps

@@ -121,9 +121,9 @@ func runCrash(t *testing.T, dir, dsn string, rng *rand.Rand) {
 		if counts["sent"]+counts["failed"] == crashMessages && counts["sending"] == 0 {
 			if counts["failed"] != 0 {
 				failed, _ := svc.Deliveries(ctx, notify.ListFilter{State: "failed", Limit: 5})
-				// "gave up after N attempts without an answer": claimed by
-				// servers that each died before trying them, and notify
-				// counts a claim as an attempt.
+				// "gave up after N attempts without an answer": tried by
+				// servers that each died mid-send (notify counts an attempt
+				// when the send begins, so a claim alone costs none).
 				t.Fatalf("%d messages failed, e.g. %+v", counts["failed"], failed)
 			}
 			break

@@ -10,6 +10,7 @@ import (
 	"github.com/civicpulse/civicpulse/notify"
 	"github.com/civicpulse/civicpulse/web"
 	"github.com/civicpulse/civicpulse/web/staffweb"
+	"github.com/civicpulse/civicpulse/web/staffweb/staffnotify"
 )
 
 // participantKinds are the kinds of message a participant chooses about on
@@ -64,71 +65,12 @@ func badToken(err error) error {
 	return err
 }
 
-// staffDeliveries is staffweb.Options.Deliveries over the message service.
-type staffDeliveries struct{ svc *notify.Service }
-
-var _ staffweb.Deliveries = staffDeliveries{}
-
-func (d staffDeliveries) Counts(ctx context.Context) (map[string]int, error) {
-	return d.svc.Counts(ctx)
-}
-
-func (d staffDeliveries) List(ctx context.Context, f staffweb.DeliveryFilter) ([]staffweb.Delivery, error) {
-	rows, err := d.svc.Deliveries(ctx, notify.ListFilter{State: f.State, Before: f.Before, Limit: f.Limit})
-	if errors.Is(err, notify.ErrUnknownState) {
-		return nil, staffweb.ErrUnknownState
-	}
-	if err != nil {
-		return nil, err
-	}
-	out := make([]staffweb.Delivery, len(rows))
-	for i, r := range rows {
-		out[i] = staffweb.Delivery{ID: r.ID, Kind: string(r.Kind), Channel: string(r.Channel), To: r.To, Lang: r.Lang,
-			State: r.State, Attempts: r.Attempts, LastError: r.LastError, CreatedAt: r.CreatedAt, NextAttemptAt: r.NextAttemptAt}
-		if r.SentAt.Valid {
-			out[i].SentAt = r.SentAt.Time
-		}
-	}
-	return out, nil
-}
-
-func (d staffDeliveries) MissingTemplates(langs ...string) []staffweb.TemplateGap {
-	var out []staffweb.TemplateGap
-	for _, g := range d.svc.Templates().Missing(langs...) {
-		out = append(out, staffweb.TemplateGap{Kind: string(g.Kind), Lang: g.Lang})
-	}
-	return out
-}
-
-// staffMailbox is staffweb.Options.Mailbox over the local mailbox.
-type staffMailbox struct{ box *notify.Mailbox }
-
-func (m staffMailbox) List() ([]staffweb.MailboxItem, error) {
-	items, err := m.box.List()
-	if err != nil {
-		return nil, err
-	}
-	out := make([]staffweb.MailboxItem, len(items))
-	for i, it := range items {
-		out[i] = staffweb.MailboxItem{Name: it.Name, Time: it.Time, Channel: string(it.Channel), To: it.To, Subject: it.Subject}
-	}
-	return out, nil
-}
-
-func (m staffMailbox) Read(name string) ([]byte, error) {
-	b, err := m.box.Read(name)
-	if errors.Is(err, notify.ErrNoMessage) {
-		return nil, staffweb.ErrNoMessage
-	}
-	return b, err
-}
-
 // mailboxFor is what the staff mailbox page shows: the mailbox when any
 // channel delivers into it, else where messages go.
 func mailboxFor(getenv func(string) string, box *notify.Mailbox) (staffweb.Mailbox, []string) {
 	smtpURL, smsURL := strings.TrimSpace(getenv(notify.EnvSMTPURL)), strings.TrimSpace(getenv(notify.EnvSMSURL))
 	if box != nil && (smtpURL == "" || smsURL == "") {
-		return staffMailbox{box}, nil
+		return staffnotify.NewMailbox(box), nil
 	}
 	var where []string
 	if cfg, err := notify.ParseSMTPURL(smtpURL); err == nil {

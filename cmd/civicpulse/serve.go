@@ -29,6 +29,7 @@ import (
 	"github.com/civicpulse/civicpulse/web"
 	"github.com/civicpulse/civicpulse/web/dashweb"
 	"github.com/civicpulse/civicpulse/web/staffweb"
+	"github.com/civicpulse/civicpulse/web/staffweb/staffnotify"
 	"github.com/civicpulse/civicpulse/web/workspace"
 )
 
@@ -135,7 +136,7 @@ func runServe(ctx context.Context, args []string) error {
 	staffBox, mailWhere := mailboxFor(os.Getenv, mailbox)
 	staffArea, err := staffweb.New(staffSvc, staffweb.Options{Store: store, Logger: log, Secure: *secure, BaseURL: *baseURL,
 		SendLink: sendStaffLink(messages), ShowSentLinks: mailToMailbox,
-		Deliveries: staffDeliveries{messages}, Mailbox: staffBox, MailWhere: mailWhere, Alerts: staffAlerts{messages}})
+		Deliveries: staffnotify.NewDeliveries(messages), Mailbox: staffBox, MailWhere: mailWhere, Alerts: staffAlerts{messages}})
 	if err != nil {
 		return err
 	}

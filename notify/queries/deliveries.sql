@@ -18,11 +18,20 @@ UPDATE notify_deliveries
 SET state = 'failed', address = '', payload = ?, last_error = ?, lease_until = NULL, lease_owner = ''
 WHERE id = ? AND lease_owner = ?
 
+-- name: delivery-trying
+-- Counts an attempt right before the send, not at the claim: a claim that
+-- is released, or whose sender dies before trying it, costs nothing, and a
+-- sender that dies mid-send has used the try (so a message that kills its
+-- sender gives up after MaxAttempts instead of looping).
+UPDATE notify_deliveries
+SET attempts = attempts + 1
+WHERE id = ? AND lease_owner = ? AND state = 'sending'
+
 -- name: delivery-release
 -- A claimed message the sender did not try (it was stopped): back to the
--- queue, and the claim does not count as an attempt.
+-- queue; no attempt was counted.
 UPDATE notify_deliveries
-SET state = 'queued', attempts = attempts - 1, lease_until = NULL, lease_owner = ''
+SET state = 'queued', lease_until = NULL, lease_owner = ''
 WHERE id = ? AND lease_owner = ? AND state = 'sending'
 
 -- name: delivery-next-queued

@@ -9,10 +9,11 @@ import (
 
 var _ participation.Recipients = (*Store)(nil)
 
-// recipientStatements are the statements of sql/recipients.sql.
-var recipientStatements = []string{
+// audienceStatements are the statements of sql/recipients.sql that name
+// an audience's candidates; each ends in recipients-reachable, joined on
+// at load time, which says who of them a message may go to.
+var audienceStatements = []string{
 	"participant-contact",
-	"process-languages",
 	"recipients-comment-author",
 	"recipients-document-commenters",
 	"recipients-process",
@@ -23,7 +24,11 @@ var recipientStatements = []string{
 
 func init() {
 	sharedQueryFiles = append(sharedQueryFiles, "recipients.sql")
-	statementNames = append(statementNames, recipientStatements...)
+	statementNames = append(statementNames, "process-languages", "recipients-reachable")
+	statementNames = append(statementNames, audienceStatements...)
+	for _, name := range audienceStatements {
+		statementTails[name] = "recipients-reachable"
+	}
 }
 
 // defaultRecipientPage is how many candidates one query reads: large enough
@@ -78,10 +83,11 @@ func (s *Store) ForEachRecipient(ctx context.Context, a participation.Audience, 
 // ParticipantContact returns one participant as a recipient of the process.
 func (s *Store) ParticipantContact(ctx context.Context, processID, participantID int64) (participation.Recipient, error) {
 	var r recipientRow
-	if err := s.get(ctx, &r, "participant-contact", processID, participantID); err != nil {
-		if noRows(err) {
-			return participation.Recipient{}, notFound("participant_id", "recipient")
-		}
+	err := s.get(ctx, &r, "participant-contact", processID, participantID)
+	if noRows(err) || (err == nil && r.Reachable == 0) {
+		return participation.Recipient{}, notFound("participant_id", "recipient")
+	}
+	if err != nil {
 		return participation.Recipient{}, fmt.Errorf("store: unable to read a participant's contact: %w", err)
 	}
 	return s.withLang(ctx, r.Recipient, map[int64]string{})

@@ -34,6 +34,12 @@ var queryFiles embed.FS
 // own file is added to them.
 var sharedQueryFiles = []string{"queries.sql", "setup.sql"}
 
+// statementTails are statements written as a head that ends in a shared
+// statement (name → the tail's name), joined when the files are loaded:
+// recipients.sql states each audience's candidates once and who may be
+// reached once.
+var statementTails = map[string]string{}
+
 // Store implements participation.Store on Postgres and SQLite.
 type Store struct {
 	db     *sqldb.DB
@@ -159,11 +165,20 @@ func loadQueries(db *sqldb.DB) (set, raw sqlfile.Set, err error) {
 	set, raw = sqlfile.Set{}, sqlfile.Set{}
 	for _, part := range parts {
 		for name, q := range part {
-			if _, dup := set[name]; dup {
+			if _, dup := raw[name]; dup {
 				return nil, nil, fmt.Errorf("store: statement %q defined twice (shared files and %s.sql)", name, db.Dialect)
 			}
-			set[name], raw[name] = db.Rebind(q), q
+			raw[name] = q
 		}
+	}
+	for name, tail := range statementTails {
+		if raw[name] == "" || raw[tail] == "" {
+			return nil, nil, fmt.Errorf("store: statement %q or its tail %q is missing", name, tail)
+		}
+		raw[name] += "\n" + raw[tail]
+	}
+	for name, q := range raw {
+		set[name] = db.Rebind(q)
 	}
 	if err := set.Require(append(append([]string{}, statementNames...), setupStatementNames...)...); err != nil {
 		return nil, nil, fmt.Errorf("store: %w", err)

@@ -31,6 +31,6 @@ WITH expired AS (
     FOR UPDATE SKIP LOCKED
 )
 UPDATE notify_deliveries
-SET state = 'sending', attempts = attempts + 1, lease_until = $1, lease_owner = $2
+SET state = 'sending', lease_until = $1, lease_owner = $2
 WHERE id IN (SELECT id FROM (SELECT id, 0 AS k FROM expired UNION ALL SELECT id, 1 FROM due) c ORDER BY k LIMIT $5)
 RETURNING id, idem_key, kind, participant_id, address, lang, payload, attempts

@@ -15,7 +15,7 @@ ON CONFLICT (idem_key) DO NOTHING
 
 -- name: delivery-claim
 UPDATE notify_deliveries
-SET state = 'sending', attempts = attempts + 1, lease_until = ?1, lease_owner = ?2
+SET state = 'sending', lease_until = ?1, lease_owner = ?2
 WHERE id IN (
     -- Two range scans of notify_deliveries_due, each in the index's order
     -- and stopping at ?5 rows: one condition with OR made SQLite read every

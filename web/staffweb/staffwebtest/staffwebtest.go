@@ -22,6 +22,7 @@ import (
 	"github.com/civicpulse/civicpulse/staff"
 	"github.com/civicpulse/civicpulse/web"
 	"github.com/civicpulse/civicpulse/web/staffweb"
+	"github.com/civicpulse/civicpulse/web/staffweb/staffnotify"
 	"github.com/civicpulse/civicpulse/web/webtest"
 )
 
@@ -140,7 +141,7 @@ func New(t testing.TB, dsn string, mounts ...Mount) *Fixture {
 			f.Links <- l
 			return nil
 		},
-		Deliveries: Deliveries{f.Notify}, Mailbox: Mailbox{f.Mailbox}})
+		Deliveries: staffnotify.NewDeliveries(f.Notify), Mailbox: staffnotify.NewMailbox(f.Mailbox)})
 	if err != nil {
 		t.Fatalf("staffwebtest: %v", err)
 	}

@@ -1,4 +1,8 @@
-package staffwebtest
+// Package staffnotify adapts the message service and the local mailbox to
+// the staff area's interfaces. staffweb may not import notify (DESIGN.md:
+// web reaches notify through interfaces), so the adapters live here, where
+// both the binary and the staff area's test fixture can use the same code.
+package staffnotify
 
 import (
 	"context"
@@ -8,12 +12,17 @@ import (
 	"github.com/civicpulse/civicpulse/web/staffweb"
 )
 
-// Deliveries adapts the message service to staffweb.Deliveries, as cmd does.
-type Deliveries struct{ svc *notify.Service }
+// NewDeliveries is staffweb.Options.Deliveries over the message service.
+func NewDeliveries(svc *notify.Service) staffweb.Deliveries { return deliveries{svc} }
 
-func (d Deliveries) Counts(ctx context.Context) (map[string]int, error) { return d.svc.Counts(ctx) }
+// NewMailbox is staffweb.Options.Mailbox over the local mailbox.
+func NewMailbox(box *notify.Mailbox) staffweb.Mailbox { return mailbox{box} }
 
-func (d Deliveries) List(ctx context.Context, f staffweb.DeliveryFilter) ([]staffweb.Delivery, error) {
+type deliveries struct{ svc *notify.Service }
+
+func (d deliveries) Counts(ctx context.Context) (map[string]int, error) { return d.svc.Counts(ctx) }
+
+func (d deliveries) List(ctx context.Context, f staffweb.DeliveryFilter) ([]staffweb.Delivery, error) {
 	rows, err := d.svc.Deliveries(ctx, notify.ListFilter{State: f.State, Before: f.Before, Limit: f.Limit})
 	if errors.Is(err, notify.ErrUnknownState) {
 		return nil, staffweb.ErrUnknownState
@@ -32,7 +41,7 @@ func (d Deliveries) List(ctx context.Context, f staffweb.DeliveryFilter) ([]staf
 	return out, nil
 }
 
-func (d Deliveries) MissingTemplates(langs ...string) []staffweb.TemplateGap {
+func (d deliveries) MissingTemplates(langs ...string) []staffweb.TemplateGap {
 	var out []staffweb.TemplateGap
 	for _, g := range d.svc.Templates().Missing(langs...) {
 		out = append(out, staffweb.TemplateGap{Kind: string(g.Kind), Lang: g.Lang})
@@ -40,10 +49,9 @@ func (d Deliveries) MissingTemplates(langs ...string) []staffweb.TemplateGap {
 	return out
 }
 
-// Mailbox adapts the local mailbox to staffweb.Mailbox, as cmd does.
-type Mailbox struct{ box *notify.Mailbox }
+type mailbox struct{ box *notify.Mailbox }
 
-func (m Mailbox) List() ([]staffweb.MailboxItem, error) {
+func (m mailbox) List() ([]staffweb.MailboxItem, error) {
 	items, err := m.box.List()
 	if err != nil {
 		return nil, err
@@ -55,7 +63,7 @@ func (m Mailbox) List() ([]staffweb.MailboxItem, error) {
 	return out, nil
 }
 
-func (m Mailbox) Read(name string) ([]byte, error) {
+func (m mailbox) Read(name string) ([]byte, error) {
 	b, err := m.box.Read(name)
 	if errors.Is(err, notify.ErrNoMessage) {
 		return nil, staffweb.ErrNoMessage
