@@ -38,7 +38,15 @@ func charts() map[string]dashboards.Chart {
 		}
 		return out
 	}
+	counties := make([]string, 47)
+	perCounty := make([]float64, 47)
+	for i := range counties {
+		counties[i] = fmt.Sprintf("County %02d", i+1)
+		perCounty[i] = float64((i * 37) % 101)
+	}
 	return map[string]dashboards.Chart{
+		"counties": dashboards.BarChart(counties, []dashboards.Series{{Name: "Visitors", Values: perCounty}}, true),
+		"zeros":    dashboards.BarChart([]string{"a", "b"}, []dashboards.Series{{Name: "n", Values: []float64{0, 0}}}, false),
 		"line": dashboards.LineChart(days, []dashboards.Series{
 			{Name: "Proposals", Values: a}, {Name: "Comments", Values: b},
 			{Name: "Total, previous period", Values: prev, Dashed: true}}),
@@ -504,4 +512,63 @@ func TestPaletteContrast(t *testing.T) {
 			t.Errorf("%s has %.2f:1 contrast on white, want ≥ 3:1", c, r)
 		}
 	}
+}
+
+func TestHorizontalChartsGrowToLabelEveryRow(t *testing.T) {
+	counties := make([]string, 47)
+	vals := make([]float64, 47)
+	for i := range counties {
+		counties[i] = fmt.Sprintf("County %02d", i+1)
+		vals[i] = float64(i)
+	}
+	d, svg := render(t, dashboards.BarChart(counties, []dashboards.Series{{Name: "Visitors", Values: vals}}, true), "t", Options{})
+	for _, c := range counties {
+		if !d.hasText(c) {
+			t.Fatalf("%s is not labelled", c)
+		}
+	}
+	if len(svg) > 40<<10 {
+		t.Errorf("%d bytes for 47 bars", len(svg))
+	}
+	// A fixed height is kept: labels are then thinned, not overlapped.
+	d, _ = render(t, dashboards.BarChart(counties, []dashboards.Series{{Name: "Visitors", Values: vals}}, true), "t", Options{Width: 640, Height: 300})
+	n := 0
+	for _, c := range counties {
+		if d.hasText(c) {
+			n++
+		}
+	}
+	if n == 0 || n == len(counties) {
+		t.Errorf("%d of 47 labels in 300 px", n)
+	}
+}
+
+func TestDegenerateChartsDraw(t *testing.T) {
+	for name, c := range map[string]dashboards.Chart{
+		"all zero":      dashboards.BarChart([]string{"a", "b"}, []dashboards.Series{{Name: "n", Values: []float64{0, 0}}}, false),
+		"one day":       dashboards.LineChart([]string{"2026-12-01"}, []dashboards.Series{{Name: "n", Values: []float64{4}}}),
+		"negative line": dashboards.LineChart([]string{"a", "b"}, []dashboards.Series{{Name: "n", Values: []float64{-4, -2}}}),
+		"one point":     dashboards.ScatterChart([]dashboards.PointSet{{Name: "g", Points: [][2]float64{{1, 1}}}}),
+		"short series":  {Kind: "bar", Option: `{"xAxis":[{"data":["a","b","c"]}],"series":[{"name":"s","type":"bar","data":[1]}]}`},
+		"bare values":   {Kind: "line", Option: `{"xAxis":[{"data":["a",2]}],"series":[{"name":"s","type":"line","data":[1,null]}]}`},
+		"tiny canvas":   dashboards.BarChart([]string{"a"}, []dashboards.Series{{Name: "n", Values: []float64{1}}}, true),
+		"empty funnel":  dashboards.FunnelChart("f", []dashboards.Area{{Name: "a", Value: 0}, {Name: "b", Value: nan}}),
+	} {
+		t.Run(name, func(t *testing.T) {
+			o := Options{}
+			if name == "tiny canvas" {
+				o = Options{Width: 10, Height: 10}
+			}
+			read(t, mustRender(t, c, o))
+		})
+	}
+}
+
+func mustRender(t *testing.T, c dashboards.Chart, o Options) []byte {
+	t.Helper()
+	svg, err := Render(c, "t", o)
+	if err != nil {
+		t.Fatalf("Render: %v", err)
+	}
+	return svg
 }

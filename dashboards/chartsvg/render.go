@@ -34,7 +34,8 @@ var (
 // viewBox; Width and Height set its proportions, its size when nothing
 // else does, and how much room labels get (in px, as in CSS).
 type Options struct {
-	Width, Height int // 0: 640 × 360
+	Width  int // 0: 640
+	Height int // 0: 360, or for horizontal bars and funnels enough for every label
 }
 
 const (
@@ -70,8 +71,11 @@ func Render(c dashboards.Chart, title string, opts Options) (out []byte, err err
 		return nil, ErrNoData
 	}
 	w, h := opts.Width, opts.Height
-	if w <= 0 || h <= 0 {
-		w, h = 640, 360
+	if w <= 0 {
+		w = 640
+	}
+	if h <= 0 {
+		h = m.height()
 	}
 	w, h = max(w, 160), max(h, 120) // below that no label fits
 	// gonum/plot panics on some degenerate inputs; one bad panel must not
@@ -96,6 +100,19 @@ func Render(c dashboards.Chart, title string, opts Options) (out []byte, err err
 		return nil, fmt.Errorf("chartsvg: unable to write the %s chart: %w", c.Kind, err)
 	}
 	return document(buf.Bytes(), clean(title), w, h)
+}
+
+// height is the default height: a row of about 24 px for each category
+// of a horizontal chart (a county list stays legible), 360 px otherwise.
+func (m model) height() int {
+	if m.kind == "funnel" || (m.kind == "bar" && m.horizontal) {
+		legend := 0
+		if len(m.series) > 1 {
+			legend = legendLine * 2
+		}
+		return min(max(len(m.categories)*24+60+legend, 200), 1600)
+	}
+	return 360
 }
 
 func (m model) hasData() bool {
@@ -221,6 +238,10 @@ func categoryAxis(a *plot.Axis, cats []string, room float64, vertical bool) {
 // nice widens a value axis to round numbers (10, 25, 50, …) so the
 // longest bar does not touch the edge and the last tick is labelled.
 func nice(a *plot.Axis) {
+	if a.Min == 0 && a.Max == 0 {
+		a.Max = 1 // all zero: an axis from 0, not one around it
+		return
+	}
 	if a.Max > 0 {
 		a.Max = roundUp(a.Max)
 	}
@@ -231,7 +252,7 @@ func nice(a *plot.Axis) {
 
 func roundUp(v float64) float64 {
 	mag := math.Pow(10, math.Floor(math.Log10(v)))
-	for _, f := range []float64{1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10} {
+	for _, f := range []float64{1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10} {
 		if f*mag >= v*1.05 { // some air above the longest bar
 			return f * mag
 		}
