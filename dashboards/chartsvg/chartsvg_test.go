@@ -44,7 +44,13 @@ func charts() map[string]dashboards.Chart {
 		counties[i] = fmt.Sprintf("County %02d", i+1)
 		perCounty[i] = float64((i * 37) % 101)
 	}
+	var answers []dashboards.Series
+	for k := range 9 {
+		answers = append(answers, dashboards.Series{Name: fmt.Sprintf("Answer %d, which is rather long for a legend entry", k+1),
+			Values: []float64{float64(k + 1), 3, 2}, Stack: "x"})
+	}
 	return map[string]dashboards.Chart{
+		"answers":  dashboards.BarChart([]string{"Women", "Men", "Prefer not to say"}, answers, true),
 		"counties": dashboards.BarChart(counties, []dashboards.Series{{Name: "Visitors", Values: perCounty}}, true),
 		"zeros":    dashboards.BarChart([]string{"a", "b"}, []dashboards.Series{{Name: "n", Values: []float64{0, 0}}}, false),
 		"line": dashboards.LineChart(days, []dashboards.Series{
@@ -571,4 +577,28 @@ func mustRender(t *testing.T, c dashboards.Chart, o Options) []byte {
 		t.Fatalf("Render: %v", err)
 	}
 	return svg
+}
+
+func TestALongLegendWrapsAndKeepsEveryName(t *testing.T) {
+	for _, o := range []Options{{}, {Width: 640, Height: 300}, {Width: 320, Height: 200}} {
+		d, _ := render(t, charts()["answers"], "t", o)
+		n := 0
+		for _, s := range d.texts {
+			if strings.HasPrefix(s, "Answer ") {
+				n++
+			}
+		}
+		if n != 9 {
+			t.Errorf("%v: %d of 9 names in the legend; texts %q", o, n, d.texts)
+		}
+		// Every stack is drawn: 9 series × 3 categories (the legend's
+		// samples come on top).
+		bars := 0
+		for _, c := range palette {
+			bars += len(d.fills(c))
+		}
+		if bars != 27+9 {
+			t.Errorf("%v: %d filled shapes in the palette's colours, want 36", o, bars)
+		}
+	}
 }

@@ -74,10 +74,25 @@ func Render(c dashboards.Chart, title string, opts Options) (out []byte, err err
 	if w <= 0 {
 		w = 640
 	}
-	if h <= 0 {
-		h = m.height()
+	w = max(w, 160) // below that no label fits
+	var leg legend
+	if len(m.series) > 1 {
+		leg = layoutLegend(m, float64(w-2*pad), 0.5)
 	}
-	w, h = max(w, 160), max(h, 120) // below that no label fits
+	if h <= 0 {
+		h = m.height() + int(leg.height())
+	}
+	h = max(h, 120)
+	if len(m.series) > 1 {
+		// Narrower entries, in more columns, while the legend would take
+		// more than a third of the drawing from the plot.
+		for _, frac := range []float64{1.0 / 3, 0.25} {
+			if leg.height() <= float64(h)/3 {
+				break
+			}
+			leg = layoutLegend(m, float64(w-2*pad), frac)
+		}
+	}
 	// gonum/plot panics on some degenerate inputs; one bad panel must not
 	// take the page (or the server) down with it.
 	defer func() {
@@ -91,8 +106,8 @@ func Render(c dashboards.Chart, title string, opts Options) (out []byte, err err
 	dc.Fill(dc.Rectangle.Path())
 	area := draw.Crop(dc, pad, -pad, pad, -pad)
 	if len(m.series) > 1 {
-		lh := drawLegend(area, m)
-		area = draw.Crop(area, 0, 0, vg.Length(lh), 0)
+		leg.draw(area, m)
+		area = draw.Crop(area, 0, 0, vg.Length(leg.height()), 0)
 	}
 	newPlot(m, float64(w), float64(h)).Draw(area)
 	var buf bytes.Buffer
@@ -102,15 +117,12 @@ func Render(c dashboards.Chart, title string, opts Options) (out []byte, err err
 	return document(buf.Bytes(), clean(title), w, h)
 }
 
-// height is the default height: a row of about 24 px for each category
-// of a horizontal chart (a county list stays legible), 360 px otherwise.
+// height is the default height, less the legend's: a row of about 24 px
+// for each category of a horizontal chart (a county list stays legible),
+// 360 px otherwise.
 func (m model) height() int {
 	if m.kind == "funnel" || (m.kind == "bar" && m.horizontal) {
-		legend := 0
-		if len(m.series) > 1 {
-			legend = legendLine * 2
-		}
-		return min(max(len(m.categories)*24+60+legend, 200), 1600)
+		return min(max(len(m.categories)*24+60, 160), 1600)
 	}
 	return 360
 }
@@ -284,58 +296,6 @@ func limit(a *plot.Axis, cats []string, w float64) {
 			ticks[i].Label = ellipsis(cats[i], w/3, width)
 		}
 	}
-}
-
-// drawLegend lays the series' names out in rows along the bottom of c,
-// each after a sample of its colour (a dashed stroke for a dashed line),
-// and returns the height it took.
-func drawLegend(c draw.Canvas, m model) float64 {
-	sty := style(fontSize)
-	sty.YAlign = draw.YCenter
-	width := widthOf(sty)
-	avail := (c.Max.X - c.Min.X).Points()
-	type entry struct {
-		label string
-		w     float64
-	}
-	es := make([]entry, len(m.series))
-	for i, s := range m.series {
-		l := ellipsis(s.name, avail/2-swatch-6, width)
-		es[i] = entry{l, swatch + 4 + width(l) + 14}
-	}
-	// Rows from the top down; the legend sits below the plot.
-	var rows [][]int
-	x := 0.0
-	for i, e := range es {
-		if len(rows) == 0 || x+e.w > avail {
-			rows = append(rows, nil)
-			x = 0
-		}
-		rows[len(rows)-1] = append(rows[len(rows)-1], i)
-		x += e.w
-	}
-	height := float64(len(rows))*legendLine + 4
-	for r, row := range rows {
-		y := c.Min.Y + vg.Length(height-4-float64(r)*legendLine-legendLine/2)
-		x := c.Min.X
-		for _, i := range row {
-			s := m.series[i]
-			col := colour(s, i)
-			if m.kind == "line" {
-				ls := draw.LineStyle{Color: col, Width: 2}
-				if s.dashed {
-					ls.Dashes = []vg.Length{4, 3}
-				}
-				c.StrokeLine2(ls, x, y, x+swatch, y)
-			} else {
-				half := vg.Length(swatch / 2)
-				c.FillPolygon(col, []vg.Point{{X: x, Y: y - half + 1}, {X: x + swatch, Y: y - half + 1}, {X: x + swatch, Y: y + half - 1}, {X: x, Y: y + half - 1}})
-			}
-			c.FillText(sty, vg.Point{X: x + swatch + 4, Y: y}, es[i].label)
-			x += vg.Length(es[i].w)
-		}
-	}
-	return height + 4
 }
 
 // document replaces vgsvg's prelude (sizes in pt, no title) with one that
