@@ -12,10 +12,11 @@
 // ErrNoData; in both cases the page shows the panel's table alone.
 //
 // A caller renders once per chart and serves the bytes as image/svg+xml
-// in an <img> (never inline: an <img> runs no script, whatever the
-// document says), with the table beside it as the accessible figure:
+// in an <img alt="{{.Title}}"> (never inline: an <img> runs no script,
+// whatever the document says, and screen readers read the alt, not the
+// SVG's own title), with the table beside it as the accessible figure:
 //
-//	svg, err := chartsvg.Render(*res.Chart, res.Title, chartsvg.Options{Width: 640, Height: 360})
+//	svg, err := chartsvg.Render(*res.Chart, res.Title, chartsvg.Options{Width: 640})
 //	switch {
 //	case errors.Is(err, chartsvg.ErrUnsupported), errors.Is(err, chartsvg.ErrNoData):
 //		// show the table only
@@ -26,6 +27,12 @@
 //		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
 //		w.Write(svg)
 //	}
+//
+// Options.Width is best near the width the image is shown at: the text
+// scales with the image, so a 640 px drawing shown 320 px wide has 5.5 px
+// labels. Leave Height 0 and it follows the chart: 360 px, or a row per
+// category for horizontal bars and funnels, plus the legend (shown when
+// there is more than one series).
 //
 // The document is titled (<title>, for screen readers), scales through
 // its viewBox, and keeps its labels as text. Every label is participant
