@@ -75,7 +75,7 @@ func charts() map[string]dashboards.Chart {
 	}
 }
 
-// write keeps the drawings where a person can look at them:
+// TestSamples keeps the drawings where a person can look at them:
 // CHARTSVG_OUT=/tmp/x go test -run TestSamples.
 func TestSamples(t *testing.T) {
 	dir := os.Getenv("CHARTSVG_OUT")
