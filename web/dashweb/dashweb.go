@@ -172,6 +172,7 @@ func (h *Handlers) Routes(_ *mux.Router, reg web.Registrar) {
 	reg.HandleFunc("dash.results", http.MethodGet, "/results/{process:[0-9]+}", web.Public, h.results)
 	reg.HandleFunc("dash.results.preview", http.MethodGet, "/staff/p/{process:[0-9]+}/results/preview", editRule, h.previewResults)
 	reg.HandleFunc("dash.results.panel", http.MethodGet, "/results/{process:[0-9]+}/panels/{panel}", web.Public, h.resultsPanel)
+	reg.HandleFunc("dash.results.chart", http.MethodGet, "/results/{process:[0-9]+}/charts/{panel:[a-z0-9-]+}.svg", web.Public, h.resultsChart)
 	reg.HandleFunc("dash.map", http.MethodGet, "/staff/p/{process:[0-9]+}/regions.geojson", viewRule, h.regionMap)
 	reg.HandleFunc("dash.results.map", http.MethodGet, "/results/{process:[0-9]+}/regions.geojson", web.Public, h.regionMap)
 }
@@ -432,9 +433,12 @@ type resultView struct {
 	Pick   *pickForm
 	Rows   [][]cellView
 	MapURL string
-	CSV    string
-	Heat   bool
-	Parts  []resultView
+	// SVG is the chart drawn on the server (public pages: without
+	// scripts it is the chart; with them the interactive one replaces it).
+	SVG   string
+	CSV   string
+	Heat  bool
+	Parts []resultView
 	// Officials' forms on a staff fragment (nil elsewhere).
 	Themes   *themeForms
 	Counting *countingForm

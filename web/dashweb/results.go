@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"strconv"
 
 	"github.com/gorilla/mux"
 
 	"github.com/civicpulse/civicpulse/dashboards"
+	"github.com/civicpulse/civicpulse/dashboards/chartsvg"
 	"github.com/civicpulse/civicpulse/participation"
 	"github.com/civicpulse/civicpulse/web/i18n"
 )
@@ -145,7 +147,87 @@ func (h *Handlers) publicView(r *http.Request, p *dashboards.Process, pn *dashbo
 	}
 	rv := h.view(res, "", "", fmt.Sprintf("/results/%d/regions.geojson", p.ID))
 	rv.setLoc(v.L.(*i18n.Localizer))
+	svg := fmt.Sprintf("/results/%d/charts/%s.svg", p.ID, pn.Name)
+	if drawable(res) {
+		rv.SVG = svg
+	}
+	for i, part := range res.Parts {
+		if i < len(rv.Parts) && drawable(part) {
+			rv.Parts[i].SVG = fmt.Sprintf("%s?part=%d", svg, i)
+		}
+	}
 	return rv, nil
+}
+
+// drawable reports whether the server draws a result's chart: maps and
+// point maps need their shapes, and a chart whose every value is hidden
+// has nothing to draw; their tables stand alone.
+func drawable(res *dashboards.Result) bool {
+	if res.Chart == nil || res.Chart.Kind == "map" || res.Chart.Kind == "geo" {
+		return false
+	}
+	_, err := chartsvg.Render(*res.Chart, res.Title, chartsvg.Options{Width: chartWidth})
+	return err == nil
+}
+
+// chartWidth is the width the server draws a chart at: a phone's page
+// width, so that its labels stay readable there; wider screens scale it.
+const chartWidth = 480
+
+// resultsChart draws a published panel's chart (or one part's) as SVG,
+// from the same suppressed result as the page.
+func (h *Handlers) resultsChart(w http.ResponseWriter, r *http.Request) {
+	p, panels, err := h.publicProcess(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	var pn *dashboards.Panel
+	for _, x := range panels {
+		if x.Name == mux.Vars(r)["panel"] {
+			pn = x
+		}
+	}
+	if pn == nil {
+		h.fail(w, r, dashboards.ErrNotFound)
+		return
+	}
+	v := h.cfg.Dash.Resolve(p, dashboards.Filter{Process: p.ID, Bucket: "day"})
+	v.L = h.loc(r)
+	res, err := h.cfg.Dash.RunPublic(r.Context(), pn, v)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if q := r.URL.Query().Get("part"); q != "" {
+		i, err := strconv.Atoi(q)
+		if err != nil || i < 0 || i >= len(res.Parts) {
+			h.fail(w, r, dashboards.ErrNotFound)
+			return
+		}
+		res = res.Parts[i]
+	}
+	if res.Chart == nil {
+		h.fail(w, r, dashboards.ErrNotFound)
+		return
+	}
+	svg, err := chartsvg.Render(*res.Chart, res.Title, chartsvg.Options{Width: chartWidth})
+	switch {
+	case errors.Is(err, chartsvg.ErrUnsupported), errors.Is(err, chartsvg.ErrNoData):
+		h.fail(w, r, dashboards.ErrNotFound)
+		return
+	case err != nil:
+		h.fail(w, r, fmt.Errorf("dashweb: unable to draw %s: %w", pn.Name, err))
+		return
+	}
+	// An SVG document is its own page to the browser: it may style
+	// itself (gonum's output uses style attributes) and nothing else.
+	w.Header().Set("Content-Type", "image/svg+xml")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Cache-Control", "public, max-age=60")
+	w.Header().Set("Content-Language", v.L.(*i18n.Localizer).Lang())
+	w.Write(svg)
 }
 
 // resultsPanel serves a published panel over the whole process, with every
