@@ -54,6 +54,7 @@ var headingID = regexp.MustCompile(`^[a-z0-9-]+$`)
 var policy = func() *bluemonday.Policy {
 	p := bluemonday.NewPolicy()
 	p.AllowStandardURLs()
+	p.RequireNoFollowOnLinks(false) // the links are ours, not user content
 	p.AllowElements("p", "br", "hr", "h2", "h3", "h4", "blockquote", "b", "i", "em", "strong",
 		"code", "pre", "kbd", "small", "abbr", "dl", "dt", "dd")
 	p.AllowLists()
