@@ -238,6 +238,9 @@ func TestHelpLinksOpenTheirPage(t *testing.T) {
 	if seen < 20 {
 		t.Errorf("followed only %d \"?\" links", seen)
 	}
+	if p := official.Get("/staff"); !strings.Contains(p.Body, `href="/staff/manual"`) {
+		t.Errorf("the staff home does not link the manual")
+	}
 	anon := fx.Client(t)
 	slug := fx.Open.Slug
 	for page, guide := range map[string]string{
