@@ -28,6 +28,7 @@ import (
 	"github.com/civicpulse/civicpulse/warehouse"
 	"github.com/civicpulse/civicpulse/web"
 	"github.com/civicpulse/civicpulse/web/dashweb"
+	"github.com/civicpulse/civicpulse/web/guides"
 	"github.com/civicpulse/civicpulse/web/staffweb"
 	"github.com/civicpulse/civicpulse/web/staffweb/staffnotify"
 	"github.com/civicpulse/civicpulse/web/workspace"
@@ -166,6 +167,13 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	staffArea.Attach(site)
 	ws.Attach(site, staffArea)
+	// The citizens' guide and the officials' manual (issue 19), rendered
+	// once here so that a broken page stops the start.
+	help, err := guides.New(guides.Options{Logger: log})
+	if err != nil {
+		return err
+	}
+	help.Attach(site)
 	if wh != nil {
 		if err := mountDashboards(runCtx, site, staffArea, wh, store, staffSvc, &wg, scheduler, messages); err != nil {
 			return err
