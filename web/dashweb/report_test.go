@@ -68,7 +68,7 @@ func seedReport(t *testing.T, fx *staffwebtest.Fixture) (selected, rejected, hid
 	mustDo(s.SaveTakeaway(ctx, participation.SurveyTakeaway{ComponentID: fx.Survey, QuestionID: fx.Questions["single"], Text: "Health comes first for most", StaffID: 1}))
 
 	_, _, err = s.SaveResultsReport(ctx, participation.ResultsReport{ProcessID: p, StaffID: 1,
-		Summary: map[string]string{"en": "We heard you on water.\n\nBoreholes come first.", "sw": "Tulisikia kuhusu maji."},
+		Summary:   map[string]string{"en": "We heard you on water.\n\nBoreholes come first.", "sw": "Tulisikia kuhusu maji."},
 		NextSteps: []participation.NextStep{{Due: "2026-09-01", Text: map[string]string{"en": "Budget to the county assembly", "sw": "Bajeti kwa bunge la kaunti"}}}})
 	mustDo(err)
 	return selected, rejected, hidden
@@ -176,7 +176,7 @@ func TestResultsChartsDrawnOnTheServer(t *testing.T) {
 		anon := fx.Client(t)
 		page := anon.Get(fmt.Sprintf("/results/%d", fx.ProcessA))
 		src := fmt.Sprintf("/results/%d/charts/inputs.svg", fx.ProcessA)
-		if !page.Has(`<img class="chart-svg" src="`+src+`"`) {
+		if !page.Has(`<img class="chart-svg" src="` + src + `"`) {
 			t.Fatalf("no server-drawn chart for the inputs panel:\n%s", page.Body)
 		}
 		if page.Has(fmt.Sprintf("/results/%d/charts/regions.svg", fx.ProcessA)) {
