@@ -120,10 +120,25 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.participant(r)
+	results := map[int64]bool{}
+	for _, p := range list {
+		if results[p.ID], err = s.resultsPublished(r, p.ID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	s.render(w, r, http.StatusOK, "home", state(r).loc.T("home.title"), struct {
 		Processes []participation.Process
+		Results   map[int64]bool // "what we heard, what we did" is published
 		Now       time.Time
-	}{list, s.now()})
+	}{list, results, s.now()})
+}
+
+// resultsPublished reports whether the process's results report
+// ("what we heard, what we did") is public: the pages then link it.
+func (s *Server) resultsPublished(r *http.Request, processID int64) (bool, error) {
+	rep, err := s.store.ResultsReport(r.Context(), processID)
+	return rep.Published(), err
 }
 
 func (s *Server) processPage(w http.ResponseWriter, r *http.Request) {
@@ -134,7 +149,15 @@ func (s *Server) processPage(w http.ResponseWriter, r *http.Request) {
 	}
 	s.participant(r)
 	s.recordVisit(r, pc.P.ID, 0)
-	s.render(w, r, http.StatusOK, "process", pc.P.Title, pc)
+	published, err := s.resultsPublished(r, pc.P.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "process", pc.P.Title, struct {
+		processCtx
+		Results bool
+	}{pc, published})
 }
 
 // componentPage shows the tool a component offers.
