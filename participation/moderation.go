@@ -190,6 +190,9 @@ type QueueFilter struct {
 	Kind        ContributionKind // "" for every kind
 	ComponentID int64
 	Reason      ReportReason // items with at least one report of this reason
+	// Among, when not nil, keeps only these items (a campaign's copies,
+	// which the warehouse knows); an empty non-nil list keeps none.
+	Among []ContributionRef
 	Limit       int          // default 50, at most 200
 	Offset      int
 }

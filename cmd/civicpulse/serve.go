@@ -145,8 +145,9 @@ func runServe(ctx context.Context, args []string) error {
 
 	// The officials' workspace (issue 10): its phase edits and transitions
 	// reschedule the phase jobs.
+	campaigns := &campaignSource{}
 	ws, err := workspace.New(workspace.Config{Store: store, Audit: staffSvc, Scheduler: scheduler,
-		Guard: staffArea.Guard, Logger: log})
+		Guard: staffArea.Guard, Logger: log, Campaigns: campaigns})
 	if err != nil {
 		return err
 	}
@@ -175,7 +176,7 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	help.Attach(site)
 	if wh != nil {
-		if err := mountDashboards(runCtx, site, staffArea, wh, store, staffSvc, &wg, scheduler, messages); err != nil {
+		if err := mountDashboards(runCtx, site, staffArea, wh, store, staffSvc, &wg, scheduler, messages, campaigns); err != nil {
 			return err
 		}
 	}
@@ -209,11 +210,12 @@ func runServe(ctx context.Context, args []string) error {
 
 // mountDashboards adds the dashboards (issue 5) to the site, links them from
 // each process's staff page and starts the scheduled alert check.
-func mountDashboards(ctx context.Context, site *web.Server, area *staffweb.Area, wh *warehouse.Warehouse, store *sqlstore.Store, audit *staff.Service, wg *sync.WaitGroup, sched *jobs.Scheduler, messages *notify.Service) error {
+func mountDashboards(ctx context.Context, site *web.Server, area *staffweb.Area, wh *warehouse.Warehouse, store *sqlstore.Store, audit *staff.Service, wg *sync.WaitGroup, sched *jobs.Scheduler, messages *notify.Service, campaigns *campaignSource) error {
 	d, err := dashboards.New(ctx, wh.Read(), nil)
 	if err != nil {
 		return err
 	}
+	campaigns.d.Store(d)
 	// The low-engagement alerts reach the officials by email too.
 	sched.SetAlerts(jobs.Alerts{Rules: store, Eval: d, Staff: audit, Messages: messages})
 	// Themes, campaigns and opinion groups (issue 6): the jobs follow the

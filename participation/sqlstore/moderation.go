@@ -328,7 +328,16 @@ func (s *Store) ModerationQueue(ctx context.Context, f participation.QueueFilter
 	}
 	f.Limit = min(f.Limit, 200)
 	f.Offset = max(f.Offset, 0)
-	filter := []any{f.ProcessID, true, string(f.Kind), string(f.Kind), f.ComponentID, f.ComponentID, string(f.Reason), string(f.Reason)}
+	among := ""
+	if f.Among != nil {
+		var b strings.Builder
+		b.WriteString(",")
+		for _, r := range f.Among {
+			fmt.Fprintf(&b, "%s:%d:%d,", r.Kind, r.ID, r.QuestionID)
+		}
+		among = b.String() // "," alone keeps nothing
+	}
+	filter := []any{f.ProcessID, true, string(f.Kind), string(f.Kind), f.ComponentID, f.ComponentID, string(f.Reason), string(f.Reason), among, among}
 	var rows []moderatedRow
 	if err := s.sel(ctx, &rows, "moderation-queue", append(filter, f.Limit, f.Offset)...); err != nil {
 		return nil, 0, fmt.Errorf("store: unable to read the moderation queue: %w", err)

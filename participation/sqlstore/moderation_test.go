@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -321,5 +322,35 @@ func TestOfficialAnswers(t *testing.T) {
 		wantCode(t, err, participation.CodeConflict)
 		_, err = x.s.AnswerAsInstitution(x.ctx, 9999, 42, "Nobody asked.")
 		wantCode(t, err, participation.CodeNotFound)
+	})
+}
+
+// The queue keeps only the items it is given (a campaign's copies, from
+// the warehouse): none when given none, and the count follows.
+func TestModerationQueueAmong(t *testing.T) {
+	each(t, func(t *testing.T, x *fx) {
+		prop := x.proposal(x.citizen.ID, "Bus shelters")
+		var refs []participation.ContributionRef
+		for i := range 3 {
+			cid := must(x.s.CreateComment(x.ctx, participation.Comment{TargetKind: participation.TargetProposal, TargetID: prop,
+				ParticipantID: x.citizen2.ID, Body: fmt.Sprintf("Stop the levy now, copy %d", i)}))(t)
+			refs = append(refs, commentRef(cid))
+			must(x.report(commentRef(cid), x.citizen.ID))(t)
+		}
+		must(x.report(proposalRef(prop), x.citizen2.ID))(t)
+		all := participation.QueueFilter{ProcessID: x.proc}
+		if _, n := must2(x.s.ModerationQueue(x.ctx, all))(t); n != 4 {
+			t.Fatalf("%d open items, want 4", n)
+		}
+		among := all
+		among.Among = []participation.ContributionRef{refs[0], refs[2], commentRef(99999)}
+		items, n := must2(x.s.ModerationQueue(x.ctx, among))(t)
+		if n != 2 || len(items) != 2 || items[0].Ref != refs[0] || items[1].Ref != refs[2] {
+			t.Fatalf("among two copies: %d %+v", n, items)
+		}
+		among.Among = []participation.ContributionRef{}
+		if items, n := must2(x.s.ModerationQueue(x.ctx, among))(t); n != 0 || len(items) != 0 {
+			t.Fatalf("among none: %d %+v", n, items)
+		}
 	})
 }

@@ -58,12 +58,16 @@ type fixture struct {
 
 // newFixture starts the site with the staff area and the workspace mounted
 // over the store at dsn.
-func newFixture(t *testing.T, dsn string) *fixture {
+func newFixture(t *testing.T, dsn string, opts ...func(*workspace.Config)) *fixture {
 	t.Helper()
 	fx := &fixture{sched: &schedule{}, ctx: context.Background()}
 	fx.Fixture = staffwebtest.New(t, dsn, func(f *staffwebtest.Fixture) func(*mux.Router, web.Registrar) {
-		ws, err := workspace.New(workspace.Config{Store: f.Store, Audit: f.Staff, Scheduler: fx.sched,
-			Guard: f.Area.Guard, AssetURL: f.Server.AssetURL})
+		cfg := workspace.Config{Store: f.Store, Audit: f.Staff, Scheduler: fx.sched,
+			Guard: f.Area.Guard, AssetURL: f.Server.AssetURL}
+		for _, o := range opts {
+			o(&cfg)
+		}
+		ws, err := workspace.New(cfg)
 		if err != nil {
 			t.Fatal(err)
 		}

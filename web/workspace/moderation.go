@@ -1,12 +1,14 @@
 package workspace
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/civicpulse/civicpulse/dashboards"
 	"github.com/civicpulse/civicpulse/participation"
 	"github.com/civicpulse/civicpulse/staff"
 	"github.com/civicpulse/civicpulse/web"
@@ -40,19 +42,23 @@ func (ws *Workspace) moderationRoutes(reg web.Registrar) {
 func QueuePath(processID int64) string { return processPath(processID) + "/moderation" }
 
 type queueData struct {
-	P        participation.Process
-	Items    []participation.Moderated
-	Total    int
-	Filter   participation.QueueFilter
-	Comps    map[int64]string // component titles
-	Reasons  []participation.ReportReason
-	Kinds    []participation.ContributionKind
-	AutoHide int
-	Premod   map[int64]bool
-	CanEdit  bool
-	F        *form // the refused decision, if any
-	FailedOn participation.ContributionRef
-	Loc      *time.Location
+	P       participation.Process
+	Items   []participation.Moderated
+	Total   int
+	Filter  participation.QueueFilter
+	Comps   map[int64]string // component titles
+	Reasons []participation.ReportReason
+	Kinds   []participation.ContributionKind
+	// The campaigns the filter offers (none without the warehouse) and
+	// the one chosen.
+	Campaigns []dashboards.CampaignChoice
+	Campaign  int64
+	AutoHide  int
+	Premod    map[int64]bool
+	CanEdit   bool
+	F         *form // the refused decision, if any
+	FailedOn  participation.ContributionRef
+	Loc       *time.Location
 }
 
 // Actions lists what a moderator may do to an item in its status (the
@@ -65,6 +71,32 @@ func (queueData) Actions(st participation.Status) []participation.ModerationActi
 		}
 	}
 	return out
+}
+
+// Campaigns are the warehouse's campaigns (form letters) of a process and
+// their copies (*dashboards.Dashboards); the queue narrows to one
+// campaign's copies.
+type Campaigns interface {
+	CampaignChoices(ctx context.Context, processID int64) ([]dashboards.CampaignChoice, error)
+	CampaignMembers(ctx context.Context, processID, campaignID int64) ([]dashboards.CampaignMember, error)
+}
+
+// queue reads the queue the request asks for, narrowed to a campaign's
+// copies when it names one.
+func (ws *Workspace) queue(r *http.Request, processID int64) (participation.QueueFilter, []participation.Moderated, int, error) {
+	f := queueFilter(r.URL.Query(), processID)
+	if c, err := strconv.ParseInt(r.URL.Query().Get("campaign"), 10, 64); err == nil && c > 0 && ws.cfg.Campaigns != nil {
+		members, err := ws.cfg.Campaigns.CampaignMembers(r.Context(), processID, c)
+		if err != nil {
+			return f, nil, 0, err
+		}
+		f.Among = make([]participation.ContributionRef, len(members))
+		for i, m := range members {
+			f.Among[i] = participation.ContributionRef{Kind: participation.ContributionKind(m.Kind), ID: m.ID, QuestionID: m.QuestionID}
+		}
+	}
+	items, total, err := ws.store.ModerationQueue(r.Context(), f)
+	return f, items, total, err
 }
 
 func queueFilter(q url.Values, processID int64) participation.QueueFilter {
@@ -85,13 +117,20 @@ func (ws *Workspace) renderQueue(w http.ResponseWriter, r *http.Request, status 
 		ws.fail(w, r, err)
 		return
 	}
-	d := queueData{P: p, Filter: queueFilter(r.URL.Query(), p.ID), Comps: map[int64]string{}, Premod: map[int64]bool{},
+	d := queueData{P: p, Comps: map[int64]string{}, Premod: map[int64]bool{},
 		Reasons: participation.ReportReasons, F: f, FailedOn: failedOn, Loc: zone(p.TimeZone),
 		Kinds: []participation.ContributionKind{participation.ContribProposal, participation.ContribComment, participation.ContribAnswer}}
 	ctx := r.Context()
-	if d.Items, d.Total, err = ws.store.ModerationQueue(ctx, d.Filter); err != nil {
+	if d.Filter, d.Items, d.Total, err = ws.queue(r, p.ID); err != nil {
 		ws.fail(w, r, err)
 		return
+	}
+	if ws.cfg.Campaigns != nil {
+		if d.Campaigns, err = ws.cfg.Campaigns.CampaignChoices(ctx, p.ID); err != nil {
+			ws.fail(w, r, err)
+			return
+		}
+		d.Campaign, _ = strconv.ParseInt(r.URL.Query().Get("campaign"), 10, 64)
 	}
 	for _, c := range p.Components {
 		d.Comps[c.ID] = c.Title
@@ -254,7 +293,7 @@ func (ws *Workspace) apiQueue(w http.ResponseWriter, r *http.Request) {
 		ws.fail(w, r, err)
 		return
 	}
-	items, total, err := ws.store.ModerationQueue(r.Context(), queueFilter(r.URL.Query(), p.ID))
+	_, items, total, err := ws.queue(r, p.ID)
 	if err != nil {
 		ws.fail(w, r, err)
 		return

@@ -129,7 +129,14 @@ func (ws *Workspace) funcs() template.FuncMap {
 		},
 		"inline": markdown.Inline,
 		"str":    func(v any) string { return fmt.Sprint(v) },
-		"add":    func(a, b int) int { return a + b },
+		// excerpt shortens a text to what fits in a choice list.
+		"excerpt": func(s string) string {
+			if r := []rune(s); len(r) > 60 {
+				return strings.TrimSpace(string(r[:59])) + "…"
+			}
+			return s
+		},
+		"add": func(a, b int) int { return a + b },
 		"json": func(v any) string {
 			b, _ := json.MarshalIndent(v, "", "  ")
 			return string(b)

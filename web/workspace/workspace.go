@@ -130,6 +130,9 @@ type Config struct {
 	DefaultLang string
 	// MaxUpload bounds a region-set or document upload (default 6 MiB).
 	MaxUpload int64
+	// Campaigns lets the moderation queue narrow to a campaign's copies
+	// (the warehouse's); nil: no campaign filter.
+	Campaigns Campaigns
 }
 
 // Workspace serves the officials' workspace.

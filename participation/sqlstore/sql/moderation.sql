@@ -54,6 +54,9 @@ FROM moderations WHERE kind = ? AND question_id = 0 AND entity_id IN (?)
 -- The queue: a process's open items, oldest first, with a cut of their text.
 -- The filters are off when given '' or 0.
 -- name: moderation-queue
+-- The list of kept items (a campaign's copies) is one string of
+-- ",kind:id:question," entries: one parameter on both dialects, matched
+-- against the few open items only.
 SELECT m.kind, m.entity_id, m.question_id, m.process_id, m.component_id, m.status, m.reason, m.reports, m.open,
     m.created_at, m.updated_at,
     SUBSTR(COALESCE(
@@ -67,6 +70,7 @@ WHERE m.process_id = ? AND m.open = ?
   AND (? = 0 OR m.component_id = ?)
   AND (? = '' OR EXISTS (SELECT 1 FROM reports r WHERE r.kind = m.kind AND r.entity_id = m.entity_id
       AND r.question_id = m.question_id AND r.reason = ?))
+  AND (? = '' OR ? LIKE '%,' || m.kind || ':' || CAST(m.entity_id AS TEXT) || ':' || CAST(m.question_id AS TEXT) || ',%')
 ORDER BY m.created_at, m.kind, m.entity_id, m.question_id
 LIMIT ? OFFSET ?
 
@@ -77,6 +81,7 @@ WHERE m.process_id = ? AND m.open = ?
   AND (? = 0 OR m.component_id = ?)
   AND (? = '' OR EXISTS (SELECT 1 FROM reports r WHERE r.kind = m.kind AND r.entity_id = m.entity_id
       AND r.question_id = m.question_id AND r.reason = ?))
+  AND (? = '' OR ? LIKE '%,' || m.kind || ':' || CAST(m.entity_id AS TEXT) || ':' || CAST(m.question_id AS TEXT) || ',%')
 
 -- name: moderation-queue-counts
 SELECT process_id, COUNT(*) AS n FROM moderations WHERE open = ? GROUP BY process_id
