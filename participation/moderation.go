@@ -192,9 +192,9 @@ type QueueFilter struct {
 	Reason      ReportReason // items with at least one report of this reason
 	// Among, when not nil, keeps only these items (a campaign's copies,
 	// which the warehouse knows); an empty non-nil list keeps none.
-	Among []ContributionRef
-	Limit       int          // default 50, at most 200
-	Offset      int
+	Among  []ContributionRef
+	Limit  int // default 50, at most 200
+	Offset int
 }
 
 // Moderation is what reports and moderators need from the store.

@@ -11,7 +11,9 @@ import (
 // campaignSource hands the workspace the dashboards' campaigns, which exist
 // only once the warehouse is open (mountDashboards sets them); until then,
 // and without a warehouse, the queue offers no campaign.
-type campaignSource struct{ d atomic.Pointer[dashboards.Dashboards] }
+type campaignSource struct {
+	d atomic.Pointer[dashboards.Dashboards]
+}
 
 var _ workspace.Campaigns = (*campaignSource)(nil)
 
