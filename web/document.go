@@ -49,6 +49,15 @@ type sectionView struct {
 	// shows them all, and Hidden to how many were cut.
 	MoreReplies map[int64]string
 	Hidden      map[int64]int
+	// Moderated stands, on the last page, for the section's comments the
+	// moderators hid: how many for each reason, the reason in place of
+	// their text.
+	Moderated []hiddenGroup
+}
+
+type hiddenGroup struct {
+	Reason string
+	N      int
 }
 
 // Last is the position of the page's last comment.
@@ -134,6 +143,13 @@ func (s *Server) sectionPage(r *http.Request, path string, v commentView, sec pa
 		}
 	}
 	sv.Page, sv.First = page, (page-1)*commentsPerPage+1
+	if page == sv.Pages {
+		hidden, err := s.store.HiddenComments(r.Context(), participation.TargetSection, sec.ID)
+		if err != nil {
+			return sv, err
+		}
+		sv.Moderated = groupHidden(hidden)
+	}
 	sv.MoreReplies, sv.Hidden = map[int64]string{}, map[int64]int{}
 	for i, c := range sv.Comments {
 		if len(c.Replies) <= repliesShown || c.ID == v.replies {
@@ -454,4 +470,22 @@ func (s *Server) castVote(w http.ResponseWriter, r *http.Request, sectionID, com
 	}
 	u := back.url(fmt.Sprintf("/p/%s/c/%d", pc.P.Slug, c.ID), back.section, back.page, back.order)
 	redirect(w, r, u[:strings.LastIndexByte(u, '#')]+fmt.Sprintf("#comment-%d", cm.ID))
+}
+
+// groupHidden counts hidden comments by reason, in the order the reasons
+// first appear (oldest hidden comment first): a section with a hidden
+// campaign shows one line, not a thousand.
+func groupHidden(hidden []participation.Moderated) []hiddenGroup {
+	var out []hiddenGroup
+	at := map[string]int{}
+	for _, h := range hidden {
+		i, ok := at[h.Reason]
+		if !ok {
+			i = len(out)
+			at[h.Reason] = i
+			out = append(out, hiddenGroup{Reason: h.Reason})
+		}
+		out[i].N++
+	}
+	return out
 }
