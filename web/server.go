@@ -30,6 +30,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -70,9 +71,12 @@ type Config struct {
 	// process that citizens cannot yet (draft, preview) on the citizen
 	// pages (the workspace's preview). Nil: nobody may.
 	PreviewAllowed func(r *http.Request, processID int64) bool
-	// TrustForwardedFor takes the client address from the last
-	// X-Forwarded-For hop (set it only behind a proxy that writes it).
-	TrustForwardedFor bool
+	// TrustedProxies are the reverse proxies (load balancers) in front of
+	// the site. A request from one of them is taken to come from the
+	// nearest X-Forwarded-For address that is not itself a trusted proxy;
+	// from anywhere else the header is ignored, so a client cannot choose
+	// the address its rate limit counts against.
+	TrustedProxies []netip.Prefix
 }
 
 // VerificationMessage is one registration secret to deliver.

@@ -44,6 +44,9 @@ func runServe(ctx context.Context, args []string) error {
 	noIngest := fs.Bool("no-ingest", false, "do not run the ingester in this process")
 	secure := fs.Bool("secure-cookies", envOr("CIVICPULSE_SECURE", "") == "true", "mark cookies Secure and send HSTS (behind HTTPS; env CIVICPULSE_SECURE=true)")
 	baseURL := fs.String("base-url", envOr("CIVICPULSE_BASE_URL", ""), "public URL of the site, for links in messages (env CIVICPULSE_BASE_URL)")
+	proxies := fs.String("trusted-proxies", envOr("CIVICPULSE_TRUSTED_PROXIES", ""), "comma-separated addresses or CIDR prefixes of the reverse proxies in front of the site, whose X-Forwarded-For is believed (env CIVICPULSE_TRUSTED_PROXIES)")
+	perIP := fs.Int("writes-per-ip", envInt("CIVICPULSE_WRITES_PER_IP", 0), "writes per minute from one client address (0: 120; negative: no limit); behind a NAT many citizens share one (env CIVICPULSE_WRITES_PER_IP)")
+	perParticipant := fs.Int("writes-per-participant", envInt("CIVICPULSE_WRITES_PER_PARTICIPANT", 0), "writes per minute from one participant (0: 60; env CIVICPULSE_WRITES_PER_PARTICIPANT)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -152,6 +155,10 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 
+	trusted, err := parsePrefixes(*proxies)
+	if err != nil {
+		return fmt.Errorf("serve: --trusted-proxies: %w", err)
+	}
 	site, err := web.New(web.Config{
 		Store:            store,
 		Logger:           log,
@@ -162,6 +169,8 @@ func runServe(ctx context.Context, args []string) error {
 		PreviewAllowed:   ws.PreviewAllowed,
 		SendVerification: sendVerification(messages, store),
 		Messages:         citizenMessages{messages},
+		TrustedProxies:   trusted,
+		RateLimits:       web.RateLimits{PerIPPerMinute: *perIP, PerParticipantPerMinute: *perParticipant},
 	})
 	if err != nil {
 		return err
