@@ -187,6 +187,29 @@ func TestPluralFallback(t *testing.T) {
 	}
 }
 
+// A plain message with a message named "other" under it (a list of
+// choices, one of them "other") is translated as itself, not as a counted
+// message whose general form is that choice.
+func TestPlainKeyWithOtherChoice(t *testing.T) {
+	fsys := fstest.MapFS{
+		"en.json": {Data: []byte(`{"why": "Why?", "why.other": "Something else", "why.spam": "Spam"}`)},
+		"sw.json": {Data: []byte(`{"why": "Kwa nini?", "why.other": "Kitu kingine", "why.spam": "Barua taka"}`)},
+	}
+	b, err := LoadFS(fsys, "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for lang, want := range map[string]string{"en": "Why?", "sw": "Kwa nini?"} {
+		l := b.For(lang)
+		if got := l.T("why"); got != want {
+			t.Errorf("%s: T(why) = %q, want %q", lang, got, want)
+		}
+		if got := l.T("why.other"); got == want {
+			t.Errorf("%s: T(why.other) = %q", lang, got)
+		}
+	}
+}
+
 func TestPickAndFormat(t *testing.T) {
 	b := load(t)
 	for _, c := range []struct{ q, cookie, accept, want string }{

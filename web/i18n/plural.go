@@ -62,7 +62,16 @@ func (l *Localizer) counted(msgs map[string]string, lang, key string, n int) (st
 }
 
 // isCounted reports whether key is a counted message in either catalogue.
+// A key that is a plain message itself is not, even with a message named
+// "other" under it: report.reason is a question and report.reason.other
+// one of its answers ("Something else"), not its plural form.
 func (l *Localizer) isCounted(key string) bool {
+	if _, plain := l.msgs[key]; plain {
+		return false
+	}
+	if _, plain := l.def[key]; plain {
+		return false
+	}
 	_, ok := l.msgs[key+".other"]
 	if !ok {
 		_, ok = l.def[key+".other"]
