@@ -64,7 +64,8 @@ type Result struct {
 	Participants []Participant
 	// Groups are the opinion groups, largest first; a group's index is its ID.
 	Groups []Group
-	// Silhouette per tried k (index k-2), the basis of the choice of k.
+	// Silhouette per tried k (index k-2), the basis of the choice of k; for
+	// Analyze, the mean over its runs.
 	Silhouette []float64
 	// Comments are the comments in the map, with their own map position
 	// (where a participant who agreed with only that comment would sit).
