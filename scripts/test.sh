@@ -60,7 +60,7 @@ status=${PIPESTATUS[0]}
 # campaigns) are long single-threaded numerics: under the
 # race detector they take minutes, so they skip there and run here without it.
 if [ "$status" = 0 ]; then
-  go test -count=1 -timeout 20m -run 'TestGroupsMatchPolis|TestArgKPThemes|TestPlantedCampaigns|TestImportWholePolisExport' -v ./analysis/... ./cmd/civicpulse ./participation/polisimport 2>&1 \
+  go test -count=1 -timeout 20m -run 'TestConsensusGroupsAgainstPolis|TestAnalyzeOpinionsMetaAndReplay|TestGroupsMatchPolis|TestArgKPThemes|TestPlantedCampaigns|TestImportWholePolisExport' -v ./analysis/... ./cmd/civicpulse ./participation/polisimport 2>&1 \
     | grep -E '^(=== RUN|--- |ok|FAIL|PASS|panic)|_test.go' | tee -a /tmp/civicpulse-test.log
   status=${PIPESTATUS[0]}
 fi

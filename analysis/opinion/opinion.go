@@ -5,9 +5,13 @@
 // comments per group, consensus comments and group-informed consensus.
 //
 // Pol.is recomputes as votes arrive and each update starts from the last one,
-// so its groups depend on that history. Conversation does the same (Add votes,
-// Update, read the Result); Analyze is one update over all votes at once.
-// Both are deterministic for a given order of votes.
+// so its groups depend on that history, which its export does not record.
+// Analyze therefore fits the final vote matrix once and runs the clustering
+// from many seeded participant orders, returning their consensus and how
+// stable it is (consensus.go). Conversation keeps the incremental way (Add
+// votes, Update, read the Result) and Replay drives it over a vote stream,
+// for studies of Pol.is' own history. All are deterministic for a given
+// order of votes.
 package opinion
 
 import (
@@ -40,10 +44,16 @@ type Options struct {
 	BaseClusters int
 	// MaxGroups bounds k (5); the lower bound is always 2.
 	MaxGroups int
-	// Excluded are comments a moderator removed. They take no part in the
-	// map, but, as in Pol.is, they still count as seen (a pass) when a sparse
-	// voter's position is scaled out from the centre.
+	// Excluded are comments a moderator removed and Pol.is' is-meta
+	// comments (about the conversation, not a position in it). They take no
+	// part in the map, but, as in Pol.is, they still count as seen (a pass)
+	// when a sparse voter's position is scaled out from the centre.
 	Excluded []string
+	// Runs is how many seeded participant orders Analyze clusters from (30);
+	// Seed picks the list of orders, so that a study can measure the spread
+	// between lists. Conversation and Replay ignore both.
+	Runs int
+	Seed uint64
 }
 
 // Result is what the analysis found.
@@ -54,7 +64,8 @@ type Result struct {
 	Participants []Participant
 	// Groups are the opinion groups, largest first; a group's index is its ID.
 	Groups []Group
-	// Silhouette per tried k (index k-2), the basis of the choice of k.
+	// Silhouette per tried k (index k-2), the basis of the choice of k; for
+	// Analyze, the mean over its runs.
 	Silhouette []float64
 	// Comments are the comments in the map, with their own map position
 	// (where a participant who agreed with only that comment would sit).
@@ -68,6 +79,9 @@ type Result struct {
 	// Center the mean vote per comment.
 	Components [2][]float64
 	Center     []float64
+	// Stability says how much the groups depend on where the clustering
+	// starts; zero Runs for Conversation and Replay, which fit once.
+	Stability Stability
 }
 
 // Participant is one participant's place on the opinion map.
@@ -147,6 +161,11 @@ type Conversation struct {
 	pIndex, cIndex map[string]int
 	pIDs, cIDs     []string
 	isExcluded     []bool
+	// everIn marks who Pol.is would have clustered at some update while the
+	// votes arrived: enough votes for the comments there were then, or one of
+	// the first greedyN voters; a one-shot fit keeps them (streamInclude).
+	everIn  []bool
+	nEverIn int
 	// rows are the vote matrix as sparse rows; an unvoted cell is the
 	// comment's mean and so contributes nothing once centred.
 	rows         [][]cell
@@ -165,6 +184,7 @@ type Conversation struct {
 	groupOf    []int // per participant, -1 outside any group
 	nGroups    int
 	updated    bool
+	stability  Stability
 }
 
 type savedCluster struct {
@@ -213,6 +233,7 @@ func (c *Conversation) Add(votes ...Vote) {
 			c.pIDs = append(c.pIDs, v.Participant)
 			c.rows = append(c.rows, nil)
 			c.inConv = append(c.inConv, false)
+			c.everIn = append(c.everIn, false)
 		}
 		j, ok := c.cIndex[v.Comment]
 		if !ok {
@@ -239,8 +260,42 @@ func (c *Conversation) Add(votes ...Vote) {
 			c.colSum[j] += float64(val)
 			c.colN[j]++
 		}
+		c.streamInclude(p)
 	}
 	c.updated = false
+}
+
+// streamInclude applies Pol.is' inclusion rule as if it had updated after
+// every vote: p qualifies once their votes reach min(7, comments so far)
+// (their count only grows at their own votes and the comment count only
+// grows, so checking at each of p's votes is enough), and while fewer than
+// greedyN qualify the most active voters are taken in. In Pol.is both stick:
+// a participant once in the map stays in it.
+func (c *Conversation) streamInclude(p int) {
+	minVotes := c.opt.MinVotes
+	if minVotes <= 0 {
+		minVotes = min(7, len(c.cIDs))
+	}
+	if !c.everIn[p] && len(c.rows[p]) >= minVotes {
+		c.everIn[p] = true
+		c.nEverIn++
+	}
+	if c.nEverIn >= greedyN || c.nEverIn == len(c.pIDs) {
+		return
+	}
+	// Only reached while fewer than greedyN participants exist at all (the
+	// top-up takes everyone until then), so the sort stays tiny.
+	byVotes := seq(len(c.pIDs))
+	sort.SliceStable(byVotes, func(a, b int) bool { return len(c.rows[byVotes[a]]) > len(c.rows[byVotes[b]]) })
+	for _, i := range byVotes {
+		if c.nEverIn >= greedyN {
+			break
+		}
+		if !c.everIn[i] {
+			c.everIn[i] = true
+			c.nEverIn++
+		}
+	}
 }
 
 func clampVote(v int8) int8 {
@@ -251,16 +306,6 @@ func clampVote(v int8) int8 {
 		return Disagree
 	}
 	return Pass
-}
-
-// Analyze groups participants by their votes in one update.
-func Analyze(votes []Vote, opt Options) (*Result, error) {
-	c := NewConversation(opt)
-	c.Add(votes...)
-	if err := c.Update(); err != nil {
-		return c.Result(), err
-	}
-	return c.Result(), nil
 }
 
 // Replay runs the analysis as Pol.is would have while the votes arrived:
@@ -316,7 +361,7 @@ func (c *Conversation) Update() error {
 	for i := range c.groupOf {
 		c.groupOf[i] = -1
 	}
-	c.nGroups, c.silhouette = 0, nil
+	c.nGroups, c.silhouette, c.stability = 0, nil, Stability{}
 	nComments := c.nComments()
 	if nComments == 0 {
 		return ErrTooFewParticipants
@@ -479,7 +524,7 @@ func (c *Conversation) Update() error {
 // Result describes the last update: the map, the groups and what sets them
 // apart. Call it after Update.
 func (c *Conversation) Result() *Result {
-	res := &Result{Silhouette: c.silhouette}
+	res := &Result{Silhouette: c.silhouette, Stability: c.stability}
 	if c.x == nil {
 		return res
 	}

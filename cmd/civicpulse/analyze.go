@@ -29,7 +29,7 @@ func runAnalyze(ctx context.Context, args []string) error {
 			return runAnalyzeThemes(ctx, args[1:])
 		}
 	}
-	return errors.New("usage: civicpulse analyze opinions --polis-export DIR --out FILE.csv\n" +
+	return errors.New("usage: civicpulse analyze opinions --polis-export DIR --out FILE.csv [--seed N] [--replay [--every N]]\n" +
 		"       civicpulse analyze themes --csv FILE --text-column NAME [--group-by COL,COL] --out FILE.csv")
 }
 
@@ -37,8 +37,9 @@ func runAnalyzeOpinions(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("analyze opinions", flag.ContinueOnError)
 	dir := fs.String("polis-export", "", "folder of a Pol.is export (comments.csv, votes.csv)")
 	out := fs.String("out", "", "CSV to write: participant,group (group blank when not clustered); - for standard output")
-	oneShot := fs.Bool("one-shot", false, "one update over all votes instead of replaying the conversation as Pol.is computed it")
-	every := fs.Int("every", 10, "replay: recompute every this many votes, as Pol.is did while the conversation ran")
+	seed := fs.Uint64("seed", 0, "which list of seeded starts the groups are clustered from: the same seed gives the same groups")
+	replay := fs.Bool("replay", false, "for studies: replay the votes as Pol.is computed while the conversation ran, each update starting from the last, instead of one fit on the final votes from many starts")
+	every := fs.Int("every", 10, "with --replay: recompute every this many votes")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -49,7 +50,16 @@ func runAnalyzeOpinions(ctx context.Context, args []string) error {
 	if *every < 1 {
 		return errors.New("analyze opinions: --every must be at least 1")
 	}
-	groups, err := opinionGroups(*dir, *oneShot, *every)
+	everySet := false
+	fs.Visit(func(f *flag.Flag) { everySet = everySet || f.Name == "every" })
+	if everySet && !*replay {
+		return errors.New("analyze opinions: --every only applies with --replay")
+	}
+	how := opinionFit{seed: *seed}
+	if *replay {
+		how.every = *every
+	}
+	groups, st, err := opinionGroups(*dir, how)
 	if err != nil {
 		return err
 	}
@@ -79,7 +89,23 @@ func runAnalyzeOpinions(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(os.Stderr, "%d participants, %d groups (%s), %d not clustered → %s\n",
 		len(groups), len(desc), strings.Join(desc, ", "), sizes[-1], *out)
+	if st.Runs > 0 {
+		verdict := "fragile: other starts split the participants differently; read them as one plausible split"
+		if st.Stable() {
+			verdict = "stable"
+		}
+		fmt.Fprintf(os.Stderr, "groups %s (agreement of %d starts with the consensus: mean %.2f, worst %.2f)\n",
+			verdict, st.Runs, st.Agreement, st.MinAgreement)
+	}
 	return nil
+}
+
+// opinionFit says how to find the groups: the consensus of many seeded
+// starts on the final votes (every 0), or a replay recomputing every so many
+// votes.
+type opinionFit struct {
+	seed  uint64
+	every int
 }
 
 type participantGroup struct{ id, group int }
@@ -87,42 +113,43 @@ type participantGroup struct{ id, group int }
 // opinionGroups reads a Pol.is export and returns every participant it
 // names (voters, authors, and the rows of participants-votes.csv), in id
 // order, with the opinion group found (-1 when not clustered).
-func opinionGroups(dir string, oneShot bool, every int) ([]participantGroup, error) {
+func opinionGroups(dir string, how opinionFit) ([]participantGroup, opinion.Stability, error) {
+	var none opinion.Stability
 	if fi, err := os.Stat(dir); err != nil {
-		return nil, fmt.Errorf("analyze opinions: no Pol.is export folder at %s", dir)
+		return nil, none, fmt.Errorf("analyze opinions: no Pol.is export folder at %s", dir)
 	} else if !fi.IsDir() {
-		return nil, fmt.Errorf("analyze opinions: %s is not a folder", dir)
+		return nil, none, fmt.Errorf("analyze opinions: %s is not a folder", dir)
 	}
 	e, err := polis.Read(dir)
 	if err != nil {
-		return nil, fmt.Errorf("analyze opinions: %s: %w", dir, err)
+		return nil, none, fmt.Errorf("analyze opinions: %s: %w", dir, err)
 	}
 	if len(e.Votes) == 0 {
-		return nil, fmt.Errorf("analyze opinions: the conversation in %s has no votes", dir)
+		return nil, none, fmt.Errorf("analyze opinions: the conversation in %s has no votes", dir)
 	}
-	// Pol.is recomputed as votes arrived, each update starting from the
-	// last, so its groups follow the order votes were cast.
+	// In the order votes were cast: the fit keeps whom Pol.is clustered
+	// early, and a replay follows Pol.is' updates.
 	cast := append([]polis.Vote(nil), e.Votes...)
 	sort.SliceStable(cast, func(i, j int) bool { return cast[i].Created.Before(cast[j].Created) })
 	votes := make([]opinion.Vote, len(cast))
 	for i, v := range cast {
 		votes[i] = opinion.Vote{Participant: strconv.Itoa(v.VoterID), Comment: strconv.Itoa(v.CommentID), Value: v.Value}
 	}
-	var opt opinion.Options
-	for _, c := range e.ModeratedOut() {
+	opt := opinion.Options{Seed: how.seed}
+	for _, c := range append(e.ModeratedOut(), e.Meta()...) {
 		opt.Excluded = append(opt.Excluded, strconv.Itoa(c))
 	}
 	var res *opinion.Result
-	if oneShot {
+	if how.every == 0 {
 		res, err = opinion.Analyze(votes, opt)
 	} else {
-		res, err = opinion.Replay(votes, opinion.Every(every, len(votes)), opt)
+		res, err = opinion.Replay(votes, opinion.Every(how.every, len(votes)), opt)
 	}
 	if errors.Is(err, opinion.ErrTooFewParticipants) {
-		return nil, fmt.Errorf("analyze opinions: %s: fewer than two participants voted on enough comments to form groups", dir)
+		return nil, none, fmt.Errorf("analyze opinions: %s: fewer than two participants voted on enough comments to form groups", dir)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("analyze opinions: %s: %w", dir, err)
+		return nil, none, fmt.Errorf("analyze opinions: %s: %w", dir, err)
 	}
 	group := map[int]int{}
 	add := func(id int) {
@@ -142,7 +169,7 @@ func opinionGroups(dir string, oneShot bool, every int) ([]participantGroup, err
 	for _, p := range res.Participants {
 		id, err := strconv.Atoi(p.ID)
 		if err != nil {
-			return nil, fmt.Errorf("analyze opinions: participant id %q: %w", p.ID, err)
+			return nil, none, fmt.Errorf("analyze opinions: participant id %q: %w", p.ID, err)
 		}
 		group[id] = p.Group
 	}
@@ -151,7 +178,7 @@ func opinionGroups(dir string, oneShot bool, every int) ([]participantGroup, err
 		out = append(out, participantGroup{id, g})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].id < out[j].id })
-	return out, nil
+	return out, res.Stability, nil
 }
 
 func runAnalyzeThemes(ctx context.Context, args []string) error {

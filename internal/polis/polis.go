@@ -30,7 +30,11 @@ type Comment struct {
 	Agrees    int
 	Disagrees int
 	Moderated int
-	Body      string
+	// IsMeta marks a comment about the conversation itself ("this survey is
+	// too long"), from the optional is-meta column of newer exports; Pol.is
+	// leaves such comments out of the math like moderated ones.
+	IsMeta bool
+	Body   string
 }
 
 // Vote is one vote event; the export keeps every change, so a participant may
@@ -182,6 +186,13 @@ func ReadComments(r io.Reader) ([]Comment, error) {
 			if c.Moderated, err = h.int(rec, "moderated"); err != nil {
 				return err
 			}
+			if at, ok := h["is-meta"]; ok {
+				if v := strings.TrimSpace(rec[at]); v != "" {
+					if c.IsMeta, err = strconv.ParseBool(v); err != nil {
+						return fmt.Errorf("column is-meta: %w", err)
+					}
+				}
+			}
 			c.Body = rec[h["comment-body"]]
 			out = append(out, c)
 			return nil
@@ -280,11 +291,22 @@ func (e *Export) FinalVotes() []Vote {
 }
 
 // ModeratedOut lists the comments a moderator removed; Pol.is leaves them out
-// of the math.
+// of the math, as it does the Meta ones.
 func (e *Export) ModeratedOut() []int {
 	var out []int
 	for _, c := range e.Comments {
 		if c.Moderated == ModeratedOut {
+			out = append(out, c.ID)
+		}
+	}
+	return out
+}
+
+// Meta lists the comments marked is-meta.
+func (e *Export) Meta() []int {
+	var out []int
+	for _, c := range e.Comments {
+		if c.IsMeta {
 			out = append(out, c.ID)
 		}
 	}
