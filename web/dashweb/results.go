@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/gorilla/mux"
@@ -147,13 +148,15 @@ func (h *Handlers) publicView(r *http.Request, p *dashboards.Process, pn *dashbo
 	}
 	rv := h.view(res, "", "", fmt.Sprintf("/results/%d/regions.geojson", p.ID))
 	rv.setLoc(v.L.(*i18n.Localizer))
-	svg := fmt.Sprintf("/results/%d/charts/%s.svg", p.ID, pn.Name)
+	// The image names the page's language: its labels are the table's,
+	// and an <img> request carries no ?lang= of its own.
+	svg := fmt.Sprintf("/results/%d/charts/%s.svg?lang=%s", p.ID, pn.Name, url.QueryEscape(v.L.(*i18n.Localizer).Lang()))
 	if drawable(res) {
 		rv.SVG = svg
 	}
 	for i, part := range res.Parts {
 		if i < len(rv.Parts) && drawable(part) {
-			rv.Parts[i].SVG = fmt.Sprintf("%s?part=%d", svg, i)
+			rv.Parts[i].SVG = fmt.Sprintf("%s&part=%d", svg, i)
 		}
 	}
 	return rv, nil
@@ -262,14 +265,15 @@ func (h *Handlers) resultsPanel(w http.ResponseWriter, r *http.Request) {
 // a public page shows them; a figure that may not be shown is left out.
 func feedbackLines(l *i18n.Localizer, fb dashboards.FeedbackFigures) []string {
 	var out []string
+	// A share of a total too small to show says nothing: the line goes.
 	s := fb.Shown
-	if fb.Proposals != 0 { // −1: some, too few to show
+	if fb.Proposals > 0 {
 		out = append(out, l.T("res.fb_decided", s.Decided, s.Proposals, s.DecidedShare))
 	}
 	if fb.MedianValid {
 		out = append(out, l.T("res.fb_median", s.MedianDays))
 	}
-	if fb.Questions != 0 {
+	if fb.Questions > 0 {
 		out = append(out, l.T("res.fb_answered", s.Answered, s.Questions, s.AnsweredShare))
 	}
 	return out
