@@ -18,6 +18,7 @@ import (
 	"github.com/civicpulse/civicpulse"
 	"github.com/civicpulse/civicpulse/dashboards"
 	"github.com/civicpulse/civicpulse/demo"
+	"github.com/civicpulse/civicpulse/export"
 	"github.com/civicpulse/civicpulse/ingest"
 	"github.com/civicpulse/civicpulse/insights"
 	"github.com/civicpulse/civicpulse/jobs"
@@ -230,11 +231,18 @@ func mountDashboards(ctx context.Context, site *web.Server, area *staffweb.Area,
 			slog.Error("insights stopped", "err", err)
 		}
 	}()
+	// The complete export reads the same read pool: the export command
+	// cannot open the file while serve holds it (issue 15).
+	ex, err := export.New(wh.Read())
+	if err != nil {
+		return err
+	}
 	site.Mount(dashweb.New(dashweb.Config{Dash: d, Live: wh, Decisions: store, Audit: audit, Authorize: audit.Authorize, Regions: store, Results: store,
-		Assets: site, Logger: slog.Default()}).Routes)
+		Exports: ex, Assets: site, Logger: slog.Default()}).Routes)
 	for _, l := range dashboardLinks() {
 		area.AddProcessLink(l)
 	}
+	area.AddProcessLink(staffweb.ProcessLink{Label: "export.link", Perm: staff.Export, Path: dashweb.ExportPath})
 	wg.Add(1)
 	go func() {
 		defer wg.Done()

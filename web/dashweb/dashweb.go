@@ -83,6 +83,9 @@ type Config struct {
 	// results page (the participation store). nil: the page shows the
 	// figures and panels only.
 	Results ResultsStore
+	// Exports serves the complete export of a process (export.zip). nil:
+	// the route answers 404.
+	Exports Exports
 }
 
 // Regions reads a process's region set and its map.
@@ -161,6 +164,7 @@ func (h *Handlers) Routes(_ *mux.Router, reg web.Registrar) {
 	reg.HandleFunc("dash.panel", http.MethodGet, "/staff/p/{process:[0-9]+}/dashboards/{dashboard}/panels/{panel}", viewRule, h.panel)
 	reg.HandleFunc("dash.csv", http.MethodGet, "/staff/p/{process:[0-9]+}/dashboards/{dashboard}/panels/{panel}/csv", exportRule, h.csv)
 	reg.HandleFunc("dash.xlsx", http.MethodGet, "/staff/p/{process:[0-9]+}/dashboards/{dashboard}/panels/{panel}/xlsx", exportRule, h.xlsx)
+	reg.HandleFunc("dash.export", http.MethodGet, "/staff/p/{process:[0-9]+}/export.zip", exportRule, h.exportZip)
 	reg.HandleFunc("dash.live", http.MethodGet, "/staff/p/{process:[0-9]+}/dashboards/{dashboard}/live", viewRule, h.live)
 	reg.HandleFunc("dash.alert.add", http.MethodPost, "/staff/p/{process:[0-9]+}/alerts", editRule, h.addAlert)
 	reg.HandleFunc("dash.alert.delete", http.MethodPost, "/staff/p/{process:[0-9]+}/alerts/delete", editRule, h.deleteAlert)
