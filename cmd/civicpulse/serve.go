@@ -242,7 +242,6 @@ func mountDashboards(ctx context.Context, site *web.Server, area *staffweb.Area,
 	for _, l := range dashboardLinks() {
 		area.AddProcessLink(l)
 	}
-	area.AddProcessLink(staffweb.ProcessLink{Label: "export.link", Perm: staff.Export, Path: dashweb.ExportPath})
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
@@ -251,7 +250,8 @@ func mountDashboards(ctx context.Context, site *web.Server, area *staffweb.Area,
 	return nil
 }
 
-// dashboardLinks are the process page's links to the dashboards. A
+// dashboardLinks are the process page's links to the dashboards (and to
+// the complete export). A
 // dashboard about one tool is linked only from processes that have it: the
 // survey dashboard of a survey-less process answers 404.
 func dashboardLinks() []staffweb.ProcessLink {
@@ -267,7 +267,8 @@ func dashboardLinks() []staffweb.ProcessLink {
 			Needs: needs[db.Name],
 		})
 	}
-	return out
+	// The complete export (zip), for those who may export.
+	return append(out, staffweb.ProcessLink{Label: "export.link", Perm: staff.Export, Path: dashweb.ExportPath})
 }
 
 // fillKenyaMaps gives the ready-made Kenya set its built-in county map in
