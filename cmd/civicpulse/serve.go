@@ -250,10 +250,9 @@ func mountDashboards(ctx context.Context, site *web.Server, area *staffweb.Area,
 	return nil
 }
 
-// dashboardLinks are the process page's links to the dashboards (and to
-// the complete export). A
-// dashboard about one tool is linked only from processes that have it: the
-// survey dashboard of a survey-less process answers 404.
+// dashboardLinks are the process page's links to the dashboards and to the
+// complete export. A dashboard about one tool is linked only from processes
+// that have it: the survey dashboard of a survey-less process answers 404.
 func dashboardLinks() []staffweb.ProcessLink {
 	needs := map[string]participation.ComponentKind{
 		"survey": participation.KindSurvey, "document": participation.KindDocument, "proposals": participation.KindProposals,
