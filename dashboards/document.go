@@ -68,6 +68,10 @@ func buildSections(ctx context.Context, d *Dashboards, v View) (*Result, error) 
 	return r, nil
 }
 
+// sectionCommentsShown is how many of a section's comments the page
+// lists, most agreed first; the download has them all.
+const sectionCommentsShown = 200
+
 func buildSectionComments(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 	v, err := documentView(v)
 	if err != nil {
@@ -75,11 +79,14 @@ func buildSectionComments(ctx context.Context, d *Dashboards, v View) (*Result, 
 	}
 	t := Table{Columns: []Column{{Label: v.T("dash.col.kind"), Kind: Text}, {Label: v.T("dash.col.comment"), Kind: Text}, {Label: v.T("dash.col.proposed_text"), Kind: Text},
 		{Label: v.T("dash.col.region"), Kind: Text}, {Label: v.T("dash.col.when"), Kind: Text}, {Label: v.T("dash.col.agree"), Kind: Count}, {Label: v.T("dash.col.disagree"), Kind: Count}}}
-	err = d.each(ctx, "section-comments", v.args(), func(r *sql.Rows) error {
+	args := v.args()
+	args["limit"] = v.limit(sectionCommentsShown)
+	var total int64
+	err = d.each(ctx, "section-comments", args, func(r *sql.Rows) error {
 		var id, ag, dis int64
 		var kind, body, proposed, region string
 		var at time.Time
-		if err := r.Scan(&id, &kind, &body, &proposed, &region, &at, &ag, &dis); err != nil {
+		if err := r.Scan(&id, &kind, &body, &proposed, &region, &at, &ag, &dis, &total); err != nil {
 			return err
 		}
 		t.Rows = append(t.Rows, []Cell{text(v.T("dash.ckind." + kind)), text(body), text(proposed), text(v.P.RegionName(v.L, region)), text(v.When(at)), count(ag), count(dis)})
@@ -89,6 +96,7 @@ func buildSectionComments(ctx context.Context, d *Dashboards, v View) (*Result, 
 		return nil, err
 	}
 	r := &Result{Table: t}
+	r.shortened(total)
 	if v.Section == 0 {
 		r.Summary = append(r.Summary, v.T("dash.sum.choose_section"))
 	}

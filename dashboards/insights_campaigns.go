@@ -30,6 +30,10 @@ type campaignRegion struct {
 	Copies int64  `json:"copies"`
 }
 
+// campaignsShown is how many campaigns the page lists, largest first; the
+// download has them all.
+const campaignsShown = 100
+
 // templateShown bounds the template in a table cell; the CSV has the same.
 const templateShown = 280
 
@@ -42,13 +46,13 @@ func buildCampaigns(ctx context.Context, d *Dashboards, v View) (*Result, error)
 	// fewer than five when the campaign's are not.
 	t := Table{Columns: []Column{{Label: v.T("dash.col.template"), Kind: Text}, {Label: v.T("dash.col.copies"), Kind: Count}, {Label: v.T("dash.col.exact_copies"), Kind: Count},
 		{Label: v.T("dash.col.first_seen"), Kind: Text}, {Label: v.T("dash.col.last_seen"), Kind: Text}, {Label: v.T("dash.col.peak_hour"), Kind: Count}, {Label: v.T("dash.col.top_regions"), Kind: Derived}}}
-	var copies int64
-	err = d.each(ctx, "insight-campaigns", map[string]any{"process": v.P.ID}, func(r *sql.Rows) error {
+	var copies, total int64
+	err = d.each(ctx, "insight-campaigns", map[string]any{"process": v.P.ID, "limit": v.limit(campaignsShown)}, func(r *sql.Rows) error {
 		var id, n, exact, peak int64
 		var tmpl, regions string
 		var hidden bool
 		var first, last time.Time
-		if err := r.Scan(&id, &tmpl, &hidden, &n, &exact, &first, &last, &peak, &regions); err != nil {
+		if err := r.Scan(&id, &tmpl, &hidden, &n, &exact, &first, &last, &peak, &regions, &total); err != nil {
 			return err
 		}
 		if hidden {
@@ -64,6 +68,7 @@ func buildCampaigns(ctx context.Context, d *Dashboards, v View) (*Result, error)
 		return nil, err
 	}
 	r := &Result{Table: t}
+	r.shortened(total)
 	mode := v.T("dash.campaign.mode_every")
 	if once {
 		mode = v.T("dash.campaign.mode_once")

@@ -38,6 +38,9 @@ type Result struct {
 	Themes []ThemeRef
 	// Pickers are the panel's own choices (see Picker).
 	Pickers []Picker
+	// Total is how many rows the panel has when its table shows fewer
+	// (the page's cap); 0 when the table is whole.
+	Total int64
 
 	chart func(t *Table) *Chart
 	// publicSummary, when set, gives the headline figures a public page
@@ -128,6 +131,9 @@ func (d *Dashboards) RunPublic(ctx context.Context, p *Panel, v View) (*Result, 
 }
 
 func (r *Result) suppress() {
+	// A public page says nothing of rows it does not show: how many there
+	// are is a figure no suppression went through.
+	r.Total = 0
 	r.Table.Suppress()
 	r.Summary = nil // headline figures are not broken down; keep public pages to suppressed tables
 	if r.publicSummary != nil {
@@ -150,6 +156,27 @@ func (r *Result) finish(p *Panel, v View) {
 	for _, part := range r.Parts {
 		part.finish(p, v)
 	}
+}
+
+// shortened records the panel's row count when its table stops short of
+// it.
+func (r *Result) shortened(total int64) {
+	if total > int64(len(r.Table.Rows)) {
+		r.Total = total
+	}
+}
+
+// ShortNote says, in l's language, that the table is shortened ("Showing
+// 20 of 1,234"); "" when it is whole.
+func (r *Result) ShortNote(l Localizer) string {
+	if r.Total == 0 {
+		return ""
+	}
+	if l == nil {
+		l = Messages("en")
+	}
+	p := printer(l)
+	return l.T("dash.page.shortened", p.Sprintf("%d", len(r.Table.Rows)), p.Sprintf("%d", r.Total))
 }
 
 // column returns the numbers of column j, NaN where suppressed or empty, for

@@ -62,10 +62,13 @@ func buildRanking(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 	if later > 0 {
 		query = "proposal-ranking-at"
 	}
-	err := d.each(ctx, query, v.args(), func(r *sql.Rows) error {
+	args := v.args()
+	args["limit"] = v.limit(rankingShown)
+	var total int64
+	err := d.each(ctx, query, args, func(r *sql.Rows) error {
 		var id, budget, sup, supporters int64
 		var title, region string
-		if err := r.Scan(&id, &title, &region, &budget, &sup, &supporters); err != nil {
+		if err := r.Scan(&id, &title, &region, &budget, &sup, &supporters, &total); err != nil {
 			return err
 		}
 		t.Rows = append(t.Rows, []Cell{text(title), text(v.P.RegionName(v.L, region)), num(float64(budget) / 100), count(sup), count(supporters)})
@@ -74,10 +77,16 @@ func buildRanking(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Table: t, chart: func(t *Table) *Chart {
+	r := &Result{Table: t, chart: func(t *Table) *Chart {
 		return largestBars(t, 3, v.T("dash.col.supports"))
-	}}, nil
+	}}
+	r.shortened(total)
+	return r, nil
 }
+
+// rankingShown is how many proposals the ranking lists on the page; the
+// download ranks them all.
+const rankingShown = 20
 
 // budgetRow is one line of a budget panel: a tag or a region.
 type budgetRow struct {

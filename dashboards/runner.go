@@ -213,6 +213,22 @@ type View struct {
 	To    time.Time
 	Grain string
 	L     Localizer // the viewer's language; nil: English
+	// Full asks for every row of a panel whose table the page shortens
+	// (a download: a file is never silently cut at the screen's length).
+	Full bool
+}
+
+// allRows is the limit of a full view's queries: DuckDB's LIMIT takes a
+// number, and no process has this many rows.
+const allRows = int64(1) << 62
+
+// limit is the number of rows a shortened table reads: n on the page,
+// every row for a download.
+func (v View) limit(n int64) int64 {
+	if v.Full {
+		return allRows
+	}
+	return n
 }
 
 // Resolve fixes the range: the phase's dates, else the asked dates, else

@@ -84,6 +84,7 @@ func New(db *sql.DB) (*Exporter, error) {
 	for _, t := range Tables {
 		names = append(names, t.Query)
 	}
+	names = append(names, zipQueries...)
 	if err := q.Require(names...); err != nil {
 		return nil, fmt.Errorf("export: %w", err)
 	}

@@ -13,7 +13,7 @@ import (
 // ErrWarehouseBusy means another process holds the warehouse file. DuckDB
 // lets one process write a file, and readers in other processes only when
 // no process writes it, so an export beside a running serve cannot open it.
-var ErrWarehouseBusy = errors.New("export: the warehouse is in use by another process: stop civicpulse serve (or ingest) first, or use the dashboards' downloads")
+var ErrWarehouseBusy = errors.New("export: the warehouse is in use by another process: stop civicpulse serve (or ingest) first, or download the complete export from the process's staff page (/staff/p/ID/export.zip)")
 
 // OpenReadOnly opens the warehouse file at path for reading only, without
 // migrating it: an export must never change the file it reads.

@@ -43,6 +43,8 @@ GROUP BY ALL
 ORDER BY s.position;
 
 -- name: section-comments
+-- The page shows the first 200 ($limit); a download asks for every row.
+-- total is how many the section has, so a shortened table can say so.
 WITH hidden AS (
     SELECT entity_id FROM (
         SELECT entity_id, arg_max(status, seq) AS status
@@ -57,7 +59,8 @@ WITH hidden AS (
     GROUP BY comment_id
 )
 SELECT c.comment_id, c.kind, c.body, c.proposed_text, c.region_code, c.occurred_at,
-       coalesce(v.agree, 0)::BIGINT AS agree, coalesce(v.disagree, 0)::BIGINT AS disagree
+       coalesce(v.agree, 0)::BIGINT AS agree, coalesce(v.disagree, 0)::BIGINT AS disagree,
+       count(*) OVER ()::BIGINT AS total
 FROM comments c
 LEFT JOIN v ON v.comment_id = c.comment_id
 WHERE c.component_id = $component AND c.target_kind = 'section' AND c.target_id = $section
@@ -65,4 +68,4 @@ WHERE c.component_id = $component AND c.target_kind = 'section' AND c.target_id 
   AND c.occurred_at >= $from AND c.occurred_at < $to
   AND c.comment_id NOT IN (SELECT entity_id FROM hidden)
 ORDER BY agree DESC, c.comment_id
-LIMIT 200;
+LIMIT $limit;

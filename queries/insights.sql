@@ -104,14 +104,16 @@ SELECT
     (SELECT count(*) FROM texts WHERE entity_kind = 'proposal')::BIGINT AS proposals;
 
 -- name: insight-campaigns
--- A template hidden by moderation is not shown (hidden is true).
+-- A template hidden by moderation is not shown (hidden is true). The
+-- page lists the 100 largest ($limit), a download every one; total is how
+-- many the process has.
 SELECT c.campaign_id, c.template, i.entity_id IS NULL AS hidden, c.copies, c.exact,
-       c.first_seen, c.last_seen, c.peak_per_hour, c.regions
+       c.first_seen, c.last_seen, c.peak_per_hour, c.regions, count(*) OVER ()::BIGINT AS total
 FROM campaigns c
 LEFT JOIN text_items i ON i.entity_kind = c.template_kind AND i.entity_id = c.template_id AND i.question_id = c.template_qid
 WHERE c.process_id = $process
 ORDER BY c.copies DESC, c.campaign_id
-LIMIT 100;
+LIMIT $limit;
 
 -- name: insight-opinion-run
 -- The newest run of a conversation.

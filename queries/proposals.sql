@@ -13,19 +13,20 @@ ORDER BY bucket;
 
 -- name: proposal-ranking
 -- Proposals by supports to date (additions minus withdrawals) from the
--- per-proposal rollup; titles are read for the 20 only. Supporters are the
--- people whose support still stands (added more often than withdrawn),
--- counted from the facts of those 20: a withdrawn support leaves no
--- supporter behind.
+-- per-proposal rollup; titles are read for the first $limit only (20 on
+-- the page, every one for a download). Supporters are the people whose
+-- support still stands (added more often than withdrawn), counted from the
+-- facts of those: a withdrawn support leaves no supporter behind. total is
+-- how many proposals the view ranks.
 WITH r AS (
-    SELECT proposal_id, supports
+    SELECT proposal_id, supports, count(*) OVER () AS total
     FROM dash_proposal_supports
     WHERE process_id = $process
       AND ($component = 0 OR component_id = $component)
       AND ($region = '' OR region_code = $region)
       AND created_at < $to
     ORDER BY supports DESC, proposal_id
-    LIMIT 20
+    LIMIT $limit
 ), held AS (
     SELECT proposal_id, count(*) AS supporters
     FROM (SELECT proposal_id, participant
@@ -35,7 +36,7 @@ WITH r AS (
     GROUP BY proposal_id
 )
 SELECT p.proposal_id, p.title, p.region_code, p.budget_minor, r.supports::BIGINT AS supports,
-       coalesce(held.supporters, 0)::BIGINT AS supporters
+       coalesce(held.supporters, 0)::BIGINT AS supporters, r.total::BIGINT AS total
 FROM r JOIN proposals p ON p.proposal_id = r.proposal_id AND p.process_id = $process
 LEFT JOIN held ON held.proposal_id = r.proposal_id
 ORDER BY r.supports DESC, p.proposal_id;
@@ -46,7 +47,8 @@ ORDER BY r.supports DESC, p.proposal_id;
 SELECT count(*)::BIGINT FROM supports WHERE process_id = $process AND occurred_at >= $to;
 
 -- name: proposal-ranking-at
--- Proposals by supports up to $to, from the facts.
+-- Proposals by supports up to $to, from the facts; $limit and total as
+-- in proposal-ranking.
 WITH pairs AS (
     SELECT proposal_id, participant, sum(delta) AS d
     FROM supports
@@ -58,7 +60,8 @@ WITH pairs AS (
     GROUP BY proposal_id
 )
 SELECT p.proposal_id, p.title, p.region_code, p.budget_minor,
-       coalesce(s.supports, 0)::BIGINT AS supports, coalesce(s.supporters, 0)::BIGINT AS supporters
+       coalesce(s.supports, 0)::BIGINT AS supports, coalesce(s.supporters, 0)::BIGINT AS supporters,
+       count(*) OVER ()::BIGINT AS total
 FROM proposals p
 LEFT JOIN s USING (proposal_id)
 WHERE p.process_id = $process
@@ -66,7 +69,7 @@ WHERE p.process_id = $process
   AND ($region = '' OR p.region_code = $region)
   AND p.occurred_at < $to
 ORDER BY supports DESC, p.proposal_id
-LIMIT 20;
+LIMIT $limit;
 
 -- name: proposal-budget-by-tag
 -- From the rollup: proposals, budget and new authors of each tag, summed

@@ -18,6 +18,7 @@ import (
 	"github.com/civicpulse/civicpulse"
 	"github.com/civicpulse/civicpulse/dashboards"
 	"github.com/civicpulse/civicpulse/demo"
+	"github.com/civicpulse/civicpulse/export"
 	"github.com/civicpulse/civicpulse/ingest"
 	"github.com/civicpulse/civicpulse/insights"
 	"github.com/civicpulse/civicpulse/jobs"
@@ -241,8 +242,14 @@ func mountDashboards(ctx context.Context, site *web.Server, area *staffweb.Area,
 			slog.Error("insights stopped", "err", err)
 		}
 	}()
+	// The complete export reads the same read pool: the export command
+	// cannot open the file while serve holds it (issue 15).
+	ex, err := export.New(wh.Read())
+	if err != nil {
+		return err
+	}
 	site.Mount(dashweb.New(dashweb.Config{Dash: d, Live: wh, Decisions: store, Audit: audit, Authorize: audit.Authorize, Regions: store, Results: store,
-		Assets: site, Logger: slog.Default()}).Routes)
+		Exports: ex, Assets: site, Logger: slog.Default()}).Routes)
 	for _, l := range dashboardLinks() {
 		area.AddProcessLink(l)
 	}
@@ -254,9 +261,9 @@ func mountDashboards(ctx context.Context, site *web.Server, area *staffweb.Area,
 	return nil
 }
 
-// dashboardLinks are the process page's links to the dashboards. A
-// dashboard about one tool is linked only from processes that have it: the
-// survey dashboard of a survey-less process answers 404.
+// dashboardLinks are the process page's links to the dashboards and to the
+// complete export. A dashboard about one tool is linked only from processes
+// that have it: the survey dashboard of a survey-less process answers 404.
 func dashboardLinks() []staffweb.ProcessLink {
 	needs := map[string]participation.ComponentKind{
 		"survey": participation.KindSurvey, "document": participation.KindDocument, "proposals": participation.KindProposals,
@@ -270,7 +277,8 @@ func dashboardLinks() []staffweb.ProcessLink {
 			Needs: needs[db.Name],
 		})
 	}
-	return out
+	// The complete export (zip), for those who may export.
+	return append(out, staffweb.ProcessLink{Label: "export.link", Perm: staff.Export, Path: dashweb.ExportPath})
 }
 
 // fillKenyaMaps gives the ready-made Kenya set its built-in county map in

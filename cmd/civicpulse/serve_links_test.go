@@ -41,6 +41,9 @@ func TestDashboardLinksFollowTheProcessTools(t *testing.T) {
 				t.Errorf("process %d lacks the %s dashboard link", c2.process, name)
 			}
 		}
+		if !p.Has(fmt.Sprintf(`href="/staff/p/%d/export.zip"`, c2.process)) || !p.Has("Complete export (zip)") {
+			t.Errorf("process %d lacks the complete export link", c2.process)
+		}
 		for _, name := range c2.hasNot {
 			if p.Has(fmt.Sprintf("/dashboards/%s", name)) {
 				t.Errorf("process %d links the %s dashboard it has no tool for", c2.process, name)

@@ -83,6 +83,9 @@ type Config struct {
 	// results page (the participation store). nil: the page shows the
 	// figures and panels only.
 	Results ResultsStore
+	// Exports serves the complete export of a process (export.zip). nil:
+	// the route answers 404.
+	Exports Exports
 }
 
 // Regions reads a process's region set and its map.
@@ -161,6 +164,7 @@ func (h *Handlers) Routes(_ *mux.Router, reg web.Registrar) {
 	reg.HandleFunc("dash.panel", http.MethodGet, "/staff/p/{process:[0-9]+}/dashboards/{dashboard}/panels/{panel}", viewRule, h.panel)
 	reg.HandleFunc("dash.csv", http.MethodGet, "/staff/p/{process:[0-9]+}/dashboards/{dashboard}/panels/{panel}/csv", exportRule, h.csv)
 	reg.HandleFunc("dash.xlsx", http.MethodGet, "/staff/p/{process:[0-9]+}/dashboards/{dashboard}/panels/{panel}/xlsx", exportRule, h.xlsx)
+	reg.HandleFunc("dash.export", http.MethodGet, "/staff/p/{process:[0-9]+}/export.zip", exportRule, h.exportZip)
 	reg.HandleFunc("dash.live", http.MethodGet, "/staff/p/{process:[0-9]+}/dashboards/{dashboard}/live", viewRule, h.live)
 	reg.HandleFunc("dash.alert.add", http.MethodPost, "/staff/p/{process:[0-9]+}/alerts", editRule, h.addAlert)
 	reg.HandleFunc("dash.alert.delete", http.MethodPost, "/staff/p/{process:[0-9]+}/alerts/delete", editRule, h.deleteAlert)
@@ -399,6 +403,15 @@ func (h *Handlers) renderStatus(w http.ResponseWriter, status int, name string, 
 
 type cellView struct{ Text, Class, Link, Target string }
 
+// Short says the table is shortened ("Showing 20 of 1,234."); the
+// template links the full download beside it.
+func (v resultView) Short() string {
+	if v.L == nil {
+		return v.R.ShortNote(nil)
+	}
+	return v.R.ShortNote(v.L)
+}
+
 // setLoc gives a view and its parts the viewer's language.
 func (v *resultView) setLoc(l *i18n.Localizer) {
 	v.L = l
@@ -485,7 +498,9 @@ func (h *Handlers) view(r *dashboards.Result, drill, csvURL, mapURL string) resu
 	return rv
 }
 
-func (h *Handlers) runPanel(r *http.Request) (*dashboards.Dashboard, *dashboards.Panel, *dashboards.Result, dashboards.Filter, error) {
+// runPanel builds the panel of the route; full asks for every row (a
+// download), not the page's shortened table.
+func (h *Handlers) runPanel(r *http.Request, full bool) (*dashboards.Dashboard, *dashboards.Panel, *dashboards.Result, dashboards.Filter, error) {
 	db := dashboards.Find(mux.Vars(r)["dashboard"])
 	if db == nil {
 		return nil, nil, nil, dashboards.Filter{}, dashboards.ErrNotFound
@@ -501,12 +516,13 @@ func (h *Handlers) runPanel(r *http.Request) (*dashboards.Dashboard, *dashboards
 	}
 	v := h.cfg.Dash.Resolve(p, f)
 	v.L = h.loc(r)
+	v.Full = full
 	res, err := h.cfg.Dash.RunView(r.Context(), pn, v)
 	return db, pn, res, f, err
 }
 
 func (h *Handlers) panel(w http.ResponseWriter, r *http.Request) {
-	db, pn, res, f, err := h.runPanel(r)
+	db, pn, res, f, err := h.runPanel(r, false)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -554,7 +570,7 @@ func (h *Handlers) mayExport(r *http.Request, processID int64) bool {
 }
 
 func (h *Handlers) csv(w http.ResponseWriter, r *http.Request) {
-	_, pn, res, _, err := h.runPanel(r)
+	_, pn, res, _, err := h.runPanel(r, true)
 	if err != nil {
 		h.fail(w, r, err)
 		return

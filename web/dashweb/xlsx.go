@@ -12,7 +12,7 @@ import (
 // xlsx serves a panel as a workbook: the download beside "Download CSV",
 // under the same access rule and with the same filters.
 func (h *Handlers) xlsx(w http.ResponseWriter, r *http.Request) {
-	_, pn, res, _, err := h.runPanel(r)
+	_, pn, res, _, err := h.runPanel(r, true)
 	if err != nil {
 		h.fail(w, r, err)
 		return
