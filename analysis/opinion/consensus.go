@@ -61,26 +61,10 @@ type run struct {
 }
 
 func (c *Conversation) fitConsensus() error {
-	c.updated = false
-	c.groupOf = make([]int, len(c.pIDs))
-	for i := range c.groupOf {
-		c.groupOf[i] = -1
+	nComments, nExcluded, center, err := c.fitMap([2][]float64{})
+	if err != nil {
+		return err
 	}
-	c.nGroups, c.silhouette, c.stability = 0, nil, Stability{}
-	nComments := c.nComments()
-	if nComments == 0 {
-		return ErrTooFewParticipants
-	}
-	nExcluded := 0
-	for _, ex := range c.isExcluded {
-		if ex {
-			nExcluded++
-		}
-	}
-	center := c.center()
-	c.comps = principalComponents(c.rows, c.isExcluded, center, [2][]float64{})
-	c.x = make([]float64, len(c.pIDs))
-	c.y = make([]float64, len(c.pIDs))
 	var inConv []int
 	for i, row := range c.rows {
 		c.x[i], c.y[i] = project(row, c.isExcluded, center, c.comps, nComments, nExcluded)

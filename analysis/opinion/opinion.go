@@ -353,31 +353,41 @@ func (c *Conversation) center() []float64 {
 	return center
 }
 
-// Update recomputes the map and the groups from the votes so far, starting
-// from the previous update.
-func (c *Conversation) Update() error {
+// fitMap starts a fit: the groups forgotten, the principal components
+// fitted (from start, Pol.is' warm start, or from nothing) and the points'
+// slices made; it returns what projecting a row needs.
+func (c *Conversation) fitMap(start [2][]float64) (nComments, nExcluded int, center []float64, err error) {
 	c.updated = false
 	c.groupOf = make([]int, len(c.pIDs))
 	for i := range c.groupOf {
 		c.groupOf[i] = -1
 	}
 	c.nGroups, c.silhouette, c.stability = 0, nil, Stability{}
-	nComments := c.nComments()
+	nComments = c.nComments()
 	if nComments == 0 {
-		return ErrTooFewParticipants
+		return 0, 0, nil, ErrTooFewParticipants
 	}
 	// Excluded comments stay in the matrix as columns everyone passed on, as
 	// Pol.is zeroes them: no variance, but they count when scaling sparse voters.
-	nExcluded := 0
 	for _, ex := range c.isExcluded {
 		if ex {
 			nExcluded++
 		}
 	}
-	center := c.center()
-	c.comps = principalComponents(c.rows, c.isExcluded, center, c.comps)
+	center = c.center()
+	c.comps = principalComponents(c.rows, c.isExcluded, center, start)
 	c.x = make([]float64, len(c.pIDs))
 	c.y = make([]float64, len(c.pIDs))
+	return nComments, nExcluded, center, nil
+}
+
+// Update recomputes the map and the groups from the votes so far, starting
+// from the previous update.
+func (c *Conversation) Update() error {
+	nComments, nExcluded, center, err := c.fitMap(c.comps)
+	if err != nil {
+		return err
+	}
 	minVotes := c.opt.MinVotes
 	if minVotes <= 0 {
 		minVotes = min(7, nComments)

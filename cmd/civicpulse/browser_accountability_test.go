@@ -57,15 +57,7 @@ func TestBrowserAccountabilityJourney(t *testing.T) {
 	browser := browsertest.NewWithin(t, 170*time.Second)
 	dir := t.TempDir()
 	const adminEmail, adminPassword = "admin@county.example", "a long admin password 42"
-	pwFile := filepath.Join(dir, "pw")
-	if err := os.WriteFile(pwFile, []byte(adminPassword+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cmd := civicpulseCmd(dir, "admin", "create", "--email", adminEmail, "--role", "admin")
-	cmd.Env = append(cmd.Env, "CIVICPULSE_ADMIN_PASSWORD_FILE="+pwFile)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("civicpulse admin create: %v\n%s", err, out)
-	}
+	createAdmin(t, dir, adminEmail, adminPassword)
 	base := startServe(t, dir, "--demo", "--demo-participants", "200")
 	t.Logf("civicpulse serve --demo is up after %s", time.Since(start).Round(time.Millisecond))
 

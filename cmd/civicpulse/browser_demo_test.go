@@ -28,15 +28,7 @@ func TestBrowserDemoDashboardsInKiswahili(t *testing.T) {
 	browser := browsertest.NewWithin(t, 240*time.Second)
 	dir := t.TempDir()
 	const email, password = "admin@county.example", "a long admin password 42"
-	pwFile := filepath.Join(dir, "pw")
-	if err := os.WriteFile(pwFile, []byte(password+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cmd := civicpulseCmd(dir, "admin", "create", "--email", email, "--role", "admin")
-	cmd.Env = append(cmd.Env, "CIVICPULSE_ADMIN_PASSWORD_FILE="+pwFile)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("civicpulse admin create: %v\n%s", err, out)
-	}
+	createAdmin(t, dir, email, password)
 	base := startServe(t, dir, "--demo", "--demo-participants", "400")
 
 	b := newTab(t, browser, "admin", base)

@@ -56,15 +56,7 @@ func TestBrowserWorkspaceJourney(t *testing.T) {
 
 	// The administrator, from the command line as the README says.
 	const adminEmail, adminPassword = "admin@western.example", "a long admin password 42"
-	pwFile := filepath.Join(dir, "admin-password")
-	if err := os.WriteFile(pwFile, []byte(adminPassword+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cmd := civicpulseCmd(dir, "admin", "create", "--email", adminEmail, "--role", "admin")
-	cmd.Env = append(cmd.Env, "CIVICPULSE_ADMIN_PASSWORD_FILE="+pwFile)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("civicpulse admin create: %v\n%s", err, out)
-	}
+	createAdmin(t, dir, adminEmail, adminPassword)
 	base := startServe(t, dir)
 	t.Logf("civicpulse serve is up after %s", time.Since(start).Round(time.Millisecond))
 

@@ -54,6 +54,21 @@ func civicpulseCmd(dir string, args ...string) *exec.Cmd {
 // (store, River job queue, ingester, staff area, workspace) and waits until
 // it answers. Its log goes to serve.log in dir and is shown if the test
 // fails; it gets SIGTERM when the test ends.
+// createAdmin makes an administrator with `civicpulse admin create`, as the
+// README says, the password read from the file the environment names.
+func createAdmin(t *testing.T, dir, email, password string) {
+	t.Helper()
+	pwFile := filepath.Join(dir, "admin-password")
+	if err := os.WriteFile(pwFile, []byte(password+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := civicpulseCmd(dir, "admin", "create", "--email", email, "--role", "admin")
+	cmd.Env = append(cmd.Env, "CIVICPULSE_ADMIN_PASSWORD_FILE="+pwFile)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("civicpulse admin create: %v\n%s", err, out)
+	}
+}
+
 func startServe(t *testing.T, dir string, extra ...string) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -180,19 +180,9 @@ const chartWidth = 480
 // resultsChart draws a published panel's chart (or one part's) as SVG,
 // from the same suppressed result as the page.
 func (h *Handlers) resultsChart(w http.ResponseWriter, r *http.Request) {
-	p, panels, err := h.publicProcess(r)
+	p, pn, err := h.publishedPanel(r)
 	if err != nil {
 		h.fail(w, r, err)
-		return
-	}
-	var pn *dashboards.Panel
-	for _, x := range panels {
-		if x.Name == mux.Vars(r)["panel"] {
-			pn = x
-		}
-	}
-	if pn == nil {
-		h.fail(w, r, dashboards.ErrNotFound)
 		return
 	}
 	v := h.cfg.Dash.Resolve(p, dashboards.Filter{Process: p.ID, Bucket: "day"})
@@ -233,23 +223,28 @@ func (h *Handlers) resultsChart(w http.ResponseWriter, r *http.Request) {
 	w.Write(svg)
 }
 
+// publishedPanel is the {panel} of a public results URL, among those an
+// official published.
+func (h *Handlers) publishedPanel(r *http.Request) (*dashboards.Process, *dashboards.Panel, error) {
+	p, panels, err := h.publicProcess(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, x := range panels {
+		if x.Name == mux.Vars(r)["panel"] {
+			return p, x, nil
+		}
+	}
+	return nil, nil, dashboards.ErrNotFound
+}
+
 // resultsPanel serves a published panel over the whole process, with every
 // count under five suppressed. Filters are not taken from the URL: narrow
 // slices are where small cells hide.
 func (h *Handlers) resultsPanel(w http.ResponseWriter, r *http.Request) {
-	p, panels, err := h.publicProcess(r)
+	p, pn, err := h.publishedPanel(r)
 	if err != nil {
 		h.fail(w, r, err)
-		return
-	}
-	var pn *dashboards.Panel
-	for _, x := range panels {
-		if x.Name == mux.Vars(r)["panel"] {
-			pn = x
-		}
-	}
-	if pn == nil {
-		h.fail(w, r, dashboards.ErrNotFound)
 		return
 	}
 	rv, err := h.publicView(r, p, pn)
