@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/civicpulse/civicpulse/analysis/opinion"
 )
 
 func buildOpinionMap(ctx context.Context, d *Dashboards, v View) (*Result, error) {
@@ -33,6 +35,20 @@ func buildOpinionMap(ctx context.Context, d *Dashboards, v View) (*Result, error
 		r.Parts = append(r.Parts, p)
 	}
 	return r, nil
+}
+
+// stabilityLine tells officials whether the groups hardly depend on where
+// the clustering started, or are one plausible split among several; empty
+// for a run that does not know (written before the consensus fit).
+func stabilityLine(v View, k, starts, startsAtK int32, mean float64) string {
+	if starts <= 0 {
+		return ""
+	}
+	key := "dash.sum.opinions.fragile"
+	if (opinion.Stability{Runs: int(starts), Agreement: mean}).Stable() {
+		key = "dash.sum.opinions.stable"
+	}
+	return v.T(key, v.N(int64(startsAtK)), v.N(int64(starts)), v.N(int64(k)), v.F(mean, 2))
 }
 
 // groupName names group 0 "A", 1 "B", …
@@ -67,9 +83,10 @@ func (d *Dashboards) conversation(ctx context.Context, v View, c Component) (*Re
 	}
 	base := map[string]any{"process": v.P.ID, "component": c.ID}
 	var run, participants, clustered, items int64
-	var k int32
+	var k, starts, startsAtK int32
+	var mean float64
 	var at time.Time
-	err := d.queryRow(ctx, "insight-opinion-run", base).Scan(&run, &participants, &clustered, &items, &k, &at)
+	err := d.queryRow(ctx, "insight-opinion-run", base).Scan(&run, &participants, &clustered, &items, &k, &at, &starts, &startsAtK, &mean)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && k == 0) {
 		r.Warnings = append(r.Warnings, v.T("dash.warn.too_few_votes"))
 		return r, nil
@@ -79,6 +96,11 @@ func (d *Dashboards) conversation(ctx context.Context, v View, c Component) (*Re
 	}
 	args := map[string]any{"process": v.P.ID, "component": c.ID, "run": run}
 	r.Summary = append(r.Summary, v.T("dash.sum.opinions."+what, v.N(participants), v.N(items), v.N(clustered), v.N(int64(k)), v.When(at)))
+	if line := stabilityLine(v, k, starts, startsAtK, mean); line != "" {
+		r.Summary = append(r.Summary, line)
+		// The public page keeps it: it counts clustering starts, not people.
+		r.publicSummary = func(*Table) []string { return []string{line} }
+	}
 
 	sets := map[int32]*PointSet{}
 	var order []int32

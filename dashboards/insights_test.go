@@ -135,9 +135,10 @@ func insightsFixture(t testing.TB) (*warehouse.Warehouse, *Dashboards) {
 		 (1, 2, 'Water, hidden', 'comment', 11, 0, 12, 12, TIMESTAMP '2024-03-03 09:11:00', TIMESTAMP '2024-03-03 09:11:00', 12, '[]', TIMESTAMP '2024-03-04 00:00:00')`,
 		`INSERT INTO campaign_members VALUES
 		 (1, 1, 'comment', 4, 0, true), (1, 1, 'comment', 5, 0, false), (1, 1, 'comment', 6, 0, false)`,
-		// The document's conversation: 8 voters, 7 placed in two groups.
-		`INSERT INTO opinion_runs VALUES (1, 1, 11, 8, 7, 3, 2, 0.41, 40, TIMESTAMP '2024-03-04 00:00:00'),
-		                               (1, 1, 10, 2, 0, 1, 0, 0, 41, TIMESTAMP '2024-03-04 00:00:00')`,
+		// The document's conversation: 8 voters, 7 placed in two groups, which
+		// 29 of 30 seeded starts found.
+		`INSERT INTO opinion_runs VALUES (1, 1, 11, 8, 7, 3, 2, 0.41, 40, TIMESTAMP '2024-03-04 00:00:00', 30, 29, 0.934, 0.81),
+		                               (1, 1, 10, 2, 0, 1, 0, 0, 41, TIMESTAMP '2024-03-04 00:00:00', 0, 0, 0, 0)`,
 		`INSERT INTO opinion_participants VALUES
 		 (1, 1, 11, 'pseudo-a1', -1.0, 0.5, 3, 0), (1, 1, 11, 'pseudo-a2', -1.2, 0.4, 3, 0),
 		 (1, 1, 11, 'pseudo-a3', -0.9, 0.6, 3, 0), (1, 1, 11, 'pseudo-a4', -1.1, 0.3, 2, 0),
@@ -361,6 +362,9 @@ func TestOpinionMap(t *testing.T) {
 	if doc.Chart == nil || doc.Chart.Kind != "scatter" {
 		t.Fatalf("chart = %+v", doc.Chart)
 	}
+	if len(doc.Summary) != 2 || doc.Summary[1] != "These groups are stable: 29 of 30 starts agree on 2 groups (mean agreement 0.93)." {
+		t.Errorf("summary = %q", doc.Summary)
+	}
 	for _, s := range []string{`"Group A"`, `"Group B"`, `"Not grouped (too few votes)"`, `[-1.2,0.4]`} {
 		if !strings.Contains(doc.Chart.Option, s) {
 			t.Errorf("scatter lacks %s: %s", s, doc.Chart.Option)
@@ -388,12 +392,31 @@ func TestOpinionMap(t *testing.T) {
 	// The proposals' run found no groups; with no component chosen both
 	// conversations show.
 	props := ixRun(t, d, "opinion-map", Filter{Component: ixProps})
-	if len(props.Warnings) != 1 || !strings.Contains(props.Warnings[0], "Not enough votes yet") || props.Chart != nil {
+	if len(props.Warnings) != 1 || !strings.Contains(props.Warnings[0], "Not enough votes yet") || props.Chart != nil || props.Summary != nil {
 		t.Errorf("proposals conversation: %+v", props)
 	}
 	all := ixRun(t, d, "opinion-map", Filter{})
 	if len(all.Parts) != 2 || all.Parts[0].Title != "Opinion groups: Ideas" || all.Parts[1].Title != "Opinion groups: Draft plan" {
 		t.Errorf("conversations = %+v", all.Parts)
+	}
+}
+
+// TestStabilityLine: under the agreement threshold the groups are called
+// fragile, in both languages; a run that does not know says nothing.
+func TestStabilityLine(t *testing.T) {
+	v := View{P: &Process{TimeZone: time.UTC}}
+	if got, want := stabilityLine(v, 3, 30, 18, 0.62), "These groups are fragile: 18 of 30 starts agree on 3 groups (mean agreement 0.62); read them with care."; got != want {
+		t.Errorf("fragile: %q, want %q", got, want)
+	}
+	if got := stabilityLine(v, 2, 30, 30, 0.80); !strings.HasPrefix(got, "These groups are stable") {
+		t.Errorf("at the threshold: %q", got)
+	}
+	v.L = Messages("sw")
+	if got := stabilityLine(v, 3, 30, 18, 0.62); !strings.HasPrefix(got, "Makundi haya si thabiti: mianzo 18 kati ya 30") {
+		t.Errorf("Kiswahili: %q", got)
+	}
+	if got := stabilityLine(v, 2, 0, 0, 0); got != "" {
+		t.Errorf("a run without starts: %q", got)
 	}
 }
 
@@ -434,6 +457,11 @@ func TestInsightsPublicSuppression(t *testing.T) {
 	}
 	if strings.Contains(doc.Chart.Option, "pseudo-") {
 		t.Error("public scatter names participants")
+	}
+	// The stability line counts starts, not people: it stays; the headline
+	// counts of voters go.
+	if len(doc.Summary) != 1 || !strings.HasPrefix(doc.Summary[0], "These groups are stable: 29 of 30 starts") {
+		t.Errorf("public summary = %q", doc.Summary)
 	}
 	camp, err := d.RunPublic(ctx, FindPanel("campaigns"), v)
 	if err != nil {

@@ -124,7 +124,7 @@ func fixture(t *testing.T) *warehouse.Warehouse {
 		`INSERT INTO theme_members VALUES (1, 'component', 20, 'comment', 201, 0, 7, 1, 'fit', 1), (1, 'component', 20, 'comment', 202, 0, 7, 0, 'fit', 2), (1, 'component', 20, 'comment', 203, 0, 7, 2, 'fit', 3)`,
 		`INSERT INTO campaigns VALUES (1, 3, 'Fees are too high', 'comment', 201, 0, 2, 2, TIMESTAMP '2025-05-06 07:08:09', TIMESTAMP '2025-05-06 08:08:09', 2, '[{"region":"02","copies":2}]', TIMESTAMP '2025-05-07 00:00:00')`,
 		`INSERT INTO campaign_members VALUES (1, 3, 'comment', 201, 0, true), (1, 3, 'comment', 202, 0, false), (1, 3, 'comment', 203, 0, false)`,
-		`INSERT INTO opinion_runs VALUES (1, 1, 20, 2, 2, 1, 2, 0.5, 9, TIMESTAMP '2025-05-07 00:00:00'), (2, 1, 20, 2, 2, 1, 2, 0.6, 12, TIMESTAMP '2025-05-08 00:00:00')`,
+		`INSERT INTO opinion_runs VALUES (1, 1, 20, 2, 2, 1, 2, 0.5, 9, TIMESTAMP '2025-05-07 00:00:00', 30, 30, 1, 1), (2, 1, 20, 2, 2, 1, 2, 0.6, 12, TIMESTAMP '2025-05-08 00:00:00', 30, 28, 0.9, 0.7)`,
 		`INSERT INTO opinion_participants VALUES (2, 1, 20, 'pz-alice-7f3a', 0.1, 0.2, 1, 0), (2, 1, 20, 'pz-bob-91c2', -0.1, 0.3, 2, 1)`,
 		`INSERT INTO opinion_groups VALUES (1, 1, 20, 0, 9, 0, 0), (2, 1, 20, 0, 1, 0.1, 0.2), (2, 1, 20, 1, 1, -0.1, 0.3)`,
 		`INSERT INTO opinion_repness VALUES (2, 1, 20, 0, 1, 'comment', 201, 'agree', 1, 1, 0.67, 2.5, 1.9), (2, 1, 20, 1, 1, 'comment', 202, 'disagree', 1, 1, 0.67, 2.5, 1.9)`,

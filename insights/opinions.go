@@ -28,11 +28,13 @@ type convKey struct {
 }
 
 // conv is a conversation kept between passes, fed only the votes cast since
-// the last pass, as Pol.is does: each update starts from the previous one,
-// so groups keep their identity and the choice of k is smoothed over
-// updates (it also follows Pol.is' own groups closer than one analysis over
-// all votes). A change in the hidden items rebuilds it, since excluded
-// comments are fixed when a conversation starts.
+// the last pass, so that a pass reads the new votes rather than all of
+// them. Each run is the consensus fit over the final votes
+// (opinion.Conversation.Fit): it depends only on the votes, not on how the
+// passes fell, so a rebuilt warehouse or a restarted server finds the same
+// groups, and it says how stable they are. A change in the hidden items
+// rebuilds it, since excluded comments are fixed when a conversation
+// starts.
 type conv struct {
 	c      *opinion.Conversation
 	seq    int64  // newest vote or support fed
@@ -175,10 +177,10 @@ func (r *Runner) opinion(ctx context.Context, key convKey, mark int64, hidden []
 	return err
 }
 
-// analyse updates the conversation; a result without groups (nil) means too
-// few participants can be placed yet.
+// analyse fits the conversation's votes so far; a result without groups
+// (nil) means too few participants can be placed yet.
 func (r *Runner) analyse(st *conv) (*opinion.Result, error) {
-	err := st.c.Update()
+	err := st.c.Fit()
 	if errors.Is(err, opinion.ErrTooFewParticipants) {
 		return nil, nil
 	}
@@ -317,7 +319,10 @@ func (r *Runner) writeOpinion(ctx context.Context, key convKey, st *conv, res *o
 	participants, items := int64(len(st.people)), st.shownItems()
 	var clustered int64
 	k, sil := 0, 0.0
+	var stab opinion.Stability
+	startsAtK := 0
 	if res != nil {
+		stab = res.Stability
 		participants, items = int64(len(res.Participants)), int64(len(res.Comments))
 		for _, p := range res.Participants {
 			if p.Group >= 0 {
@@ -327,8 +332,12 @@ func (r *Runner) writeOpinion(ctx context.Context, key convKey, st *conv, res *o
 		if k = len(res.Groups); k >= 2 && k-2 < len(res.Silhouette) {
 			sil = res.Silhouette[k-2]
 		}
+		if k >= 2 && k-2 < len(stab.KRuns) {
+			startsAtK = stab.KRuns[k-2]
+		}
 	}
-	run := [][]driver.Value{{runID, key.process, key.component, participants, clustered, items, int32(k), sil, st.seq, r.opt.Now().UTC()}}
+	run := [][]driver.Value{{runID, key.process, key.component, participants, clustered, items, int32(k), sil, st.seq, r.opt.Now().UTC(),
+		int32(stab.Runs), int32(startsAtK), stab.Agreement, stab.MinAgreement}}
 	return r.wh.InTx(ctx, func(tx *warehouse.Tx) error {
 		for _, q := range []string{"opinion-delete-runs", "opinion-delete-participants", "opinion-delete-groups",
 			"opinion-delete-repness", "opinion-delete-consensus"} {

@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"sort"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/civicpulse/civicpulse/analysis/metrics"
+	"github.com/civicpulse/civicpulse/analysis/opinion"
 	"github.com/civicpulse/civicpulse/internal/polis"
 	"github.com/civicpulse/civicpulse/warehouse"
 )
@@ -84,11 +86,14 @@ type runRow struct {
 	k                                       int
 	sil                                     float64
 	at                                      time.Time
+	starts, startsAtK                       int
+	mean, worst                             float64
 }
 
 func readRun(t *testing.T, r *Runner, component int64) (runRow, int) {
 	t.Helper()
-	rows, err := r.db.Query(`SELECT run_id, participants, clustered, items, votes_seq, k, silhouette, run_at
+	rows, err := r.db.Query(`SELECT run_id, participants, clustered, items, votes_seq, k, silhouette, run_at,
+		starts, starts_at_k, stability_mean, stability_worst
 		FROM opinion_runs WHERE process_id = ? AND component_id = ?`, opProcess, component)
 	if err != nil {
 		t.Fatal(err)
@@ -98,7 +103,8 @@ func readRun(t *testing.T, r *Runner, component int64) (runRow, int) {
 	n := 0
 	for rows.Next() {
 		n++
-		if err := rows.Scan(&run.id, &run.participants, &run.clustered, &run.items, &run.seq, &run.k, &run.sil, &run.at); err != nil {
+		if err := rows.Scan(&run.id, &run.participants, &run.clustered, &run.items, &run.seq, &run.k, &run.sil, &run.at,
+			&run.starts, &run.startsAtK, &run.mean, &run.worst); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -132,6 +138,7 @@ func TestOpinionGroupsFromPolis(t *testing.T) {
 		t.Fatalf("%d runs, last %+v (newest seq %d)", nRuns, run, f.seq)
 	}
 	checkGroups(t, r, opDocument, run)
+	checkStability(t, run)
 	checkItems(t, r, opDocument, "comment", `SELECT comment_id FROM comments WHERE component_id = ?`, c.hidden)
 
 	// The groups are Pol.is' own (compared over the participants it grouped).
@@ -191,6 +198,59 @@ func TestOpinionGroupsFromPolis(t *testing.T) {
 		t.Fatalf("after hiding comment %d: %+v (was %+v)", top, hid, next)
 	}
 	checkItems(t, r2, opDocument, "comment", `SELECT comment_id FROM comments WHERE component_id = ?`, c.hidden)
+}
+
+// checkStability: a run with groups says how many seeded starts it
+// clustered from, how many chose its k, and how well they agree with it.
+func checkStability(t *testing.T, run runRow) {
+	t.Helper()
+	t.Logf("stability: %d of %d starts at k=%d, mean agreement %.3f, worst %.3f", run.startsAtK, run.starts, run.k, run.mean, run.worst)
+	if run.starts != opinion.DefaultRuns || run.startsAtK < 1 || run.startsAtK > run.starts ||
+		run.worst > run.mean || run.mean > 1 || run.mean <= 0 {
+		t.Errorf("stability of run %+v", run)
+	}
+}
+
+// TestOpinionRunIndependentOfPasses: the votes of a conversation written in
+// three batches with a pass after each, and written at once with one pass,
+// give the same groups and the same stability: the run is the fit of the
+// final votes, whatever the passes were.
+func TestOpinionRunIndependentOfPasses(t *testing.T) {
+	ctx := context.Background()
+	c := readPolisConv(t, "scoop-hivemind.biodiversity")
+	var runs []runRow
+	var groups []map[string]int
+	for _, batches := range []int{3, 1} {
+		wh := openWarehouse(t)
+		r := newRunner(t, wh)
+		f := &facts{wh: wh}
+		f.polisComments(t, c)
+		n, done := len(c.votes), 0
+		for b := 1; b <= batches; b++ {
+			end := n * b / batches
+			f.polisVotes(t, c.votes[done:end])
+			done = end
+			if err := r.opinions(ctx, opProcess); err != nil {
+				t.Fatal(err)
+			}
+		}
+		run, _ := readRun(t, r, opDocument)
+		runs, groups = append(runs, run), append(groups, groupsOf(t, r, opDocument))
+	}
+	a, b := runs[0], runs[1]
+	if a.k != b.k || a.sil != b.sil || a.clustered != b.clustered || a.starts != b.starts || a.startsAtK != b.startsAtK ||
+		a.mean != b.mean || a.worst != b.worst {
+		t.Errorf("three passes: %+v\none pass: %+v", a, b)
+	}
+	if !reflect.DeepEqual(groups[0], groups[1]) {
+		moved := 0
+		for p, g := range groups[0] {
+			if groups[1][p] != g {
+				moved++
+			}
+		}
+		t.Errorf("%d of %d participants in another group after three passes than after one", moved, len(groups[0]))
+	}
 }
 
 // groupsOf reads each participant's group in the current run.
@@ -324,7 +384,7 @@ func TestTooFewVoters(t *testing.T) {
 	}
 	run, n := readRun(t, r, opDocument)
 	groups := scalar[int64](t, r.db, `SELECT count(*) FROM opinion_groups`)
-	if n != 1 || run.k != 0 || run.participants != 1 || run.items != 10 || run.clustered != 0 || groups != 0 {
+	if n != 1 || run.k != 0 || run.participants != 1 || run.items != 10 || run.clustered != 0 || groups != 0 || run.starts != 0 {
 		t.Fatalf("%d runs, %+v, %d groups", n, run, groups)
 	}
 }
@@ -384,6 +444,10 @@ func TestSupportsMakeAConversation(t *testing.T) {
 		t.Fatalf("%d runs, %+v; want 3 groups of 150 supporters over 19 proposals", n, run)
 	}
 	checkGroups(t, r, opProposals, run)
+	checkStability(t, run)
+	if run.mean < opinion.StableAgreement {
+		t.Errorf("three clear camps: mean agreement %.3f, want stable (≥ %.2f)", run.mean, opinion.StableAgreement)
+	}
 	checkItems(t, r, opProposals, "proposal", `SELECT DISTINCT proposal_id FROM supports WHERE component_id = ?`, nil)
 	if top := scalar[int64](t, r.db, `SELECT entity_id FROM opinion_consensus WHERE component_id = ? AND kind = 'agree' AND rank = 1`, opProposals); top != 130 {
 		t.Errorf("most agreed proposal %d, want 130", top)

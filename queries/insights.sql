@@ -116,8 +116,9 @@ ORDER BY c.copies DESC, c.campaign_id
 LIMIT $limit;
 
 -- name: insight-opinion-run
--- The newest run of a conversation.
-SELECT run_id, participants, clustered, items, k, run_at
+-- The newest run of a conversation, with how stable its groups are
+-- across seeded starts (starts 0: not known).
+SELECT run_id, participants, clustered, items, k, run_at, starts, starts_at_k, stability_mean
 FROM opinion_runs
 WHERE process_id = $process AND component_id = $component
 ORDER BY run_id DESC

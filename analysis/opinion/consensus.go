@@ -49,9 +49,16 @@ func (s Stability) Stable() bool { return s.Runs > 0 && s.Agreement >= StableAgr
 func Analyze(votes []Vote, opt Options) (*Result, error) {
 	c := NewConversation(opt)
 	c.Add(votes...)
-	err := c.fitConsensus()
+	err := c.Fit()
 	return c.Result(), err
 }
+
+// Fit is Analyze over the votes added so far, for a caller that feeds a
+// conversation as votes arrive (the warehouse job) and should not keep them
+// all to refit: it starts from nothing each time, ignoring any earlier
+// Update or Fit, so the result depends only on the votes and their order.
+// Runs and Seed of the Options apply. Read the outcome with Result.
+func (c *Conversation) Fit() error { return c.fitConsensus() }
 
 // run is one clustering from one participant order: a group per map point.
 type run struct {

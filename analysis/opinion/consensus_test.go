@@ -82,3 +82,26 @@ func TestEarlyGreedyParticipants(t *testing.T) {
 	}
 	checkResult(t, res)
 }
+
+// TestFitFedInBatches: a conversation fed in batches, with an Update in
+// between (state Fit must ignore), fits exactly as Analyze over all votes.
+func TestFitFedInBatches(t *testing.T) {
+	votes, _ := planted(90, 40, 11)
+	want, err := Analyze(votes, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := NewConversation(Options{})
+	c.Add(votes[:len(votes)/3]...)
+	if err := c.Update(); err != nil {
+		t.Fatal(err)
+	}
+	c.Add(votes[len(votes)/3:]...)
+	if err := c.Fit(); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Result(); !reflect.DeepEqual(got, want) {
+		t.Errorf("fed in batches: stability %+v, %d groups; all at once: %+v, %d groups",
+			got.Stability, len(got.Groups), want.Stability, len(want.Groups))
+	}
+}

@@ -137,7 +137,8 @@ func seedInsights(t *testing.T, fx *staffwebtest.Fixture, st *stack) {
 	for i := range 4 {
 		execAll(t, db, `INSERT INTO campaign_members VALUES (?, 1, 'comment', ?, 0, ?)`, p, int64(900_005+i), i == 0)
 	}
-	execAll(t, db, `INSERT INTO opinion_runs VALUES (1, ?, ?, 14, 13, 12, 2, 0.5, 0, now())`, p, fx.Document)
+	// Groups that only 22 of 30 seeded starts found: fragile.
+	execAll(t, db, `INSERT INTO opinion_runs VALUES (1, ?, ?, 14, 13, 12, 2, 0.5, 0, now(), 30, 22, 0.64, 0.3)`, p, fx.Document)
 	for i := range 14 {
 		g, x, y := 0, -1.0-float64(i%4)*0.2, 0.5+float64(i%3)*0.2
 		if i >= 8 {
@@ -182,6 +183,10 @@ func TestInsightsEditsCountingAndPublicPage(t *testing.T) {
 		if p.Status != 200 || !p.Has(want) {
 			t.Fatalf("insights page (status %d) lacks %s", p.Status, want)
 		}
+	}
+	const fragile = "These groups are fragile: 22 of 30 starts agree on 2 groups (mean agreement 0.64); read them with care."
+	if op := official.Get(page + "/panels/opinion-map"); op.Status != 200 || !op.Has(fragile) {
+		t.Errorf("opinion map panel (status %d) lacks the stability line:\n%s", op.Status, op.Body)
 	}
 	themes := official.Get(page + "/panels/themes")
 	drill := fmt.Sprintf(`hx-get="%s/panels/theme-detail?theme=%d" hx-target="#panel-theme-detail &gt; div"`, page, thRoads)
@@ -307,7 +312,7 @@ func TestInsightsEditsCountingAndPublicPage(t *testing.T) {
 		}
 	}
 	op := anon.Get(fmt.Sprintf("/results/%d/panels/opinion-map", fx.ProcessA))
-	if !op.Has("Group A: what sets it apart") || !op.Has("The road to the market floods") || !op.Has(`class="chart"`) {
+	if !op.Has("Group A: what sets it apart") || !op.Has("The road to the market floods") || !op.Has(`class="chart"`) || !op.Has(fragile) {
 		t.Errorf("public opinion map lacks the groups' comments or the map:\n%s", op.Body)
 	}
 }
