@@ -135,7 +135,7 @@ func benchImport(ctx context.Context, o ImportOptions, name, dsn, big, small str
 		})
 		return res, took, peak, rerr
 	}
-	res, took, peakSmall, err := run(small, docs[1])
+	res, _, peakSmall, err := run(small, docs[1])
 	if err != nil {
 		return err
 	}

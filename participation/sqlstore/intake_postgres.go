@@ -17,6 +17,9 @@ func (s *Store) intakePostgres(ctx context.Context, t intakeTarget, rows []intak
 	if _, err := s.exec(ctx, "intake-pg-stage"); err != nil {
 		return fmt.Errorf("store: unable to create the intake stage: %w", err)
 	}
+	if _, err := s.exec(ctx, "intake-pg-work-mem"); err != nil {
+		return fmt.Errorf("store: unable to size the intake's memory: %w", err)
+	}
 	cp, err := s.tx.PrepareContext(ctx, s.sql.Get("intake-pg-copy"))
 	if err != nil {
 		return fmt.Errorf("store: unable to start COPY: %w", err)

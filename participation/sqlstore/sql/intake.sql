@@ -44,6 +44,12 @@ CREATE TEMPORARY TABLE IF NOT EXISTS intake_stage (
     received_at  TIMESTAMPTZ NOT NULL
 ) ON COMMIT DROP
 
+-- The chunk's statements read the staged rows several times through their
+-- CTEs; at the default work_mem (4 MB) a chunk of 50,000 spills them to
+-- temporary files on every pass.
+-- name: intake-pg-work-mem
+SET LOCAL work_mem = '256MB'
+
 -- name: intake-pg-copy
 COPY intake_stage (line, external_id, body, channel, region_code, organisation, author_key, target_id, received_at) FROM STDIN
 
@@ -53,9 +59,9 @@ ANALYZE intake_stage
 -- Rows whose external id the component holds already, or that repeat an
 -- earlier row of the file, add nothing.
 -- name: intake-pg-drop-known
-DELETE FROM intake_stage s
-WHERE EXISTS (SELECT 1 FROM comments c WHERE c.component_id = ? AND c.external_id = s.external_id)
-   OR EXISTS (SELECT 1 FROM intake_stage d WHERE d.external_id = s.external_id AND d.line < s.line)
+DELETE FROM intake_stage
+WHERE line IN (SELECT line FROM (SELECT line, row_number() OVER (PARTITION BY external_id ORDER BY line) AS rn FROM intake_stage) r WHERE rn > 1)
+   OR external_id IN (SELECT c.external_id FROM intake_stage st JOIN comments c ON c.external_id = st.external_id WHERE c.component_id = ?)
 
 -- One participant per organisation new to the process, with its
 -- participant.joined event; ids are drawn first so that every table gets
