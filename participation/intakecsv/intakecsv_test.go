@@ -53,4 +53,3 @@ func TestReaderNeedsTheRequiredColumns(t *testing.T) {
 		t.Fatalf("header without external_id: %v", err)
 	}
 }
-
