@@ -1,6 +1,7 @@
 package participation
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -134,4 +135,11 @@ func (c IntakeComment) AuthorKey() string {
 		return ""
 	}
 	return "org:" + strings.ToLower(c.Organisation)
+}
+
+// Intake loads an intake file's rows into the store. next yields the rows
+// in file order, a broken one as a *IntakeProblem, and io.EOF at the end;
+// the workspace's upload and `civicpulse import comments` share it.
+type Intake interface {
+	ImportComments(ctx context.Context, opt IntakeOptions, next func() (IntakeComment, error)) (IntakeResult, error)
 }

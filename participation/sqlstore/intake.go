@@ -22,6 +22,8 @@ func init() {
 		"intake-pg-drop-known", "intake-pg-new-authors", "intake-pg-own-authors", "intake-pg-insert", "intake-pg-clear")
 }
 
+var _ participation.Intake = (*Store)(nil)
+
 // intakeCreated is the comment.created payload of an imported comment: the
 // one every comment has, and the channel it came by. The organisation stays
 // in the store: it may be a person's name.
@@ -82,26 +84,18 @@ func (s *Store) ImportComments(ctx context.Context, opt participation.IntakeOpti
 	if size <= 0 {
 		size = 50_000
 	}
-	type staged struct {
-		participation.IntakeComment
-		sectionID int64
-	}
-	chunk := make([]staged, 0, size)
+	chunk := make([]intakeRow, 0, size)
 	flush := func(w *Store) error {
 		if len(chunk) == 0 {
 			return nil
 		}
-		rows := make([]intakeRow, len(chunk))
-		for i, c := range chunk {
-			rows[i] = intakeRow{c.IntakeComment, c.sectionID}
-		}
-		chunk = chunk[:0]
 		var err error
 		if w.db.Dialect == sqldb.Postgres {
-			err = w.intakePostgres(ctx, t, rows, &res)
+			err = w.intakePostgres(ctx, t, chunk, &res)
 		} else {
-			err = w.intakeSQLite(ctx, t, rows, &res)
+			err = w.intakeSQLite(ctx, t, chunk, &res)
 		}
+		chunk = chunk[:0]
 		if err == nil && opt.Progress != nil {
 			opt.Progress(res)
 		}
@@ -132,7 +126,7 @@ func (s *Store) ImportComments(ctx context.Context, opt participation.IntakeOpti
 			if opt.Strict && res.Broken > 0 {
 				continue // nothing will load: read on only to report every broken row
 			}
-			chunk = append(chunk, staged{c, id})
+			chunk = append(chunk, intakeRow{c, id})
 			if len(chunk) < size {
 				continue
 			}
