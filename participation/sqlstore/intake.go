@@ -18,7 +18,7 @@ func init() {
 	sharedQueryFiles = append(sharedQueryFiles, "intake.sql")
 	statementNames = append(statementNames, "intake-target", "intake-regions", "intake-known", "intake-author",
 		"intake-add-author", "intake-insert-comment", "intake-comment-meta")
-	postgresStatementNames = append(postgresStatementNames, "intake-pg-stage", "intake-pg-work-mem", "intake-pg-copy", "intake-pg-analyze",
+	postgresStatementNames = append(postgresStatementNames, "intake-pg-stage", "intake-pg-work-mem", "intake-pg-no-jit", "intake-pg-copy", "intake-pg-analyze",
 		"intake-pg-drop-known", "intake-pg-new-authors", "intake-pg-own-authors", "intake-pg-insert", "intake-pg-clear")
 }
 

@@ -20,6 +20,9 @@ func (s *Store) intakePostgres(ctx context.Context, t intakeTarget, rows []intak
 	if _, err := s.exec(ctx, "intake-pg-work-mem"); err != nil {
 		return fmt.Errorf("store: unable to size the intake's memory: %w", err)
 	}
+	if _, err := s.exec(ctx, "intake-pg-no-jit"); err != nil {
+		return fmt.Errorf("store: unable to turn JIT off: %w", err)
+	}
 	cp, err := s.tx.PrepareContext(ctx, s.sql.Get("intake-pg-copy"))
 	if err != nil {
 		return fmt.Errorf("store: unable to start COPY: %w", err)
