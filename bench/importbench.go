@@ -2,6 +2,7 @@ package bench
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/csv"
 	"fmt"
@@ -10,9 +11,11 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/civicpulse/civicpulse/internal/peakheap"
+	"github.com/civicpulse/civicpulse/internal/sqldb"
 	"github.com/civicpulse/civicpulse/participation"
 	"github.com/civicpulse/civicpulse/participation/intakecsv"
 	"github.com/civicpulse/civicpulse/participation/sqlstore"
@@ -116,9 +119,13 @@ func benchImport(ctx context.Context, o ImportOptions, name, dsn, big, small str
 	out[name+"_baseline_one_per_tx_comments_per_s"] = base
 	o.Log.Info("bench import: baseline", "store", name, "comments_per_s", int(base))
 
+	var clientCPU, serverCPU time.Duration
 	run := func(path string, comp int64) (participation.IntakeResult, time.Duration, uint64, error) {
 		var res participation.IntakeResult
 		var rerr error
+		before := backendTicks(ctx, store)
+		cpu := processCPU()
+		defer func() { clientCPU, serverCPU = processCPU()-cpu, backendCPU(before, backendTicks(ctx, store)) }()
 		took, peak := peakheap.Measure(func() {
 			f, err := os.Open(path)
 			if err != nil {
@@ -155,6 +162,16 @@ func benchImport(ctx context.Context, o ImportOptions, name, dsn, big, small str
 	out[name+"_import_participants"] = float64(res.Participants)
 	out[name+"_import_peak_heap_mb"] = float64(peak) / (1 << 20)
 	out[name+"_import_speedup_vs_baseline"] = rate / base
+	// The machine is shared: CPU seconds are what the figures above cost
+	// whatever else runs. On Postgres the server's backends are counted too
+	// (read from /proc when the server is local).
+	out[name+"_import_client_cpu_s"] = clientCPU.Seconds()
+	if serverCPU > 0 {
+		out[name+"_import_server_cpu_s"] = serverCPU.Seconds()
+		out[name+"_import_comments_per_cpu_s"] = float64(res.Imported) / (clientCPU + serverCPU).Seconds()
+	} else if name == "sqlite" {
+		out[name+"_import_comments_per_cpu_s"] = float64(res.Imported) / clientCPU.Seconds()
+	}
 	o.Log.Info("bench import: bulk", "store", name, "comments_per_s", int(rate), "peak_heap_mb", peak>>20)
 
 	res, took, _, err = run(big, docs[0])
@@ -265,4 +282,47 @@ func writeIntakeFile(path string, n int, seed uint64) error {
 		return err
 	}
 	return bw.Flush()
+}
+
+// backendTicks reads the CPU clock ticks of the Postgres backends serving
+// the store's database, by pid; nil on SQLite or when the server's
+// processes are not readable here.
+func backendTicks(ctx context.Context, s *sqlstore.Store) map[int]int64 {
+	if s.DB().Dialect != sqldb.Postgres {
+		return nil
+	}
+	var pids []int
+	if err := s.DB().SelectContext(ctx, &pids, `SELECT pid FROM pg_stat_activity WHERE datname = current_database()`); err != nil {
+		return nil
+	}
+	out := map[int]int64{}
+	for _, pid := range pids {
+		b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+		if err != nil {
+			return nil
+		}
+		// Fields after the command's closing parenthesis: utime and stime
+		// are the 12th and 13th.
+		f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+		if len(f) < 13 {
+			return nil
+		}
+		u, _ := strconv.ParseInt(f[11], 10, 64)
+		st, _ := strconv.ParseInt(f[12], 10, 64)
+		out[pid] = u + st
+	}
+	return out
+}
+
+// backendCPU is the CPU the backends used between two readings (at 100
+// ticks a second, Linux's USER_HZ).
+func backendCPU(before, after map[int]int64) time.Duration {
+	if before == nil || after == nil {
+		return 0
+	}
+	var ticks int64
+	for pid, t := range after {
+		ticks += t - before[pid]
+	}
+	return time.Duration(ticks) * 10 * time.Millisecond
 }
