@@ -22,6 +22,7 @@ var benchmarks = map[string]func(ctx context.Context, args []string) (map[string
 	"text":       benchText,
 	"ingest":     benchIngest,
 	"notify":     benchNotify,
+	"import":     benchImport,
 }
 
 // runBench measures one part of civicpulse on this machine and prints its

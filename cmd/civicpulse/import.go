@@ -16,10 +16,13 @@ import (
 // runImport loads data from elsewhere into the participation store, through
 // the store's own writes, so that it reaches the warehouse by the outbox.
 func runImport(ctx context.Context, args []string) error {
-	if len(args) == 0 || args[0] != "polis" {
-		return errors.New("usage: civicpulse import polis DIR [--slug S] [--data DIR | --database-url URL]")
+	switch {
+	case len(args) > 0 && args[0] == "polis":
+		return runImportPolis(ctx, args[1:])
+	case len(args) > 0 && args[0] == "comments":
+		return runImportComments(ctx, args[1:])
 	}
-	return runImportPolis(ctx, args[1:])
+	return errors.New("usage: civicpulse import polis DIR [--slug S] | import comments --process ID --component C --csv FILE [--strict] [--data DIR | --database-url URL]")
 }
 
 func runImportPolis(ctx context.Context, args []string) error {
