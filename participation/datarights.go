@@ -20,7 +20,7 @@ type DataRights interface {
 	// CodeNotFound when there is no such participant.
 	MyData(ctx context.Context, participantID int64) (MyData, error)
 	// Erase deletes the participant's personal data (profiles, pending
-	// verifications, follows, reports) and rotates their token, which signs
+	// verifications, follows) and rotates their token, which signs
 	// every cookie and bearer token of theirs out. With remove, their
 	// proposals and comments are hidden and their text blanked, and their
 	// supports revoked; without, the contributions stay, attached to a
