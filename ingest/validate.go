@@ -313,7 +313,7 @@ func Validate(e participation.Event) (any, error) {
 		participation.EvSectionResponded, participation.EvSurveyTakeawaySet,
 		participation.EvResultsSaved, participation.EvResultsPublished,
 		participation.EvProcessChanged, participation.EvSurveyChanged, participation.EvDocumentPublished,
-		participation.EvParticipantJoined,
+		participation.EvParticipantJoined, participation.EvParticipantErased,
 		participation.EvProcessState:
 		if !json.Valid(payloadOrEmpty(e.Payload)) {
 			return nil, invalid("payload is not JSON")

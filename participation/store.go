@@ -113,6 +113,8 @@ type Store interface {
 	// contributions and their aggregates.
 	EraseParticipant(ctx context.Context, participantID int64) error
 	MySubmissions(ctx context.Context, participantID int64) (Submissions, error)
+	// Download and erasure (datarights.go).
+	DataRights
 
 	// Officials' dashboard decisions (decisions.go).
 	Decisions

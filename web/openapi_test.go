@@ -134,5 +134,9 @@ func TestOpenAPIValidatesResponses(t *testing.T) {
 		check("GET", "/api/v1/me/submissions", "", 200)
 		check("GET", "/api/v1/proposals/999999", "", 404)
 		check("POST", fmt.Sprintf("/api/v1/processes/%d/registration", fx.Registered.ID), `{"consent":true,"notice_version":1,"email":"wanjiku@example.org","name":"Wanjiku"}`, 202)
+		check("GET", "/api/v1/me/data", "", 200)
+		check("DELETE", "/api/v1/me", `{"contributions":"sideways"}`, 422)
+		check("DELETE", "/api/v1/me", `{"contributions":"keep"}`, 200)
+		check("DELETE", "/api/v1/me?contributions=keep", "", 401) // the token went with the erasure
 	})
 }

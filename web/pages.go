@@ -36,6 +36,7 @@ func (s *Server) registerPages(reg Registrar) {
 	reg.HandleFunc("verify.submit", "POST", "/p/{slug}/verify", Participant, s.verifySubmit)
 	reg.HandleFunc("me", "GET", "/me", Participant, s.mePage)
 	s.registerModeration(reg)
+	s.registerDataRights(reg)
 }
 
 // maxUploadBody fits five pictures at the per-file limit plus the text.

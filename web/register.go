@@ -188,6 +188,9 @@ type meData struct {
 	// message (messages.go); Saved says they were just stored.
 	Messages []messagePref
 	Saved    bool
+	// Data is "My data" (datarights.go); Erased says the erasure just ran.
+	Data   dataView
+	Erased bool
 	// Mod holds the moderation state of the citizen's proposals and
 	// comments that were reported or decided on ("proposal:12" → …), so
 	// the author reads why one is not shown (moderation.go).
@@ -219,7 +222,12 @@ func (s *Server) mePage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		d.Saved = r.URL.Query().Get("saved") == "messages"
+		if d.Data, err = s.dataView(r, me); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
+	d.Erased = me == nil && r.URL.Query().Get("erased") == "1"
 	s.render(w, r, http.StatusOK, "me", state(r).loc.T("me.title"), d)
 }
 

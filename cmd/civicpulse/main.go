@@ -39,6 +39,7 @@ func commands() []command {
 		{"ingest", "run the outbox ingester alone (--rebuild: rebuild the warehouse)", runIngest},
 		{"bench", "measure: bench submit|ingest|import|dashboards|text|notify [--json]", runBench},
 		{"admin", "staff accounts: admin create --email E --role admin", runAdmin},
+		{"participant", "on a participant's request: participant erase --email E [--remove-contributions]", runParticipant},
 		{"analyze", "analyze opinions|themes (offline analysis of exports)", runAnalyze},
 		{"import", "import polis DIR (a Pol.is export as a document consultation) | import comments --process ID --component C --csv FILE [--strict] (comments received by email, paper, other portals)", runImport},
 		{"process", "process export ID > FILE.json | process apply FILE.json (a process's set-up as a file)", runProcess},

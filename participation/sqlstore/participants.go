@@ -414,26 +414,11 @@ func (s *Store) WithdrawConsent(ctx context.Context, processID, participantID in
 	})
 }
 
-// EraseParticipant deletes the participant's personal data (profiles and
-// pending verifications) and rotates their token, which signs them out. The
-// contributions, consent records and outbox events stay: they hold no
-// personal field, so the aggregates survive.
+// EraseParticipant erases the participant and keeps their contributions
+// (Erase without remove).
 func (s *Store) EraseParticipant(ctx context.Context, participantID int64) error {
-	return s.write(ctx, func(w *Store) error {
-		n, err := w.exec(ctx, "erase-participant", hashSecret("participant", randomToken()), string(participation.ParticipantAnonymous), participantID)
-		if err != nil {
-			return fmt.Errorf("store: unable to erase participant: %w", err)
-		}
-		if n == 0 {
-			return notFound("participant_id", "participant")
-		}
-		for _, stmt := range []string{"erase-profiles", "erase-verifications"} {
-			if _, err := w.exec(ctx, stmt, participantID); err != nil {
-				return fmt.Errorf("store: unable to erase participant: %w", err)
-			}
-		}
-		return nil
-	})
+	_, err := s.Erase(ctx, participantID, false)
+	return err
 }
 
 // MySubmissions returns everything the participant contributed, whatever its
