@@ -101,7 +101,13 @@ type header map[string]int
 func newHeader(cols []string, required ...string) (header, error) {
 	h := header{}
 	for i, c := range cols {
-		h[strings.TrimSpace(strings.TrimPrefix(c, "\ufeff"))] = i
+		name := strings.TrimSpace(strings.TrimPrefix(c, "\ufeff"))
+		// A repeated column would make the row-length check (against
+		// the distinct columns) pass rows too short to hold it.
+		if _, dup := h[name]; dup {
+			return nil, fmt.Errorf("column %q appears twice", name)
+		}
+		h[name] = i
 	}
 	for _, r := range required {
 		if _, ok := h[r]; !ok {
