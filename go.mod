@@ -17,7 +17,7 @@ require (
 	github.com/gorilla/securecookie v1.1.2
 	github.com/jdkato/prose/v2 v2.0.0
 	github.com/jmoiron/sqlx v1.4.0
-	github.com/klauspost/compress v1.18.3
+	github.com/klauspost/compress v1.20.2
 	github.com/kljensen/snowball v0.10.0
 	github.com/lib/pq v1.12.3
 	github.com/microcosm-cc/bluemonday v1.0.27
