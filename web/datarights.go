@@ -13,7 +13,7 @@ func (s *Server) registerDataRights(reg Registrar) {
 	// Public, not Participant: a download or an erasure must never create
 	// the participant it is about (an erased cookie would otherwise get a
 	// fresh one and "succeed"). The handlers refuse a caller with none.
-	reg.HandleFunc("me.data", "GET", "/me/data.json", Public, s.myDataJSON)
+	reg.HandleFunc("me.data", "GET", "/me/data.json", Participant, s.myDataJSON)
 	reg.HandleFunc("me.erase", "POST", "/me/erase", Public, s.eraseMe)
 	reg.HandleFunc("api.me.data", "GET", "/api/v1/me/data", Participant, s.myDataJSON)
 	reg.HandleFunc("api.me.erase", "DELETE", "/api/v1/me", Participant, s.apiEraseMe)
