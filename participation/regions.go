@@ -211,7 +211,10 @@ func CheckGeoJSON(data []byte, codes []string, maxBytes int) (json.RawMessage, e
 		var g struct {
 			Type string `json:"type"`
 		}
-		if f.Type != "Feature" || json.Unmarshal(f.Geometry, &g) != nil || !geometryTypes[g.Type] {
+		// addPolygons is what ParseShapes later does with the map: a
+		// polygon without coordinates must be refused here, not there.
+		if f.Type != "Feature" || json.Unmarshal(f.Geometry, &g) != nil || !geometryTypes[g.Type] ||
+			addPolygons(&Shape{}, f.Geometry, 0) != nil {
 			v.Add("geojson", "err.geojson_feature", "feature %d is not a GeoJSON feature with a geometry", i+1)
 		}
 	}

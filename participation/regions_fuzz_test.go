@@ -125,6 +125,7 @@ func FuzzParseShapes(f *testing.F) {
 	f.Add(geo, codes, 39.66, -4.04)
 	f.Add([]byte(`{"features":[{"properties":{"code":"a"},"geometry":{"type":"GeometryCollection","geometries":[{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}]}}]}`), "a", 0.5, 0.5)
 	f.Add([]byte(`{"features":[{"properties":{"code":"a"},"geometry":{"type":"Polygon","coordinates":[[]]}}]}`), "a", 0.0, 0.0)
+	f.Add([]byte(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"045"},"geometry":{"type":"Polygon"}}]}`), "045", 0.0, 0.0)
 	f.Fuzz(func(t *testing.T, data []byte, codeList string, lat, lng float64) {
 		shapes, err := ParseShapes(data)
 		if err == nil {
