@@ -498,6 +498,23 @@ func TestMapsAreLeftToTheTable(t *testing.T) {
 	}
 }
 
+// Check answers as Render would, without drawing: the results page links
+// an image only when its request will draw one.
+func TestCheckAgreesWithRender(t *testing.T) {
+	for _, c := range []dashboards.Chart{
+		dashboards.MapChart("Per thousand", []dashboards.Area{{Name: "Nairobi", Value: 3}}),
+		dashboards.BarChart(nil, nil, false),
+		dashboards.LineChart([]string{"a", "b"}, []dashboards.Series{{Name: "a", Values: []float64{nan, nan}}}),
+		dashboards.LineChart([]string{"a", "b"}, []dashboards.Series{{Name: "a", Values: []float64{1, 2}}}),
+		{Kind: "bar", Option: "{"},
+	} {
+		_, rerr := Render(c, "t", Options{})
+		if cerr := Check(c); (cerr == nil) != (rerr == nil) || (cerr != nil && cerr.Error() != rerr.Error()) {
+			t.Errorf("%s: Check %v, Render %v", c.Kind, cerr, rerr)
+		}
+	}
+}
+
 func TestPaletteContrast(t *testing.T) {
 	lum := func(s string) float64 {
 		c, ok := parseHex(s)

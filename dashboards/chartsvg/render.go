@@ -54,21 +54,39 @@ var (
 	faint = color.RGBA{R: 0xdd, G: 0xdd, B: 0xdd, A: 0xff} // grid lines: only a guide
 )
 
+// Check reports, without drawing, whether Render would draw c: nil, or
+// the error Render would return before drawing (ErrUnsupported, ErrNoData
+// or a malformed chart). A page that links a chart's image checks with it
+// and leaves the drawing to the image's own request.
+func Check(c dashboards.Chart) error {
+	_, err := readChart(c)
+	return err
+}
+
+// readChart is c read for drawing, or why it cannot be drawn.
+func readChart(c dashboards.Chart) (model, error) {
+	switch c.Kind {
+	case "line", "bar", "funnel", "scatter":
+	default:
+		return model{}, fmt.Errorf("%w: %q", ErrUnsupported, c.Kind)
+	}
+	m, err := parse(c)
+	if err != nil {
+		return model{}, err
+	}
+	if !m.hasData() {
+		return model{}, ErrNoData
+	}
+	return m, nil
+}
+
 // Render draws c as a standalone SVG document titled title. The same
 // chart and options give the same bytes, so the result can be cached and
 // given an ETag by its hash.
 func Render(c dashboards.Chart, title string, opts Options) (out []byte, err error) {
-	switch c.Kind {
-	case "line", "bar", "funnel", "scatter":
-	default:
-		return nil, fmt.Errorf("%w: %q", ErrUnsupported, c.Kind)
-	}
-	m, err := parse(c)
+	m, err := readChart(c)
 	if err != nil {
 		return nil, err
-	}
-	if !m.hasData() {
-		return nil, ErrNoData
 	}
 	w, h := opts.Width, opts.Height
 	if w <= 0 {
