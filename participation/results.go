@@ -154,6 +154,9 @@ type Results interface {
 	// ResultsReport returns the report (an empty draft when none was
 	// written).
 	ResultsReport(ctx context.Context, processID int64) (ResultsReport, error)
+	// PublishedResults lists the processes whose report is public, so a
+	// page listing many processes reads once, not once per process.
+	PublishedResults(ctx context.Context) (map[int64]bool, error)
 	// SaveResultsReport stores the texts, keeping the report published or
 	// not as it was; a published report must stay publishable.
 	SaveResultsReport(ctx context.Context, r ResultsReport) (ResultsReport, Written, error)

@@ -121,12 +121,10 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.participant(r)
-	results := map[int64]bool{}
-	for _, p := range list {
-		if results[p.ID], err = s.resultsPublished(r, p.ID); err != nil {
-			s.fail(w, r, err)
-			return
-		}
+	results, err := s.store.PublishedResults(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	s.render(w, r, http.StatusOK, "home", state(r).loc.T("home.title"), struct {
 		Processes []participation.Process

@@ -38,6 +38,9 @@ func TestResultsLinkedOncePublished(t *testing.T) {
 		if !linked("/?lang=en") || !linked("/p/budget-2026") {
 			t.Fatal("the published report is not linked from the home and process pages")
 		}
+		if got, err := fx.Store.PublishedResults(ctx); err != nil || len(got) != 1 || !got[fx.Open.ID] {
+			t.Fatalf("published results %v, %v; want only process %d", got, err, fx.Open.ID)
+		}
 		if p := b.get("/p/budget-2026?lang=sw"); !strings.Contains(p.Body, "Tulichosikia, tulichofanya") {
 			t.Error("the process page's link in Kiswahili")
 		}
@@ -46,6 +49,9 @@ func TestResultsLinkedOncePublished(t *testing.T) {
 		}
 		if linked("/?lang=en") || linked("/p/budget-2026?lang=en") {
 			t.Fatal("a withdrawn report is still linked")
+		}
+		if got, err := fx.Store.PublishedResults(ctx); err != nil || len(got) != 0 {
+			t.Fatalf("published results after withdrawal %v, %v", got, err)
 		}
 	})
 }

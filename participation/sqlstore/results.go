@@ -41,6 +41,19 @@ func (s *Store) ResultsReport(ctx context.Context, processID int64) (participati
 	return s.resultsReport(ctx, processID)
 }
 
+// PublishedResults lists the processes whose report is public.
+func (s *Store) PublishedResults(ctx context.Context) (map[int64]bool, error) {
+	var ids []int64
+	if err := s.sel(ctx, &ids, "list-published-results"); err != nil {
+		return nil, fmt.Errorf("store: unable to list published results: %w", err)
+	}
+	out := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, nil
+}
+
 func (s *Store) resultsReport(ctx context.Context, processID int64) (participation.ResultsReport, error) {
 	out := participation.ResultsReport{ProcessID: processID, Summary: map[string]string{}}
 	var row resultsRow
