@@ -253,9 +253,11 @@ type Submissions struct {
 //
 //   - Postgres: each row records its writer's xid8 (pg_current_xact_id()).
 //     Read returns only rows whose xid is older than the oldest transaction
-//     still in flight (pg_snapshot_xmin(pg_current_snapshot())), ordered by
-//     (xid, seq). Every transaction that can still commit has an xid at or
-//     above that horizon, so no row can later appear before the cursor.
+//     still in flight that might be this database's, ordered by (xid, seq).
+//     Every transaction that can still commit here has an xid at or above
+//     that horizon, so no row can later appear before the cursor; one in
+//     another database of the server (pg_stat_activity says whose) does
+//     not hold it back.
 //   - SQLite has one writer at a time, so commit order is sequence order;
 //     Tx is always 0 and the cursor is the sequence.
 //

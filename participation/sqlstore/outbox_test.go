@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/civicpulse/civicpulse/internal/sqldb/sqldbtest"
 	"github.com/civicpulse/civicpulse/participation"
 	"github.com/civicpulse/civicpulse/participation/sqlstore"
@@ -115,6 +117,44 @@ func TestOutboxOutOfOrderCommits(t *testing.T) {
 	got = append(got, reader.until(1)...)
 	if !(got[0].Seq > got[1].Seq && got[0].Tx < got[1].Tx) {
 		t.Fatalf("case 2 did not interleave as planned: %+v", got)
+	}
+	if n := x.count(); reader.seen != n {
+		t.Fatalf("reader saw %d events of %d", reader.seen, n)
+	}
+}
+
+// TestOutboxIgnoresOtherDatabases: a long transaction in another database
+// of the same server (a report, a migration, another application) holds
+// the server's snapshot horizon back; the outbox must keep flowing past it,
+// while a transaction in flight in this database still holds it (above).
+func TestOutboxIgnoresOtherDatabases(t *testing.T) {
+	b := sqldbtest.Backend{Name: "postgres", URL: sqldbtest.NewPostgresURL(t)}
+	x := setup(t, b)
+	reader := &tailer{t: t, s: x.s}
+	reader.drain()
+
+	other, err := sqlx.Open("postgres", sqldbtest.NewPostgresURL(t))
+	ok(t, err)
+	defer other.Close()
+	long, err := other.BeginTxx(x.ctx, nil)
+	ok(t, err)
+	defer long.Rollback()
+	var xid string
+	ok(t, long.GetContext(x.ctx, &xid, "SELECT pg_current_xact_id()::text")) // takes an xid and keeps it
+	var heldBack bool
+	ok(t, other.GetContext(x.ctx, &heldBack, "SELECT pg_snapshot_xmin(pg_current_snapshot()) <= CAST($1 AS xid8)", xid))
+	if !heldBack {
+		t.Fatal("the other database's transaction does not hold the server's horizon: the test proves nothing")
+	}
+
+	before := reader.seen
+	ok(t, newParticipant(x.s))
+	deadline := time.Now().Add(15 * time.Second)
+	for reader.read(); reader.seen == before; reader.read() {
+		if time.Now().After(deadline) {
+			t.Fatal("a committed event stayed unread behind another database's open transaction")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 	if n := x.count(); reader.seen != n {
 		t.Fatalf("reader saw %d events of %d", reader.seen, n)

@@ -11,14 +11,33 @@ SELECT pg_notify('civicpulse_outbox', '')
 
 -- Rows of transactions still running, and of any that might yet get an xid
 -- below the horizon, are left for a later read (see participation.Outbox).
+-- The horizon is the oldest transaction in flight that might be this
+-- database's: pg_snapshot_xmin would be the whole server's, so a long
+-- transaction in another database would stop the outbox. A running xid
+-- counts as another database's only when pg_stat_activity shows a backend
+-- of that database holding it now; anything else (a backend that finished
+-- since the snapshot, a prepared transaction, a role not allowed to see
+-- other backends) keeps the horizon where it would have been. In-flight
+-- xids lie within 2^31 of each other, so their low 32 bits name them.
 -- ORDER BY names the table's columns, not the bigint aliases, so that the
 -- (tx, seq) index serves it: 1 ms instead of a sort of the whole outbox.
 -- name: read-outbox
+WITH snap AS (SELECT pg_current_snapshot() AS s),
+elsewhere AS (
+    SELECT backend_xid::text::bigint AS xid FROM pg_stat_activity
+    WHERE backend_xid IS NOT NULL AND datname <> current_database()
+),
+horizon AS (
+    SELECT COALESCE(
+        (SELECT min(x) FROM snap, pg_snapshot_xip(snap.s) AS x
+         WHERE (x::text::bigint & 4294967295) NOT IN (SELECT xid FROM elsewhere)),
+        (SELECT pg_snapshot_xmax(s) FROM snap)) AS h
+)
 SELECT o.seq, o.tx::text::bigint AS tx, o.type, o.process_id, o.component_id, o.entity_id, o.participant_id,
     o.region_code, o.occurred_at, o.payload::text AS payload
 FROM outbox o
 WHERE (o.tx, o.seq) > (CAST(CAST(? AS BIGINT) AS TEXT)::xid8, CAST(? AS BIGINT))
-  AND o.tx < pg_snapshot_xmin(pg_current_snapshot())
+  AND o.tx < (SELECT h FROM horizon)
 ORDER BY o.tx, o.seq
 LIMIT ?
 
