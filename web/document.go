@@ -73,6 +73,11 @@ type documentData struct {
 	Form     url.Values
 	Errors   map[string]string
 	FormFor  int64 // section whose form shows Form and Errors
+	// PostedIn is the section a comment was just posted to over htmx: its
+	// thanks takes the focus, and is read out (citizen.js); PostedPending
+	// says the comment waits for a moderator.
+	PostedIn      int64
+	PostedPending bool
 }
 
 // commentView is what the page's query asks of the comments: one order for
@@ -365,7 +370,7 @@ func (s *Server) commentSection(w http.ResponseWriter, r *http.Request) {
 	if pid, err := strconv.ParseInt(r.PostFormValue("parent_id"), 10, 64); err == nil && pid > 0 {
 		cm.ParentID = &pid
 	}
-	_, werr := s.store.CreateComment(r.Context(), cm)
+	id, werr := s.store.CreateComment(r.Context(), cm)
 	if werr != nil && !isFormError(werr) {
 		s.failWrite(w, r, pc, werr)
 		return
@@ -385,6 +390,10 @@ func (s *Server) commentSection(w http.ResponseWriter, r *http.Request) {
 	if werr != nil {
 		status = http.StatusUnprocessableEntity
 		d.Form, d.Errors, d.FormFor = r.PostForm, s.fieldMessages(r, werr), sec.ID
+	} else {
+		d.PostedIn = sec.ID
+		m, err := s.store.GetModeration(r.Context(), participation.ContributionRef{Kind: participation.ContribComment, ID: id})
+		d.PostedPending = err == nil && m.Status == participation.StatusPending
 	}
 	if htmx {
 		for _, sv := range d.Sections {

@@ -288,12 +288,14 @@ type proposalData struct {
 	Comments  []participation.Comment
 	Supported bool
 	Following bool
-	Form      url.Values
-	Errors    map[string]string
-	ReplyTo   int64
-	Region    string     // name of the proposal's region
-	Map       *regionMap // the region set's map, when the proposal has a point
-	Point     *mapPoint  // the proposal's point, or nil
+	// Posted: the viewer is the author, just arrived from sending it.
+	Posted  bool
+	Form    url.Values
+	Errors  map[string]string
+	ReplyTo int64
+	Region  string     // name of the proposal's region
+	Map     *regionMap // the region set's map, when the proposal has a point
+	Point   *mapPoint  // the proposal's point, or nil
 	// Hidden are the comments moderators hid, shown as their reason.
 	Hidden []participation.Moderated
 	// Decision is where the proposal stands in its assessment, with the
@@ -343,6 +345,7 @@ func (s *Server) proposalData(r *http.Request, pc processCtx) (proposalData, err
 		return d, err
 	}
 	if me != nil {
+		d.Posted = r.URL.Query().Get("posted") == "1" && me.ID == p.ParticipantID
 		if d.Supported, err = s.store.HasSupported(r.Context(), p.ID, me.ID); err != nil {
 			return d, err
 		}

@@ -91,8 +91,19 @@ func TestProposalsEndToEnd(t *testing.T) {
 		if !strings.HasPrefix(loc, "/p/budget-2026/proposals/") {
 			t.Fatalf("redirect to %q", loc)
 		}
+		page, posted := strings.CutSuffix(loc, "?posted=1")
+		if !posted {
+			t.Fatalf("redirect to %q: the author is not thanked", loc)
+		}
 		detail := b.get(loc)
 		want(t, detail.Status, http.StatusOK, detail.Body)
+		if !detail.has(`id="posted" tabindex="-1" autofocus`) || !detail.has("your proposal is published") {
+			t.Error("the author is not thanked, with the focus on the thanks, after sending a proposal")
+		}
+		if other := newBrowser(t, fx).get(loc); other.has(`id="posted"`) {
+			t.Error("someone other than the author is thanked for the proposal")
+		}
+		loc = page
 		for _, s := range []string{"Footbridge over Nairobi river", "KES 1,250,000", "roads", loc + "/thumbs/1"} {
 			if !detail.has(s) {
 				t.Errorf("proposal page lacks %q", s)

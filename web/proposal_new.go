@@ -111,7 +111,8 @@ func (s *Server) createProposal(w http.ResponseWriter, r *http.Request) {
 		var id int64
 		id, err = s.store.CreateProposal(r.Context(), p)
 		if err == nil {
-			redirect(w, r, fmt.Sprintf("/p/%s/proposals/%d", pc.P.Slug, id))
+			// ?posted=1 lets the page thank its author and put the focus there.
+			redirect(w, r, fmt.Sprintf("/p/%s/proposals/%d?posted=1", pc.P.Slug, id))
 			return
 		}
 		if !isFormError(err) {
