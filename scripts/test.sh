@@ -57,10 +57,11 @@ go vet ./...
 go test -race -count=1 -timeout 20m ${TESTFLAGS:-} ./... 2>&1 | tee /tmp/civicpulse-test.log
 status=${PIPESTATUS[0]}
 # The external checks of the analysis (Pol.is groups, ArgKP themes, planted
-# campaigns) are long single-threaded numerics: under the
-# race detector they take minutes, so they skip there and run here without it.
+# campaigns) are long single-threaded numerics, and the axe crawl and the
+# keyboard walk drive a whole demo server from the browser: under the race
+# detector they take minutes, so they skip there and run here without it.
 if [ "$status" = 0 ]; then
-  go test -count=1 -timeout 20m -run 'TestConsensusGroupsAgainstPolis|TestAnalyzeOpinionsMetaAndReplay|TestGroupsMatchPolis|TestArgKPThemes|TestPlantedCampaigns|TestImportWholePolisExport' -v ./analysis/... ./cmd/civicpulse ./participation/polisimport 2>&1 \
+  go test -count=1 -timeout 20m -run 'TestConsensusGroupsAgainstPolis|TestAnalyzeOpinionsMetaAndReplay|TestGroupsMatchPolis|TestArgKPThemes|TestPlantedCampaigns|TestImportWholePolisExport|TestBrowserPagesPassAxe|TestBrowserKeyboardOnlyInEachTool' -v ./analysis/... ./cmd/civicpulse ./participation/polisimport 2>&1 \
     | grep -E '^(=== RUN|--- |ok|FAIL|PASS|panic)|_test.go' | tee -a /tmp/civicpulse-test.log
   status=${PIPESTATUS[0]}
 fi

@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/civicpulse/civicpulse/internal/browsertest"
+	"github.com/civicpulse/civicpulse/internal/racecheck"
 )
 
 // TestBrowserPagesPassAxe crawls the `make run` demo as a citizen and as an
@@ -22,6 +23,11 @@ import (
 func TestBrowserPagesPassAxe(t *testing.T) {
 	if testing.Short() {
 		t.Skip("generates a demo and crawls it in a browser")
+	}
+	if racecheck.Enabled {
+		// Pages, not goroutines, are under test: make test's second pass
+		// runs it without the race detector, several times faster.
+		t.Skip("runs in make test's pass without the race detector")
 	}
 	browser := browsertest.NewWithin(t, 420*time.Second)
 	dir := t.TempDir()

@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/civicpulse/civicpulse/internal/browsertest"
+	"github.com/civicpulse/civicpulse/internal/racecheck"
 )
 
 // TestBrowserKeyboardOnlyInEachTool takes part in each tool of the demo's
@@ -22,6 +23,11 @@ import (
 func TestBrowserKeyboardOnlyInEachTool(t *testing.T) {
 	if testing.Short() {
 		t.Skip("generates a demo and walks it in a browser")
+	}
+	if racecheck.Enabled {
+		// Pages, not goroutines, are under test: make test's second pass
+		// runs it without the race detector, several times faster.
+		t.Skip("runs in make test's pass without the race detector")
 	}
 	browser := browsertest.NewWithin(t, 300*time.Second)
 	dir := t.TempDir()
