@@ -54,7 +54,7 @@ set +e +o pipefail
 unformatted="$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))"
 if [ -n "$unformatted" ]; then echo "gofmt would change:"; echo "$unformatted"; exit 1; fi
 go vet ./...
-go test -race -count=1 -timeout 20m ${TESTFLAGS:-} ./... 2>&1 | tee /tmp/civicpulse-test.log
+go test -race -count=1 -timeout 30m ${TESTFLAGS:-} ./... 2>&1 | tee /tmp/civicpulse-test.log
 status=${PIPESTATUS[0]}
 # The external checks of the analysis (Pol.is groups, ArgKP themes, planted
 # campaigns) are long single-threaded numerics, and the axe crawl and the
