@@ -312,6 +312,9 @@ func Validate(e participation.Event) (any, error) {
 	case participation.EvCriterionSet, participation.EvCriterionDeleted, participation.EvProposalScored,
 		participation.EvSectionResponded, participation.EvSurveyTakeawaySet,
 		participation.EvResultsSaved, participation.EvResultsPublished,
+		// Inquiries: the questions and the addresses stay in the store.
+		participation.EvInquiryAsked, participation.EvInquiryAssigned, participation.EvInquiryAnswered,
+		participation.EvInquiryClosed, participation.EvInquiryPublished, participation.EvInquiryHidden,
 		participation.EvProcessChanged, participation.EvSurveyChanged, participation.EvDocumentPublished,
 		participation.EvParticipantJoined, participation.EvParticipantErased,
 		participation.EvProcessState:

@@ -60,12 +60,16 @@ const (
 	KindResults         Kind = "results"          // results published
 	KindModeration      Kind = "moderation"       // the outcome of moderation, for the author
 	KindLowEngagement   Kind = "low_engagement"   // an alert to the process's officials
+	// KindInquiryAnswer is the team's answer to a question asked on a
+	// process page, sent to the address the asker gave (by email only;
+	// no preference: they asked for this one message).
+	KindInquiryAnswer Kind = "inquiry_answer"
 )
 
 // Kinds lists every kind, in the order pages show them.
 func Kinds() []Kind {
 	return []Kind{KindVerification, KindStaffInvitation, KindStaffReset, KindReply, KindDecision,
-		KindDocumentVersion, KindPhaseOpened, KindPhaseClosed, KindResults, KindModeration, KindLowEngagement, KindDigest}
+		KindDocumentVersion, KindPhaseOpened, KindPhaseClosed, KindResults, KindModeration, KindLowEngagement, KindDigest, KindInquiryAnswer}
 }
 
 // Channel is how a message travels.

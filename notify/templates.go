@@ -41,7 +41,7 @@ func requiredParts(k Kind) []string {
 // alerts go by email only.
 func smsKind(k Kind) bool {
 	switch k {
-	case KindStaffInvitation, KindStaffReset, KindLowEngagement:
+	case KindStaffInvitation, KindStaffReset, KindLowEngagement, KindInquiryAnswer:
 		return false
 	}
 	return true

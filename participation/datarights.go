@@ -46,6 +46,7 @@ type MyData struct {
 	Supports    []int64     `json:"supports"` // proposal ids
 	Follows     []int64     `json:"follows"`  // proposal ids
 	Votes       []MyVote    `json:"votes"`
+	Inquiries   []Inquiry   `json:"inquiries"` // with the contact address they gave
 	ExportedAt  time.Time   `json:"exported_at"`
 }
 

@@ -126,6 +126,8 @@ type Store interface {
 	Assessment
 	// "What we heard, what we did" (results.go).
 	Results
+	// Questions to a process's team and its FAQ (inquiries.go).
+	Inquiries
 
 	// Visits are appended to the outbox only.
 	RecordVisit(ctx context.Context, v Visit) error

@@ -37,6 +37,7 @@ func (s *Server) registerPages(reg Registrar) {
 	reg.HandleFunc("me", "GET", "/me", Participant, s.mePage)
 	s.registerModeration(reg)
 	s.registerDataRights(reg)
+	s.registerInquiries(reg)
 }
 
 // maxUploadBody fits five pictures at the per-file limit plus the text.
@@ -148,15 +149,13 @@ func (s *Server) processPage(w http.ResponseWriter, r *http.Request) {
 	}
 	s.participant(r)
 	s.recordVisit(r, pc.P.ID, 0)
-	published, err := s.resultsPublished(r, pc.P.ID)
+	d, err := s.processData(r, pc)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "process", pc.P.Title, struct {
-		processCtx
-		Results bool
-	}{pc, published})
+	d.Asked = r.URL.Query().Get("asked") == "1"
+	s.render(w, r, http.StatusOK, "process", pc.P.Title, d)
 }
 
 // componentPage shows the tool a component offers.

@@ -195,6 +195,10 @@ type meData struct {
 	// comments that were reported or decided on ("proposal:12" → …), so
 	// the author reads why one is not shown (moderation.go).
 	Mod map[string]participation.Moderated
+	// Inquiries are the questions the citizen asked a team, with the
+	// answers: the only place an anonymous asker without an address
+	// reads them (inquiries.go). Hidden ones are left out.
+	Inquiries []participation.Inquiry
 }
 
 // supportedView is a proposal the citizen supports, with whether the
@@ -265,6 +269,17 @@ func (s *Server) meData(r *http.Request, participantID int64) (meData, error) {
 	for _, id := range processIDs(d.Subs) {
 		if _, err := process(id); err != nil {
 			return d, err
+		}
+	}
+	asked, err := s.store.MyInquiries(r.Context(), participantID)
+	if err != nil {
+		return d, err
+	}
+	for _, q := range asked {
+		if pc, err := process(q.ProcessID); err != nil {
+			return d, err
+		} else if pc != nil && !q.Hidden {
+			d.Inquiries = append(d.Inquiries, q)
 		}
 	}
 	for _, id := range d.Subs.Supports {

@@ -8,12 +8,14 @@ import (
 	"log/slog"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/civicpulse/civicpulse/notify"
 	"github.com/civicpulse/civicpulse/participation"
 	"github.com/civicpulse/civicpulse/participation/sqlstore"
 	"github.com/civicpulse/civicpulse/web"
 	"github.com/civicpulse/civicpulse/web/staffweb"
+	"github.com/civicpulse/civicpulse/web/workspace"
 )
 
 // openNotify builds the message service (issue 12) from the environment:
@@ -84,6 +86,16 @@ func sendStaffLink(svc *notify.Service) func(context.Context, staffweb.Link) err
 		_, err := svc.Queue(ctx, []notify.Message{{Source: "staff:" + l.Kind + ":" + digest(l.URL), Kind: kind,
 			Channel: notify.Email, To: l.Email, Lang: l.Lang, Link: l.URL, Secret: token}})
 		return err
+	}
+}
+
+// sendInquiryAnswer queues the team's answer to a question for the
+// address the asker gave: workspace.Config.SendInquiryAnswer.
+func sendInquiryAnswer(svc *notify.Service, baseURL string) func(context.Context, workspace.InquiryAnswer) error {
+	base := strings.TrimRight(baseURL, "/")
+	return func(ctx context.Context, a workspace.InquiryAnswer) error {
+		return svc.QueueInquiryAnswer(ctx, notify.InquiryAnswer{InquiryID: a.InquiryID, To: a.To, Lang: a.Lang,
+			Process: a.Process, Link: base + a.Link, Question: a.Question, Answer: a.Answer})
 	}
 }
 

@@ -55,6 +55,9 @@ func (s *Store) MyData(ctx context.Context, participantID int64) (participation.
 				return fmt.Errorf("store: unable to read %s: %w", q.name, err)
 			}
 		}
+		if d.Inquiries, err = w.MyInquiries(ctx, participantID); err != nil {
+			return err
+		}
 		d.ExportedAt = w.now(ctx)
 		return nil
 	})
@@ -88,7 +91,7 @@ func (s *Store) Erase(ctx context.Context, participantID int64, remove bool) (pa
 		if e.Profiles, err = w.exec(ctx, "erase-profiles", participantID); err != nil {
 			return fmt.Errorf("store: unable to erase profiles: %w", err)
 		}
-		for _, stmt := range []string{"erase-verifications", "erase-follows"} {
+		for _, stmt := range []string{"erase-verifications", "erase-follows", "erase-inquiry-emails"} {
 			if _, err := w.exec(ctx, stmt, participantID); err != nil {
 				return fmt.Errorf("store: unable to erase participant (%s): %w", stmt, err)
 			}
@@ -123,7 +126,7 @@ func (w *Store) removeContributions(ctx context.Context, participantID int64, e 
 		}
 		e.Comments++
 	}
-	for _, stmt := range []string{"blank-my-proposals", "erase-my-proposal-images", "blank-my-comments"} {
+	for _, stmt := range []string{"blank-my-proposals", "erase-my-proposal-images", "blank-my-comments", "blank-my-inquiries"} {
 		if _, err := w.exec(ctx, stmt, participantID); err != nil {
 			return fmt.Errorf("store: unable to remove contributions (%s): %w", stmt, err)
 		}

@@ -209,7 +209,7 @@ func TestHelpLinksOpenTheirPage(t *testing.T) {
 	linkRE := regexp.MustCompile(`class="help-link" href="(/staff/manual/[^"]+)"`)
 	seen := 0
 	for _, page := range []string{P + "/setup", P + "/strategy", P + "/participation", P + "/regions", P + "/phases",
-		P + "/moderation", P + "/questions", P + "/criteria", P + "/assessment", "/staff/processes/new",
+		P + "/moderation", P + "/questions", P + "/inquiries", P + "/criteria", P + "/assessment", "/staff/processes/new",
 		P + "/translations/sw", fmt.Sprintf("%s/components/%d", P, fx.Proposals)} {
 		for _, lang := range []string{"en", "sw"} {
 			p := official.Get(page + "?lang=" + lang)

@@ -63,7 +63,7 @@ func newFixture(t *testing.T, dsn string, opts ...func(*workspace.Config)) *fixt
 	fx := &fixture{sched: &schedule{}, ctx: context.Background()}
 	fx.Fixture = staffwebtest.New(t, dsn, func(f *staffwebtest.Fixture) func(*mux.Router, web.Registrar) {
 		cfg := workspace.Config{Store: f.Store, Audit: f.Staff, Scheduler: fx.sched,
-			Guard: f.Area.Guard, AssetURL: f.Server.AssetURL}
+			Guard: f.Area.Guard, AssetURL: f.Server.AssetURL, Staff: f.Staff}
 		for _, o := range opts {
 			o(&cfg)
 		}

@@ -136,7 +136,8 @@ func (ws *Workspace) funcs() template.FuncMap {
 			}
 			return s
 		},
-		"add": func(a, b int) int { return a + b },
+		"add":   func(a, b int) int { return a + b },
+		"lines": func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },
 		"json": func(v any) string {
 			b, _ := json.MarshalIndent(v, "", "  ")
 			return string(b)

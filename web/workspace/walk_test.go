@@ -51,6 +51,14 @@ func (fx *fixture) fresh(t *testing.T, n int, path string) map[string]string {
 	if strings.Contains(path, "{proposal") {
 		vars["proposal"] = fmt.Sprint(fx.proposalIn(t, fmt.Sprintf("Walk idea %d", n)))
 	}
+	if strings.Contains(path, "{inquiry") {
+		asker, err := fx.Store.CreateParticipant(ctx, "")
+		must(t, err)
+		q, err := fx.Store.Ask(ctx, participation.Inquiry{ProcessID: fx.ProcessA, ParticipantID: asker.ID,
+			Question: fmt.Sprintf("Walk question %d?", n)})
+		must(t, err)
+		vars["inquiry"] = fmt.Sprint(q.ID)
+	}
 	return vars
 }
 

@@ -95,6 +95,8 @@ type Store interface {
 	Assessments
 	// The report of the results page (results.go).
 	ResultsReports
+	// Questions to the team (inquiries.go).
+	Inquiries
 }
 
 // PhaseScheduler schedules the jobs that open and close a process's phases
@@ -133,6 +135,12 @@ type Config struct {
 	// Campaigns lets the moderation queue narrow to a campaign's copies
 	// (the warehouse's); nil: no campaign filter.
 	Campaigns Campaigns
+	// Staff names who may be assigned an inquiry; nil: nobody can be.
+	Staff StaffDirectory
+	// SendInquiryAnswer queues an answer for the address an asker gave
+	// (cmd: notify's QueueInquiryAnswer); nil: answers are only on the
+	// asker's "my submissions".
+	SendInquiryAnswer func(ctx context.Context, a InquiryAnswer) error
 }
 
 // Workspace serves the officials' workspace.
@@ -259,6 +267,12 @@ func (ws *Workspace) Attach(site *web.Server, area *staffweb.Area) {
 		area.AddProcessLink(staffweb.ProcessLink{Label: l.label, Perm: staff.EditProcess, Group: staffweb.GroupWorkspace,
 			Path: func(id int64) string { return processPath(id) + l.path }})
 	}
+	// The team's inbox, with its new questions counted on the staff home.
+	area.AddProcessLink(staffweb.ProcessLink{Label: "inquiries.title", Perm: staff.EditProcess, Path: InboxPath,
+		Count: func(ctx context.Context, id int64) (int, error) {
+			c, err := ws.store.InquiryCounts(ctx, id)
+			return c[participation.InquiryNew], err
+		}})
 	// The moderation queue, with its open items counted on the staff home.
 	area.AddProcessLink(staffweb.ProcessLink{Label: "moderation.queue", Perm: staff.Moderate, Path: QueuePath,
 		Count: func(ctx context.Context, id int64) (int, error) {
