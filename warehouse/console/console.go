@@ -137,7 +137,7 @@ func Hash(query string) string {
 }
 
 // Run checks query and runs it over process's views, keeping at most
-// maxRows rows (0: the limit in force; never more than it).
+// maxRows rows (0: Limits.MaxRows; a download asks for more).
 func (c *Console) Run(ctx context.Context, process int64, query string, maxRows int) (*Result, error) {
 	res := &Result{}
 	err := c.Stream(ctx, process, query, maxRows, func(cols []string) error {
@@ -159,7 +159,7 @@ func (c *Console) Stream(ctx context.Context, process int64, query string, maxRo
 	head func([]string) error, row func([]Cell) error, stats *Result) error {
 	start := time.Now()
 	defer func() { stats.Duration = time.Since(start) }()
-	if maxRows <= 0 || maxRows > c.limits.MaxRows {
+	if maxRows <= 0 {
 		maxRows = c.limits.MaxRows
 	}
 	if strings.TrimSpace(query) == "" {
@@ -254,6 +254,25 @@ func (c *Console) prepare(ctx context.Context, query string) (string, error) {
 	return safe, nil
 }
 
+// Columns names the columns of each view (the console page lists them).
+func (c *Console) Columns(ctx context.Context) (map[string][]string, error) {
+	out := map[string][]string{}
+	for _, v := range Views {
+		// v is one of the fixed names above, never a caller's text.
+		rows, err := c.db.QueryContext(ctx, c.q.Get("scope")+"\nSELECT * FROM "+v+" LIMIT 0", int64(0))
+		if err != nil {
+			return nil, fmt.Errorf("console: unable to read the columns of %s: %w", v, err)
+		}
+		cols, err := rows.Columns()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("console: unable to read the columns of %s: %w", v, err)
+		}
+		out[v] = cols
+	}
+	return out, nil
+}
+
 func (c *Console) catalogNames(ctx context.Context) (map[string]bool, error) {
 	rows, err := c.db.QueryContext(ctx, c.q.Get("catalog-names"))
 	if err != nil {
@@ -280,7 +299,7 @@ func (c *Console) failure(ctx context.Context, err error) error {
 	case errors.As(err, &r):
 		return err
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
-		return refuse("console.err.time_limit", int(c.limits.Timeout/time.Second))
+		return refuse("console.err.time_limit", c.limits.Timeout.String())
 	case ctx.Err() != nil:
 		return ctx.Err()
 	}
