@@ -32,6 +32,7 @@ import (
 	"github.com/civicpulse/civicpulse/web/consoleweb"
 	"github.com/civicpulse/civicpulse/web/dashweb"
 	"github.com/civicpulse/civicpulse/web/guides"
+	"github.com/civicpulse/civicpulse/web/opendata"
 	"github.com/civicpulse/civicpulse/web/staffweb"
 	"github.com/civicpulse/civicpulse/web/staffweb/staffnotify"
 	"github.com/civicpulse/civicpulse/web/workspace"
@@ -258,6 +259,9 @@ func mountDashboards(ctx context.Context, site *web.Server, area *staffweb.Area,
 	if err != nil {
 		return err
 	}
+	// Published processes' results as open data, suppressed as the
+	// results page is.
+	site.Mount(opendata.New(opendata.Config{Dash: d, Logger: slog.Default()}).Routes)
 	site.Mount(consoleweb.New(consoleweb.Config{Console: con, Processes: store, Audit: audit, Assets: site, Logger: slog.Default()}).Routes)
 	for _, l := range dashboardLinks() {
 		area.AddProcessLink(l)
