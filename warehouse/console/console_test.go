@@ -12,9 +12,9 @@ import (
 	"github.com/civicpulse/civicpulse/warehouse/console"
 )
 
-// twoProcesses is a real warehouse file holding proposals and comments of
-// process 1 (3 proposals) and process 2 (2 proposals, one titled
-// "secret of two"), and a file the console must never read.
+// twoProcesses is a real warehouse file holding the proposals of process 1
+// (3) and process 2 (2: "secret of two", and one by the same participant as
+// process 1's first).
 func twoProcesses(t *testing.T, limits console.Limits) (*console.Console, *warehouse.Warehouse) {
 	t.Helper()
 	wh, err := warehouse.Open(t.TempDir() + "/w.duckdb")
@@ -30,7 +30,7 @@ func twoProcesses(t *testing.T, limits console.Limits) (*console.Console, *wareh
 			(2, 12, 1, 5, 'p:b', 'KE-047', '=HYPERLINK("x")', 'd', 0, ['roads'], NULL, NULL, TIMESTAMP '2026-03-02 10:00:00'),
 			(3, 13, 1, 5, 'p:c', 'KE-001', 'Clinic, with "quotes"', 'd', 0, [], NULL, NULL, TIMESTAMP '2026-03-03 10:00:00'),
 			(4, 21, 2, 6, 'p:d', 'KE-047', 'secret of two', 'd', 0, [], NULL, NULL, TIMESTAMP '2026-03-01 10:00:00'),
-			(5, 22, 2, 6, 'p:e', 'KE-047', 'also two', 'd', 0, [], NULL, NULL, TIMESTAMP '2026-03-01 11:00:00')`,
+			(5, 22, 2, 6, 'p:a', 'KE-047', 'also two', 'd', 0, [], NULL, NULL, TIMESTAMP '2026-03-01 11:00:00')`,
 	} {
 		if _, err := wh.Read().Exec(q); err != nil {
 			t.Fatal(err)
@@ -53,7 +53,7 @@ func refusal(t *testing.T, err error) *console.Refusal {
 }
 
 func TestConsoleSeesOnlyItsProcess(t *testing.T) {
-	c, _ := twoProcesses(t, console.Limits{})
+	c, wh := twoProcesses(t, console.Limits{})
 	ctx := context.Background()
 	for _, q := range []string{
 		"SELECT count(*) AS n FROM proposals",
@@ -87,6 +87,36 @@ func TestConsoleSeesOnlyItsProcess(t *testing.T) {
 	for _, r := range res.Rows {
 		if strings.Contains(r[0].Text, "two") {
 			t.Errorf("process 1 read process 2's %q", r[0].Text)
+		}
+	}
+	// One row per proposal as last edited, with its moderation status, and
+	// no warehouse pseudonym: the console keys them again.
+	if _, err := wh.Read().Exec(`INSERT INTO proposals VALUES (6, 11, 1, 5, 'p:a', 'KE-047', 'Water for all of Kibera', 'd', 0, [], NULL, NULL, TIMESTAMP '2026-03-04 10:00:00')`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := wh.Read().Exec(`INSERT INTO moderation VALUES (7, 1, 5, 'proposal', 13, 'hidden', TIMESTAMP '2026-03-05 10:00:00')`); err != nil {
+		t.Fatal(err)
+	}
+	res, err = c.Run(ctx, 1, "SELECT proposal_id, title, created_at, status, participant FROM proposals ORDER BY proposal_id", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Rows) != 3 || res.Rows[0][1].Text != "Water for all of Kibera" || res.Rows[0][2].Text != "2026-03-01 10:00:00" ||
+		res.Rows[2][3].Text != "hidden" || res.Rows[1][3].Text != "published" {
+		t.Errorf("proposals as last edited: %+v", res.Rows)
+	}
+	for _, r := range res.Rows {
+		if strings.HasPrefix(r[4].Text, "p:") || len(r[4].Text) != 32 {
+			t.Errorf("participant %q is not the console's pseudonym", r[4].Text)
+		}
+	}
+	other, err := c.Run(ctx, 2, "SELECT DISTINCT participant FROM proposals", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range other.Rows {
+		if r[0].Text == res.Rows[0][4].Text {
+			t.Error("two processes' consoles share a pseudonym")
 		}
 	}
 	// Every view the console lists is defined and readable.
@@ -167,7 +197,7 @@ func TestConsoleRefusesWhatIsNotAScopedSelect(t *testing.T) {
 func TestConsoleStopsAtItsLimits(t *testing.T) {
 	c, _ := twoProcesses(t, console.Limits{Timeout: 300 * time.Millisecond, MaxRows: 2})
 	ctx := context.Background()
-	res, err := c.Run(ctx, 1, "SELECT title FROM proposals ORDER BY occurred_at", 0)
+	res, err := c.Run(ctx, 1, "SELECT title FROM proposals ORDER BY created_at", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,11 +229,11 @@ func TestConsoleStopsAtItsLimits(t *testing.T) {
 func TestConsoleCellsAndHash(t *testing.T) {
 	c, _ := twoProcesses(t, console.Limits{})
 	res, err := c.Run(context.Background(), 1,
-		"SELECT title, tags, occurred_at, NULL AS nothing, 1.5::DOUBLE AS x FROM proposals WHERE proposal_id = 12", 0)
+		"SELECT title, tags, created_at, NULL AS nothing, 1.5::DOUBLE AS x FROM proposals WHERE proposal_id = 12", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"title", "tags", "occurred_at", "nothing", "x"}
+	want := []string{"title", "tags", "created_at", "nothing", "x"}
 	if strings.Join(res.Columns, ",") != strings.Join(want, ",") {
 		t.Errorf("columns %v", res.Columns)
 	}

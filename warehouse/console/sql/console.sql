@@ -25,7 +25,11 @@ SELECT DISTINCT lower(view_name) FROM duckdb_views();
 -- resolve case-insensitively, "PROPOSALS" is this scope's too. NOT
 -- MATERIALIZED: a view the query does not read costs nothing, and filters
 -- reach the scan. No view holds a name, e-mail or phone: the warehouse has
--- none (participants are keyed pseudonyms).
+-- none. Nor the warehouse's own pseudonyms, which never leave it (the
+-- export holds none either): participant and visitor_hash are keyed again
+-- for the console and the process, so that distinct counts and joins on
+-- the person work within the process while what an analyst downloads
+-- matches no warehouse key and no other process's console.
 -- name: scope
 WITH
 process AS NOT MATERIALIZED (
@@ -52,45 +56,66 @@ questions AS NOT MATERIALIZED (
     FROM main.dim_questions q JOIN main.dim_components c ON c.component_id = q.component_id
     WHERE c.process_id = $1),
 events AS NOT MATERIALIZED (
-    SELECT seq, type, component_id, entity_id, participant, region_code, occurred_at
+    SELECT seq, type, component_id, entity_id, md5(participant || ':console:' || $1::VARCHAR) AS participant, region_code, occurred_at
     FROM main.events WHERE process_id = $1),
+-- proposals and comments: one row per item, as last edited (the facts
+-- keep every version), with when it was first made and its latest
+-- moderation status ('published' when none), as the complete export has.
 proposals AS NOT MATERIALIZED (
-    SELECT proposal_id, component_id, participant, region_code, title, description, budget_minor,
-           tags, lat, lng, occurred_at
-    FROM main.proposals WHERE process_id = $1),
+    SELECT p.proposal_id, p.component_id, md5(p.participant || ':console:' || $1::VARCHAR) AS participant, p.region_code,
+           p.title, p.description, p.budget_minor, p.tags, p.lat, p.lng, p.created_at,
+           coalesce(m.status, 'published') AS status
+    FROM (SELECT *, min(occurred_at) OVER (PARTITION BY proposal_id) AS created_at
+          FROM main.proposals WHERE process_id = $1
+          QUALIFY row_number() OVER (PARTITION BY proposal_id ORDER BY seq DESC) = 1) p
+    LEFT JOIN (SELECT entity_id, arg_max(status, seq) AS status FROM main.moderation
+               WHERE process_id = $1 AND entity_kind = 'proposal' GROUP BY entity_id) m
+           ON m.entity_id = p.proposal_id),
 comments AS NOT MATERIALIZED (
-    SELECT comment_id, component_id, target_kind, target_id, parent_id, kind, body, proposed_text,
-           participant, region_code, occurred_at
-    FROM main.comments WHERE process_id = $1),
+    SELECT c.comment_id, c.component_id, c.target_kind, c.target_id, c.parent_id, c.kind, c.body,
+           c.proposed_text, md5(c.participant || ':console:' || $1::VARCHAR) AS participant, c.region_code, c.created_at,
+           coalesce(m.status, 'published') AS status
+    FROM (SELECT *, min(occurred_at) OVER (PARTITION BY comment_id) AS created_at
+          FROM main.comments WHERE process_id = $1
+          QUALIFY row_number() OVER (PARTITION BY comment_id ORDER BY seq DESC) = 1) c
+    LEFT JOIN (SELECT entity_id, arg_max(status, seq) AS status FROM main.moderation
+               WHERE process_id = $1 AND entity_kind = 'comment' GROUP BY entity_id) m
+           ON m.entity_id = c.comment_id),
 votes AS NOT MATERIALIZED (
-    SELECT comment_id, component_id, participant, region_code, vote, previous, occurred_at
+    SELECT comment_id, component_id, md5(participant || ':console:' || $1::VARCHAR) AS participant, region_code, vote, previous, occurred_at
     FROM main.votes WHERE process_id = $1),
 supports AS NOT MATERIALIZED (
-    SELECT proposal_id, component_id, participant, region_code, delta, occurred_at
+    SELECT proposal_id, component_id, md5(participant || ':console:' || $1::VARCHAR) AS participant, region_code, delta, occurred_at
     FROM main.supports WHERE process_id = $1),
 survey_responses AS NOT MATERIALIZED (
-    SELECT response_id, component_id, participant, region_code, started_at, last_page, completed_at
+    SELECT response_id, component_id, md5(participant || ':console:' || $1::VARCHAR) AS participant, region_code, started_at, last_page, completed_at
     FROM main.survey_responses WHERE process_id = $1),
+-- survey_answers: the answers of each question's latest save (a page
+-- saved again replaces its answers).
 survey_answers AS NOT MATERIALIZED (
-    SELECT response_id, component_id, participant, region_code, question_id, choice, rank, number,
+    SELECT response_id, component_id, md5(participant || ':console:' || $1::VARCHAR) AS participant, region_code, question_id, choice, rank, number,
            text, occurred_at
-    FROM main.survey_answers WHERE process_id = $1),
+    FROM main.survey_answers WHERE process_id = $1
+    QUALIFY seq = max(seq) OVER (PARTITION BY response_id, question_id)),
 -- Every input of the process, one row each: what "how many took part"
 -- questions start from.
 submissions AS NOT MATERIALIZED (
-    SELECT 'proposal' AS kind, proposal_id AS id, component_id, participant, region_code, occurred_at
+    SELECT 'proposal' AS kind, proposal_id AS id, component_id, md5(participant || ':console:' || $1::VARCHAR) AS participant, region_code,
+           min(occurred_at) AS occurred_at
     FROM main.proposals WHERE process_id = $1
+    GROUP BY proposal_id, component_id, participant, region_code
     UNION ALL
-    SELECT 'comment', comment_id, component_id, participant, region_code, occurred_at
+    SELECT 'comment', comment_id, component_id, md5(participant || ':console:' || $1::VARCHAR), region_code, min(occurred_at)
     FROM main.comments WHERE process_id = $1
+    GROUP BY comment_id, component_id, participant, region_code
     UNION ALL
-    SELECT 'survey_response', response_id, component_id, participant, region_code, started_at
+    SELECT 'survey_response', response_id, component_id, md5(participant || ':console:' || $1::VARCHAR), region_code, started_at
     FROM main.survey_responses WHERE process_id = $1),
 moderation AS NOT MATERIALIZED (
     SELECT component_id, entity_kind, entity_id, status, occurred_at
     FROM main.moderation WHERE process_id = $1),
 visits AS NOT MATERIALIZED (
-    SELECT component_id, visitor_hash, path, utm_source, utm_medium, utm_campaign, device, occurred_at
+    SELECT component_id, md5(visitor_hash || ':console:' || $1::VARCHAR) AS visitor_hash, path, utm_source, utm_medium, utm_campaign, device, occurred_at
     FROM main.visits WHERE process_id = $1),
 themes AS NOT MATERIALIZED (
     SELECT scope, scope_id, theme_id, label, terms, parent_id, merged_into, size
