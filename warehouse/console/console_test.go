@@ -15,7 +15,7 @@ import (
 // twoProcesses is a real warehouse file holding the proposals of process 1
 // (3) and process 2 (2: "secret of two", and one by the same participant as
 // process 1's first).
-func twoProcesses(t *testing.T, limits console.Limits) (*console.Console, *warehouse.Warehouse) {
+func twoProcesses(t testing.TB, limits console.Limits) (*console.Console, *warehouse.Warehouse) {
 	t.Helper()
 	wh, err := warehouse.Open(t.TempDir() + "/w.duckdb")
 	if err != nil {
