@@ -245,3 +245,33 @@ func TestConsoleCellsAndHash(t *testing.T) {
 		t.Errorf("hash %q", h)
 	}
 }
+
+// TestConsoleAllowsAnalystsSQL: the guard is strict, not crippling — the
+// SQL an analyst writes runs.
+func TestConsoleAllowsAnalystsSQL(t *testing.T) {
+	c, _ := twoProcesses(t, console.Limits{})
+	for _, q := range []string{
+		"SELECT region_code, count(*) AS n, count(DISTINCT participant) FROM proposals GROUP BY ALL HAVING count(*) > 0 ORDER BY n DESC LIMIT 10 OFFSET 0",
+		"SELECT title, row_number() OVER (PARTITION BY region_code ORDER BY created_at) AS k FROM proposals QUALIFY k = 1",
+		"SELECT date_trunc('day', created_at) AS d, string_agg(title, '; ' ORDER BY title) FROM proposals GROUP BY 1",
+		"SELECT count(*) FILTER (WHERE status = 'published'), avg(budget_minor)::DOUBLE, median(budget_minor) FROM proposals",
+		"SELECT region_code, status, count(*) FROM proposals GROUP BY ROLLUP (region_code, status)",
+		"SELECT * EXCLUDE (description) FROM proposals",
+		"SELECT CASE WHEN len(tags) > 0 THEN tags[1] ELSE '-' END, list_transform(tags, x -> upper(x)) FROM proposals",
+		"SELECT p.title, x.n FROM proposals p, LATERAL (SELECT count(*) AS n FROM comments c WHERE c.target_id = p.proposal_id) x",
+		"SELECT * FROM (VALUES (1, 'a'), (2, 'b')) AS v(n, s)",
+		"WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 5) SELECT sum(n) FROM r",
+		"SELECT title FROM proposals UNION BY NAME SELECT body AS title FROM comments",
+		"SELECT DISTINCT ON (region_code) region_code, title FROM proposals ORDER BY region_code, created_at",
+		"SELECT * FROM proposals USING SAMPLE 50 PERCENT (bernoulli)",
+		"SELECT title ILIKE '%water%', regexp_matches(title, 'K[a-z]+'), strftime(created_at, '%Y-%m') FROM proposals",
+		"SELECT tag, count(*) FROM (SELECT unnest(tags) AS tag FROM proposals) GROUP BY tag",
+		"SELECT * FROM range(3) r JOIN generate_series(1, 3) g ON r.range = g.generate_series",
+		"SELECT COLUMNS('.*_id') FROM proposals",
+		"SELECT s.kind, count(*) FROM submissions s LEFT JOIN regions USING (region_code) GROUP BY s.kind",
+	} {
+		if _, err := c.Run(context.Background(), 1, q, 0); err != nil {
+			t.Errorf("%s: %v", q, err)
+		}
+	}
+}
