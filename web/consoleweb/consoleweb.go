@@ -28,9 +28,11 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"os"
 	"strconv"
 	"time"
 
@@ -75,7 +77,8 @@ type Config struct {
 	Assets    interface{ AssetURL(string) string }
 	Logger    *slog.Logger
 	// CSVRows is how many rows a download carries at most (default
-	// 100,000); the page shows Console.Limits().MaxRows.
+	// 100,000; they are buffered in a temporary file); the page shows
+	// Console.Limits().MaxRows.
 	CSVRows int
 }
 
@@ -215,22 +218,34 @@ func (h *Handlers) run(w http.ResponseWriter, r *http.Request) {
 	h.render(w, status, name, d)
 }
 
-// csv streams the query's rows as CSV. A refusal before the first row is
-// the page with its error; a cut download ends with a line saying so.
+// csv writes the query's rows as CSV. They go to a temporary file first:
+// the time limit then bounds DuckDB alone, not the analyst's network, the
+// pool's slot is free before the first byte leaves, and a query stopped
+// half-way (the time limit) is the page with its reason, not a file cut
+// short without a word. A cut at the row limit ends the file with a line
+// saying so.
 func (h *Handlers) csv(w http.ResponseWriter, r *http.Request) {
 	d, ok := h.base(w, r)
 	if !ok {
 		return
 	}
 	d.Query = r.PostFormValue("q")
-	cw := csv.NewWriter(w)
-	started, rows, width := false, 0, 0
+	tmp, err := os.CreateTemp("", "civicpulse-console-*.csv")
+	if err != nil {
+		status, msg := h.failure(r, fmt.Errorf("consoleweb: unable to buffer a download: %w", err))
+		d.Error = msg
+		h.render(w, status, "page", d)
+		return
+	}
+	defer func() {
+		tmp.Close()
+		os.Remove(tmp.Name())
+	}()
+	cw := csv.NewWriter(tmp)
+	rows, width := 0, 0
 	stats := &console.Result{}
-	err := h.cfg.Console.Stream(r.Context(), d.Process.ID, d.Query, h.cfg.CSVRows, func(cols []string) error {
-		started, width = true, len(cols)
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="process-%d-query.csv"`, d.Process.ID))
-		w.Header().Set("Cache-Control", "no-store")
+	err = h.cfg.Console.Stream(r.Context(), d.Process.ID, d.Query, h.cfg.CSVRows, func(cols []string) error {
+		width = len(cols)
 		rec := make([]string, len(cols))
 		for i, c := range cols {
 			rec[i] = csvcell.Safe(c)
@@ -245,22 +260,30 @@ func (h *Handlers) csv(w http.ResponseWriter, r *http.Request) {
 		return cw.Write(rec)
 	}, stats)
 	h.audit(r, "console.csv", d.Process.ID, d.Query, rows, stats.Duration, stats.Truncated, err)
-	if !started {
+	if err == nil && stats.Truncated && width > 0 {
+		// As wide as the rows, so that strict readers take it.
+		cut := make([]string, width)
+		cut[0] = d.L.T("console.csv_cut", h.cfg.CSVRows)
+		err = cw.Write(cut)
+	}
+	if err == nil {
+		cw.Flush()
+		err = cw.Error()
+	}
+	if err == nil {
+		_, err = tmp.Seek(0, io.SeekStart)
+	}
+	if err != nil {
 		status, msg := h.failure(r, err)
 		d.Error = msg
 		h.render(w, status, "page", d)
 		return
 	}
-	if err == nil && stats.Truncated {
-		// As wide as the rows, so that strict readers take it.
-		cut := make([]string, width)
-		cut[0] = d.L.T("console.csv_cut", h.cfg.CSVRows)
-		cw.Write(cut)
-	}
-	cw.Flush()
-	if err != nil {
-		// Headers are gone: the file ends short; the cause is logged.
-		h.cfg.Logger.Error("consoleweb: a download stopped", "request_id", web.RequestID(r), "err", err)
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="process-%d-query.csv"`, d.Process.ID))
+	w.Header().Set("Cache-Control", "no-store")
+	if _, err := io.Copy(w, tmp); err != nil {
+		h.cfg.Logger.Info("consoleweb: a download ended early", "request_id", web.RequestID(r), "err", err)
 	}
 }
 

@@ -141,6 +141,12 @@ func TestConsoleThroughTheStaffGuard(t *testing.T) {
 		if p := c.Post(page+".csv", tok, url.Values{"q": {"SELECT * FROM read_csv('/etc/passwd')"}}); p.Status != http.StatusBadRequest || !p.Has("read_csv") {
 			t.Errorf("refused csv: %d", p.Status)
 		}
+		// A download stopped at the time limit is the page with the reason,
+		// not a file cut short.
+		long := "SELECT a.range FROM range(1000000000) a, range(1000000000) b ORDER BY a.range * b.range"
+		if p := c.Post(page+".csv", tok, url.Values{"q": {long}}); p.Status != http.StatusBadRequest || !p.Has("stopped after 500ms") {
+			t.Errorf("a long download: %d %s", p.Status, p.Header.Get("Content-Type"))
+		}
 
 		// Others: the moderator may not, official_b does not see A at all.
 		for who, want := range map[string]int{"moderator": http.StatusForbidden, "official_b": http.StatusNotFound} {
@@ -183,7 +189,7 @@ func TestConsoleThroughTheStaffGuard(t *testing.T) {
 			t.Errorf("no audit line for %q with its rows and length", q)
 		}
 		csvLines, _, err := fx.Staff.ListAudit(context.Background(), staff.AuditFilter{ActorID: analyst, ProcessID: fx.ProcessA, Action: "console.csv"})
-		if err != nil || len(csvLines) < 2 { // the walk posted one as the analyst too
+		if err != nil || len(csvLines) < 3 { // the walk posted one as the analyst too
 			t.Errorf("console.csv audit lines: %d, %v", len(csvLines), err)
 		}
 	})
