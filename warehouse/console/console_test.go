@@ -286,3 +286,27 @@ func TestConsoleAllowsAnalystsSQL(t *testing.T) {
 		}
 	}
 }
+
+// TestConsoleTakesTurns: at most Concurrent queries hold the read pool; one
+// more waits, and says the console is busy when its time runs out first.
+func TestConsoleTakesTurns(t *testing.T) {
+	c, _ := twoProcesses(t, console.Limits{Timeout: time.Second, Concurrent: 1})
+	long := "SELECT sum(hash(a.range + b.range)) FROM range(1000000000) a, range(1000000000) b"
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.Run(context.Background(), 1, long, 0)
+		done <- err
+	}()
+	time.Sleep(200 * time.Millisecond) // the long one holds the slot
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	if _, err := c.Run(ctx, 1, "SELECT 1", 0); refusal(t, err).Key != "console.err.busy" {
+		t.Errorf("a second query beside the first: %v", err)
+	}
+	if err := <-done; !console.IsTimeLimit(err) {
+		t.Errorf("the long query: %v", err)
+	}
+	if _, err := c.Run(context.Background(), 1, "SELECT 1", 0); err != nil {
+		t.Errorf("after its turn: %v", err)
+	}
+}
