@@ -48,21 +48,28 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		}
 	}
 	sort.Strings(documented)
-	staffOps := 0
+	mountedOps := 0
 	for _, k := range documented {
 		// The staff API is served by the staff area and the workspace,
 		// which this fixture does not mount; their own tests hold it to
 		// the document (web/workspace TestOpenAPIStaffRoutes).
 		if strings.Contains(k, " /api/v1/staff/") {
-			staffOps++
+			mountedOps++
+			continue
+		}
+		// The open data is served by web/opendata over the dashboards,
+		// which this fixture does not mount either (its TestOpenAPIOpenData
+		// holds it to the document).
+		if strings.Contains(k, "/open-data.") {
+			mountedOps++
 			continue
 		}
 		if !routes[k] {
 			t.Errorf("openapi.json describes %s, which no route serves", k)
 		}
 	}
-	if len(documented)-staffOps != len(routes) {
-		t.Errorf("%d documented operations, %d API routes", len(documented)-staffOps, len(routes))
+	if len(documented)-mountedOps != len(routes) {
+		t.Errorf("%d documented operations, %d API routes", len(documented)-mountedOps, len(routes))
 	}
 }
 

@@ -27,9 +27,12 @@ import (
 	"github.com/civicpulse/civicpulse/participation/sqlstore"
 	"github.com/civicpulse/civicpulse/staff"
 	"github.com/civicpulse/civicpulse/warehouse"
+	"github.com/civicpulse/civicpulse/warehouse/console"
 	"github.com/civicpulse/civicpulse/web"
+	"github.com/civicpulse/civicpulse/web/consoleweb"
 	"github.com/civicpulse/civicpulse/web/dashweb"
 	"github.com/civicpulse/civicpulse/web/guides"
+	"github.com/civicpulse/civicpulse/web/opendata"
 	"github.com/civicpulse/civicpulse/web/staffweb"
 	"github.com/civicpulse/civicpulse/web/staffweb/staffnotify"
 	"github.com/civicpulse/civicpulse/web/workspace"
@@ -251,6 +254,16 @@ func mountDashboards(ctx context.Context, site *web.Server, area *staffweb.Area,
 	}
 	site.Mount(dashweb.New(dashweb.Config{Dash: d, Live: wh, Decisions: store, Audit: audit, Authorize: audit.Authorize, Regions: store, Results: store,
 		Exports: ex, Assets: site, Logger: slog.Default()}).Routes)
+	// The analysts' SQL console reads the same pool, each query scoped to
+	// its process (issue 15).
+	con, err := console.New(wh.Read(), console.Limits{})
+	if err != nil {
+		return err
+	}
+	// Published processes' results as open data, suppressed as the
+	// results page is.
+	site.Mount(opendata.New(opendata.Config{Dash: d, Logger: slog.Default()}).Routes)
+	site.Mount(consoleweb.New(consoleweb.Config{Console: con, Processes: store, Audit: audit, Assets: site, Logger: slog.Default()}).Routes)
 	for _, l := range dashboardLinks() {
 		area.AddProcessLink(l)
 	}
@@ -279,7 +292,8 @@ func dashboardLinks() []staffweb.ProcessLink {
 		})
 	}
 	// The complete export (zip), for those who may export.
-	return append(out, staffweb.ProcessLink{Label: "export.link", Perm: staff.Export, Path: dashweb.ExportPath})
+	return append(out, staffweb.ProcessLink{Label: "export.link", Perm: staff.Export, Path: dashweb.ExportPath},
+		staffweb.ProcessLink{Label: "console.link", Perm: staff.Export, Path: consoleweb.Path})
 }
 
 // fillKenyaMaps gives the ready-made Kenya set its built-in county map in

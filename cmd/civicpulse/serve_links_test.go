@@ -44,6 +44,9 @@ func TestDashboardLinksFollowTheProcessTools(t *testing.T) {
 		if !p.Has(fmt.Sprintf(`href="/staff/p/%d/export.zip"`, c2.process)) || !p.Has("Complete export (zip)") {
 			t.Errorf("process %d lacks the complete export link", c2.process)
 		}
+		if !p.Has(fmt.Sprintf(`href="/staff/p/%d/console"`, c2.process)) || !p.Has("SQL console") {
+			t.Errorf("process %d lacks the SQL console link", c2.process)
+		}
 		for _, name := range c2.hasNot {
 			if p.Has(fmt.Sprintf("/dashboards/%s", name)) {
 				t.Errorf("process %d links the %s dashboard it has no tool for", c2.process, name)
