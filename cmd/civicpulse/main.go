@@ -44,6 +44,7 @@ func commands() []command {
 		{"import", "import polis DIR (a Pol.is export as a document consultation) | import comments --process ID --component C --csv FILE [--strict] (comments received by email, paper, other portals)", runImport},
 		{"process", "process export ID > FILE.json | process apply FILE.json (a process's set-up as a file)", runProcess},
 		{"export", "export --process ID --format csv|xlsx|parquet --out DIR (stop serve first)", runExport},
+		{"report", "report --process ID --kind ideas|comments|survey --format pdf|html --out FILE (an overview document; stop serve first)", runReport},
 	}
 }
 
