@@ -49,7 +49,25 @@ func TestOverviewDocumentsOverHTTP(t *testing.T) {
 			Body: "Say who pays", ProposedText: "The county pays for the market's water."}); err != nil {
 			t.Fatal(err)
 		}
+		// What officials decided, from the store: a score on a criterion, the
+		// proposal's state and the response to a section.
+		official := fx.People["official"].ID
+		crit, err := fx.Store.SaveCriterion(ctx, participation.Criterion{ProcessID: fx.ProcessA, Name: "Value for money", Weight: 1, ScaleMin: 1, ScaleMax: 5, StaffID: official})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := fx.Store.SaveScore(ctx, participation.Score{ProposalID: fx.Proposal, CriterionID: crit.ID, StaffID: official, Score: 4}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fx.Store.Decide(ctx, fx.Proposal, participation.AssessSubmitted, participation.AssessUnderAssessment, "", official); err != nil {
+			t.Fatal(err)
+		}
+		if err := fx.Store.SaveSectionResponse(ctx, participation.SectionResponse{ComponentID: fx.Document, SectionID: fx.Sections[0],
+			Changed: "Parking fees are halved for market traders.", Why: "Most comments asked for it.", StaffID: official}); err != nil {
+			t.Fatal(err)
+		}
 		waitFor(t, st, func(n int64) bool { return n == 1 }, `SELECT count(*) FROM moderation WHERE entity_kind = 'proposal' AND entity_id = ?`, hidden)
+		waitFor(t, st, func(n int64) bool { return n == 1 }, `SELECT count(*) FROM proposal_decisions WHERE proposal_id = ?`, fx.Proposal)
 		waitFor(t, st, func(n int64) bool { return n >= 1 }, `SELECT count(*) FROM comments WHERE kind = 'amendment' AND process_id = ?`, fx.ProcessA)
 
 		want := map[string][]string{}
@@ -71,6 +89,8 @@ func TestOverviewDocumentsOverHTTP(t *testing.T) {
 		read("comments", `SELECT heading FROM dim_sections s JOIN dim_components c USING (component_id) WHERE c.process_id = ?`)
 		read("comments", `SELECT proposed_text FROM comments WHERE kind = 'amendment' AND process_id = ?`)
 		read("survey", `SELECT prompt FROM dim_questions q JOIN dim_components c USING (component_id) WHERE c.process_id = ?`)
+		want["ideas"] = append(want["ideas"], "Value for money", "4.0 / 5", "Under assessment")
+		want["comments"] = append(want["comments"], "Parking fees are halved for market traders.", "Most comments asked for it.")
 		if len(want["ideas"]) < 2 || len(want["comments"]) < 2 || len(want["survey"]) == 0 {
 			t.Fatalf("the fixture lacks the inputs to check: %v", want)
 		}
