@@ -37,7 +37,7 @@ func commands() []command {
 		{"migrate", "apply the participation store's migrations and exit", runMigrate},
 		{"demo", "create the demo processes with synthetic participation", runDemo},
 		{"ingest", "run the outbox ingester alone (--rebuild: rebuild the warehouse)", runIngest},
-		{"bench", "measure: bench submit|ingest|import|dashboards|text|notify [--json]", runBench},
+		{"bench", "measure: bench submit|ingest|import|dashboards|text|notify|report [--json]", runBench},
 		{"admin", "staff accounts: admin create --email E --role admin", runAdmin},
 		{"participant", "on a participant's request: participant erase --email E [--remove-contributions]", runParticipant},
 		{"analyze", "analyze opinions|themes (offline analysis of exports)", runAnalyze},
