@@ -146,7 +146,7 @@ func (r *Reporter) document(ctx context.Context, d *Doc, c component) error {
 				if published(rep.status) {
 					d.add(Quote, rep.body)
 				} else {
-					d.add(Note, d.T("report.hidden.comment"))
+					d.add(Note, d.T("report.hidden.comment", d.status(rep.status)))
 				}
 			}
 		}
@@ -154,7 +154,7 @@ func (r *Reporter) document(ctx context.Context, d *Doc, c component) error {
 			d.add(Paragraph, d.T("report.comments.amendments", d.N(int64(len(as)))))
 			for _, a := range as {
 				if !published(a.status) {
-					d.add(Note, d.T("report.hidden.amendment"))
+					d.add(Note, d.T("report.hidden.amendment", d.status(a.status)))
 					continue
 				}
 				if a.body != "" {

@@ -64,7 +64,7 @@ func (r *Reporter) ideas(ctx context.Context, d *Doc) error {
 			}
 		}
 		if !published(p.status) {
-			d.add(Note, d.T("report.hidden.proposal", p.id))
+			d.add(Note, d.T("report.hidden.proposal", p.id, d.status(p.status)))
 			continue
 		}
 		d.add(Subheading, p.title)

@@ -196,3 +196,12 @@ func (d *Doc) of(kind string) []component {
 
 // published reports whether a moderation status lets an item's text be printed.
 func published(status string) bool { return status == "published" }
+
+// status says why an item's text is not printed.
+func (d *Doc) status(s string) string {
+	switch s {
+	case "withdrawn", "pending", "rejected":
+		return d.T("report.status." + s)
+	}
+	return d.T("report.status.hidden")
+}
