@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -14,6 +15,7 @@ import (
 )
 
 var (
+	sans      = font.Font{Typeface: "Liberation", Variant: "Sans"}
 	barColour = color.RGBA{R: 0x21, G: 0x66, B: 0xac, A: 0xff}
 	inkColour = color.RGBA{R: 0x22, G: 0x22, B: 0x22, A: 0xff}
 )
@@ -40,6 +42,12 @@ func (c *Chart) drawPNG() ([]byte, error) {
 		vals[i] = c.Values[j]
 	}
 	p := plot.New()
+	// Sans, as the document around the chart (gonum's default is a serif).
+	for _, a := range []*plot.Axis{&p.X, &p.Y} {
+		a.Tick.Label.Font = font.From(sans, a.Tick.Label.Font.Size)
+		a.Label.TextStyle.Font = font.From(sans, a.Label.TextStyle.Font.Size)
+		a.Tick.Label.Color = inkColour
+	}
 	p.X.Min = 0
 	bars, err := plotter.NewBarChart(vals, vg.Points(12))
 	if err != nil {

@@ -195,9 +195,14 @@ func (p *pdfWriter) table(t *Table) {
 	case 2:
 		widths[0], widths[1] = textW*0.45, textW*0.55
 	default:
-		widths[0] = textW * 0.4
+		// A label column first takes the room; a row of counts shares it.
+		first := textW * 0.4
+		if len(t.Right) > 0 && t.Right[0] {
+			first = textW / float64(cols)
+		}
+		widths[0] = first
 		for i := 1; i < cols; i++ {
-			widths[i] = textW * 0.6 / float64(cols-1)
+			widths[i] = (textW - first) / float64(cols-1)
 		}
 	}
 	row := func(cells []string, bold bool) {
