@@ -23,6 +23,7 @@ var benchmarks = map[string]func(ctx context.Context, args []string) (map[string
 	"ingest":     benchIngest,
 	"notify":     benchNotify,
 	"import":     benchImport,
+	"report":     benchReport,
 }
 
 // runBench measures one part of civicpulse on this machine and prints its

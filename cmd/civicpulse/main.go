@@ -37,13 +37,14 @@ func commands() []command {
 		{"migrate", "apply the participation store's migrations and exit", runMigrate},
 		{"demo", "create the demo processes with synthetic participation", runDemo},
 		{"ingest", "run the outbox ingester alone (--rebuild: rebuild the warehouse)", runIngest},
-		{"bench", "measure: bench submit|ingest|import|dashboards|text|notify [--json]", runBench},
+		{"bench", "measure: bench submit|ingest|import|dashboards|text|notify|report [--json]", runBench},
 		{"admin", "staff accounts: admin create --email E --role admin", runAdmin},
 		{"participant", "on a participant's request: participant erase --email E [--remove-contributions]", runParticipant},
 		{"analyze", "analyze opinions|themes (offline analysis of exports)", runAnalyze},
 		{"import", "import polis DIR (a Pol.is export as a document consultation) | import comments --process ID --component C --csv FILE [--strict] (comments received by email, paper, other portals)", runImport},
 		{"process", "process export ID > FILE.json | process apply FILE.json (a process's set-up as a file)", runProcess},
 		{"export", "export --process ID --format csv|xlsx|parquet --out DIR (stop serve first)", runExport},
+		{"report", "report --process ID --kind ideas|comments|survey --format pdf|html --out FILE (an overview document; stop serve first)", runReport},
 	}
 }
 

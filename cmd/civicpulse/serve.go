@@ -25,6 +25,7 @@ import (
 	"github.com/civicpulse/civicpulse/notify"
 	"github.com/civicpulse/civicpulse/participation"
 	"github.com/civicpulse/civicpulse/participation/sqlstore"
+	"github.com/civicpulse/civicpulse/report"
 	"github.com/civicpulse/civicpulse/staff"
 	"github.com/civicpulse/civicpulse/warehouse"
 	"github.com/civicpulse/civicpulse/warehouse/console"
@@ -252,8 +253,14 @@ func mountDashboards(ctx context.Context, site *web.Server, area *staffweb.Area,
 	if err != nil {
 		return err
 	}
+	// The overview documents too, with what only the store knows (the
+	// process's language and summary, scores, section responses).
+	rep, err := report.New(wh.Read(), store)
+	if err != nil {
+		return err
+	}
 	site.Mount(dashweb.New(dashweb.Config{Dash: d, Live: wh, Decisions: store, Audit: audit, Authorize: audit.Authorize, Regions: store, Results: store,
-		Exports: ex, Assets: site, Logger: slog.Default()}).Routes)
+		Exports: ex, Reports: rep, Assets: site, Logger: slog.Default()}).Routes)
 	// The analysts' SQL console reads the same pool, each query scoped to
 	// its process (issue 15).
 	con, err := console.New(wh.Read(), console.Limits{})
@@ -291,9 +298,22 @@ func dashboardLinks() []staffweb.ProcessLink {
 			Needs: needs[db.Name],
 		})
 	}
-	// The complete export (zip), for those who may export.
-	return append(out, staffweb.ProcessLink{Label: "export.link", Perm: staff.Export, Path: dashweb.ExportPath},
+	// The complete export (zip) and the overview documents, for those who
+	// may export; a document about one tool only where the process has it.
+	out = append(out, staffweb.ProcessLink{Label: "export.link", Perm: staff.Export, Path: dashweb.ExportPath},
 		staffweb.ProcessLink{Label: "console.link", Perm: staff.Export, Path: consoleweb.Path})
+	for _, kind := range report.Kinds {
+		for _, format := range []string{report.PDF, report.HTML} {
+			out = append(out, staffweb.ProcessLink{Label: "report.link." + kind + "_" + format, Perm: staff.Export,
+				Path: dashweb.ReportPath(kind, format), Needs: reportNeeds[kind]})
+		}
+	}
+	return out
+}
+
+// reportNeeds is the tool each overview document is about.
+var reportNeeds = map[string]participation.ComponentKind{
+	report.Ideas: participation.KindProposals, report.Comments: participation.KindDocument, report.Survey: participation.KindSurvey,
 }
 
 // fillKenyaMaps gives the ready-made Kenya set its built-in county map in

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/gorilla/mux"
@@ -30,7 +31,7 @@ func TestDashboardLinksFollowTheProcessTools(t *testing.T) {
 		hasNot  []string
 	}{
 		{fx.ProcessA, []string{"monitor", "survey", "document", "proposals", "insights"}, nil},
-		{fx.ProcessB, []string{"monitor", "proposals", "insights"}, []string{"survey", "document"}},
+		{fx.ProcessB, []string{"monitor", "proposals", "insights"}, []string{"survey", "document", "report/comments", "report/survey"}},
 	} {
 		p := c.Get(fmt.Sprintf("/staff/processes/%d", c2.process))
 		if p.Status != http.StatusOK {
@@ -47,8 +48,15 @@ func TestDashboardLinksFollowTheProcessTools(t *testing.T) {
 		if !p.Has(fmt.Sprintf(`href="/staff/p/%d/console"`, c2.process)) || !p.Has("SQL console") {
 			t.Errorf("process %d lacks the SQL console link", c2.process)
 		}
+		if !p.Has(fmt.Sprintf(`href="/staff/p/%d/report/ideas.pdf"`, c2.process)) || !p.Has("All ideas (PDF)") ||
+			!p.Has(fmt.Sprintf(`href="/staff/p/%d/report/ideas.html"`, c2.process)) {
+			t.Errorf("process %d lacks the overview document links", c2.process)
+		}
+		if c2.process == fx.ProcessA && !p.Has(fmt.Sprintf(`href="/staff/p/%d/report/survey.pdf"`, c2.process)) {
+			t.Errorf("process %d lacks the survey results link", c2.process)
+		}
 		for _, name := range c2.hasNot {
-			if p.Has(fmt.Sprintf("/dashboards/%s", name)) {
+			if p.Has(fmt.Sprintf("/dashboards/%s", name)) || (strings.HasPrefix(name, "report/") && p.Has(name)) {
 				t.Errorf("process %d links the %s dashboard it has no tool for", c2.process, name)
 			}
 		}

@@ -86,6 +86,9 @@ type Config struct {
 	// Exports serves the complete export of a process (export.zip). nil:
 	// the route answers 404.
 	Exports Exports
+	// Reports writes the overview documents (report/ideas.pdf, …). nil:
+	// the routes answer 404.
+	Reports Reports
 }
 
 // Regions reads a process's region set and its map.
@@ -165,6 +168,7 @@ func (h *Handlers) Routes(_ *mux.Router, reg web.Registrar) {
 	reg.HandleFunc("dash.csv", http.MethodGet, "/staff/p/{process:[0-9]+}/dashboards/{dashboard}/panels/{panel}/csv", exportRule, h.csv)
 	reg.HandleFunc("dash.xlsx", http.MethodGet, "/staff/p/{process:[0-9]+}/dashboards/{dashboard}/panels/{panel}/xlsx", exportRule, h.xlsx)
 	reg.HandleFunc("dash.export", http.MethodGet, "/staff/p/{process:[0-9]+}/export.zip", exportRule, h.exportZip)
+	reg.HandleFunc("dash.report", http.MethodGet, "/staff/p/{process:[0-9]+}/report/{kind:ideas|comments|survey}.{format:pdf|html}", exportRule, h.overview)
 	reg.HandleFunc("dash.live", http.MethodGet, "/staff/p/{process:[0-9]+}/dashboards/{dashboard}/live", viewRule, h.live)
 	reg.HandleFunc("dash.alert.add", http.MethodPost, "/staff/p/{process:[0-9]+}/alerts", editRule, h.addAlert)
 	reg.HandleFunc("dash.alert.delete", http.MethodPost, "/staff/p/{process:[0-9]+}/alerts/delete", editRule, h.deleteAlert)

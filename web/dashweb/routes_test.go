@@ -33,7 +33,7 @@ func TestDashboardRoutesThroughTheStaffGuard(t *testing.T) {
 				t.Errorf("route %s is not a POST in the route table", name)
 			}
 		}
-		fx.WalkRoutes(t, map[string]string{"dashboard": "monitor", "panel": "inputs"})
+		fx.WalkRoutes(t, map[string]string{"dashboard": "monitor", "panel": "inputs", "kind": "ideas", "format": "html"})
 
 		// And the other way round, on every dashboard: B's official reads
 		// B's monitor but none of A's dashboards.

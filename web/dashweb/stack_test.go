@@ -15,6 +15,7 @@ import (
 	"github.com/civicpulse/civicpulse/dashboards"
 	"github.com/civicpulse/civicpulse/export"
 	"github.com/civicpulse/civicpulse/ingest"
+	"github.com/civicpulse/civicpulse/report"
 	"github.com/civicpulse/civicpulse/warehouse"
 	"github.com/civicpulse/civicpulse/web"
 	"github.com/civicpulse/civicpulse/web/dashweb"
@@ -71,13 +72,17 @@ func fullStack(t *testing.T, liveFor time.Duration, out ...*stack) staffwebtest.
 		if err != nil {
 			t.Fatal(err)
 		}
+		rep, err := report.New(wh.Read(), f.Store)
+		if err != nil {
+			t.Fatal(err)
+		}
 		for _, o := range out {
 			o.wh, o.dash = wh, d
 		}
 		// Settle well above the 2 s default: under -race on a shared
 		// machine the ingester can take longer to reach a decision, and the
 		// tests read the warehouse right after the form's redirect.
-		return dashweb.New(dashweb.Config{Dash: d, Live: wh, Decisions: f.Store, Audit: f.Staff, Authorize: f.Staff.Authorize, Regions: f.Store, Results: f.Store, Exports: ex, Assets: f.Server, LiveFor: liveFor,
+		return dashweb.New(dashweb.Config{Dash: d, Live: wh, Decisions: f.Store, Audit: f.Staff, Authorize: f.Staff.Authorize, Regions: f.Store, Results: f.Store, Exports: ex, Reports: rep, Assets: f.Server, LiveFor: liveFor,
 			Settle: 20 * time.Second, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}).Routes
 	}
 }
