@@ -50,6 +50,18 @@ if ! command -v chromium >/dev/null 2>&1; then
   echo "################################################################################"
 fi
 
+# The overview documents' tests read their PDFs back with poppler's
+# pdftotext; on a fresh machine (root, Debian) it is installed here, as
+# .ci/run does.
+if ! command -v pdftotext >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "make test: installing poppler-utils (pdftotext) for the overview documents' tests"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
+  else
+    echo "make test: pdftotext is not installed (apt-get install poppler-utils): the report tests will fail" >&2
+  fi
+fi
+
 set +e +o pipefail
 unformatted="$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))"
 if [ -n "$unformatted" ]; then echo "gofmt would change:"; echo "$unformatted"; exit 1; fi
