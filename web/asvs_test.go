@@ -68,48 +68,53 @@ func TestUnexpectedErrorsRevealNothing(t *testing.T) {
 // are Secure and the CSRF cookie carries the __Host- prefix.
 func TestCitizenCookieAttributes(t *testing.T) {
 	for _, secure := range []bool{false, true} {
-		each(t, func(t *testing.T, fx *webtest.Fixture) {
-			pagePath := fmt.Sprintf("/p/budget-2026/proposals/%d", fx.Proposal)
-			res, err := http.Get(fx.URL + pagePath)
-			if err != nil {
-				t.Fatal(err)
-			}
-			body, _ := io.ReadAll(res.Body)
-			res.Body.Close()
-			csrfName := "cp_csrf"
-			if secure {
-				csrfName = "__Host-cp_csrf"
-			}
-			csrfCookie := cookieNamed(res, csrfName)
-			if csrfCookie == nil {
-				t.Fatalf("secure=%v: no %s cookie: %v", secure, csrfName, res.Header["Set-Cookie"])
-			}
-			checkCookie(t, secure, csrfCookie)
-			m := csrfRE.FindSubmatch(body)
-			if m == nil {
-				t.Fatal("no CSRF token on the proposal page")
-			}
-			// The first write creates the anonymous session. A cookie jar
-			// would not send Secure cookies over the test's plain HTTP, so
-			// the cookie and the HTTPS Referer go by hand.
-			form := url.Values{"body": {"A first comment"}, "csrf_token": {strings.ReplaceAll(string(m[1]), "&#43;", "+")}}
-			req, _ := http.NewRequest("POST", fx.URL+pagePath+"/comments", strings.NewReader(form.Encode()))
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			req.Header.Set("Referer", "https://"+req.URL.Host+pagePath)
-			req.AddCookie(&http.Cookie{Name: csrfCookie.Name, Value: csrfCookie.Value})
-			post, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			post.Body.Close()
-			want(t, post.StatusCode, http.StatusSeeOther, nil)
-			session := cookieNamed(post, "cp_session")
-			if session == nil {
-				t.Fatalf("secure=%v: no session cookie after the first write: %v", secure, post.Header["Set-Cookie"])
-			}
-			checkCookie(t, secure, session)
-		}, webtest.WithConfig(func(c *web.Config) { c.Secure = secure }))
+		// A subtest per mode: each fixture gets its own databases.
+		t.Run(map[bool]string{false: "http", true: "https"}[secure], func(t *testing.T) { testCitizenCookies(t, secure) })
 	}
+}
+
+func testCitizenCookies(t *testing.T, secure bool) {
+	each(t, func(t *testing.T, fx *webtest.Fixture) {
+		pagePath := fmt.Sprintf("/p/budget-2026/proposals/%d", fx.Proposal)
+		res, err := http.Get(fx.URL + pagePath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		csrfName := "cp_csrf"
+		if secure {
+			csrfName = "__Host-cp_csrf"
+		}
+		csrfCookie := cookieNamed(res, csrfName)
+		if csrfCookie == nil {
+			t.Fatalf("secure=%v: no %s cookie: %v", secure, csrfName, res.Header["Set-Cookie"])
+		}
+		checkCookie(t, secure, csrfCookie)
+		m := csrfRE.FindSubmatch(body)
+		if m == nil {
+			t.Fatal("no CSRF token on the proposal page")
+		}
+		// The first write creates the anonymous session. A cookie jar
+		// would not send Secure cookies over the test's plain HTTP, so
+		// the cookie and the HTTPS Referer go by hand.
+		form := url.Values{"body": {"A first comment"}, "csrf_token": {strings.ReplaceAll(string(m[1]), "&#43;", "+")}}
+		req, _ := http.NewRequest("POST", fx.URL+pagePath+"/comments", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Referer", "https://"+req.URL.Host+pagePath)
+		req.AddCookie(&http.Cookie{Name: csrfCookie.Name, Value: csrfCookie.Value})
+		post, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		post.Body.Close()
+		want(t, post.StatusCode, http.StatusSeeOther, nil)
+		session := cookieNamed(post, "cp_session")
+		if session == nil {
+			t.Fatalf("secure=%v: no session cookie after the first write: %v", secure, post.Header["Set-Cookie"])
+		}
+		checkCookie(t, secure, session)
+	}, webtest.WithConfig(func(c *web.Config) { c.Secure = secure }))
 }
 
 func cookieNamed(res *http.Response, name string) *http.Cookie {
