@@ -70,7 +70,8 @@ func validEmail(email string) bool {
 }
 
 // CheckPassword applies the password policy: at least MinPasswordLength
-// characters, and not the email or its local part.
+// characters, not the email or its local part, and not one of the
+// passwords most often found in breaches.
 func CheckPassword(email, password string) error {
 	if utf8.RuneCountInString(password) < MinPasswordLength {
 		return fmt.Errorf("%w: use at least %d characters", ErrWeakPassword, MinPasswordLength)
@@ -83,6 +84,9 @@ func CheckPassword(email, password string) error {
 	local, _, _ := strings.Cut(email, "@")
 	if p == email || p == local {
 		return fmt.Errorf("%w: do not use your email address", ErrWeakPassword)
+	}
+	if isCommonPassword(password) {
+		return fmt.Errorf("%w: this password is one of the most common ones", ErrWeakPassword)
 	}
 	return nil
 }

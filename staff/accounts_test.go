@@ -21,6 +21,10 @@ func TestPasswordPolicy(t *testing.T) {
 		{"ana@example.org", "ANA@example.org", false},
 		{"ana.maria.lopez@example.org", "Ana.Maria.Lopez", false},
 		{"ana@example.org", "ünïcödé pässwörd", true},
+		{"ana@example.org", "qwertyuiop123", false}, // on the breached list
+		{"ana@example.org", "Password1234", false},  // the list ignores case…
+		{"ana@example.org", "password 1234", false}, // …and spaces
+		{"ana@example.org", "rain on the tana river", true},
 	} {
 		err := staff.CheckPassword(c.email, c.password)
 		if (err == nil) != c.ok || (err != nil && !errors.Is(err, staff.ErrWeakPassword)) {
