@@ -10,7 +10,7 @@ import (
 // came through a channel, how many of them opened a participation
 // component (engaged) and a form (started).
 type ChannelCount struct {
-	Channel                     string
+	Channel                    string
 	Visitors, Engaged, Started int64
 }
 
