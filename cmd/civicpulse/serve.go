@@ -151,7 +151,7 @@ func runServe(ctx context.Context, args []string) error {
 	// reschedule the phase jobs.
 	campaigns := &campaignSource{}
 	ws, err := workspace.New(workspace.Config{Store: store, Audit: staffSvc, Scheduler: scheduler,
-		Guard: staffArea.Guard, Logger: log, Campaigns: campaigns})
+		Guard: staffArea.Guard, Logger: log, Campaigns: campaigns, Channels: campaigns, BaseURL: *baseURL})
 	if err != nil {
 		return err
 	}

@@ -97,6 +97,7 @@ func (ws *Workspace) routes(reg web.Registrar) {
 	reg.HandleFunc("api.ws.phase.delete", del, A+"/phases/{phase:[0-9]+}", edit, ws.apiDeletePhase)
 
 	ws.moderationRoutes(reg)
+	ws.outreachRoutes(reg)
 	reg.HandleFunc("api.ws.criteria.add", post, A+"/criteria", edit, ws.apiAddCriterion)
 	reg.HandleFunc("api.ws.scores", put, A+"/proposals/{proposal:[0-9]+}/scores", edit, ws.apiScores)
 	reg.HandleFunc("api.ws.decide", post, A+"/proposals/{proposal:[0-9]+}/decision", edit, ws.apiDecide)

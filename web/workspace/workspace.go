@@ -95,6 +95,8 @@ type Store interface {
 	Assessments
 	// The report of the results page (results.go).
 	ResultsReports
+	// The outreach kit's campaign links (outreach.go).
+	CampaignLinks
 }
 
 // PhaseScheduler schedules the jobs that open and close a process's phases
@@ -133,6 +135,12 @@ type Config struct {
 	// Campaigns lets the moderation queue narrow to a campaign's copies
 	// (the warehouse's); nil: no campaign filter.
 	Campaigns Campaigns
+	// Channels gives the outreach kit its links' figures (the channels
+	// panel's); nil: the kit lists its links without figures.
+	Channels ChannelCounts
+	// BaseURL is the site's address the printed links start with (e.g.
+	// https://engage.county.example); empty: the address of the request.
+	BaseURL string
 }
 
 // Workspace serves the officials' workspace.
