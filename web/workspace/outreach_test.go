@@ -191,7 +191,7 @@ func TestOutreachKitPrintables(t *testing.T) {
 		L := fmt.Sprintf("/staff/processes/%d/outreach/links/%d", p.ID, l.ID)
 		off := fx.browser(t, "official")
 		short := kitBase + "/c/" + l.Code
-		if kitPage := off.open(fmt.Sprintf("/staff/processes/%d/outreach", p.ID)); !kitPage.Has(`href="`+short+`"`) {
+		if kitPage := off.open(fmt.Sprintf("/staff/processes/%d/outreach", p.ID)); !kitPage.Has(`href="` + short + `"`) {
 			t.Fatalf("the kit does not show %s", short)
 		}
 
@@ -207,7 +207,9 @@ func TestOutreachKitPrintables(t *testing.T) {
 		from, to := p.StartsAt.In(zone), p.EndsAt.In(zone)
 		enMonths := []string{"", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
 		swMonths := []string{"", "Januari", "Februari", "Machi", "Aprili", "Mei", "Juni", "Julai", "Agosti", "Septemba", "Oktoba", "Novemba", "Desemba"}
-		day := func(t time.Time, months []string) string { return fmt.Sprintf("%d %s %d", t.Day(), months[t.Month()], t.Year()) }
+		day := func(t time.Time, months []string) string {
+			return fmt.Sprintf("%d %s %d", t.Day(), months[t.Month()], t.Year())
+		}
 		want := [][]string{
 			{p.Title, day(from, enMonths) + " to " + day(to, enMonths), "How to take part", short},
 			{"Bajeti ya Kaunti 2026/27", day(from, swMonths) + " hadi " + day(to, swMonths), "Jinsi ya kushiriki", short},
