@@ -38,6 +38,7 @@ func (s *Server) registerPages(reg Registrar) {
 	s.registerModeration(reg)
 	s.registerDataRights(reg)
 	s.registerCampaignLinks(reg)
+	s.registerShare(reg)
 }
 
 // maxUploadBody fits five pictures at the per-file limit plus the text.
