@@ -34,7 +34,10 @@ type kit struct {
 
 const kitBase = "https://engage.county.example"
 
-func newKit(t *testing.T, dsn string) *kit {
+func newKit(t *testing.T, dsn string) *kit { return newKitAt(t, dsn, kitBase) }
+
+// newKitAt prints links on base ("": the address the official came by).
+func newKitAt(t *testing.T, dsn, base string) *kit {
 	ctx := context.Background()
 	wh, err := warehouse.Open(t.TempDir() + "/warehouse.duckdb")
 	must(t, err)
@@ -42,7 +45,7 @@ func newKit(t *testing.T, dsn string) *kit {
 	d, err := dashboards.New(ctx, wh.Read(), func() time.Time { return webtest.Now })
 	must(t, err)
 	k := &kit{dash: d}
-	k.fixture = newFixture(t, dsn, func(c *workspace.Config) { c.Channels = d; c.BaseURL = kitBase })
+	k.fixture = newFixture(t, dsn, func(c *workspace.Config) { c.Channels = d; c.BaseURL = base })
 	ing, err := ingest.New(k.Store, wh, ingest.Options{Key: bytes.Repeat([]byte{9}, 32), Workers: 1})
 	must(t, err)
 	k.catchUp = func(t *testing.T) { t.Helper(); must(t, ing.CatchUp(ctx)) }
