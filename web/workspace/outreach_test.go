@@ -194,6 +194,9 @@ func TestOutreachKitPrintables(t *testing.T) {
 		L := fmt.Sprintf("/staff/processes/%d/outreach/links/%d", p.ID, l.ID)
 		off := fx.browser(t, "official")
 		short := kitBase + "/c/" + l.Code
+		if pg := off.open(fmt.Sprintf("/staff/processes/%d", p.ID)); !pg.Has(fmt.Sprintf(`href="/staff/processes/%d/outreach"`, p.ID)) {
+			t.Error("the staff process page does not link the outreach kit")
+		}
 		if kitPage := off.open(fmt.Sprintf("/staff/processes/%d/outreach", p.ID)); !kitPage.Has(`href="` + short + `"`) {
 			t.Fatalf("the kit does not show %s", short)
 		}

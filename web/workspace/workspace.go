@@ -262,7 +262,7 @@ func (ws *Workspace) Attach(site *web.Server, area *staffweb.Area) {
 	for _, l := range []struct{ label, path string }{
 		{"workspace.setup", "/setup"}, {"workspace.strategy", "/strategy"}, {"workspace.phases", "/phases"},
 		{"workspace.questions", "/questions"},
-		{"workspace.assessment", "/assessment"},
+		{"workspace.assessment", "/assessment"}, {"workspace.outreach", "/outreach"},
 	} {
 		area.AddProcessLink(staffweb.ProcessLink{Label: l.label, Perm: staff.EditProcess, Group: staffweb.GroupWorkspace,
 			Path: func(id int64) string { return processPath(id) + l.path }})
