@@ -174,7 +174,8 @@ func wrap(face font.Face, text string, width, max int) []string {
 	} else if len(lines) == max {
 		last := lines[max-1]
 		for last != "" && font.MeasureString(face, last+"…").Ceil() > width {
-			last = last[:len(last)-1]
+			_, n := utf8.DecodeLastRuneInString(last) // never half a letter
+			last = last[:len(last)-n]
 		}
 		lines[max-1] = strings.TrimSpace(last) + "…"
 	}
@@ -203,12 +204,13 @@ func drawCard(site, title, summary, call string) ([]byte, error) {
 		text(cardFaces.title, color.Black, margin, y, l)
 	}
 	y += 24
-	for _, l := range wrap(cardFaces.body, summary, cardW-2*margin, 3) {
-		y += 44
-		if y > cardH-110 {
-			break
+	// As many summary lines as fit above the band, the last one cut with
+	// an ellipsis.
+	if room := min((cardH-110-y)/44, 3); room > 0 {
+		for _, l := range wrap(cardFaces.body, summary, cardW-2*margin, room) {
+			y += 44
+			text(cardFaces.body, color.RGBA{0x33, 0x33, 0x33, 0xff}, margin, y, l)
 		}
-		text(cardFaces.body, color.RGBA{0x33, 0x33, 0x33, 0xff}, margin, y, l)
 	}
 	text(cardFaces.brand, color.White, margin, cardH-34, call)
 	var buf bytes.Buffer
