@@ -60,18 +60,13 @@ func TestCampaignLinkRedirect(t *testing.T) {
 	})
 }
 
-// visits are the page-view events in the outbox, oldest first.
+// visits are the page-view events in the outbox, oldest first (events
+// waits until the outbox shows every row it counts: on a shared Postgres
+// another transaction can hold the read horizon back for a moment).
 func visits(t *testing.T, fx *webtest.Fixture) []participation.Visit {
 	t.Helper()
-	evs, err := fx.Store.Outbox().Read(context.Background(), participation.Cursor{}, 100000)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var out []participation.Visit
-	for _, e := range evs {
-		if e.Type != participation.EvVisit {
-			continue
-		}
+	for _, e := range events(t, fx, participation.EvVisit) {
 		var v participation.Visit
 		if err := json.Unmarshal(e.Payload, &v); err != nil {
 			t.Fatal(err)
