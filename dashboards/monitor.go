@@ -355,21 +355,16 @@ func buildFunnel(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 func buildChannels(ctx context.Context, d *Dashboards, v View) (*Result, error) {
 	t := Table{Columns: []Column{{Label: v.T("dash.col.channel"), Kind: Text}, {Label: v.T("dash.col.visitors"), Kind: Count}, {Label: v.T("dash.col.engaged"), Kind: Count},
 		{Label: v.T("dash.col.opened_form"), Kind: Count}, {Label: v.T("dash.col.engaged_share"), Kind: Derived, Unit: "%"}}}
-	err := d.each(ctx, "funnel-by-channel", v.args(), func(r *sql.Rows) error {
-		var ch string
-		var vis, eng, st int64
-		if err := r.Scan(&ch, &vis, &eng, &st); err != nil {
-			return err
-		}
-		rate := nullCell()
-		if vis > 0 {
-			rate = share(float64(eng) / float64(vis))
-		}
-		t.Rows = append(t.Rows, []Cell{text(translated(v.loc(), "dash.channel."+ch, ch)), count(vis), count(eng), count(st), rate})
-		return nil
-	})
+	rows, err := d.ChannelCounts(ctx, v)
 	if err != nil {
 		return nil, err
+	}
+	for _, c := range rows {
+		rate := nullCell()
+		if c.Visitors > 0 {
+			rate = share(float64(c.Engaged) / float64(c.Visitors))
+		}
+		t.Rows = append(t.Rows, []Cell{text(translated(v.loc(), "dash.channel."+c.Channel, c.Channel)), count(c.Visitors), count(c.Engaged), count(c.Started), rate})
 	}
 	r := &Result{Table: t}
 	r.chart = func(t *Table) *Chart {

@@ -311,7 +311,7 @@ func Validate(e participation.Event) (any, error) {
 	// stays in the store until a warehouse table needs it.
 	case participation.EvCriterionSet, participation.EvCriterionDeleted, participation.EvProposalScored,
 		participation.EvSectionResponded, participation.EvSurveyTakeawaySet,
-		participation.EvResultsSaved, participation.EvResultsPublished,
+		participation.EvResultsSaved, participation.EvResultsPublished, participation.EvCampaignLinkCreated,
 		// Inquiries: the questions and the addresses stay in the store.
 		participation.EvInquiryAsked, participation.EvInquiryAssigned, participation.EvInquiryAnswered,
 		participation.EvInquiryClosed, participation.EvInquiryPublished, participation.EvInquiryHidden,

@@ -20,6 +20,8 @@ import (
 type Store interface {
 	// Setup is what officials use to set up and run a process.
 	Setup
+	// CampaignLinks are the short links of the outreach kit.
+	CampaignLinks
 
 	// Region sets.
 	CreateRegionSet(ctx context.Context, rs RegionSet) (int64, error)

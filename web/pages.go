@@ -38,6 +38,8 @@ func (s *Server) registerPages(reg Registrar) {
 	s.registerModeration(reg)
 	s.registerDataRights(reg)
 	s.registerInquiries(reg)
+	s.registerCampaignLinks(reg)
+	s.registerShare(reg)
 }
 
 // maxUploadBody fits five pictures at the per-file limit plus the text.

@@ -51,6 +51,9 @@ func (s *Server) newProposalPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.participant(r)
+	// The form's page view is what the channels panel counts as "opened a
+	// form" (warehouse.StartedForm: a path ending in /new).
+	s.recordVisit(r, pc.P.ID, c.ID)
 	regions, m := s.regionSet(r, pc.P)
 	s.render(w, r, http.StatusOK, "proposal_new", state(r).loc.T("proposal.new"),
 		newProposalData{processCtx: pc, C: c, Regions: regions, Map: m, Form: url.Values{}, Errors: map[string]string{}})

@@ -31,6 +31,7 @@ type view struct {
 	Title       string
 	Status      int
 	Data        any
+	Share       *share // the page's Open Graph and Twitter-card tags (share.go)
 }
 
 // Lang switches: the current URL with another ?lang=.
@@ -138,6 +139,7 @@ func (s *Server) newView(r *http.Request, title string, data any) view {
 		Participant: st.participant,
 		Title:       title,
 		Data:        data,
+		Share:       s.shareFor(r, title, data),
 	}
 }
 

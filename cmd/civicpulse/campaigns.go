@@ -15,7 +15,10 @@ type campaignSource struct {
 	d atomic.Pointer[dashboards.Dashboards]
 }
 
-var _ workspace.Campaigns = (*campaignSource)(nil)
+var (
+	_ workspace.Campaigns     = (*campaignSource)(nil)
+	_ workspace.ChannelCounts = (*campaignSource)(nil)
+)
 
 func (c *campaignSource) CampaignChoices(ctx context.Context, processID int64) ([]dashboards.CampaignChoice, error) {
 	if d := c.d.Load(); d != nil {
@@ -29,4 +32,13 @@ func (c *campaignSource) CampaignMembers(ctx context.Context, processID, campaig
 		return d.CampaignMembers(ctx, processID, campaignID)
 	}
 	return nil, nil
+}
+
+// ProcessChannels gives the outreach kit the channels panel's rows; before
+// the warehouse is open, the dashboards' "not found" (no figures yet).
+func (c *campaignSource) ProcessChannels(ctx context.Context, processID int64) ([]dashboards.ChannelCount, error) {
+	if d := c.d.Load(); d != nil {
+		return d.ProcessChannels(ctx, processID)
+	}
+	return nil, dashboards.ErrNotFound
 }

@@ -155,7 +155,7 @@ func runServe(ctx context.Context, args []string) error {
 	// reschedule the phase jobs.
 	campaigns := &campaignSource{}
 	ws, err := workspace.New(workspace.Config{Store: store, Audit: staffSvc, Scheduler: scheduler,
-		Guard: staffArea.Guard, Logger: log, Campaigns: campaigns,
+		Guard: staffArea.Guard, Logger: log, Campaigns: campaigns, Channels: campaigns, BaseURL: *baseURL,
 		Staff: staffSvc, SendInquiryAnswer: sendInquiryAnswer(messages, *baseURL)})
 	if err != nil {
 		return err

@@ -39,6 +39,31 @@ type resultsPage struct {
 	Figures   []figure
 	Feedback  []string
 	Panels    []panelLink
+	Share     resultsShare
+}
+
+// resultsShare is the page's Open Graph and Twitter-card tags (as on the
+// citizen pages, web/share.go): the page's title, the report's first
+// paragraph, the process's card.
+type resultsShare struct {
+	Title, Description, URL, Image string
+}
+
+func shareOfResults(r *http.Request, d resultsPage) resultsShare {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	base := scheme + "://" + r.Host
+	sh := resultsShare{Title: d.Title + " · " + d.Process.Title, Description: d.L.T("res.share_description", d.Process.Title),
+		URL: base + r.URL.Path, Image: base + "/p/" + url.PathEscape(d.Process.Slug) + "/share.png"}
+	if d.Report && d.R != nil && len(d.R.Summary) > 0 {
+		sh.Description = d.R.Summary[0]
+	}
+	if r := []rune(sh.Description); len(r) > 200 {
+		sh.Description = string(r[:199]) + "…"
+	}
+	return sh
 }
 
 // publicProcess is the process of a public results URL; an unpublished one
@@ -135,6 +160,7 @@ func (h *Handlers) renderResults(w http.ResponseWriter, r *http.Request, p *dash
 	if preview {
 		w.Header().Set("X-Robots-Tag", "noindex")
 	}
+	d.Share = shareOfResults(r, d)
 	h.render(w, "results", d)
 }
 

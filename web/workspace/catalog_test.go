@@ -27,7 +27,7 @@ func TestPagesInBothLanguages(t *testing.T) {
 	must(t, fx.Store.UpdateProcess(fx.ctx, p))
 	b := fx.browser(t, "official")
 	P := fmt.Sprintf("/staff/processes/%d", fx.ProcessA)
-	pages := []string{P + "/setup", P + "/strategy", P + "/participation", P + "/regions", P + "/phases", P + "/translations/sw"}
+	pages := []string{P + "/setup", P + "/strategy", P + "/participation", P + "/regions", P + "/phases", P + "/translations/sw", P + "/outreach"}
 	for _, c := range []int64{fx.Proposals, fx.Document, fx.Survey} {
 		pages = append(pages, fmt.Sprintf("%s/components/%d", P, c))
 	}

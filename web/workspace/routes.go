@@ -98,6 +98,7 @@ func (ws *Workspace) routes(reg web.Registrar) {
 
 	ws.moderationRoutes(reg)
 	ws.inquiryRoutes(reg)
+	ws.outreachRoutes(reg)
 	reg.HandleFunc("api.ws.criteria.add", post, A+"/criteria", edit, ws.apiAddCriterion)
 	reg.HandleFunc("api.ws.scores", put, A+"/proposals/{proposal:[0-9]+}/scores", edit, ws.apiScores)
 	reg.HandleFunc("api.ws.decide", post, A+"/proposals/{proposal:[0-9]+}/decision", edit, ws.apiDecide)

@@ -48,6 +48,11 @@ func (fx *fixture) fresh(t *testing.T, n int, path string) map[string]string {
 		must(t, err)
 		vars["criterion"] = fmt.Sprint(cr.ID)
 	}
+	if strings.Contains(path, "{link") {
+		l, _, err := fx.Store.CreateCampaignLink(ctx, participation.CampaignLink{ProcessID: fx.ProcessA, Channel: "radio", Campaign: fmt.Sprintf("Walk %d", n)})
+		must(t, err)
+		vars["link"] = fmt.Sprint(l.ID)
+	}
 	if strings.Contains(path, "{proposal") {
 		vars["proposal"] = fmt.Sprint(fx.proposalIn(t, fmt.Sprintf("Walk idea %d", n)))
 	}

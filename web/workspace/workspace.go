@@ -97,6 +97,8 @@ type Store interface {
 	ResultsReports
 	// Questions to the team (inquiries.go).
 	Inquiries
+	// The outreach kit's campaign links (outreach.go).
+	CampaignLinks
 }
 
 // PhaseScheduler schedules the jobs that open and close a process's phases
@@ -141,6 +143,12 @@ type Config struct {
 	// (cmd: notify's QueueInquiryAnswer); nil: answers are only on the
 	// asker's "my submissions".
 	SendInquiryAnswer func(ctx context.Context, a InquiryAnswer) error
+	// Channels gives the outreach kit its links' figures (the channels
+	// panel's); nil: the kit lists its links without figures.
+	Channels ChannelCounts
+	// BaseURL is the site's address the printed links start with (e.g.
+	// https://engage.county.example); empty: the address of the request.
+	BaseURL string
 }
 
 // Workspace serves the officials' workspace.
@@ -262,7 +270,7 @@ func (ws *Workspace) Attach(site *web.Server, area *staffweb.Area) {
 	for _, l := range []struct{ label, path string }{
 		{"workspace.setup", "/setup"}, {"workspace.strategy", "/strategy"}, {"workspace.phases", "/phases"},
 		{"workspace.questions", "/questions"},
-		{"workspace.assessment", "/assessment"},
+		{"workspace.assessment", "/assessment"}, {"workspace.outreach", "/outreach"},
 	} {
 		area.AddProcessLink(staffweb.ProcessLink{Label: l.label, Perm: staff.EditProcess, Group: staffweb.GroupWorkspace,
 			Path: func(id int64) string { return processPath(id) + l.path }})
