@@ -191,7 +191,7 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	help.Attach(site)
 	if wh != nil {
-		if err := mountDashboards(runCtx, site, staffArea, wh, store, staffSvc, &wg, scheduler, messages, campaigns); err != nil {
+		if err := mountDashboards(runCtx, site, staffArea, wh, store, staffSvc, &wg, scheduler, messages, campaigns, *baseURL); err != nil {
 			return err
 		}
 	}
@@ -225,7 +225,7 @@ func runServe(ctx context.Context, args []string) error {
 
 // mountDashboards adds the dashboards (issue 5) to the site, links them from
 // each process's staff page and starts the scheduled alert check.
-func mountDashboards(ctx context.Context, site *web.Server, area *staffweb.Area, wh *warehouse.Warehouse, store *sqlstore.Store, audit *staff.Service, wg *sync.WaitGroup, sched *jobs.Scheduler, messages *notify.Service, campaigns *campaignSource) error {
+func mountDashboards(ctx context.Context, site *web.Server, area *staffweb.Area, wh *warehouse.Warehouse, store *sqlstore.Store, audit *staff.Service, wg *sync.WaitGroup, sched *jobs.Scheduler, messages *notify.Service, campaigns *campaignSource, baseURL string) error {
 	d, err := dashboards.New(ctx, wh.Read(), nil)
 	if err != nil {
 		return err
@@ -259,7 +259,7 @@ func mountDashboards(ctx context.Context, site *web.Server, area *staffweb.Area,
 	if err != nil {
 		return err
 	}
-	site.Mount(dashweb.New(dashweb.Config{Dash: d, Live: wh, Decisions: store, Audit: audit, Authorize: audit.Authorize, Regions: store, Results: store,
+	site.Mount(dashweb.New(dashweb.Config{Dash: d, BaseURL: baseURL, Live: wh, Decisions: store, Audit: audit, Authorize: audit.Authorize, Regions: store, Results: store,
 		Exports: ex, Reports: rep, Assets: site, Logger: slog.Default()}).Routes)
 	// The analysts' SQL console reads the same pool, each query scoped to
 	// its process (issue 15).

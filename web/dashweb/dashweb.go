@@ -56,6 +56,9 @@ var (
 // Config wires the handlers.
 type Config struct {
 	Dash *dashboards.Dashboards
+	// BaseURL is the site's public address, for the absolute links the
+	// public results page shares (serve's --base-url).
+	BaseURL string
 	Live dashboards.Source // the warehouse; nil: no live updates
 	// Decisions keeps what officials decide on these pages (the
 	// participation store): alert rules, published panels, theme edits,

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/gorilla/mux"
 
@@ -49,12 +50,18 @@ type resultsShare struct {
 	Title, Description, URL, Image string
 }
 
-func shareOfResults(r *http.Request, d resultsPage) resultsShare {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
+func (h *Handlers) shareOfResults(r *http.Request, d resultsPage) resultsShare {
+	// The tags leave the site with every shared link: they name the
+	// configured address, never the request's Host header (which anyone
+	// can set); only a bare test server without one falls back to it.
+	base := strings.TrimRight(h.cfg.BaseURL, "/")
+	if base == "" {
+		scheme := "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+		base = scheme + "://" + r.Host
 	}
-	base := scheme + "://" + r.Host
 	sh := resultsShare{Title: d.Title + " · " + d.Process.Title, Description: d.L.T("res.share_description", d.Process.Title),
 		URL: base + r.URL.Path, Image: base + "/p/" + url.PathEscape(d.Process.Slug) + "/share.png"}
 	if d.Report && d.R != nil && len(d.R.Summary) > 0 {
@@ -160,7 +167,7 @@ func (h *Handlers) renderResults(w http.ResponseWriter, r *http.Request, p *dash
 	if preview {
 		w.Header().Set("X-Robots-Tag", "noindex")
 	}
-	d.Share = shareOfResults(r, d)
+	d.Share = h.shareOfResults(r, d)
 	h.render(w, "results", d)
 }
 
