@@ -59,7 +59,7 @@ type Config struct {
 	// BaseURL is the site's public address, for the absolute links the
 	// public results page shares (serve's --base-url).
 	BaseURL string
-	Live dashboards.Source // the warehouse; nil: no live updates
+	Live    dashboards.Source // the warehouse; nil: no live updates
 	// Decisions keeps what officials decide on these pages (the
 	// participation store): alert rules, published panels, theme edits,
 	// campaign counting. nil: the forms answer 404.
