@@ -95,6 +95,12 @@ type Store interface {
 
 	// Participants.
 	CreateParticipant(ctx context.Context, regionCode string) (Participant, error) // anonymous, fresh token
+	// RenewToken gives a participant a new secret token, returned once;
+	// the old one stops working. The pages call it when a participant
+	// proves a contact, so that a session planted before cannot ride on
+	// the verified one (session fixation). No such participant:
+	// CodeNotFound.
+	RenewToken(ctx context.Context, participantID int64) (string, error)
 	ParticipantByToken(ctx context.Context, id int64, token string) (Participant, error)
 	SetParticipantRegion(ctx context.Context, participantID int64, regionCode string) error
 	// Register records consent first, then the profile (only the fields the

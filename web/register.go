@@ -164,6 +164,10 @@ func (s *Server) verifySubmit(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if err := s.renewSession(w, r, state(r).participant.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "verify", state(r).loc.T("verify.title"), verifyData{processCtx: pc, Done: true})
 }
 

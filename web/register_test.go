@@ -179,3 +179,42 @@ func participantOf(t *testing.T, fx *webtest.Fixture) int64 {
 	}
 	return id
 }
+
+// TestVerifyingAContactRenewsTheSession: proving a contact gives the
+// browser a new session cookie and kills the old one, so that a cookie
+// planted in the citizen's browser beforehand (session fixation, ASVS
+// 7.2.4) is worth nothing once the session is verified.
+func TestVerifyingAContactRenewsTheSession(t *testing.T) {
+	each(t, func(t *testing.T, fx *webtest.Fixture) {
+		asksContacts(t, fx, "Africa/Nairobi")
+		b := newBrowser(t, fx)
+		reg := "/p/youth-fund/register"
+		tok := b.token(reg + "?lang=en")
+		p := b.post(reg, tok, url.Values{"consent": {"yes"}, "notice_version": {"1"}, "phone": {"+254 712 345 678"}})
+		want(t, p.Status, http.StatusSeeOther, p.Body)
+		site, _ := url.Parse(fx.URL)
+		session := func() string {
+			for _, c := range b.c.Jar.Cookies(site) {
+				if c.Name == "cp_session" {
+					return c.Value
+				}
+			}
+			t.Fatal("no session cookie")
+			return ""
+		}
+		planted := session()
+		p = b.post("/p/youth-fund/verify", tok, url.Values{"secret": {fx.Sent()[0].Secret}})
+		want(t, p.Status, http.StatusOK, p.Body)
+		if session() == planted {
+			t.Fatal("the session cookie is the same after the contact was verified")
+		}
+		if got := b.get("/me/data.json"); got.Status != http.StatusOK {
+			t.Fatalf("the verified browser's data: %d", got.Status)
+		}
+		attacker := newBrowser(t, fx)
+		attacker.c.Jar.SetCookies(site, []*http.Cookie{{Name: "cp_session", Value: planted, Path: "/"}})
+		if got := attacker.get("/me/data.json"); got.Status == http.StatusOK {
+			t.Fatalf("the cookie from before the verification still opens the participant's data:\n%.500s", got.Body)
+		}
+	})
+}

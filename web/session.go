@@ -61,15 +61,34 @@ func (s *Server) ensureParticipant(w http.ResponseWriter, r *http.Request) (*par
 	if err != nil {
 		return nil, fmt.Errorf("web: unable to create participant: %w", err)
 	}
-	enc, err := s.cookies.Encode(sessionCookie, sessionValue{ID: np.ID, Token: np.Token})
-	if err != nil {
-		return nil, fmt.Errorf("web: unable to sign session: %w", err)
+	if err := s.setSession(w, np.ID, np.Token); err != nil {
+		return nil, err
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: enc, Path: "/", MaxAge: sessionMaxAge,
-		HttpOnly: true, Secure: s.cfg.Secure, SameSite: http.SameSiteLaxMode})
 	st := state(r)
 	st.participant, st.resolved = &np, true
 	return &np, nil
+}
+
+// setSession binds the browser to a participant by its token.
+func (s *Server) setSession(w http.ResponseWriter, id int64, token string) error {
+	enc, err := s.cookies.Encode(sessionCookie, sessionValue{ID: id, Token: token})
+	if err != nil {
+		return fmt.Errorf("web: unable to sign session: %w", err)
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: enc, Path: "/", MaxAge: sessionMaxAge,
+		HttpOnly: true, Secure: s.cfg.Secure, SameSite: http.SameSiteLaxMode})
+	return nil
+}
+
+// renewSession gives the browser's participant a new token and cookie, so
+// that whoever knew the old cookie (one planted before a contact was
+// proved) is left with a dead one.
+func (s *Server) renewSession(w http.ResponseWriter, r *http.Request, id int64) error {
+	token, err := s.store.RenewToken(r.Context(), id)
+	if err != nil {
+		return fmt.Errorf("web: unable to renew the session: %w", err)
+	}
+	return s.setSession(w, id, token)
 }
 
 // bearer reads "Authorization: Bearer <id>.<token>". No header: nil, nil.

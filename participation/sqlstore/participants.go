@@ -118,6 +118,25 @@ func (s *Store) CreateParticipant(ctx context.Context, regionCode string) (parti
 	return p, err
 }
 
+// RenewToken replaces a participant's token with a fresh one.
+func (s *Store) RenewToken(ctx context.Context, participantID int64) (string, error) {
+	token := randomToken()
+	err := s.write(ctx, func(w *Store) error {
+		n, err := w.exec(ctx, "renew-participant-token", hashSecret("participant", token), participantID)
+		if err != nil {
+			return fmt.Errorf("store: unable to renew the participant's token: %w", err)
+		}
+		if n == 0 {
+			return participation.Errorf(participation.CodeNotFound, "participant", "err.not_found", "no such participant")
+		}
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return token, nil
+}
+
 // ParticipantByToken returns the participant whose id and token match; the
 // returned Token is empty (the store does not know it).
 func (s *Store) ParticipantByToken(ctx context.Context, id int64, token string) (participation.Participant, error) {

@@ -525,6 +525,9 @@ WHERE participant_id = ? AND process_id = ? AND withdrawn_at IS NULL ORDER BY id
 -- name: withdraw-consents
 UPDATE consents SET withdrawn_at = ? WHERE participant_id = ? AND process_id = ? AND withdrawn_at IS NULL
 
+-- name: renew-participant-token
+UPDATE participants SET token = ? WHERE id = ?
+
 -- name: erase-participant
 UPDATE participants SET token = ?, kind = ? WHERE id = ?
 
