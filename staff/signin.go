@@ -125,6 +125,9 @@ func (s *Service) Authenticate(ctx context.Context, email, password, totpCode st
 // failed records a failed attempt numbered attempt; the one that reaches the
 // limit locks the email.
 func (s *Service) failed(ctx context.Context, key string, attempt, level int, userID int64) error {
+	// Every failed attempt is logged (ASVS 16.3.1); only a known account
+	// is named, by its id, never by the email that was typed.
+	s.log.Info("staff: sign-in failed", "user_id", userID, "attempt", attempt)
 	if attempt < s.cfg.MaxFailures {
 		return ErrBadCredentials
 	}

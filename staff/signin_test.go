@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"image/png"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -42,7 +43,14 @@ func TestLockoutBacksOffPerEmailAndTreatsUnknownEmailsAlike(t *testing.T) {
 						}
 					}
 				}
+				before := strings.Count(e.logs.String(), "staff: sign-in failed")
 				fail(5)
+				if n := strings.Count(e.logs.String(), "staff: sign-in failed") - before; n != 5 {
+					t.Errorf("%d failed sign-ins logged, want 5", n)
+				}
+				if strings.Contains(e.logs.String(), email) || strings.Contains(e.logs.String(), "wrong password") {
+					t.Error("the log names the email or the password that was typed")
+				}
 				// Locked now, even with the right password.
 				_, err := e.svc.Authenticate(ctx, email, adminPassword, "")
 				wantLocked(t, err, e.clock.Now().Add(time.Minute))

@@ -47,6 +47,16 @@ func (a *Area) Guard(rule web.Staff, next http.Handler) http.Handler {
 		}
 		if !signedIn {
 			if err := a.svc.Authorize(r.Context(), user, perm, processID); err != nil {
+				if errors.Is(err, staff.ErrForbidden) || errors.Is(err, staff.ErrNotFound) {
+					// Refusals are logged (ASVS 16.3.2): who, by id, asked
+					// for what; the answer stays a plain 403 or 404.
+					route := ""
+					if cr := mux.CurrentRoute(r); cr != nil {
+						route = cr.GetName()
+					}
+					a.log.Info("staffweb: access refused", "request_id", web.RequestID(r), "user_id", user.ID,
+						"permission", fmt.Sprint(perm), "process_id", processID, "route", route)
+				}
 				a.fail(w, r, err)
 				return
 			}

@@ -3,6 +3,7 @@ package staffweb_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -93,5 +94,27 @@ func TestSecretsStayOutOfLogsAndAudit(t *testing.T) {
 				t.Errorf("personal data %q in the logs", personal)
 			}
 		}
+	})
+}
+
+// TestRefusalsAreLogged: the guard's refusals reach the log with who (by
+// id) asked for what (ASVS 16.3.2), and the caller still sees a plain 404.
+func TestRefusalsAreLogged(t *testing.T) {
+	each(t, func(t *testing.T, fx *staffwebtest.Fixture) {
+		off := signedIn(t, fx, "official_b")
+		if p := off.Get(fmt.Sprintf("/staff/processes/%d/audit", fx.ProcessA)); p.Status != http.StatusNotFound {
+			t.Fatalf("another process's audit: %d, want 404", p.Status)
+		}
+		want := fmt.Sprintf("user_id=%d", fx.People["official_b"].ID)
+		for _, line := range strings.Split(fx.Logs.String(), "\n") {
+			if strings.Contains(line, "staffweb: access refused") && strings.Contains(line, want) &&
+				strings.Contains(line, fmt.Sprintf("process_id=%d", fx.ProcessA)) {
+				if strings.Contains(line, fx.People["official_b"].Email) {
+					t.Fatalf("the refusal names the email: %s", line)
+				}
+				return
+			}
+		}
+		t.Fatalf("no refusal logged for %s:\n%s", want, fx.Logs.String())
 	})
 }
