@@ -59,7 +59,7 @@ func normalise(f *File) {
 // textFields are the fields each kind of entity may translate (besides a
 // question's "option.N").
 var textFields = map[participation.EntityKind][]string{
-	participation.EntityProcess:   {"title", "summary", "objective", "expected_outcome", "feedback_method", "privacy_notice"},
+	participation.EntityProcess:   {"title", "summary", "objective", "expected_outcome", "feedback_method", "privacy_notice", "agreement_purpose", "agreement_access"},
 	participation.EntityPhase:     {"name", "description"},
 	participation.EntityComponent: {"title", "description"},
 	participation.EntitySection:   {"heading", "body"},
