@@ -38,6 +38,7 @@ func (s *Server) registerPages(reg Registrar) {
 	reg.HandleFunc("me", "GET", "/me", Participant, s.mePage)
 	s.registerModeration(reg)
 	s.registerDataRights(reg)
+	s.registerConsentAPI(reg)
 }
 
 // maxUploadBody fits five pictures at the per-file limit plus the text.
