@@ -78,7 +78,9 @@ var fieldCategory = map[participation.PersonalField]string{
 	participation.FieldRegion: "location", participation.FieldAgeBand: "demographic", participation.FieldGender: "demographic",
 }
 
-func agreementID(processID int64) string { return "civicpulse:process:" + strconv.FormatInt(processID, 10) }
+func agreementID(processID int64) string {
+	return "civicpulse:process:" + strconv.FormatInt(processID, 10)
+}
 
 // gsAgreement shapes one version; current says whether it is the one new
 // consent is given to.
@@ -90,7 +92,7 @@ func (s *Server) gsAgreement(p participation.Process, n participation.PrivacyNot
 		url = s.cfg.BaseURL + "/p/" + p.Slug + "/register#h-notice"
 	}
 	a := gsDataAgreement{ID: id, Version: version, Purpose: n.Purpose, LawfulBasis: string(n.LawfulBasis), Active: current,
-		Policy: gsPolicy{ID: id + ":policy", Name: p.Title, Version: version, URL: url, DataRetentionPeriodDays: n.RetentionDays},
+		Policy:         gsPolicy{ID: id + ":policy", Name: p.Title, Version: version, URL: url, DataRetentionPeriodDays: n.RetentionDays},
 		DataAttributes: []gsAttribute{}, Access: n.Access, RevisionHash: n.Hash, PublishedAt: n.PublishedAt}
 	for _, f := range n.Fields {
 		a.DataAttributes = append(a.DataAttributes, gsAttribute{ID: id + ":" + string(f.Field), Name: string(f.Field), Description: f.Reason,
