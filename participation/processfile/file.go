@@ -68,7 +68,7 @@ type Process struct {
 	// DataAgreement is the latest notice's terms (participation.Consents);
 	// with the notice text they make its next version when either differs.
 	DataAgreement *participation.AgreementTerms `json:"data_agreement,omitempty"`
-	Translations       Texts                                  `json:"translations,omitempty"`
+	Translations  Texts                         `json:"translations,omitempty"`
 }
 
 // RegionSet is the process's region set with its shapes. Apply reuses a set
