@@ -54,6 +54,9 @@ func TestConsentIsAskedBeforeAnyField(t *testing.T) {
 	each(t, func(t *testing.T, fx *webtest.Fixture) {
 		n := publishAgreement(t, fx)
 		b := newBrowser(t, fx)
+		if p := b.get("/p/youth-fund"); !p.has("Choosing the youth fund&#39;s projects with residents") || !p.has("Until 90 days after the process closes") {
+			t.Fatalf("the process page does not show the agreement:\n%s", p.Body)
+		}
 		reg := "/p/youth-fund/register"
 		p := b.get(reg + "?lang=sw")
 		want(t, p.Status, http.StatusOK, p.Body)

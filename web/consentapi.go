@@ -89,7 +89,7 @@ func (s *Server) gsAgreement(p participation.Process, n participation.PrivacyNot
 	version := strconv.Itoa(n.Version)
 	url := n.PolicyURL
 	if url == "" {
-		url = s.cfg.BaseURL + "/p/" + p.Slug + "/register#h-notice"
+		url = s.cfg.BaseURL + "/p/" + p.Slug + "#h-privacy"
 	}
 	a := gsDataAgreement{ID: id, Version: version, Purpose: n.Purpose, LawfulBasis: string(n.LawfulBasis), Active: current,
 		Policy:         gsPolicy{ID: id + ":policy", Name: p.Title, Version: version, URL: url, DataRetentionPeriodDays: n.RetentionDays},
