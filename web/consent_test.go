@@ -168,7 +168,8 @@ func TestWithdrawConsentOnMyData(t *testing.T) {
 		if err := json.Unmarshal([]byte(p.Body), &d); err != nil {
 			t.Fatal(err)
 		}
-		if len(d.Profiles) != 0 || len(d.Consents) != 1 || d.Consents[0].WithdrawnAt == nil || d.Consents[0].NoticeVersion != 2 || strings.Contains(p.Body, "amina") {
+		if len(d.Profiles) != 0 || len(d.Consents) != 1 || d.Consents[0].WithdrawnAt == nil || d.Consents[0].NoticeVersion != 2 || strings.Contains(p.Body, "amina") ||
+			len(d.Agreements) != 1 || d.Agreements[0].Version != 2 || d.Agreements[0].RetentionDays != 90 {
 			t.Fatalf("download after withdrawal %s", p.Body)
 		}
 		me = b.get("/me?withdrawn=1&lang=sw")

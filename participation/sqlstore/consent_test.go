@@ -86,8 +86,9 @@ func TestGiveConsentBeforeFields(t *testing.T) {
 		}
 		secret := must(x.s.Register(x.ctx, x.proc, me, participation.Consent{NoticeVersion: n.Version}, participation.Profile{Name: "Otieno", Email: "otieno@example.org"}))(t)
 		ok(t, x.s.Verify(x.ctx, x.proc, me, secret))
-		if d := must(x.s.MyData(x.ctx, me))(t); len(d.Profiles) != 1 || len(d.Consents) != 1 {
-			t.Fatalf("after registering: %d profiles, consents %+v", len(d.Profiles), d.Consents)
+		if d := must(x.s.MyData(x.ctx, me))(t); len(d.Profiles) != 1 || len(d.Consents) != 1 || len(d.Agreements) != 1 ||
+			d.Agreements[0].Version != n.Version || d.Agreements[0].Hash != n.Hash || d.Agreements[0].Purpose != agreementTerms.Purpose {
+			t.Fatalf("after registering: %d profiles, consents %+v, agreements %+v", len(d.Profiles), d.Consents, d.Agreements)
 		}
 		// A new version asks again: the old consent no longer counts.
 		must(x.s.PublishPrivacyNotice(x.ctx, x.proc, "Version two."))(t)
