@@ -96,7 +96,10 @@ func (g *generator) setupMain(ctx context.Context, tx participation.Store) error
 		return err
 	}
 	g.res.ProcessID, g.res.Slug = id, mainSlug
-	if _, err := tx.PublishPrivacyNotice(ctx, id, mainPrivacy); err != nil {
+	if _, err := tx.PublishDataAgreement(ctx, id, participation.PrivacyNotice{Text: mainPrivacy, AgreementTerms: participation.AgreementTerms{
+		Purpose:     "To hear residents on the Citizen Priorities Fund and report what became of their input.",
+		LawfulBasis: participation.BasisPublicTask, RetentionDays: 5 * 365,
+		Access: "The National Treasury's budget team; contributions are published without names."}}); err != nil {
 		return err
 	}
 	comps := []participation.Component{
@@ -198,14 +201,20 @@ func (g *generator) setupRegistered(ctx context.Context, tx participation.Store)
 		Languages:       []string{"en", "sw"}, TimeZone: "Africa/Nairobi",
 		Mode:           participation.ModeRegistered,
 		PersonalFields: []participation.PersonalField{participation.FieldEmail, participation.FieldRegion},
-		RegionSetID:    g.res.RegionSetID, TargetParticipants: 940,
+		FieldReasons: map[participation.PersonalField]string{participation.FieldEmail: "To send you the panel's surveys and its yearly report.",
+			participation.FieldRegion: "To make sure every county is heard."},
+		RegionSetID: g.res.RegionSetID, TargetParticipants: 940,
 	}
 	id, err := tx.CreateProcess(ctx, p)
 	if err != nil {
 		return err
 	}
 	g.res.RegisteredProcessID = id
-	if _, err := tx.PublishPrivacyNotice(ctx, id, "Privacy notice (version 1). The State Department for Water and Sanitation keeps your email address and county to send you the panel's surveys and yearly report, and for no other purpose. They are never published or shared. You can leave the panel and have them erased at any time from the link in every email."); err != nil {
+	if _, err := tx.PublishDataAgreement(ctx, id, participation.PrivacyNotice{
+		Text: "Privacy notice (version 1). The State Department for Water and Sanitation keeps your email address and county to send you the panel's surveys and yearly report, and for no other purpose. They are never published or shared. You can leave the panel and have them erased at any time from the link in every email.",
+		AgreementTerms: participation.AgreementTerms{Purpose: "To run a citizens' panel on the water harvesting programme: its surveys and its yearly report.",
+			LawfulBasis: participation.BasisConsent, RetentionDays: 365, PolicyURL: "https://www.odpc.go.ke/dpa-act/",
+			Access: "The programme's monitoring team at the State Department for Water and Sanitation; never published or shared."}}); err != nil {
 		return err
 	}
 	survey, err := tx.AddComponent(ctx, participation.Component{ProcessID: id, Kind: participation.KindSurvey, Position: 1,

@@ -6,6 +6,9 @@
 // is still there after it, and River's fetch (FOR UPDATE SKIP LOCKED on
 // Postgres, one writer at a time on SQLite) hands each job to one server.
 //
+// The retention job (retention.go) purges the personal data of closed
+// processes whose data agreement's retention period has ended.
+//
 // Besides phases, the queue drains the message queue of notify when it is
 // given one (Options.Deliveries): a drain job kicked whenever messages are
 // queued, rescheduled for the next retry, and a periodic one as a safety
@@ -66,6 +69,9 @@ type Options struct {
 	// AlertEvery is the period of the low-engagement alert check (default
 	// 15 minutes); it does nothing until SetAlerts.
 	AlertEvery time.Duration
+	// RetentionEvery is the period of the retention purge (default an
+	// hour); it does nothing until SetRetention.
+	RetentionEvery time.Duration
 }
 
 // Scheduler runs the job queue of one server.
@@ -78,6 +84,7 @@ type Scheduler struct {
 	deliveries Deliveries
 	digests    Digests
 	alerts     alertsHolder
+	retention  retentionHolder
 }
 
 // lookAhead is how far ahead River's scheduler (which only the elected
@@ -131,6 +138,12 @@ func Open(ctx context.Context, dsn string, phases participation.PhaseJobs, o Opt
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
 	periodic = append(periodic, more...)
+	purges, err := s.retentionJobs(workers, o)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
+	periodic = append(periodic, purges...)
 	s.client, err = river.NewClient(driver(db), &river.Config{
 		ID:                o.ID,
 		Logger:            quiet(o.Logger),

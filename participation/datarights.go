@@ -40,14 +40,16 @@ type MyData struct {
 	Participant Participant `json:"participant"`
 	Profiles    []Profile   `json:"profiles"`
 	Consents    []Consent   `json:"consents"`
-	Proposals   []Proposal  `json:"proposals"`
-	Comments    []Comment   `json:"comments"`
-	Responses   []Response  `json:"responses"`
-	Supports    []int64     `json:"supports"` // proposal ids
-	Follows     []int64     `json:"follows"`  // proposal ids
-	Votes       []MyVote    `json:"votes"`
-	Inquiries   []Inquiry   `json:"inquiries"` // with the contact address they gave
-	ExportedAt  time.Time   `json:"exported_at"`
+	// Agreements are the data agreement versions the consents name.
+	Agreements []PrivacyNotice `json:"agreements"`
+	Proposals  []Proposal      `json:"proposals"`
+	Comments   []Comment       `json:"comments"`
+	Responses  []Response      `json:"responses"`
+	Supports   []int64         `json:"supports"` // proposal ids
+	Follows    []int64         `json:"follows"`  // proposal ids
+	Votes      []MyVote        `json:"votes"`
+	Inquiries  []Inquiry       `json:"inquiries"` // with the contact address they gave
+	ExportedAt time.Time       `json:"exported_at"`
 }
 
 // MyVote is one of the participant's votes on a section comment.

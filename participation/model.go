@@ -103,13 +103,23 @@ type Process struct {
 	Criteria []Criterion `db:"-" json:"criteria,omitempty"`
 }
 
-// PrivacyNotice is one version of a process's privacy notice. Publishing a new
-// text adds a version; consent records name the version the participant saw.
+// PrivacyNotice is one version of a process's privacy notice, which is also
+// its data agreement (the GovStack Consent BB's DataAgreement with its
+// Policy, consent.go): the plain-language text citizens read, and the terms
+// behind it. Publishing adds a version; consent records name the version
+// the participant agreed to.
 type PrivacyNotice struct {
 	ProcessID   int64     `db:"process_id" json:"process_id"`
 	Version     int       `db:"version" json:"version"`
 	Text        string    `db:"text" json:"text"`
 	PublishedAt time.Time `db:"published_at" json:"published_at"`
+	AgreementTerms
+	// Fields are the personal fields the process asked, and why, when this
+	// version was published (a snapshot: the set-up may change later).
+	Fields []AgreementField `db:"-" json:"personal_data"`
+	// Hash is the SHA-256 (hex) of the version's canonical JSON
+	// (AgreementHash), the Consent BB's dataAgreementRevisionHash.
+	Hash string `db:"hash" json:"hash"`
 }
 
 // Phase is a dated stage of a process; it lists the components open in it.

@@ -168,6 +168,8 @@ type Setup interface {
 	ListProcesses(ctx context.Context, onlyPublished bool) ([]Process, error)
 	ListTemplates(ctx context.Context) ([]Process, error)
 	PublishPrivacyNotice(ctx context.Context, processID int64, text string) (PrivacyNotice, error)
+	// PublishDataAgreement publishes the notice with its terms (consent.go).
+	PublishDataAgreement(ctx context.Context, processID int64, n PrivacyNotice) (PrivacyNotice, error)
 	// Transition moves the process to another state (CheckTransition; for
 	// published, ValidateForPublish must pass; closing a process before its
 	// last phase ends needs a reason) and appends EvProcessState.

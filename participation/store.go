@@ -123,6 +123,8 @@ type Store interface {
 	MySubmissions(ctx context.Context, participantID int64) (Submissions, error)
 	// Download and erasure (datarights.go).
 	DataRights
+	// Data agreements, consent records and retention (consent.go).
+	Consents
 
 	// Officials' dashboard decisions (decisions.go).
 	Decisions

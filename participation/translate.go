@@ -29,6 +29,9 @@ func translatable(p Process, docs []Document, surveys []Survey) []fieldText {
 	add(EntityProcess, p.ID, "feedback_method", p.FeedbackMethod)
 	if p.PrivacyNotice != nil {
 		add(EntityProcess, p.ID, "privacy_notice", p.PrivacyNotice.Text)
+		// The data agreement's own words, shown beside the notice.
+		add(EntityProcess, p.ID, "agreement_purpose", p.PrivacyNotice.Purpose)
+		add(EntityProcess, p.ID, "agreement_access", p.PrivacyNotice.Access)
 	}
 	for _, ph := range p.Phases {
 		add(EntityPhase, ph.ID, "name", ph.Name)
@@ -67,7 +70,8 @@ func TranslatableField(e EntityKind, field string) bool {
 	switch e {
 	case EntityProcess:
 		switch field {
-		case "title", "summary", "sector", "objective", "expected_outcome", "feedback_method", "privacy_notice":
+		case "title", "summary", "sector", "objective", "expected_outcome", "feedback_method", "privacy_notice",
+			"agreement_purpose", "agreement_access":
 			return true
 		}
 	case EntityPhase:

@@ -83,6 +83,8 @@ func (s *Server) localise(r *http.Request, pc *processCtx) error {
 	if p.PrivacyNotice != nil {
 		n := *p.PrivacyNotice
 		n.Text = c.text(P, p.ID, "privacy_notice", n.Text)
+		n.Purpose = c.text(P, p.ID, "agreement_purpose", n.Purpose)
+		n.Access = c.text(P, p.ID, "agreement_access", n.Access)
 		p.PrivacyNotice = &n
 	}
 	// Copy the slices: the process may be shared with a cache.

@@ -15,6 +15,7 @@ func (s *Server) registerDataRights(reg Registrar) {
 	// fresh one and "succeed"). The handlers refuse a caller with none.
 	reg.HandleFunc("me.data", "GET", "/me/data.json", Participant, s.myDataJSON)
 	reg.HandleFunc("me.erase", "POST", "/me/erase", Public, s.eraseMe)
+	reg.HandleFunc("me.consent.withdraw", "POST", "/me/consent/withdraw", Public, s.withdrawConsent)
 	reg.HandleFunc("api.me.data", "GET", "/api/v1/me/data", Participant, s.myDataJSON)
 	reg.HandleFunc("api.me.erase", "DELETE", "/api/v1/me", Participant, s.apiEraseMe)
 }
@@ -88,6 +89,31 @@ func (s *Server) eraseMe(w http.ResponseWriter, r *http.Request) {
 	redirect(w, r, "/me?erased=1")
 }
 
+// withdrawConsent withdraws the caller's consent to one process's data
+// agreement: the personal fields given to it are deleted, the contributions
+// stay (anonymously), and the consent record keeps its withdrawn-at. A
+// process the caller never consented to is a 404 and changes nothing.
+func (s *Server) withdrawConsent(w http.ResponseWriter, r *http.Request) {
+	me := s.caller(w, r)
+	if me == nil {
+		return
+	}
+	if r.PostFormValue("confirm") != "yes" {
+		s.failStatus(w, r, http.StatusUnprocessableEntity, "err.withdraw_confirm")
+		return
+	}
+	p, err := s.store.GetProcessBySlug(r.Context(), r.PostFormValue("process"), false)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.store.WithdrawConsent(r.Context(), p.ID, me.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	redirect(w, r, "/me?withdrawn=1#h-my-data")
+}
+
 // eraseRequest is DELETE /api/v1/me's optional body; ?contributions= does
 // the same for clients that send no body with DELETE.
 type eraseRequest struct {
@@ -128,7 +154,12 @@ type dataProcess struct {
 	Slug, Title string
 	Fields      []dataField
 	Notice      int // the current notice version, 0 when none
-	Consents    []dataConsent
+	// Agreement is the current data agreement, in the page's language
+	// where the process has it.
+	Agreement *participation.PrivacyNotice
+	Consents  []dataConsent
+	// Active says consent is in force, so it can be withdrawn.
+	Active bool
 }
 
 type dataField struct {
@@ -155,7 +186,12 @@ func (s *Server) dataView(r *http.Request, me *participation.Participant) (dataV
 		if err != nil {
 			return nil, err
 		}
-		dp := &dataProcess{Slug: p.Slug, Title: p.Title}
+		pc := s.newProcessCtx(p)
+		if err := s.localise(r, &pc); err != nil {
+			return nil, err
+		}
+		p = pc.P
+		dp := &dataProcess{Slug: p.Slug, Title: p.Title, Agreement: p.PrivacyNotice}
 		if p.PrivacyNotice != nil {
 			dp.Notice = p.PrivacyNotice.Version
 		}
@@ -189,6 +225,8 @@ func (s *Server) dataView(r *http.Request, me *participation.Participant) (dataV
 		dc := dataConsent{Version: c.NoticeVersion, Given: c.GivenAt.UTC().Format("2006-01-02")}
 		if c.WithdrawnAt != nil {
 			dc.Withdrawn = c.WithdrawnAt.UTC().Format("2006-01-02")
+		} else {
+			dp.Active = true
 		}
 		dp.Consents = append(dp.Consents, dc)
 	}

@@ -142,6 +142,9 @@ func TestOpenAPIValidatesResponses(t *testing.T) {
 		check("GET", "/api/v1/proposals/999999", "", 404)
 		check("POST", fmt.Sprintf("/api/v1/processes/%d/registration", fx.Registered.ID), `{"consent":true,"notice_version":1,"email":"wanjiku@example.org","name":"Wanjiku"}`, 202)
 		check("GET", "/api/v1/me/data", "", 200)
+		check("GET", "/api/v1/me/consent-records", "", 200)
+		check("GET", fmt.Sprintf("/api/v1/processes/%d/data-agreements", fx.Registered.ID), "", 200)
+		check("GET", fmt.Sprintf("/api/v1/processes/%d/data-agreements", fx.Draft.ID), "", 404)
 		check("DELETE", "/api/v1/me", `{"contributions":"sideways"}`, 422)
 		check("DELETE", "/api/v1/me", `{"contributions":"keep"}`, 200)
 		check("DELETE", "/api/v1/me?contributions=keep", "", 401) // the token went with the erasure

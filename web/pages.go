@@ -32,6 +32,7 @@ func (s *Server) registerPages(reg Registrar) {
 	reg.HandleFunc("survey.answer", "POST", "/p/{slug}/c/{cid:[0-9]+}/answers", Participant, s.answerSurvey)
 	reg.HandleFunc("register", "GET", "/p/{slug}/register", Public, s.registerPage)
 	reg.HandleFunc("register.submit", "POST", "/p/{slug}/register", Participant, s.registerSubmit)
+	reg.HandleFunc("register.consent", "POST", "/p/{slug}/consent", Participant, s.consentSubmit)
 	reg.HandleFunc("verify", "GET", "/p/{slug}/verify", Public, s.verifyPage)
 	reg.HandleFunc("verify.submit", "POST", "/p/{slug}/verify", Participant, s.verifySubmit)
 	reg.HandleFunc("me", "GET", "/me", Participant, s.mePage)
@@ -40,6 +41,7 @@ func (s *Server) registerPages(reg Registrar) {
 	s.registerInquiries(reg)
 	s.registerCampaignLinks(reg)
 	s.registerShare(reg)
+	s.registerConsentAPI(reg)
 }
 
 // maxUploadBody fits five pictures at the per-file limit plus the text.

@@ -418,21 +418,27 @@ func TestRegistrationEndToEnd(t *testing.T) {
 	each(t, func(t *testing.T, fx *webtest.Fixture) {
 		b := newBrowser(t, fx)
 		reg := "/p/youth-fund/register"
+		// The notice comes first, alone: no personal field before consent.
 		page := b.get(reg)
-		for _, s := range []string{"Version 1", `name="name"`, `name="email"`, `name="region"`} {
+		if !page.has("Version 1") || page.has(`name="name"`) || page.has(`name="email"`) {
+			t.Fatalf("registration page before consent:\n%s", page.Body)
+		}
+		tok := b.token(reg)
+		// No consent: nothing stored, the notice shown again with why.
+		p := b.post(reg, tok, url.Values{"notice_version": {"1"}, "name": {"Achieng"}, "email": {"achieng@example.org"}})
+		want(t, p.Status, http.StatusUnprocessableEntity, p.Body)
+		if !p.has("Please tick the box") || p.has(`name="email"`) {
+			t.Fatal("missing consent not explained")
+		}
+		want(t, b.post("/p/youth-fund/consent", tok, url.Values{"notice_version": {"1"}, "consent": {"yes"}}).Status, http.StatusSeeOther, nil)
+		page = b.get(reg)
+		for _, s := range []string{`name="name"`, `name="email"`, `name="region"`} {
 			if !page.has(s) {
-				t.Fatalf("registration page lacks %q", s)
+				t.Fatalf("registration page after consent lacks %q", s)
 			}
 		}
 		if page.has(`name="phone"`) || page.has(`name="gender"`) {
 			t.Fatal("registration asks for fields the process does not")
-		}
-		tok := b.token(reg)
-		// No consent: nothing stored, input kept.
-		p := b.post(reg, tok, url.Values{"notice_version": {"1"}, "name": {"Achieng"}, "email": {"achieng@example.org"}})
-		want(t, p.Status, http.StatusUnprocessableEntity, p.Body)
-		if !p.has("achieng@example.org") || !p.has("Please tick the box") {
-			t.Fatal("missing consent not explained or input lost")
 		}
 		// Bad email.
 		p = b.post(reg, tok, url.Values{"consent": {"yes"}, "notice_version": {"1"}, "name": {"Achieng"}, "email": {"achieng-at-example"}})

@@ -18,6 +18,20 @@ type registerData struct {
 	Form    url.Values
 	Errors  map[string]string
 	Already bool
+	// Consented says the participant agreed to the current data agreement
+	// (or is posting the fields with their consent): only then are the
+	// personal fields asked. Before, the page shows the agreement alone.
+	Consented bool
+}
+
+// Agreement is what the participant is asked to agree to, field by field:
+// the version's snapshot, or (for a version published before snapshots)
+// the fields the process asks now.
+func (d registerData) Agreement() []participation.AgreementField {
+	if n := d.P.PrivacyNotice; n != nil && len(n.Fields) > 0 {
+		return n.Fields
+	}
+	return participation.AgreementFields(d.P)
 }
 
 func (d registerData) Asks(f string) bool {
@@ -44,8 +58,50 @@ func (s *Server) registerPage(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
+		if d.Consented, err = s.store.HasConsent(r.Context(), pc.P.ID, me.ID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	s.render(w, r, http.StatusOK, "register", state(r).loc.T("register.title"), d)
+}
+
+// consentSubmit records consent to the data agreement the page showed and
+// goes on to the fields. A version that changed meanwhile is refused with
+// the current one shown.
+func (s *Server) consentSubmit(w http.ResponseWriter, r *http.Request) {
+	pc, err := s.loadProcess(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if pc.P.Mode != participation.ModeRegistered || pc.P.PrivacyNotice == nil {
+		s.fail(w, r, errNotFound)
+		return
+	}
+	f := r.PostForm
+	d := registerData{processCtx: pc, Fields: pc.P.PersonalFields, Regions: s.regions(r, pc.P), Form: f, Errors: map[string]string{}}
+	loc := state(r).loc
+	version, _ := strconv.Atoi(f.Get("notice_version"))
+	if f.Get("consent") != "yes" {
+		d.Errors["consent"] = loc.T("err.consent_required")
+	} else if version != pc.P.PrivacyNotice.Version {
+		d.Errors["consent"] = loc.T("err.notice_changed")
+	}
+	if len(d.Errors) == 0 {
+		_, err = s.store.GiveConsent(r.Context(), pc.P.ID, state(r).participant.ID, version)
+		if participation.ErrorCode(err) == participation.CodeConsent {
+			d.Errors["consent"] = loc.T("err.notice_changed")
+		} else if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	if len(d.Errors) > 0 {
+		s.render(w, r, http.StatusUnprocessableEntity, "register", loc.T("register.title"), d)
+		return
+	}
+	redirect(w, r, fmt.Sprintf("/p/%s/register#h-details", pc.P.Slug))
 }
 
 func (s *Server) registerSubmit(w http.ResponseWriter, r *http.Request) {
@@ -71,6 +127,9 @@ func (s *Server) registerSubmit(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, "register", loc.T("register.title"), d)
 		return
 	}
+	// The fields were posted with consent to the current version: a
+	// refusal shows them again, what was typed kept.
+	d.Consented = true
 	me := state(r).participant
 	profile := participation.Profile{
 		ProcessID: pc.P.ID, Name: strings.TrimSpace(f.Get("name")), Email: strings.TrimSpace(f.Get("email")),
@@ -192,9 +251,11 @@ type meData struct {
 	// message (messages.go); Saved says they were just stored.
 	Messages []messagePref
 	Saved    bool
-	// Data is "My data" (datarights.go); Erased says the erasure just ran.
-	Data   dataView
-	Erased bool
+	// Data is "My data" (datarights.go); Erased says the erasure just ran,
+	// Withdrawn that a consent was just withdrawn.
+	Data      dataView
+	Erased    bool
+	Withdrawn bool
 	// Mod holds the moderation state of the citizen's proposals and
 	// comments that were reported or decided on ("proposal:12" → …), so
 	// the author reads why one is not shown (moderation.go).
@@ -236,6 +297,7 @@ func (s *Server) mePage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	d.Erased = me == nil && r.URL.Query().Get("erased") == "1"
+	d.Withdrawn = me != nil && r.URL.Query().Get("withdrawn") == "1"
 	s.render(w, r, http.StatusOK, "me", state(r).loc.T("me.title"), d)
 }
 

@@ -188,12 +188,20 @@ func TestRegistrationBySMSCode(t *testing.T) {
 			body, _ := io.ReadAll(res.Body)
 			return res.StatusCode, string(body)
 		}
+		// The agreement comes first, alone; the phone is asked once it is
+		// agreed to.
 		_, page := do("GET", "/p/youth-fund/register", nil)
 		m := csrfRE.FindStringSubmatch(page)
-		if m == nil || !strings.Contains(page, `name="phone"`) {
-			t.Fatal("no phone field on the registration page")
+		if m == nil || strings.Contains(page, `name="phone"`) {
+			t.Fatal("no consent form, or the phone asked before consent, on the registration page")
 		}
 		token := html.UnescapeString(m[1])
+		if status, body := do("POST", "/p/youth-fund/consent", url.Values{"csrf_token": {token}, "consent": {"yes"}, "notice_version": {"1"}}); status != http.StatusSeeOther {
+			t.Fatalf("consent: %d\n%s", status, body)
+		}
+		if _, page = do("GET", "/p/youth-fund/register", nil); !strings.Contains(page, `name="phone"`) {
+			t.Fatal("no phone field on the registration page after consent")
+		}
 		status, body := do("POST", "/p/youth-fund/register", url.Values{"csrf_token": {token}, "consent": {"yes"}, "notice_version": {"1"},
 			"name": {"Baraka"}, "phone": {"0712 345 678"}}) // read in Kenya: +254712345678
 		if status != http.StatusSeeOther {

@@ -142,6 +142,8 @@ func runServe(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Retention (issue 14): purges are audited by the staff service.
+	scheduler.SetRetention(ctx, jobs.Retention{Store: store, Audit: staffSvc})
 	staffBox, mailWhere := mailboxFor(os.Getenv, mailbox)
 	staffArea, err := staffweb.New(staffSvc, staffweb.Options{Store: store, Logger: log, Secure: *secure, BaseURL: *baseURL,
 		SendLink: sendStaffLink(messages), ShowSentLinks: mailToMailbox,

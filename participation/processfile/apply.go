@@ -223,11 +223,19 @@ func (w *writer) process(ctx context.Context, rsID int64) error {
 			}
 		}
 	}
-	old := ""
+	old, oldTerms := "", participation.AgreementTerms{}
 	if w.old != nil && w.old.PrivacyNotice != nil {
-		old = w.old.PrivacyNotice.Text
+		old, oldTerms = w.old.PrivacyNotice.Text, w.old.PrivacyNotice.AgreementTerms
 	}
-	if fp.PrivacyNotice != "" && fp.PrivacyNotice != old {
+	switch {
+	case fp.PrivacyNotice == "":
+	case fp.DataAgreement != nil && (fp.PrivacyNotice != old || *fp.DataAgreement != oldTerms):
+		w.writes++
+		if _, err := w.s.PublishDataAgreement(ctx, w.id, participation.PrivacyNotice{Text: fp.PrivacyNotice, AgreementTerms: *fp.DataAgreement}); err != nil {
+			return fmt.Errorf("processfile: unable to publish the data agreement: %w", err)
+		}
+	case fp.DataAgreement == nil && fp.PrivacyNotice != old:
+		// A file without terms keeps those of the current version.
 		w.writes++
 		if _, err := w.s.PublishPrivacyNotice(ctx, w.id, fp.PrivacyNotice); err != nil {
 			return fmt.Errorf("processfile: unable to publish the privacy notice: %w", err)

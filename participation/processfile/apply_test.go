@@ -173,11 +173,24 @@ func TestRoundTrip(t *testing.T) {
 			got.Components[0].Proposals == nil || got.Components[0].Proposals.SupportThreshold != 50 ||
 			got.Components[1].Document.Sections[1].Translations["sw"]["heading"] != "Mapato" ||
 			got.Phases[0].Translations["sw"]["name"] != "Ushiriki" || len(got.Phases[0].Opens) != 3 ||
-			got.RegionSet.Regions[2].ParentCode != "W2" || got.Process.FieldReasons["email"] == "" {
+			got.RegionSet.Regions[2].ParentCode != "W2" || got.Process.FieldReasons["email"] == "" ||
+			got.Process.DataAgreement == nil || got.Process.DataAgreement.RetentionDays != 180 || got.Process.Translations["sw"]["agreement_purpose"] == "" {
 			t.Errorf("the export lost part of the file:\n%s", first)
 		}
 		if _, changed := apply(t, setup(t, a), got); changed {
 			t.Error("applying a process's own export changed it")
+		}
+		if p, _ := a.GetProcess(context.Background(), id, false); p.PrivacyNotice == nil || p.PrivacyNotice.LawfulBasis != participation.BasisPublicTask ||
+			len(p.PrivacyNotice.Fields) != 2 || p.PrivacyNotice.Fields[1].Reason != "To weigh input by ward." {
+			t.Errorf("the applied agreement %+v", p.PrivacyNotice)
+		}
+		// New terms alone make the next version.
+		got.Process.DataAgreement.RetentionDays = 365
+		if _, changed := apply(t, setup(t, a), got); !changed {
+			t.Error("new agreement terms changed nothing")
+		}
+		if p, _ := a.GetProcess(context.Background(), id, false); p.PrivacyNotice == nil || p.PrivacyNotice.Version != 2 || p.PrivacyNotice.RetentionDays != 365 {
+			t.Errorf("after new terms: %+v", p.PrivacyNotice)
 		}
 	})
 }

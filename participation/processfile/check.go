@@ -59,7 +59,7 @@ func normalise(f *File) {
 // textFields are the fields each kind of entity may translate (besides a
 // question's "option.N").
 var textFields = map[participation.EntityKind][]string{
-	participation.EntityProcess:   {"title", "summary", "objective", "expected_outcome", "feedback_method", "privacy_notice"},
+	participation.EntityProcess:   {"title", "summary", "objective", "expected_outcome", "feedback_method", "privacy_notice", "agreement_purpose", "agreement_access"},
 	participation.EntityPhase:     {"name", "description"},
 	participation.EntityComponent: {"title", "description"},
 	participation.EntitySection:   {"heading", "body"},
@@ -265,6 +265,9 @@ func checkSurvey(out *problems, at string, s Survey, checkTexts func(string, Tex
 func storeChecks(found *problems, f File) {
 	var more problems
 	addStoreErrors(&more, "/process", participation.ValidateProcess(strategy(f.Process, participation.Process{}, 0)).Err(), true)
+	if a := f.Process.DataAgreement; a != nil {
+		addStoreErrors(&more, "/process/data_agreement", participation.ValidateAgreementTerms(*a).Err(), true)
+	}
 	if rs := f.RegionSet; rs != nil {
 		addStoreErrors(&more, "/region_set", participation.ValidateRegionSet(participation.RegionSet{Name: rs.Name, Source: rs.Source, Regions: rs.Regions}).Err(), true)
 	}

@@ -127,6 +127,9 @@ func fileProcess(p participation.Process, tr Texts) Process {
 		TargetParticipants: p.TargetParticipants, IsTemplate: p.IsTemplate, Translations: tr}
 	if p.PrivacyNotice != nil {
 		fp.PrivacyNotice = p.PrivacyNotice.Text
+		if terms := p.PrivacyNotice.AgreementTerms; terms != (participation.AgreementTerms{}) {
+			fp.DataAgreement = &terms
+		}
 	}
 	return fp
 }

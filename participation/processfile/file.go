@@ -65,7 +65,10 @@ type Process struct {
 	TargetParticipants int                                    `json:"target_participants,omitempty"`
 	IsTemplate         bool                                   `json:"is_template,omitempty"`
 	PrivacyNotice      string                                 `json:"privacy_notice,omitempty"`
-	Translations       Texts                                  `json:"translations,omitempty"`
+	// DataAgreement is the latest notice's terms (participation.Consents);
+	// with the notice text they make its next version when either differs.
+	DataAgreement *participation.AgreementTerms `json:"data_agreement,omitempty"`
+	Translations  Texts                         `json:"translations,omitempty"`
 }
 
 // RegionSet is the process's region set with its shapes. Apply reuses a set

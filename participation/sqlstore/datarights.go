@@ -33,7 +33,7 @@ type erased struct {
 // other, never half of each.
 func (s *Store) MyData(ctx context.Context, participantID int64) (participation.MyData, error) {
 	d := participation.MyData{Profiles: []participation.Profile{}, Consents: []participation.Consent{},
-		Follows: []int64{}, Votes: []participation.MyVote{}}
+		Agreements: []participation.PrivacyNotice{}, Follows: []int64{}, Votes: []participation.MyVote{}}
 	err := s.write(ctx, func(w *Store) error {
 		if err := w.get(ctx, &d.Participant, "get-participant", participantID); err != nil {
 			if noRows(err) {
@@ -58,10 +58,42 @@ func (s *Store) MyData(ctx context.Context, participantID int64) (participation.
 		if d.Inquiries, err = w.MyInquiries(ctx, participantID); err != nil {
 			return err
 		}
+		if d.Agreements, err = w.agreementsOf(ctx, d.Consents); err != nil {
+			return err
+		}
 		d.ExportedAt = w.now(ctx)
 		return nil
 	})
 	return d, err
+}
+
+// agreementsOf returns the agreement versions the consents name, once
+// each, in the consents' order.
+func (w *Store) agreementsOf(ctx context.Context, consents []participation.Consent) ([]participation.PrivacyNotice, error) {
+	out := []participation.PrivacyNotice{}
+	versions := map[int64][]participation.PrivacyNotice{}
+	seen := map[[2]int64]bool{}
+	for _, c := range consents {
+		key := [2]int64{c.ProcessID, int64(c.NoticeVersion)}
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		ns, ok := versions[c.ProcessID]
+		if !ok {
+			var err error
+			if ns, err = w.DataAgreements(ctx, c.ProcessID); err != nil {
+				return nil, err
+			}
+			versions[c.ProcessID] = ns
+		}
+		for _, n := range ns {
+			if n.Version == c.NoticeVersion {
+				out = append(out, n)
+			}
+		}
+	}
+	return out, nil
 }
 
 // Erase erases the participant (see participation.DataRights). Removed

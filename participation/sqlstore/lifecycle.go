@@ -184,7 +184,10 @@ func (s *Store) CopyProcess(ctx context.Context, fromID int64, slug, title strin
 			participation.EntitySection: {}, participation.EntityQuestion: {},
 		}
 		if p.PrivacyNotice != nil {
-			if _, err := w.PublishPrivacyNotice(ctx, id, p.PrivacyNotice.Text); err != nil {
+			// The copy's agreement has the same text and terms; its fields
+			// are the copy's own (the same set-up).
+			n := participation.PrivacyNotice{Text: p.PrivacyNotice.Text, AgreementTerms: p.PrivacyNotice.AgreementTerms}
+			if err := w.publishNotice(ctx, id, &n); err != nil {
 				return err
 			}
 		}

@@ -255,8 +255,10 @@ func (s *Store) Register(ctx context.Context, processID, participantID int64, c 
 		}
 		p.Lang = participation.ProfileLang(p.Lang, languages)
 		now := w.now(ctx)
-		// Consent first: no personal field is stored without it.
-		if err := w.consent(ctx, processID, participantID, region, c); err != nil {
+		// Consent first: no personal field is stored without it. Consent
+		// given on the page before the fields (GiveConsent) is not
+		// recorded twice.
+		if err := w.consentOnce(ctx, processID, participantID, region, c); err != nil {
 			return err
 		}
 		if _, err := w.exec(ctx, "upsert-profile", participantID, processID, p.Name, p.Email, p.Phone, p.RegionCode, p.AgeBand, p.Gender, p.Lang, now); err != nil {
@@ -406,7 +408,10 @@ func (s *Store) IsRegistered(ctx context.Context, processID, participantID int64
 }
 
 // WithdrawConsent withdraws the participant's active consents for the
-// process; without consent they are no longer registered.
+// process (each record keeps its withdrawn-at) and deletes the personal
+// fields given to it; their contributions stay, attached to a participant
+// with nothing personal left for this process. Without consent they are no
+// longer registered.
 func (s *Store) WithdrawConsent(ctx context.Context, processID, participantID int64) error {
 	return s.write(ctx, func(w *Store) error {
 		var active []participation.Consent
@@ -419,9 +424,15 @@ func (s *Store) WithdrawConsent(ctx context.Context, processID, participantID in
 		if _, err := w.exec(ctx, "withdraw-consents", w.now(ctx), participantID, processID); err != nil {
 			return fmt.Errorf("store: unable to withdraw consent: %w", err)
 		}
+		// Before the profile goes: the events carry the region it gave.
 		region, err := w.participantRegion(ctx, participantID, processID)
 		if err != nil {
 			return err
+		}
+		for _, stmt := range []string{"erase-process-profile", "erase-process-verifications"} {
+			if _, err := w.exec(ctx, stmt, participantID, processID); err != nil {
+				return fmt.Errorf("store: unable to delete the personal data given (%s): %w", stmt, err)
+			}
 		}
 		for _, c := range active {
 			if err := w.emit(ctx, event{typ: participation.EvConsentWithdrawn, processID: processID, entityID: participantID,

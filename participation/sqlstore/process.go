@@ -316,14 +316,8 @@ func (s *Store) getProcess(ctx context.Context, stmt string, key any, onlyPublis
 	if err != nil {
 		return p, err
 	}
-	var notices []participation.PrivacyNotice
-	if err := s.sel(ctx, &notices, "latest-privacy-notice", p.ID); err != nil {
-		return p, fmt.Errorf("store: unable to get privacy notice: %w", err)
-	}
-	if len(notices) > 0 {
-		n := notices[0]
-		n.PublishedAt = n.PublishedAt.UTC()
-		p.PrivacyNotice = &n
+	if p.PrivacyNotice, err = s.latestNotice(ctx, p.ID); err != nil {
+		return p, err
 	}
 	if p.Phases, err = s.phases(ctx, p.ID); err != nil {
 		return p, err
@@ -393,24 +387,24 @@ func (s *Store) listProcesses(ctx context.Context, stmt string) ([]participation
 	return out, nil
 }
 
-// PublishPrivacyNotice adds the next version of a process's notice.
+// PublishPrivacyNotice adds the next version of a process's notice with a
+// new text; the agreement's other terms stay those of the current version
+// (none for the first). Officials publish whole agreements through
+// PublishDataAgreement (consent.go).
 func (s *Store) PublishPrivacyNotice(ctx context.Context, processID int64, text string) (participation.PrivacyNotice, error) {
-	n := participation.PrivacyNotice{ProcessID: processID, Text: text}
-	if strings.TrimSpace(text) == "" {
+	n := participation.PrivacyNotice{ProcessID: processID, Text: strings.TrimSpace(text)}
+	if n.Text == "" {
 		return n, participation.ValidationErrors{participation.Errorf(participation.CodeInvalid, "text", "err.required", "is required")}
 	}
 	err := s.write(ctx, func(w *Store) error {
-		if _, err := w.editable(ctx, processID); err != nil {
+		current, err := w.latestNotice(ctx, processID)
+		if err != nil {
 			return err
 		}
-		if err := w.get(ctx, &n.Version, "next-notice-version", processID); err != nil {
-			return fmt.Errorf("store: unable to number privacy notice: %w", err)
+		if current != nil {
+			n.AgreementTerms = current.AgreementTerms
 		}
-		n.PublishedAt = w.now(ctx)
-		if _, err := w.exec(ctx, "insert-privacy-notice", processID, n.Version, text, n.PublishedAt); err != nil {
-			return fmt.Errorf("store: unable to publish privacy notice: %w", err)
-		}
-		return w.emit(ctx, event{typ: participation.EvProcessChanged, processID: processID, entityID: processID})
+		return w.publishNotice(ctx, processID, &n)
 	})
 	return n, err
 }

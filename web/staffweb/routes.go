@@ -68,4 +68,5 @@ func (a *Area) routes(reg web.Registrar) {
 	reg.HandleFunc("api.staff.deliveries", get, "/api/v1/staff/deliveries", Rule(staff.ManageStaff), a.apiDeliveries)
 
 	a.processFileRoutes(reg) // processfile.go
+	a.eraseRoutes(reg)       // erase.go
 }

@@ -94,6 +94,7 @@ func TestStaffRouteRules(t *testing.T) {
 		"api.staff.me": "staff:signed_in", "api.staff.process": "staff:view_dashboard", "api.staff.audit": "staff:view_audit",
 		"staff.process.file": "staff:edit_process", "api.staff.process.file": "staff:edit_process", // processfile.go
 		"api.staff.process.apply": "staff:signed_in", "api.staff.process.apply.post": "staff:signed_in",
+		"staff.admin.erase": "staff:manage_staff", "staff.admin.erase.submit": "staff:manage_staff", // erase.go
 	}
 	seen := map[string]bool{}
 	for _, rt := range fx.Server.Routes() {

@@ -204,8 +204,11 @@ func (ws *Workspace) apiPrivacy(w http.ResponseWriter, r *http.Request) {
 		ws.fail(w, r, err)
 		return
 	}
+	// Without terms the new text keeps the current version's; with them it
+	// is a whole data agreement, checked like the workspace form's.
 	var in struct {
-		Text string `json:"text"`
+		Text  string                        `json:"text"`
+		Terms *participation.AgreementTerms `json:"data_agreement"`
 	}
 	if !ws.decode(w, r, &in) {
 		return
@@ -216,6 +219,10 @@ func (ws *Workspace) apiPrivacy(w http.ResponseWriter, r *http.Request) {
 	}
 	var pn participation.PrivacyNotice
 	ws.apiWrite(w, r, func() (err error) {
+		if in.Terms != nil {
+			pn, err = ws.store.PublishDataAgreement(r.Context(), before.ID, participation.PrivacyNotice{Text: in.Text, AgreementTerms: *in.Terms})
+			return err
+		}
 		pn, err = ws.store.PublishPrivacyNotice(r.Context(), before.ID, strings.TrimSpace(in.Text))
 		return err
 	}, func() error {

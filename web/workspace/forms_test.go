@@ -393,7 +393,39 @@ func lifeForms(t *testing.T, fx *fixture, b *browser, id int64, comps map[partic
 	translateAll(t, b, P)
 	p = b.submit(P+"/setup", P+"/state", url.Values{"to": {"published"}})
 	wantRefused(t, p, http.StatusUnprocessableEntity, "A registered process needs a privacy notice", "publish without a notice")
-	wantRedirect(t, b.submit(P+"/participation", P+"/privacy", url.Values{"text": {"We keep your ward for one year."}}), P+"/participation", "notice")
+	// The data agreement: bad terms are refused beside their fields, with
+	// what was typed kept; nothing is published until they are right.
+	agreement := url.Values{"text": {"We keep your ward for one year."}, "purpose": {"To count engagement by ward."}, "lawful_basis": {"public_task"},
+		"access": {"The planning office only."}, "retention_days": {"365"}, "policy_url": {"https://county.example/privacy"}}
+	bad := cloneValues(agreement)
+	bad.Set("retention_days", "a year")
+	p = b.submit(P+"/participation", P+"/privacy", bad)
+	wantRefused(t, p, http.StatusUnprocessableEntity, "Please write a whole number", "agreement with a retention in words")
+	if !p.Has(`value="a year"`) || !p.Has("We keep your ward for one year.") || !p.Has(`value="https://county.example/privacy"`) {
+		t.Fatalf("the refused agreement form lost what was typed:\n%s", errorsIn(p.Body))
+	}
+	bad = cloneValues(agreement)
+	bad.Set("policy_url", "ftp://county.example/privacy")
+	bad.Set("lawful_basis", "whim")
+	bad.Del("access")
+	p = b.submit(P+"/participation", P+"/privacy", bad)
+	wantRefused(t, p, http.StatusUnprocessableEntity, "Please write a full web address", "agreement with a bad policy address")
+	if !p.Has(`value="ftp://county.example/privacy"`) || !p.Has("To count engagement by ward.") {
+		t.Fatal("the refused agreement form lost what was typed")
+	}
+	if fx.process(t, id).PrivacyNotice != nil {
+		t.Fatal("a refused agreement was published")
+	}
+	wantRedirect(t, b.submit(P+"/participation", P+"/privacy", agreement), P+"/participation", "notice")
+	if n := fx.process(t, id).PrivacyNotice; n == nil || n.Version != 1 || n.RetentionDays != 365 || n.LawfulBasis != participation.BasisPublicTask ||
+		n.Access != "The planning office only." || len(n.Fields) != 1 || n.Fields[0].Reason != "To count engagement by ward." {
+		t.Fatalf("published agreement %+v", n)
+	}
+	if page := b.open(P + "/participation"); !page.Has(`value="365"`) || !page.Has(`<option value="public_task" selected>`) {
+		t.Fatal("the agreement form does not show the current version")
+	}
+	p = b.submit(P+"/participation", P+"/privacy", agreement)
+	wantRefused(t, p, http.StatusUnprocessableEntity, "This is the text of the current version", "the same agreement again")
 
 	// A choice question without options is refused when it is saved, so it
 	// never reaches publication (the store checks both).

@@ -129,6 +129,9 @@ func TestOpenAPIStaffRoutes(t *testing.T) {
 		"ends_at": "2026-03-21T06:00:00Z", "open_components": []int64{cid, did, sid}}, 200)
 	check("POST", A+"/phases", map[string]any{"name": "Overlap", "starts_at": "2026-03-10T06:00:00Z", "ends_at": "2026-03-30T06:00:00Z"}, 422)
 	check("POST", A+"/privacy-notice", map[string]any{"text": "We keep nothing about you."}, 201)
+	check("POST", A+"/privacy-notice", map[string]any{"text": "We keep nothing about you for long.", "data_agreement": map[string]any{
+		"purpose": "To hear residents", "lawful_basis": "public_task", "retention_days": 30, "access": "The planning office"}}, 201)
+	check("POST", A+"/privacy-notice", map[string]any{"text": "Again.", "data_agreement": map[string]any{"purpose": "", "lawful_basis": "public_task", "access": "x"}}, 422)
 	check("PUT", A+"/translations", []map[string]any{{"entity": "process", "entity_id": id, "field": "title", "lang": "sw", "text": "Masoko 2027"}}, 200)
 	check("POST", A+"/state", map[string]any{"to": "published"}, 409)
 	check("POST", A+"/state", map[string]any{"to": "preview"}, 200)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -389,6 +390,7 @@ type participationData struct {
 	F      *form
 	Fields []participation.PersonalField
 	Notice *form
+	Bases  []participation.LawfulBasis // the data agreement's choices
 }
 
 func participationValues(p participation.Process) map[string][]string {
@@ -402,18 +404,31 @@ func participationValues(p participation.Process) map[string][]string {
 	return v
 }
 
+// agreementForm is the data agreement form filled with the current version.
+func agreementForm(p participation.Process) *form {
+	notice := newForm(nil)
+	if n := p.PrivacyNotice; n != nil {
+		notice.V.Set("text", n.Text)
+		notice.V.Set("purpose", n.Purpose)
+		notice.V.Set("lawful_basis", string(n.LawfulBasis))
+		notice.V.Set("access", n.Access)
+		notice.V.Set("retention_days", strconv.Itoa(n.RetentionDays))
+		notice.V.Set("policy_url", n.PolicyURL)
+	}
+	return notice
+}
+
+// agreementKeys are the data agreement form's fields.
+var agreementKeys = []string{"text", "purpose", "lawful_basis", "access", "retention_days", "policy_url"}
+
 func (ws *Workspace) participationPage(w http.ResponseWriter, r *http.Request) {
 	p, err := ws.process(r)
 	if err != nil {
 		ws.fail(w, r, err)
 		return
 	}
-	notice := newForm(nil)
-	if p.PrivacyNotice != nil {
-		notice.V.Set("text", p.PrivacyNotice.Text)
-	}
 	ws.render(w, r, http.StatusOK, "participation", ws.loc(r).T("participation.title"),
-		participationData{P: p, F: newForm(participationValues(p)), Fields: participation.AllPersonalFields, Notice: notice})
+		participationData{P: p, F: newForm(participationValues(p)), Fields: participation.AllPersonalFields, Notice: agreementForm(p), Bases: participation.LawfulBases})
 }
 
 func (ws *Workspace) saveParticipation(w http.ResponseWriter, r *http.Request) {
@@ -456,21 +471,19 @@ func (ws *Workspace) saveParticipation(w http.ResponseWriter, r *http.Request) {
 				add(f.Errors, "fields", v)
 			}
 		}
-		notice := newForm(nil)
-		if before.PrivacyNotice != nil {
-			notice.V.Set("text", before.PrivacyNotice.Text)
-		}
+		notice := agreementForm(before)
 		known := []string{"mode", "fields"}
 		for _, pf := range participation.AllPersonalFields {
 			known = append(known, "reason."+string(pf))
 		}
 		ws.refuse(w, r, f, known, "participation", loc.T("participation.title"),
-			participationData{P: before, F: f, Fields: participation.AllPersonalFields, Notice: notice})
+			participationData{P: before, F: f, Fields: participation.AllPersonalFields, Notice: notice, Bases: participation.LawfulBases})
 	}, processPath(p.ID)+"/participation", "saved")
 }
 
-// savePrivacy publishes a new version of the privacy notice; registered
-// participants confirm it again.
+// savePrivacy publishes a new version of the data agreement (its notice
+// text and terms, with the fields the process asks now); registered
+// participants confirm it again. A form with an error keeps what was typed.
 func (ws *Workspace) savePrivacy(w http.ResponseWriter, r *http.Request) {
 	before, err := ws.process(r)
 	if err != nil {
@@ -478,20 +491,29 @@ func (ws *Workspace) savePrivacy(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	notice := newForm(r.PostForm)
-	text := strings.TrimSpace(notice.Get("text"))
-	if text == "" {
-		notice.Errors["text"] = ws.loc(r).T("err.required")
-	} else if before.PrivacyNotice != nil && before.PrivacyNotice.Text == text {
-		notice.Errors["text"] = ws.loc(r).T("err.unchanged")
+	loc := ws.loc(r)
+	n := participation.PrivacyNotice{Text: strings.TrimSpace(notice.Get("text")), AgreementTerms: participation.AgreementTerms{
+		Purpose: strings.TrimSpace(notice.Get("purpose")), LawfulBasis: participation.LawfulBasis(notice.Get("lawful_basis")),
+		Access: strings.TrimSpace(notice.Get("access")), PolicyURL: strings.TrimSpace(notice.Get("policy_url"))}}
+	if days := strings.TrimSpace(notice.Get("retention_days")); days != "" {
+		if n.RetentionDays, err = strconv.Atoi(days); err != nil {
+			notice.Errors["retention_days"] = loc.T("err.whole_number")
+		}
+	}
+	if n.Text == "" {
+		notice.Errors["text"] = loc.T("err.required")
+	} else if cur := before.PrivacyNotice; cur != nil && cur.Text == n.Text && cur.AgreementTerms == n.AgreementTerms &&
+		slices.Equal(cur.Fields, participation.AgreementFields(before)) {
+		notice.Errors["text"] = loc.T("err.unchanged")
 	}
 	var pn participation.PrivacyNotice
 	ws.formWrite(w, r, notice, func() (err error) {
-		pn, err = ws.store.PublishPrivacyNotice(r.Context(), before.ID, text)
+		pn, err = ws.store.PublishDataAgreement(r.Context(), before.ID, n)
 		return err
 	}, func() error {
 		return ws.audit(r, "process.privacy_notice", before.ID, target(before.ID), before.PrivacyNotice, pn)
 	}, func(int) {
-		ws.refuse(w, r, notice, []string{"text"}, "participation", ws.loc(r).T("participation.title"),
-			participationData{P: before, F: newForm(participationValues(before)), Fields: participation.AllPersonalFields, Notice: notice})
+		ws.refuse(w, r, notice, agreementKeys, "participation", loc.T("participation.title"),
+			participationData{P: before, F: newForm(participationValues(before)), Fields: participation.AllPersonalFields, Notice: notice, Bases: participation.LawfulBases})
 	}, processPath(before.ID)+"/participation", "notice")
 }

@@ -45,6 +45,8 @@ func (ws *Workspace) content(r *http.Request, p participation.Process) ([]textFi
 	}
 	if p.PrivacyNotice != nil {
 		addf(participation.EntityProcess, p.ID, "privacy_notice", loc.T("field.privacy_notice"), p.PrivacyNotice.Text, true)
+		addf(participation.EntityProcess, p.ID, "agreement_purpose", loc.T("field.agreement_purpose"), p.PrivacyNotice.Purpose, true)
+		addf(participation.EntityProcess, p.ID, "agreement_access", loc.T("field.agreement_access"), p.PrivacyNotice.Access, true)
 	}
 	for i, ph := range p.Phases {
 		label := loc.T("tr.phase", i+1)

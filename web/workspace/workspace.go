@@ -36,6 +36,9 @@ type Processes interface {
 	GetProcess(ctx context.Context, id int64, onlyPublished bool) (participation.Process, error)
 	ListTemplates(ctx context.Context) ([]participation.Process, error)
 	PublishPrivacyNotice(ctx context.Context, processID int64, text string) (participation.PrivacyNotice, error)
+	// PublishDataAgreement publishes the notice with its terms
+	// (participation.Consents).
+	PublishDataAgreement(ctx context.Context, processID int64, n participation.PrivacyNotice) (participation.PrivacyNotice, error)
 	Transition(ctx context.Context, processID int64, to participation.State, reason string) error
 	ValidateForPublish(ctx context.Context, processID int64) error
 	CopyProcess(ctx context.Context, fromID int64, slug, title string, asTemplate bool) (int64, error)

@@ -98,14 +98,17 @@ SELECT p.published, p.state, p.mode, p.personal_fields, p.languages, p.time_zone
 FROM processes p WHERE p.id = ?
 
 -- name: latest-privacy-notice
-SELECT process_id, version, text, published_at FROM privacy_notices
-WHERE process_id = ? ORDER BY version DESC LIMIT 1
+SELECT process_id, version, text, published_at, purpose, lawful_basis, policy_url, retention_days, access,
+    personal_data, hash
+FROM privacy_notices WHERE process_id = ? ORDER BY version DESC LIMIT 1
 
 -- name: next-notice-version
 SELECT COALESCE(MAX(version), 0) + 1 FROM privacy_notices WHERE process_id = ?
 
 -- name: insert-privacy-notice
-INSERT INTO privacy_notices (process_id, version, text, published_at) VALUES (?, ?, ?, ?)
+INSERT INTO privacy_notices (process_id, version, text, published_at, purpose, lawful_basis, policy_url,
+    retention_days, access, personal_data, hash)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 
 -- Phases and components
 
