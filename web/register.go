@@ -66,18 +66,18 @@ func (s *Server) registerPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "register", state(r).loc.T("register.title"), d)
 }
 
-// consentSubmit records consent to the data agreement the page showed and
-// goes on to the fields. A version that changed meanwhile is refused with
-// the current one shown.
-func (s *Server) consentSubmit(w http.ResponseWriter, r *http.Request) {
+// consentForm reads a posted consent (and fields) for a registered
+// process: the page's data with the consent's problem, if any, and the
+// agreement version consented to. ok false: the answer was sent.
+func (s *Server) consentForm(w http.ResponseWriter, r *http.Request) (processCtx, registerData, int, bool) {
 	pc, err := s.loadProcess(r)
 	if err != nil {
 		s.fail(w, r, err)
-		return
+		return pc, registerData{}, 0, false
 	}
 	if pc.P.Mode != participation.ModeRegistered || pc.P.PrivacyNotice == nil {
 		s.fail(w, r, errNotFound)
-		return
+		return pc, registerData{}, 0, false
 	}
 	f := r.PostForm
 	d := registerData{processCtx: pc, Fields: pc.P.PersonalFields, Regions: s.regions(r, pc.P), Form: f, Errors: map[string]string{}}
@@ -88,8 +88,20 @@ func (s *Server) consentSubmit(w http.ResponseWriter, r *http.Request) {
 	} else if version != pc.P.PrivacyNotice.Version {
 		d.Errors["consent"] = loc.T("err.notice_changed")
 	}
+	return pc, d, version, true
+}
+
+// consentSubmit records consent to the data agreement the page showed and
+// goes on to the fields. A version that changed meanwhile is refused with
+// the current one shown.
+func (s *Server) consentSubmit(w http.ResponseWriter, r *http.Request) {
+	pc, d, version, ok := s.consentForm(w, r)
+	if !ok {
+		return
+	}
+	loc := state(r).loc
 	if len(d.Errors) == 0 {
-		_, err = s.store.GiveConsent(r.Context(), pc.P.ID, state(r).participant.ID, version)
+		_, err := s.store.GiveConsent(r.Context(), pc.P.ID, state(r).participant.ID, version)
 		if participation.ErrorCode(err) == participation.CodeConsent {
 			d.Errors["consent"] = loc.T("err.notice_changed")
 		} else if err != nil {
@@ -105,24 +117,11 @@ func (s *Server) consentSubmit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) registerSubmit(w http.ResponseWriter, r *http.Request) {
-	pc, err := s.loadProcess(r)
-	if err != nil {
-		s.fail(w, r, err)
+	pc, d, version, ok := s.consentForm(w, r)
+	if !ok {
 		return
 	}
-	if pc.P.Mode != participation.ModeRegistered || pc.P.PrivacyNotice == nil {
-		s.fail(w, r, errNotFound)
-		return
-	}
-	f := r.PostForm
-	d := registerData{processCtx: pc, Fields: pc.P.PersonalFields, Regions: s.regions(r, pc.P), Form: f, Errors: map[string]string{}}
-	loc := state(r).loc
-	version, _ := strconv.Atoi(f.Get("notice_version"))
-	if f.Get("consent") != "yes" {
-		d.Errors["consent"] = loc.T("err.consent_required")
-	} else if version != pc.P.PrivacyNotice.Version {
-		d.Errors["consent"] = loc.T("err.notice_changed")
-	}
+	f, loc := d.Form, state(r).loc
 	if len(d.Errors) > 0 {
 		s.render(w, r, http.StatusUnprocessableEntity, "register", loc.T("register.title"), d)
 		return
