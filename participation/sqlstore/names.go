@@ -74,6 +74,7 @@ var statementNames = []string{
 	"list-proposals-recent",
 	"list-proposals-supports",
 	"list-published-processes",
+	"list-published-results",
 	"list-questions",
 	"list-region-sets",
 	"list-regions",
