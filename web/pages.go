@@ -40,6 +40,7 @@ func (s *Server) registerPages(reg Registrar) {
 	s.registerInquiries(reg)
 	s.registerCampaignLinks(reg)
 	s.registerShare(reg)
+	s.registerWidget(reg)
 }
 
 // maxUploadBody fits five pictures at the per-file limit plus the text.
