@@ -25,7 +25,7 @@ func TestOutreachKitWidget(t *testing.T) {
 		p := fx.process(t, fx.ProcessA)
 		P := fmt.Sprintf("/staff/processes/%d/outreach", p.ID)
 		off := fx.browser(t, "official")
-		if pg := off.open(P); !pg.Has(`action="` + P + `/widget"`) || pg.Has(`id="widget-snippet"`) {
+		if pg := off.open(P); !pg.Has(`action="`+P+`/widget"`) || pg.Has(`id="widget-snippet"`) {
 			t.Fatalf("the kit before any site: no form, or a snippet already\n%s", pg.Body)
 		}
 
