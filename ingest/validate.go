@@ -312,6 +312,7 @@ func Validate(e participation.Event) (any, error) {
 	case participation.EvCriterionSet, participation.EvCriterionDeleted, participation.EvProposalScored,
 		participation.EvSectionResponded, participation.EvSurveyTakeawaySet,
 		participation.EvResultsSaved, participation.EvResultsPublished, participation.EvCampaignLinkCreated,
+		participation.EvWidgetOriginsSet,
 		// Inquiries: the questions and the addresses stay in the store.
 		participation.EvInquiryAsked, participation.EvInquiryAssigned, participation.EvInquiryAnswered,
 		participation.EvInquiryClosed, participation.EvInquiryPublished, participation.EvInquiryHidden,

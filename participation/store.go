@@ -22,6 +22,8 @@ type Store interface {
 	Setup
 	// CampaignLinks are the short links of the outreach kit.
 	CampaignLinks
+	// WidgetOrigins may frame the process's widget.
+	WidgetOrigins
 
 	// Region sets.
 	CreateRegionSet(ctx context.Context, rs RegionSet) (int64, error)

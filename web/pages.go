@@ -42,6 +42,7 @@ func (s *Server) registerPages(reg Registrar) {
 	s.registerCampaignLinks(reg)
 	s.registerShare(reg)
 	s.registerConsentAPI(reg)
+	s.registerWidget(reg)
 }
 
 // maxUploadBody fits five pictures at the per-file limit plus the text.

@@ -44,8 +44,9 @@ func New(t testing.TB) context.Context {
 }
 
 // NewWithin is New with another bound, for a journey that must wait for
-// the clock (a phase closing at its date).
-func NewWithin(t testing.TB, limit time.Duration) context.Context {
+// the clock (a phase closing at its date), and extra allocator options
+// (IgnoreCertErrors for the https test servers of a framing test).
+func NewWithin(t testing.TB, limit time.Duration, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(Path(t)), chromedp.Headless, chromedp.NoSandbox,
@@ -53,6 +54,7 @@ func NewWithin(t testing.TB, limit time.Duration) context.Context {
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()),
 	}
+	opts = append(opts, extra...)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
 	t.Cleanup(func() { cancel(); cancelAlloc() })

@@ -46,6 +46,7 @@ func (ws *Workspace) outreachRoutes(reg web.Registrar) {
 	reg.HandleFunc("ws.outreach.qr", get, L+"/qr.png", edit, ws.campaignQR)
 	reg.HandleFunc("ws.outreach.poster", get, L+"/poster.pdf", edit, ws.campaignPoster(outreach.A4))
 	reg.HandleFunc("ws.outreach.flyer", get, L+"/flyer.pdf", edit, ws.campaignPoster(outreach.A5))
+	reg.HandleFunc("ws.outreach.widget", post, P+"/outreach/widget", edit, ws.setWidgetOrigins)
 }
 
 // kitLink is one row of the kit: the link and the panel's figures for it.
@@ -61,6 +62,7 @@ type kitData struct {
 	Links    []kitLink
 	Figures  bool // the warehouse answered for this process
 	Channels []string
+	Widget   kitWidget
 }
 
 func (ws *Workspace) outreachPage(w http.ResponseWriter, r *http.Request) {
@@ -83,6 +85,10 @@ func (ws *Workspace) renderOutreach(w http.ResponseWriter, r *http.Request, stat
 		f = newForm(nil)
 	}
 	d := kitData{P: p, F: f, Channels: strings.Split(ws.loc(r).T("outreach.channel_suggestions"), ",")}
+	if d.Widget, err = ws.kitWidget(r, p, f); err != nil {
+		ws.fail(w, r, err)
+		return
+	}
 	byChannel := map[string]dashboards.ChannelCount{}
 	if ws.cfg.Channels != nil {
 		counts, err := ws.cfg.Channels.ProcessChannels(r.Context(), p.ID)
@@ -109,6 +115,12 @@ func (ws *Workspace) renderOutreach(w http.ResponseWriter, r *http.Request, stat
 // shortURL is the link as printed: absolute, on the site's address
 // (Config.BaseURL), else on the address the official reached us by.
 func (ws *Workspace) shortURL(r *http.Request, l participation.CampaignLink) string {
+	return ws.siteBase(r) + "/c/" + l.Code
+}
+
+// siteBase is the site's address (Config.BaseURL), else the address the
+// official reached us by.
+func (ws *Workspace) siteBase(r *http.Request) string {
 	base := strings.TrimRight(ws.cfg.BaseURL, "/")
 	if base == "" {
 		scheme := "http"
@@ -117,7 +129,7 @@ func (ws *Workspace) shortURL(r *http.Request, l participation.CampaignLink) str
 		}
 		base = scheme + "://" + r.Host
 	}
-	return base + "/c/" + l.Code
+	return base
 }
 
 func (ws *Workspace) createCampaignLink(w http.ResponseWriter, r *http.Request) {

@@ -102,6 +102,8 @@ type Store interface {
 	Inquiries
 	// The outreach kit's campaign links (outreach.go).
 	CampaignLinks
+	// The sites that may frame the kit's widget (outreach_widget.go).
+	participation.WidgetOrigins
 }
 
 // PhaseScheduler schedules the jobs that open and close a process's phases
