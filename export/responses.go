@@ -2,9 +2,9 @@ package export
 
 import (
 	"archive/zip"
-	"encoding/csv"
 	"context"
 	"database/sql"
+	"encoding/csv"
 	"fmt"
 	"strconv"
 	"strings"
