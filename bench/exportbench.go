@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"time"
 
@@ -43,7 +44,8 @@ const exportProcess = 1
 // Figures, n being the submissions: export_<n>_csv_zip_s, _peak_mb,
 // _bytes; export_<n>_parquet_zip_s, _peak_mb, _bytes; with XLSX
 // export_<n>_xlsx_file_s and _peak_mb; export_<n>_baseline_count_s,
-// export_<n>_baseline_copy_parquet_s and export_<n>_fill_s.
+// export_<n>_baseline_copy_parquet_s, export_<n>_fill_s and
+// export_<n>_heap_before_mb (the heap held before the first export).
 func Export(ctx context.Context, o ExportOptions) (map[string]float64, error) {
 	if o.Submissions <= 0 {
 		o.Submissions = 200_000
@@ -94,6 +96,12 @@ func Export(ctx context.Context, o ExportOptions) (map[string]float64, error) {
 	})
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
+	// The heap the process holds before any export (what the fill and the
+	// warehouse keep), so that a reader sees what each peak adds to it.
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	out[key+"heap_before_mb"] = float64(ms.HeapInuse) / (1 << 20)
 	for _, route := range []struct{ name, path string }{{"csv_zip", "/export.zip"}, {"parquet_zip", "/export.parquet.zip"}} {
 		var size int64
 		var gerr error
