@@ -175,3 +175,47 @@ func cell(v any) string {
 	}
 	return fmt.Sprint(v)
 }
+
+// A survey nobody answered yet gives a Parquet file with its columns and
+// no row, not an error.
+func TestParquetSnapshotOfAnUnansweredSurvey(t *testing.T) {
+	wh := fixture(t)
+	if _, err := wh.Read().Exec(`INSERT INTO dim_components (component_id, process_id, kind, position, title) VALUES (40, 2, 'survey', 1, 'Nobody yet')`); err != nil {
+		t.Fatal(err)
+	}
+	ex, err := export.New(wh.Read())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	snap, err := ex.Snapshot(ctx, 2, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer snap.Close()
+	if got := strings.Join(snap.Files(), ","); got != "proposals.parquet,comments.parquet,survey-40-responses.parquet,dictionary.csv" {
+		t.Fatalf("files = %s", got)
+	}
+	var buf bytes.Buffer
+	if _, err := snap.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, _ := zr.File[2].Open()
+	b, _ := io.ReadAll(rc)
+	rc.Close()
+	path := filepath.Join(t.TempDir(), "s.parquet")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var n, cols int
+	if err := wh.Read().QueryRowContext(ctx, `SELECT count(*) FROM read_parquet(?)`, path).Scan(&n); err != nil || n != 0 {
+		t.Errorf("rows = %d, %v", n, err)
+	}
+	if err := wh.Read().QueryRowContext(ctx, `SELECT count(*) FROM parquet_schema(?) WHERE num_children IS NULL`, path).Scan(&cols); err != nil || cols != 7 {
+		t.Errorf("columns = %d, %v; want the response's seven", cols, err)
+	}
+}
