@@ -69,8 +69,9 @@ type File struct {
 // Exporter reads the warehouse through db (its read pool, or a read-only
 // connection to the file).
 type Exporter struct {
-	db *sql.DB
-	q  sqlfile.Set
+	db        *sql.DB
+	q         sqlfile.Set
+	snapshots chan struct{} // one token per Parquet snapshot being built
 }
 
 // New loads the statements; a broken one fails here, not halfway through
@@ -85,10 +86,11 @@ func New(db *sql.DB) (*Exporter, error) {
 		names = append(names, t.Query)
 	}
 	names = append(names, zipQueries...)
+	names = append(names, snapshotQueries...)
 	if err := q.Require(names...); err != nil {
 		return nil, fmt.Errorf("export: %w", err)
 	}
-	return &Exporter{db: db, q: q}, nil
+	return &Exporter{db: db, q: q, snapshots: make(chan struct{}, MaxSnapshots)}, nil
 }
 
 // Write exports the process in the format asked into opt.Dir and returns

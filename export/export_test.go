@@ -467,3 +467,62 @@ func TestParquetIntoAFolderWithAQuote(t *testing.T) {
 		t.Errorf("proposals = %q", got)
 	}
 }
+
+// A table past a sheet's rows goes on in further sheets, each with the
+// header, in order and with no row lost or repeated: with a limit of one
+// row the two proposals fill proposals and proposals_2.
+func TestWorkbookSplitsATableAcrossSheets(t *testing.T) {
+	wh := fixture(t)
+	ex, err := export.New(wh.Read())
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole, err := ex.Write(context.Background(), export.Options{Process: 1, Format: export.XLSX, Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	restore := export.SetSheetRows(1)
+	defer restore()
+	split, err := ex.Write(context.Background(), export.Options{Process: 1, Format: export.XLSX, Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if whole[0].Rows != split[0].Rows {
+		t.Errorf("rows: %d split, %d whole", split[0].Rows, whole[0].Rows)
+	}
+	a, err := excelize.OpenFile(whole[0].Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := excelize.OpenFile(split[0].Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	// Every table comes back whole from its parts, in order.
+	sheets := b.GetSheetList()
+	for _, tab := range export.Tables {
+		want, _ := a.GetRows(tab.Name)
+		got, _ := b.GetRows(tab.Name)
+		if len(got) == 0 || !slices.Equal(got[0], want[0]) {
+			t.Errorf("%s: header %q, want %q", tab.Name, got, want)
+			continue
+		}
+		for part := 2; part < len(want); part++ {
+			name := fmt.Sprintf("%s_%d", tab.Name, part)
+			rows, err := b.GetRows(name)
+			if err != nil || len(rows) != 2 || !slices.Equal(rows[0], want[0]) {
+				t.Errorf("%s = %q, %v; want the header and one row", name, rows, err)
+				continue
+			}
+			got = append(got, rows[1])
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s split = %q, want %q", tab.Name, got, want)
+		}
+	}
+	if i := slices.Index(sheets, "comments"); i < 0 || i+1 >= len(sheets) || sheets[i+1] != "comments_2" {
+		t.Errorf("sheets = %q, want comments split", sheets)
+	}
+}

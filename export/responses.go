@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"context"
 	"database/sql"
+	"encoding/csv"
 	"fmt"
 	"strconv"
 	"strings"
@@ -118,11 +119,11 @@ type answer struct {
 }
 
 // put writes an answer into its question's cells.
-func (q question) put(rec []string, a answer) {
+func (q question) put(rec []string, a answer, text func(string) string) {
 	cells := rec[q.first : q.first+q.across]
 	label := func(i int32) string {
 		if i >= 0 && int(i) < len(q.options) {
-			return csvcell.Safe(q.options[i])
+			return text(q.options[i])
 		}
 		return strconv.Itoa(int(i)) // an index the question no longer has: kept, not dropped
 	}
@@ -141,16 +142,40 @@ func (q question) put(rec []string, a answer) {
 	case a.number.Valid:
 		cells[0] = strconv.FormatFloat(a.number.Float64, 'f', -1, 64)
 	case a.text.Valid:
-		cells[0] = csvcell.Safe(a.text.String)
+		cells[0] = text(a.text.String)
 	case a.choice.Valid:
 		cells[0] = label(a.choice.Int32)
 	}
 }
 
-// zipSurvey writes one survey's responses, folding the answers of each
-// response (consecutive rows of zip-responses) into its one row.
+// zipSurvey writes one survey's responses into a file of the zip.
 func (e *Exporter) zipSurvey(ctx context.Context, zw *zip.Writer, at time.Time, process int64, s survey) ([]Column, error) {
 	file := fmt.Sprintf("survey-%d-responses.csv", s.component)
+	var cw *csv.Writer
+	dict, err := e.pivotSurvey(ctx, process, s, file, csvcell.Safe, func(head []string) error {
+		var err error
+		if cw, err = create(zw, file, at); err != nil {
+			return err
+		}
+		return cw.Write(head)
+	}, func(rec []string) error { return cw.Write(rec) })
+	if err != nil {
+		return nil, err
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return nil, fmt.Errorf("export: unable to write %s: %w", file, err)
+	}
+	return dict, nil
+}
+
+// pivotSurvey reads one survey's responses, folding the answers of each
+// response (consecutive rows of zip-responses) into its one row, and hands
+// the header then each row to start and emit. text formats the text cells
+// (a formula guard for CSV, nothing for Parquet, which no spreadsheet
+// evaluates).
+func (e *Exporter) pivotSurvey(ctx context.Context, process int64, s survey, file string, text func(string) string,
+	start func(head []string) error, emit func(rec []string) error) ([]Column, error) {
 	qs, err := e.questions(ctx, s.component, len(responseColumns))
 	if err != nil {
 		return nil, err
@@ -179,11 +204,7 @@ func (e *Exporter) zipSurvey(ctx context.Context, zw *zip.Writer, at time.Time, 
 		return nil, fmt.Errorf("export: unable to read %s: %w", file, err)
 	}
 	defer rows.Close()
-	cw, err := create(zw, file, at)
-	if err != nil {
-		return nil, err
-	}
-	if err := cw.Write(head); err != nil {
+	if err := start(head); err != nil {
 		return nil, fmt.Errorf("export: unable to write %s: %w", file, err)
 	}
 	rec := make([]string, width)
@@ -192,7 +213,7 @@ func (e *Exporter) zipSurvey(ctx context.Context, zw *zip.Writer, at time.Time, 
 		if current < 0 {
 			return nil
 		}
-		if err := cw.Write(rec); err != nil {
+		if err := emit(rec); err != nil {
 			return fmt.Errorf("export: unable to write %s: %w", file, err)
 		}
 		clear(rec)
@@ -213,11 +234,11 @@ func (e *Exporter) zipSurvey(ctx context.Context, zw *zip.Writer, at time.Time, 
 				return nil, err
 			}
 			current = id
-			copy(rec, []string{itoa(id), csvcell.Safe(region), csvcell.Safe(regionName), formatTime(started),
+			copy(rec, []string{itoa(id), text(region), text(regionName), formatTime(started),
 				strconv.FormatBool(completed), formatTime(completedAt), status})
 		}
 		if q, ok := byID[a.question]; ok {
-			q.put(rec, a)
+			q.put(rec, a, text)
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -225,10 +246,6 @@ func (e *Exporter) zipSurvey(ctx context.Context, zw *zip.Writer, at time.Time, 
 	}
 	if err := flush(); err != nil {
 		return nil, err
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return nil, fmt.Errorf("export: unable to write %s: %w", file, err)
 	}
 	return dict, nil
 }

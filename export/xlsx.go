@@ -80,16 +80,20 @@ func newSheetStyles(wb *excelize.File) (sheetStyles, error) {
 	return s, nil
 }
 
+// sheetRows is the most data rows a sheet holds: a spreadsheet's
+// 1,048,576 rows, the header aside. A table past it goes on in further
+// sheets (proposals, proposals_2, …), each with the header. A variable so
+// that a test can split a small table.
+var sheetRows = excelize.TotalRows - 1
+
+// sheet writes a table into its sheet, already added to the workbook, and
+// into further ones once it passes sheetRows.
 func (e *Exporter) sheet(ctx context.Context, wb *excelize.File, st sheetStyles, t Table, process int64) (int64, error) {
 	rows, err := e.query(ctx, t, process)
 	if err != nil {
 		return 0, err
 	}
 	defer rows.Close()
-	sw, err := wb.NewStreamWriter(t.Name)
-	if err != nil {
-		return 0, fmt.Errorf("export: unable to write sheet %s: %w", t.Name, err)
-	}
 	cols, err := rows.Columns()
 	if err != nil {
 		return 0, fmt.Errorf("export: unable to read %s: %w", t.Name, err)
@@ -98,30 +102,61 @@ func (e *Exporter) sheet(ctx context.Context, wb *excelize.File, st sheetStyles,
 	for i, c := range cols {
 		head[i] = excelize.Cell{StyleID: st.header, Value: c}
 	}
-	if err := sw.SetRow("A1", head, excelize.RowOpts{}); err != nil {
-		return 0, fmt.Errorf("export: unable to write sheet %s: %w", t.Name, err)
+	name := t.Name
+	part := 1
+	var sw *excelize.StreamWriter
+	open := func() error {
+		if part > 1 {
+			name = fmt.Sprintf("%s_%d", t.Name, part)
+			if _, err := wb.NewSheet(name); err != nil {
+				return fmt.Errorf("export: unable to add sheet %s: %w", name, err)
+			}
+		}
+		var err error
+		if sw, err = wb.NewStreamWriter(name); err != nil {
+			return fmt.Errorf("export: unable to write sheet %s: %w", name, err)
+		}
+		if err := sw.SetRow("A1", head, excelize.RowOpts{}); err != nil {
+			return fmt.Errorf("export: unable to write sheet %s: %w", name, err)
+		}
+		return nil
+	}
+	if err := open(); err != nil {
+		return 0, err
 	}
 	vals, ptrs := scanTargets(len(cols))
 	var n int64
+	inSheet := 0
 	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
 			return n, fmt.Errorf("export: unable to read %s: %w", t.Name, err)
+		}
+		if inSheet == sheetRows {
+			if err := sw.Flush(); err != nil {
+				return n, fmt.Errorf("export: unable to write sheet %s: %w", name, err)
+			}
+			part++
+			if err := open(); err != nil {
+				return n, err
+			}
+			inSheet = 0
 		}
 		row := make([]any, len(vals))
 		for i, v := range vals {
 			row[i] = xlsxValue(v, st)
 		}
-		cell, _ := excelize.CoordinatesToCellName(1, int(n)+2)
+		cell, _ := excelize.CoordinatesToCellName(1, inSheet+2)
 		if err := sw.SetRow(cell, row); err != nil {
-			return n, fmt.Errorf("export: unable to write sheet %s row %d: %w", t.Name, n+2, err)
+			return n, fmt.Errorf("export: unable to write sheet %s row %d: %w", name, inSheet+2, err)
 		}
 		n++
+		inSheet++
 	}
 	if err := rows.Err(); err != nil {
 		return n, fmt.Errorf("export: unable to read %s: %w", t.Name, err)
 	}
 	if err := sw.Flush(); err != nil {
-		return n, fmt.Errorf("export: unable to write sheet %s: %w", t.Name, err)
+		return n, fmt.Errorf("export: unable to write sheet %s: %w", name, err)
 	}
 	return n, nil
 }

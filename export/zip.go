@@ -134,6 +134,11 @@ func writeDictionary(zw *zip.Writer, at time.Time, dict []Column) error {
 	if err != nil {
 		return err
 	}
+	return dictionaryRows(cw, dict)
+}
+
+// dictionaryRows writes the data dictionary, one row per column.
+func dictionaryRows(cw *csv.Writer, dict []Column) error {
 	cw.Write([]string{"file", "column", "meaning", "type", "allowed_values"})
 	for _, c := range dict {
 		cw.Write([]string{c.File, c.Name, csvcell.Safe(c.Meaning), c.Type, csvcell.Safe(c.Allowed)})

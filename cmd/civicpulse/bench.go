@@ -24,6 +24,7 @@ var benchmarks = map[string]func(ctx context.Context, args []string) (map[string
 	"notify":     benchNotify,
 	"import":     benchImport,
 	"report":     benchReport,
+	"export":     benchExport,
 }
 
 // runBench measures one part of civicpulse on this machine and prints its

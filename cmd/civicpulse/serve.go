@@ -303,6 +303,7 @@ func dashboardLinks() []staffweb.ProcessLink {
 	// The complete export (zip) and the overview documents, for those who
 	// may export; a document about one tool only where the process has it.
 	out = append(out, staffweb.ProcessLink{Label: "export.link", Perm: staff.Export, Path: dashweb.ExportPath},
+		staffweb.ProcessLink{Label: "export.parquet_link", Perm: staff.Export, Path: dashweb.ParquetPath},
 		staffweb.ProcessLink{Label: "console.link", Perm: staff.Export, Path: consoleweb.Path})
 	for _, kind := range report.Kinds {
 		for _, format := range []string{report.PDF, report.HTML} {

@@ -45,6 +45,9 @@ func TestDashboardLinksFollowTheProcessTools(t *testing.T) {
 		if !p.Has(fmt.Sprintf(`href="/staff/p/%d/export.zip"`, c2.process)) || !p.Has("Complete export (zip)") {
 			t.Errorf("process %d lacks the complete export link", c2.process)
 		}
+		if !p.Has(fmt.Sprintf(`href="/staff/p/%d/export.parquet.zip"`, c2.process)) || !p.Has("Complete export (Parquet, zip)") {
+			t.Errorf("process %d lacks the Parquet snapshot link", c2.process)
+		}
 		if !p.Has(fmt.Sprintf(`href="/staff/p/%d/console"`, c2.process)) || !p.Has("SQL console") {
 			t.Errorf("process %d lacks the SQL console link", c2.process)
 		}

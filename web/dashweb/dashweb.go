@@ -171,6 +171,7 @@ func (h *Handlers) Routes(_ *mux.Router, reg web.Registrar) {
 	reg.HandleFunc("dash.csv", http.MethodGet, "/staff/p/{process:[0-9]+}/dashboards/{dashboard}/panels/{panel}/csv", exportRule, h.csv)
 	reg.HandleFunc("dash.xlsx", http.MethodGet, "/staff/p/{process:[0-9]+}/dashboards/{dashboard}/panels/{panel}/xlsx", exportRule, h.xlsx)
 	reg.HandleFunc("dash.export", http.MethodGet, "/staff/p/{process:[0-9]+}/export.zip", exportRule, h.exportZip)
+	reg.HandleFunc("dash.parquet", http.MethodGet, "/staff/p/{process:[0-9]+}/export.parquet.zip", exportRule, h.exportParquet)
 	reg.HandleFunc("dash.report", http.MethodGet, "/staff/p/{process:[0-9]+}/report/{kind:ideas|comments|survey}.{format:pdf|html}", exportRule, h.overview)
 	reg.HandleFunc("dash.live", http.MethodGet, "/staff/p/{process:[0-9]+}/dashboards/{dashboard}/live", viewRule, h.live)
 	reg.HandleFunc("dash.alert.add", http.MethodPost, "/staff/p/{process:[0-9]+}/alerts", editRule, h.addAlert)
