@@ -121,21 +121,9 @@ func (s *Store) DataAgreements(ctx context.Context, processID int64) ([]particip
 func (s *Store) GiveConsent(ctx context.Context, processID, participantID int64, version int) (participation.Consent, error) {
 	var c participation.Consent
 	err := s.write(ctx, func(w *Store) error {
-		var pm processMode
-		if err := w.get(ctx, &pm, "process-registration", processID); err != nil {
-			if noRows(err) {
-				return notFound("process_id", "process")
-			}
-			return fmt.Errorf("store: unable to read process: %w", err)
-		}
-		if pm.State.ReadOnly() {
-			return participation.Errorf(participation.CodeClosed, "", "err.process_closed", "this process is %s; it takes no more registrations", string(pm.State))
-		}
-		if !pm.Published {
-			return participation.Errorf(participation.CodeUnpublished, "", "err.unpublished", "this process is not published")
-		}
-		if pm.Mode != participation.ModeRegistered {
-			return participation.Errorf(participation.CodeConflict, "", "err.open_process", "this process does not take registrations")
+		pm, err := w.registrationOpen(ctx, processID)
+		if err != nil {
+			return err
 		}
 		if pm.Notice == 0 || version != pm.Notice {
 			return participation.Errorf(participation.CodeConsent, "notice_version", "err.consent_notice", "consent must be given to the current privacy notice")

@@ -186,6 +186,28 @@ type processMode struct {
 	Notice             int                 `db:"notice_version"`
 }
 
+// registrationOpen reads the process a registration or a consent is for
+// and refuses one that is closed, unpublished or open to all.
+func (w *Store) registrationOpen(ctx context.Context, processID int64) (processMode, error) {
+	var pm processMode
+	if err := w.get(ctx, &pm, "process-registration", processID); err != nil {
+		if noRows(err) {
+			return pm, notFound("process_id", "process")
+		}
+		return pm, fmt.Errorf("store: unable to read process: %w", err)
+	}
+	if pm.State.ReadOnly() {
+		return pm, participation.Errorf(participation.CodeClosed, "", "err.process_closed", "this process is %s; it takes no more registrations", string(pm.State))
+	}
+	if !pm.Published {
+		return pm, participation.Errorf(participation.CodeUnpublished, "", "err.unpublished", "this process is not published")
+	}
+	if pm.Mode != participation.ModeRegistered {
+		return pm, participation.Errorf(participation.CodeConflict, "", "err.open_process", "this process does not take registrations")
+	}
+	return pm, nil
+}
+
 // Register records the participant's consent to the process's current
 // privacy notice, then the profile fields the process asks for, and returns
 // the secret to send: a link token when email is asked, else a 6-digit code
@@ -196,21 +218,9 @@ type processMode struct {
 func (s *Store) Register(ctx context.Context, processID, participantID int64, c participation.Consent, p participation.Profile) (string, error) {
 	var secret string
 	err := s.write(ctx, func(w *Store) error {
-		var pm processMode
-		if err := w.get(ctx, &pm, "process-registration", processID); err != nil {
-			if noRows(err) {
-				return notFound("process_id", "process")
-			}
-			return fmt.Errorf("store: unable to read process: %w", err)
-		}
-		if pm.State.ReadOnly() {
-			return participation.Errorf(participation.CodeClosed, "", "err.process_closed", "this process is %s; it takes no more registrations", string(pm.State))
-		}
-		if !pm.Published {
-			return participation.Errorf(participation.CodeUnpublished, "", "err.unpublished", "this process is not published")
-		}
-		if pm.Mode != participation.ModeRegistered {
-			return participation.Errorf(participation.CodeConflict, "", "err.open_process", "this process does not take registrations")
+		pm, err := w.registrationOpen(ctx, processID)
+		if err != nil {
+			return err
 		}
 		region, err := w.participantRegion(ctx, participantID, processID)
 		if err != nil {
