@@ -10,8 +10,6 @@ import (
 	"sort"
 	"strconv"
 
-	"gonum.org/v1/gonum/stat/distuv"
-
 	"github.com/civicpulse/civicpulse/analysis/stats"
 )
 
@@ -124,14 +122,14 @@ func buildQuestions(ctx context.Context, d *Dashboards, v View) (*Result, error)
 	}); err != nil {
 		return nil, err
 	}
-	numbers := map[int64][]vn{}
+	numbers := map[int64][]stats.ValueCount{}
 	if err := d.each(ctx, "survey-numbers", v.args(), func(r *sql.Rows) error {
 		var q, n int64
 		var x float64
 		if err := r.Scan(&q, &x, &n); err != nil {
 			return err
 		}
-		numbers[q] = append(numbers[q], vn{x, n})
+		numbers[q] = append(numbers[q], stats.ValueCount{V: x, N: n})
 		return nil
 	}); err != nil {
 		return nil, err
@@ -157,8 +155,8 @@ func buildQuestions(ctx context.Context, d *Dashboards, v View) (*Result, error)
 		case "likert":
 			var counts [5]int
 			for _, x := range numbers[q.ID] {
-				if i := int(x.v) - 1; i >= 0 && i < 5 && float64(i+1) == x.v {
-					counts[i] += int(x.n)
+				if i := int(x.V) - 1; i >= 0 && i < 5 && float64(i+1) == x.V {
+					counts[i] += int(x.N)
 				}
 			}
 			for c, k := range choices[q.ID] { // options stored as choices 0..4
@@ -244,53 +242,21 @@ func choiceTable(v View, options []string, counts map[int]int64, n int64) Table 
 	return t
 }
 
-// vn is a value and how many answered it.
-type vn struct {
-	v float64
-	n int64
-}
-
 // numericTable is a ten-bin histogram and the mean with its 95% t interval,
 // from (value, count) pairs.
-func numericTable(v View, vals []vn) (Table, []string) {
+func numericTable(v View, vals []stats.ValueCount) (Table, []string) {
 	t := Table{Columns: []Column{{Label: v.T("dash.col.range"), Kind: Text}, {Label: v.T("dash.col.responses"), Kind: Count}}}
-	var n, sum float64
-	lo, hi := math.Inf(1), math.Inf(-1)
-	for _, x := range vals {
-		n += float64(x.n)
-		sum += x.v * float64(x.n)
-		lo, hi = math.Min(lo, x.v), math.Max(hi, x.v)
-	}
-	if n == 0 {
+	sum := stats.SummariseNumeric(vals, 10)
+	if sum.N == 0 {
 		return t, []string{v.T("dash.sum.no_answers")}
 	}
-	mean := sum / n
-	var ss float64
-	for _, x := range vals {
-		ss += (x.v - mean) * (x.v - mean) * float64(x.n)
+	summary := v.T("dash.sum.mean", v.F(sum.Mean, 2), v.N(sum.N))
+	if sum.HasCI {
+		summary = v.T("dash.sum.mean_ci", v.F(sum.Mean, 2), v.F(sum.CILo, 2), v.F(sum.CIHi, 2), v.N(sum.N))
 	}
-	summary := v.T("dash.sum.mean", v.F(mean, 2), v.N(int64(n)))
-	if n > 1 {
-		se := math.Sqrt(ss/(n-1)) / math.Sqrt(n)
-		tq := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: n - 1}.Quantile(0.975)
-		summary = v.T("dash.sum.mean_ci", v.F(mean, 2), v.F(mean-tq*se, 2), v.F(mean+tq*se, 2), v.N(int64(n)))
-	}
-	bins := 10
-	if hi == lo {
-		bins = 1
-	}
-	width := (hi - lo) / float64(bins)
-	counts := make([]int64, bins)
-	for _, x := range vals {
-		i := bins - 1
-		if width > 0 {
-			i = min(int((x.v-lo)/width), bins-1)
-		}
-		counts[i] += x.n
-	}
-	for i := range counts {
-		a := lo + float64(i)*width
-		t.Rows = append(t.Rows, []Cell{text(fmt.Sprintf("%g–%g", round2(a), round2(a+width))), count(counts[i])})
+	for i, k := range sum.Counts {
+		a := sum.Lo + float64(i)*sum.Width
+		t.Rows = append(t.Rows, []Cell{text(fmt.Sprintf("%g–%g", round2(a), round2(a+sum.Width))), count(k)})
 	}
 	return t, []string{summary}
 }

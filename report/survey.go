@@ -4,10 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"math"
 	"strconv"
-
-	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/civicpulse/civicpulse/analysis/stats"
 )
@@ -18,12 +15,7 @@ type question struct {
 	options     []string
 	respondents int64
 	choices     map[int]int64
-	numbers     []valueCount
-}
-
-type valueCount struct {
-	v float64
-	n int64
+	numbers     []stats.ValueCount
 }
 
 // survey sets each survey's questions: the distribution as a chart and
@@ -114,7 +106,7 @@ func (r *Reporter) questions(ctx context.Context, component int64) ([]*question,
 				return err
 			}
 			if q := byID[id]; q != nil {
-				q.numbers = append(q.numbers, valueCount{v, n})
+				q.numbers = append(q.numbers, stats.ValueCount{V: v, N: n})
 			}
 			return nil
 		}},
@@ -154,8 +146,8 @@ func (d *Doc) question(q *question) {
 	case "likert":
 		var counts [5]int
 		for _, x := range q.numbers {
-			if i := int(x.v) - 1; i >= 0 && i < 5 && float64(i+1) == x.v {
-				counts[i] += int(x.n)
+			if i := int(x.V) - 1; i >= 0 && i < 5 && float64(i+1) == x.V {
+				counts[i] += int(x.N)
 			}
 		}
 		for c, k := range q.choices { // options stored as choices 0..4
@@ -202,43 +194,18 @@ func (d *Doc) shares(labels []string, count func(int) int64, n int64) {
 }
 
 // numeric sets a ten-bin histogram and the mean with its 95% t interval.
-func (d *Doc) numeric(vals []valueCount) {
-	var n, sum float64
-	lo, hi := math.Inf(1), math.Inf(-1)
-	for _, x := range vals {
-		n += float64(x.n)
-		sum += x.v * float64(x.n)
-		lo, hi = math.Min(lo, x.v), math.Max(hi, x.v)
-	}
-	if n == 0 {
+func (d *Doc) numeric(vals []stats.ValueCount) {
+	sum := stats.SummariseNumeric(vals, 10)
+	if sum.N == 0 {
 		d.add(Note, d.T("report.survey.no_answers"))
 		return
 	}
-	mean := sum / n
-	var ss float64
-	for _, x := range vals {
-		ss += (x.v - mean) * (x.v - mean) * float64(x.n)
-	}
-	if n > 1 {
-		se := math.Sqrt(ss/(n-1)) / math.Sqrt(n)
-		tq := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: n - 1}.Quantile(0.975)
-		d.add(Note, d.T("report.survey.mean_ci", f2(mean), f2(mean-tq*se), f2(mean+tq*se), d.N(int64(n))))
+	if sum.HasCI {
+		d.add(Note, d.T("report.survey.mean_ci", f2(sum.Mean), f2(sum.CILo), f2(sum.CIHi), d.N(sum.N)))
 	} else {
-		d.add(Note, d.T("report.survey.mean", f2(mean), d.N(int64(n))))
+		d.add(Note, d.T("report.survey.mean", f2(sum.Mean), d.N(sum.N)))
 	}
-	bins := 10
-	if hi == lo {
-		bins = 1
-	}
-	width := (hi - lo) / float64(bins)
-	counts := make([]int64, bins)
-	for _, x := range vals {
-		i := bins - 1
-		if width > 0 {
-			i = min(int((x.v-lo)/width), bins-1)
-		}
-		counts[i] += x.n
-	}
+	lo, width, counts := sum.Lo, sum.Width, sum.Counts
 	t := &Table{Header: []string{d.T("report.col.range"), d.T("report.col.responses")}, Right: []bool{false, true}}
 	c := &Chart{}
 	for i, k := range counts {
